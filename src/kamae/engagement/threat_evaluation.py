@@ -1,0 +1,64 @@
+"""Threat evaluation: which defended asset a tracked ballistic threat endangers, and when.
+
+The predicted impact point is the closed-form Kepler descent of the track's state to the
+ellipsoid (see `kamae.kinematics.ballistic.predicted_impact`); the threatened asset is the
+nearest one within the doctrine's engagement radius of that point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.geo import ecef_to_geodetic, geocentric_radius
+from kamae.kinematics.ballistic import predicted_impact
+from kamae.kinematics.kepler import MU_EARTH
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ThreatAssessment:
+    """Per track: threatened asset (-1 if none), its value, miss distance and time to go."""
+
+    asset: IntArray
+    value: FloatArray
+    miss_distance_m: FloatArray
+    time_to_go_s: FloatArray
+
+
+def assess_threats(
+    position: FloatArray,
+    velocity: FloatArray,
+    asset_ecef: FloatArray,
+    asset_value: FloatArray,
+    engage_radius_m: float,
+) -> ThreatAssessment:
+    """Evaluate M track states (M, 3) against the defended assets."""
+    m = position.shape[0]
+    asset = np.full(m, -1, dtype=np.int64)
+    value = np.zeros(m)
+    miss = np.full(m, np.inf)
+    tgo = np.full(m, np.nan)
+    if m == 0 or asset_ecef.shape[0] == 0:
+        return ThreatAssessment(asset, value, miss, tgo)
+    rn = np.linalg.norm(position, axis=1)
+    energy = 0.5 * np.sum(velocity * velocity, axis=1) - MU_EARTH / rn
+    ang = np.linalg.norm(np.cross(position, velocity), axis=1)
+    ok = np.isfinite(energy) & (energy < 0) & (ang > 1.0)
+    if np.any(ok):
+        lat, _, _ = ecef_to_geodetic(position[ok])
+        hit, t_go = predicted_impact(position[ok], velocity[ok], geocentric_radius(lat))
+        d = np.linalg.norm(hit[:, None, :] - asset_ecef[None, :, :], axis=-1)
+        nearest = np.argmin(np.nan_to_num(d, nan=np.inf), axis=1)
+        dmin = d[np.arange(d.shape[0]), nearest]
+        near = np.isfinite(dmin) & (dmin <= engage_radius_m)
+        idx = np.flatnonzero(ok)
+        asset[idx[near]] = nearest[near]
+        value[idx[near]] = asset_value[nearest[near]]
+        miss[idx] = np.where(np.isfinite(dmin), dmin, np.inf)
+        tgo[idx] = t_go
+    return ThreatAssessment(asset, value, miss, tgo)

@@ -1,0 +1,135 @@
+"""Monte Carlo replications: seeding, execution on a runner, and the run's statistics.
+
+Seeding (DESIGN.md): one `numpy.random.SeedSequence(seed)`; replication i draws from the i-th
+child of `spawn(replications)`, so each replication's numbers depend only on (seed, i) and
+never on how replications are spread across workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from kamae.engine import EventLog, ReplicationResult
+from kamae.results.statistics import mean_interval, wilson_interval
+from kamae.runners.local import run_local
+from kamae.scenario.loader import LoadedScenario
+from kamae.world import build_world
+
+Progress = Callable[[int], None]
+"""Called with the number of replications just finished."""
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """All replications of one scenario, in replication order."""
+
+    scenario: str
+    seed: int
+    replications: pa.Table
+    """One row of metrics per replication."""
+    events: pa.Table
+    """The event log of every replication."""
+
+    def summary(self) -> dict[str, object]:
+        """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak))."""
+        return summarise(self.scenario, self.seed, self.replications)
+
+
+def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """The per-replication seed sequences of a run."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+def run_montecarlo(
+    loaded: LoadedScenario,
+    replications: int,
+    seed: int,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> MonteCarloResult:
+    """Run `replications` replications of a scenario on `workers` local processes."""
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    seeds = list(enumerate(replication_seeds(seed, replications)))
+    results = run_local(build_world(loaded), seeds, workers, progress)
+    results.sort(key=lambda item: item[0])
+    return MonteCarloResult(
+        scenario=loaded.scenario.name,
+        seed=seed,
+        replications=_replication_table(results),
+        events=_event_table(results),
+    )
+
+
+def _replication_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
+    keys = list(results[0][1].metrics)
+    columns: dict[str, list[float] | list[int]] = {"replication": [i for i, _ in results]}
+    for key in keys:
+        columns[key] = [r.metrics[key] for _, r in results]
+    return pa.table(columns)
+
+
+_EVENT_SCHEMA = pa.schema(
+    [
+        ("replication", pa.int32()),
+        ("time_s", pa.float64()),
+        ("kind", pa.dictionary(pa.int8(), pa.string())),
+        ("threat", pa.string()),
+        ("sensor", pa.string()),
+        ("fire_unit", pa.string()),
+        ("interceptor", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+
+
+def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
+    merged = EventLog()
+    replication: list[int] = []
+    for i, r in results:
+        log = r.events
+        replication.extend([i] * len(log))
+        for name in ("time_s", "kind", "threat", "sensor", "fire_unit", "interceptor", "detail"):
+            getattr(merged, name).extend(getattr(log, name))
+    return pa.table(
+        {
+            "replication": pa.array(replication, pa.int32()),
+            "time_s": pa.array(merged.time_s, pa.float64()),
+            "kind": pa.array(merged.kind, pa.string()).dictionary_encode(),
+            "threat": pa.array(merged.threat, pa.string()),
+            "sensor": pa.array(merged.sensor, pa.string()),
+            "fire_unit": pa.array(merged.fire_unit, pa.string()),
+            "interceptor": pa.array(merged.interceptor, pa.string()),
+            "detail": pa.array(merged.detail, pa.string()),
+        }
+    ).cast(_EVENT_SCHEMA)
+
+
+def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
+    """The summary of a replication table (see `MonteCarloResult.summary`)."""
+    n = table.num_rows
+    col = {
+        name: np.asarray(table.column(name).to_numpy(), dtype=float) for name in table.column_names
+    }
+    no_leak = int(col["no_leak"].sum())
+    by_type = {
+        name.removeprefix("fired."): mean_interval(values).as_dict()
+        for name, values in col.items()
+        if name.startswith("fired.")
+    }
+    return {
+        "scenario": scenario,
+        "seed": seed,
+        "replications": n,
+        "threats_launched": mean_interval(col["threats_launched"]).as_dict(),
+        "threats_intercepted": mean_interval(col["threats_intercepted"]).as_dict(),
+        "threats_leaked": mean_interval(col["threats_leaked"]).as_dict(),
+        "expected_leakers": mean_interval(col["threats_leaked"]).as_dict(),
+        "p_no_leak": wilson_interval(no_leak, n).as_dict(),
+        "interceptors_fired": mean_interval(col["interceptors_fired"]).as_dict(),
+        "interceptors_fired_by_type": by_type,
+    }

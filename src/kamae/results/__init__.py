@@ -1,0 +1,1 @@
+"""Results: statistics with confidence intervals and the files of a run."""

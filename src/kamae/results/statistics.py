@@ -1,0 +1,68 @@
+"""Monte Carlo statistics with 95% confidence intervals.
+
+- Means: Student-t interval, mean ± t_{0.975, n-1}·s/sqrt(n).
+- Proportions: Wilson score interval (Wilson 1927, JASA 22; recommended over the Wald interval
+  by Brown, Cai & DasGupta 2001, Statistical Science 16), which stays inside [0, 1] and is
+  sensible at 0 or n successes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+Z95 = 1.959963984540054
+"""Two-sided 95% standard normal quantile."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95% confidence interval."""
+
+    estimate: float
+    low: float
+    high: float
+    method: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "mean": _clean(self.estimate),
+            "ci95": [_clean(self.low), _clean(self.high)],
+            "method": self.method,
+        }
+
+
+def _clean(x: float) -> float:
+    """Round to 12 significant digits so that summaries compare stably as text."""
+    return float(f"{x:.12g}")
+
+
+def mean_interval(values: npt.ArrayLike, confidence: float = 0.95) -> Interval:
+    """Sample mean and its Student-t confidence interval."""
+    v = np.asarray(values, dtype=float)
+    n = v.size
+    if n == 0:
+        raise ValueError("no values")
+    mean = float(np.mean(v))
+    if n == 1:
+        return Interval(mean, mean, mean, "student-t")
+    sd = float(np.std(v, ddof=1))
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, "student-t")
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z95) -> Interval:
+    """Proportion successes/trials and its Wilson score interval."""
+    if trials <= 0:
+        raise ValueError("trials must be positive")
+    if not 0 <= successes <= trials:
+        raise ValueError("successes must lie in [0, trials]")
+    p = successes / trials
+    z2 = z * z
+    centre = (p + z2 / (2 * trials)) / (1 + z2 / trials)
+    half = z / (1 + z2 / trials) * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), "wilson")

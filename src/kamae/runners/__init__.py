@@ -1,0 +1,1 @@
+"""Where replications run: local processes (default); distributed backends come later."""

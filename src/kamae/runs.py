@@ -1,0 +1,98 @@
+"""A run of a scenario: Monte Carlo replications, statistics, and the run's folder on disk.
+
+This is the Python API behind `kamae run`; the command line only parses arguments and calls
+`run_scenario`.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
+from kamae.results.files import write_run_folder
+from kamae.scenario.loader import LoadedScenario, load_scenario
+
+LIBRARIES = ("numpy", "scipy", "pyproj", "pydantic", "pyarrow", "pyyaml", "typer")
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What a run produced: its summary, manifest, full results, and folder (if written)."""
+
+    summary: dict[str, object]
+    manifest: dict[str, object]
+    result: MonteCarloResult
+    folder: Path | None
+
+
+def run_scenario(
+    scenario: str | Path | LoadedScenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    out: Path | None = Path("kamae-out"),
+    progress: Progress | None = None,
+) -> RunOutput:
+    """Run a scenario (a bundled name, a file, or an already loaded scenario).
+
+    Replications and seed default to the scenario's own. With `out` set, the results are
+    written to a new folder `out/<scenario>-<UTC timestamp>/` (summary.json,
+    replications.parquet, events.parquet, manifest.json).
+    """
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    n = loaded.scenario.replications if replications is None else replications
+    s = loaded.scenario.seed if seed is None else seed
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    result = run_montecarlo(loaded, n, s, workers=workers, progress=progress)
+    elapsed = time.perf_counter() - clock
+    summary = result.summary()
+    manifest = build_manifest(loaded, n, s, workers, started, elapsed)
+    folder = None
+    if out is not None:
+        folder = write_run_folder(
+            Path(out),
+            f"{loaded.scenario.name}-{started.strftime('%Y%m%dT%H%M%SZ')}",
+            {"summary.json": summary, "manifest.json": manifest},
+            {"replications.parquet": result.replications, "events.parquet": result.events},
+        )
+    return RunOutput(summary=summary, manifest=manifest, result=result, folder=folder)
+
+
+def build_manifest(
+    loaded: LoadedScenario,
+    replications: int,
+    seed: int,
+    workers: int,
+    started: datetime,
+    elapsed_s: float,
+) -> dict[str, object]:
+    """Provenance of a run: scenario hash, seed, versions of kamae, Python and libraries."""
+    return {
+        "scenario": loaded.scenario.name,
+        "scenario_file": loaded.file,
+        "scenario_sha256": loaded.sha256,
+        "seed": seed,
+        "replications": replications,
+        "workers": workers,
+        "kamae_version": _version("kamae"),
+        "python_version": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_time_s": round(elapsed_s, 3),
+    }
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"

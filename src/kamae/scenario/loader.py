@@ -1,0 +1,328 @@
+"""Load scenario files: YAML with line numbers, schema validation, cross-reference checks.
+
+Every problem becomes a `ScenarioError` naming the file, line, field path, value and what is
+expected; all problems of a file are reported together (`ScenarioErrors`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kamae.errors import ScenarioError, ScenarioErrors
+from kamae.geo import geodesic_inverse_deg
+from kamae.scenario.model import Catalog, InterceptorType, Scenario, SensorType, ThreatType
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with its merged catalogs and where it came from."""
+
+    scenario: Scenario
+    threats: dict[str, ThreatType]
+    sensors: dict[str, SensorType]
+    interceptors: dict[str, InterceptorType]
+    file: str
+    sha256: str
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario names and their files."""
+    root = resources.files("kamae.scenario") / "data" / "scenarios"
+    found = {}
+    for entry in root.iterdir():
+        if entry.name.endswith(".yaml"):
+            found[entry.name.removesuffix(".yaml")] = Path(str(entry))
+    return dict(sorted(found.items()))
+
+
+def resolve_scenario_path(name_or_path: str) -> Path:
+    """A bundled scenario's file by name, or the given path."""
+    bundled = bundled_scenarios()
+    if name_or_path in bundled:
+        return bundled[name_or_path]
+    path = Path(name_or_path)
+    if not path.exists():
+        names = ", ".join(bundled) or "none"
+        raise ScenarioError(
+            name_or_path,
+            "file",
+            f"no such file or bundled scenario (bundled: {names})",
+            show_value=False,
+        )
+    return path
+
+
+def load_scenario(name_or_path: str | Path) -> LoadedScenario:
+    """Read, validate and cross-check a scenario file or a bundled scenario name."""
+    path = resolve_scenario_path(str(name_or_path))
+    label = str(name_or_path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(
+            label, "file", f"cannot be read: {exc.strerror}", show_value=False
+        ) from None
+    return load_scenario_text(raw, label)
+
+
+def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
+    """Validate scenario YAML given as bytes; `label` names the file in errors."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(label, "file", "is not UTF-8 text", show_value=False) from None
+    data, lines = _parse_yaml(text, label)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            label,
+            "(document)",
+            "expected a mapping of scenario fields at the top level",
+            line=1,
+            show_value=False,
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioErrors(_from_pydantic(exc, label, lines)) from None
+    threats, sensors, interceptors = _merged_catalogs(scenario.catalog)
+    problems = _cross_check(scenario, threats, sensors, interceptors, label, lines)
+    if problems:
+        raise ScenarioErrors(problems)
+    return LoadedScenario(
+        scenario=scenario,
+        threats=threats,
+        sensors=sensors,
+        interceptors=interceptors,
+        file=label,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def builtin_catalog() -> Catalog:
+    """The catalogs shipped with kamae (threats, sensors, interceptors)."""
+    root = resources.files("kamae.scenario") / "data" / "catalogs"
+    parts = {}
+    for kind in ("threats", "sensors", "interceptors"):
+        parts[kind] = yaml.safe_load((root / f"{kind}.yaml").read_text(encoding="utf-8"))
+    return Catalog.model_validate(parts)
+
+
+def _merged_catalogs(
+    extra: Catalog,
+) -> tuple[dict[str, ThreatType], dict[str, SensorType], dict[str, InterceptorType]]:
+    base = builtin_catalog()
+    return (
+        {**base.threats, **extra.threats},
+        {**base.sensors, **extra.sensors},
+        {**base.interceptors, **extra.interceptors},
+    )
+
+
+# -- YAML with line numbers ------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _parse_yaml(text: str, label: str) -> tuple[Any, dict[PathKey, int]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(label, "(yaml)", f"malformed YAML: {problem}", line=line) from None
+    if node is None:
+        raise ScenarioError(label, "(document)", "the file is empty", line=1)
+    lines: dict[PathKey, int] = {}
+    data = _construct(node, (), lines, label, _Loader(""))
+    return data, lines
+
+
+def _construct(
+    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], label: str, scalars: _Loader
+) -> Any:
+    """Python data from a YAML node, recording the line of every field path on the way."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = scalars.construct_object(key_node)
+            if not isinstance(key, str | int):
+                raise ScenarioError(
+                    label,
+                    _format_path(path),
+                    "mapping keys must be text",
+                    line=key_node.start_mark.line + 1,
+                )
+            if key in out:
+                raise ScenarioError(
+                    label,
+                    _format_path((*path, key)),
+                    "duplicate key",
+                    line=key_node.start_mark.line + 1,
+                    show_value=False,
+                )
+            out[key] = _construct(value_node, (*path, key), lines, label, scalars)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(child, (*path, i), lines, label, scalars)
+            for i, child in enumerate(node.value)
+        ]
+    return scalars.construct_object(node)
+
+
+def _format_path(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+def _line_of(path: PathKey, lines: dict[PathKey, int]) -> int | None:
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+def _from_pydantic(
+    exc: ValidationError, label: str, lines: dict[PathKey, int]
+) -> list[ScenarioError]:
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = tuple(p for p in loc if p not in ("tagged-union",))
+        message = err["msg"].removeprefix("Value error, ")
+        kind = err["type"]
+        value = err.get("input")
+        show = kind != "missing" and not isinstance(value, dict | list)
+        if kind == "extra_forbidden":
+            message = "unknown field (check its spelling against `kamae schema`)"
+            show = False
+        if kind == "missing":
+            message = "required field is missing"
+        errors.append(
+            ScenarioError(
+                label,
+                _format_path(loc),
+                message,
+                line=_line_of(loc, lines),
+                value=value,
+                show_value=show,
+            )
+        )
+    return errors
+
+
+# -- Cross-references ----------------------------------------------------------------------
+
+
+def _cross_check(
+    s: Scenario,
+    threats: dict[str, ThreatType],
+    sensors: dict[str, SensorType],
+    interceptors: dict[str, InterceptorType],
+    label: str,
+    lines: dict[PathKey, int],
+) -> list[ScenarioError]:
+    problems: list[ScenarioError] = []
+
+    def fail(path: PathKey, problem: str, value: object = None) -> None:
+        problems.append(
+            ScenarioError(
+                label, _format_path(path), problem, line=_line_of(path, lines), value=value
+            )
+        )
+
+    for section in ("assets", "raids", "sensors", "fire_units"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(s, section)):
+            if item.id in seen:
+                fail((section, i, "id"), f"duplicate id in {section}", item.id)
+            seen.add(item.id)
+
+    assets = {a.id: a for a in s.assets}
+    for i, raid in enumerate(s.raids):
+        if raid.threat not in threats:
+            fail(
+                ("raids", i, "threat"),
+                f"unknown threat type; expected one of {_names(threats)}",
+                raid.threat,
+            )
+            continue
+        if raid.target is not None and raid.target not in assets:
+            fail(
+                ("raids", i, "target"),
+                f"unknown asset; expected one of {_names(assets)}",
+                raid.target,
+            )
+            continue
+        aim = assets[raid.target] if raid.target is not None else raid.aim
+        assert aim is not None
+        dist, _, _ = geodesic_inverse_deg(
+            raid.launch.lat_deg, raid.launch.lon_deg, aim.lat_deg, aim.lon_deg
+        )
+        km = float(dist) / 1000.0
+        limit = threats[raid.threat].max_range_km
+        if km > limit:
+            fail(
+                ("raids", i, "launch"),
+                f"target is {km:.0f} km away, beyond the {limit:.0f} km range of {raid.threat}",
+            )
+        if km < 50.0:
+            fail(
+                ("raids", i, "launch"),
+                f"target is {km:.1f} km away; ballistic raids need at least 50 km",
+            )
+    for i, sensor in enumerate(s.sensors):
+        if sensor.type not in sensors:
+            fail(
+                ("sensors", i, "type"),
+                f"unknown sensor type; expected one of {_names(sensors)}",
+                sensor.type,
+            )
+    for i, unit in enumerate(s.fire_units):
+        if unit.interceptor not in interceptors:
+            fail(
+                ("fire_units", i, "interceptor"),
+                f"unknown interceptor type; expected one of {_names(interceptors)}",
+                unit.interceptor,
+            )
+            continue
+        if s.doctrine.shots_per_salvo > unit.launchers:
+            fail(
+                ("doctrine", "shots_per_salvo"),
+                f"salvo of {s.doctrine.shots_per_salvo} exceeds the {unit.launchers} "
+                f"launchers of fire unit {unit.id}",
+            )
+        missing = {threats[r.threat].threat_class for r in s.raids if r.threat in threats} - set(
+            interceptors[unit.interceptor].sspk
+        )
+        if missing:
+            fail(
+                ("fire_units", i, "interceptor"),
+                f"{unit.interceptor} has no sspk for threat class(es) {sorted(missing)} "
+                "raided in this scenario",
+            )
+    return problems
+
+
+def _names(d: dict[str, Any]) -> str:
+    names = sorted(d)
+    shown = ", ".join(names[:12])
+    return shown + (", ..." if len(names) > 12 else "") if names else "(none defined)"

@@ -1,0 +1,120 @@
+"""System tracks of ballistic threats: a batched converted-measurement Kalman filter.
+
+State per track: ECEF position and velocity (6). Prediction is the constant-velocity model with
+central gravity at the estimated position as a known input and white-noise acceleration of
+spectral density q (the discretised continuous white-noise acceleration model, Bar-Shalom, Li &
+Kirubarajan, Estimation with Applications to Tracking and Navigation, 2001, section 6.2.2).
+Updates take Cartesian position measurements with their converted covariances (see
+`kamae.sensors.radar.measure`). All tracks live in arrays; there is no object per track.
+
+Simplifications of the walking skeleton, stated in docs/models.md: one system track per threat
+with perfect association (no false tracks, no track swaps); gravity input evaluated at the prior
+estimate (first order over a prediction interval); initialisation at the first measurement with
+zero velocity and a broad velocity prior.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+MU_EARTH = 3.986004418e14
+
+
+class BallisticTrackBank:
+    """N track slots (one per threat), updated in place by batched predict and update."""
+
+    def __init__(self, count: int, process_noise: float, initial_velocity_sigma_mps: float) -> None:
+        self.state = np.full((count, 6), np.nan)
+        self.covariance = np.full((count, 6, 6), np.nan)
+        self.time = np.full(count, np.nan)
+        self.updates = np.zeros(count, dtype=np.int64)
+        self.process_noise = float(process_noise)
+        self.initial_velocity_var = float(initial_velocity_sigma_mps) ** 2
+
+    @property
+    def initialised(self) -> npt.NDArray[np.bool_]:
+        return self.updates > 0
+
+    def predict(self, index: IntArray, t: float) -> None:
+        """Advance the listed tracks to time t (gravity as a known input)."""
+        if index.size == 0:
+            return
+        dt = t - self.time[index]
+        x = self.state[index]
+        p = self.covariance[index]
+        pos = x[:, :3]
+        rn = np.linalg.norm(pos, axis=1)
+        g = -MU_EARTH * pos / rn[:, None] ** 3
+        d = dt[:, None]
+        x_new = np.empty_like(x)
+        x_new[:, :3] = pos + x[:, 3:] * d + 0.5 * g * d * d
+        x_new[:, 3:] = x[:, 3:] + g * d
+        # P' = F P F^T + Q with F = [[I, dt I], [0, I]], done blockwise.
+        pp, pv, vv = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
+        d3 = dt[:, None, None]
+        q = self.process_noise
+        eye = np.eye(3)
+        new_pp = pp + d3 * (pv + pv.transpose(0, 2, 1)) + d3 * d3 * vv + q * d3**3 / 3.0 * eye
+        new_pv = pv + d3 * vv + q * d3**2 / 2.0 * eye
+        new_vv = vv + q * d3 * eye
+        p_new = np.empty_like(p)
+        p_new[:, :3, :3] = new_pp
+        p_new[:, :3, 3:] = new_pv
+        p_new[:, 3:, :3] = new_pv.transpose(0, 2, 1)
+        p_new[:, 3:, 3:] = new_vv
+        self.state[index] = x_new
+        self.covariance[index] = p_new
+        self.time[index] = t
+
+    def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float) -> None:
+        """Fold position measurements z (M, 3) with covariances r (M, 3, 3) taken at time t.
+
+        Slots not yet initialised start from the measurement. A slot listed twice (two
+        sensors in one step) must be passed in separate calls.
+        """
+        if index.size == 0:
+            return
+        new = ~self.initialised[index]
+        if np.any(new):
+            idx = index[new]
+            self.state[idx, :3] = z[new]
+            self.state[idx, 3:] = 0.0
+            cov = np.zeros((idx.size, 6, 6))
+            cov[:, :3, :3] = r[new]
+            cov[:, 3:, 3:] = self.initial_velocity_var * np.eye(3)
+            self.covariance[idx] = cov
+            self.time[idx] = t
+            self.updates[idx] = 1
+        old = ~new
+        if np.any(old):
+            idx = index[old]
+            self.predict(idx, t)
+            x = self.state[idx]
+            p = self.covariance[idx]
+            s = p[:, :3, :3] + r[old]
+            gain = np.linalg.solve(s, p[:, :3, :]).transpose(0, 2, 1)  # P H^T S^-1
+            innov = z[old] - x[:, :3]
+            self.state[idx] = x + np.einsum("nij,nj->ni", gain, innov)
+            joseph = np.eye(6) - np.concatenate([gain, np.zeros((idx.size, 6, 3))], axis=2)
+            p_new = joseph @ p @ joseph.transpose(0, 2, 1) + gain @ r[old] @ gain.transpose(0, 2, 1)
+            self.covariance[idx] = 0.5 * (p_new + p_new.transpose(0, 2, 1))
+            self.updates[idx] += 1
+
+    def position_sigma(self) -> FloatArray:
+        """RMS per-axis position standard deviation sqrt(trace(P_pos)/3), m (NaN if empty)."""
+        return np.sqrt(np.trace(self.covariance[:, :3, :3], axis1=1, axis2=2) / 3.0)
+
+    def velocity_sigma(self) -> FloatArray:
+        """RMS per-axis velocity standard deviation, m/s (NaN if empty)."""
+        return np.sqrt(np.trace(self.covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+
+    def drop(self, index: IntArray) -> None:
+        """Delete tracks (threat destroyed or impacted)."""
+        self.state[index] = np.nan
+        self.covariance[index] = np.nan
+        self.time[index] = np.nan
+        self.updates[index] = 0
