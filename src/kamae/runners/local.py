@@ -20,9 +20,9 @@ Seeds = list[tuple[int, np.random.SeedSequence]]
 Results = list[tuple[int, ReplicationResult]]
 
 
-def chunk_size(replications: int, workers: int) -> int:
-    """Replications per task: about four tasks per worker, at most 25 per task."""
-    return max(1, min(25, replications // (4 * max(1, workers)) or 1))
+CHUNK_REPLICATIONS = 16
+"""Replications per task (one engine batch). Fixed, so that which replications share a batch
+never depends on the number of workers."""
 
 
 def run_local(
@@ -32,7 +32,7 @@ def run_local(
     progress: Callable[[int], None] | None = None,
 ) -> Results:
     """Run the replications; `progress` is told how many finished after each chunk."""
-    size = chunk_size(len(seeds), workers)
+    size = CHUNK_REPLICATIONS
     chunks = [seeds[i : i + size] for i in range(0, len(seeds), size)]
     results: Results = []
     if workers <= 1:

@@ -132,7 +132,7 @@ def measure(
     range_m: FloatArray,
     azimuth: FloatArray,
     elevation: FloatArray,
-    generator: np.random.Generator,
+    noise: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Noisy position measurements (M, 3) in ECEF and their converted covariances (M, 3, 3).
 
@@ -140,10 +140,10 @@ def measure(
     converted to Cartesian coordinates and its covariance linearised through the Jacobian of
     the spherical-to-Cartesian map (the standard converted-measurement approximation,
     Bar-Shalom, Li & Kirubarajan, Estimation with Applications to Tracking and Navigation,
-    2001, section 10.4; its bias at large cross-range errors is neglected).
+    2001, section 10.4; its bias at large cross-range errors is neglected). `noise` holds
+    standard normal draws (M, 3) for range, azimuth and elevation.
     """
     m = range_m.shape[0]
-    noise = generator.standard_normal((m, 3))
     r = range_m + radar.range_sigma_m * noise[:, 0]
     a = azimuth + radar.angle_sigma * noise[:, 1]
     e = elevation + radar.angle_sigma * noise[:, 2]

@@ -1,0 +1,101 @@
+"""Shared test fixtures: paths and small scenario builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared_reference() -> Path:
+    """../shared/reference, or skip: a user's fresh clone has no ../shared."""
+    path = SHARED / "reference"
+    if not path.is_dir():
+        pytest.skip("../shared/reference is not present")
+    return path
+
+
+def one_layer_scenario(
+    *, count: int = 20, shots: int = 2, sspk: float = 0.7, replications: int = 50, seed: int = 7
+) -> dict:
+    """One raid of `count` MRBMs at one city, one upper-tier unit with plenty of stock, a
+    radar that sees everything, no shoot-look-shoot: each threat gets exactly one salvo."""
+    return {
+        "version": 1,
+        "name": "one-layer",
+        "seed": seed,
+        "replications": replications,
+        "catalog": {
+            "interceptors": {
+                "test-upper": {
+                    "tier": "upper",
+                    "min_altitude_km": 50,
+                    "max_altitude_km": 1000,
+                    "max_range_km": 3000,
+                    "mean_speed_mps": 3000,
+                    "sspk": {"mrbm": sspk, "srbm": sspk, "irbm": sspk},
+                    "unit_cost_musd": 10,
+                    "source": "test",
+                    "notional": True,
+                }
+            },
+            "sensors": {
+                "test-radar": {
+                    "kind": "radar",
+                    "reference_range_km": 3000,
+                    "reference_rcs_m2": 0.1,
+                    "max_range_km": 3000,
+                    "azimuth_width_deg": 360,
+                    "min_elevation_deg": 0,
+                    "max_elevation_deg": 90,
+                    "revisit_s": 1,
+                    "pd_per_look": 1.0,
+                    "range_sigma_m": 10,
+                    "angle_sigma_mrad": 0.1,
+                    "source": "test",
+                    "notional": True,
+                }
+            },
+        },
+        "assets": [{"id": "city", "lat_deg": 35.68, "lon_deg": 139.77, "value": 10}],
+        "raids": [
+            {
+                "id": "raid",
+                "threat": "mrbm-nodong-class",
+                "launch": {"lat_deg": 40.0, "lon_deg": 128.0},
+                "target": "city",
+                "launch_time_s": 0,
+                "count": count,
+                "interval_s": 5,
+            }
+        ],
+        "sensors": [{"id": "radar", "type": "test-radar", "lat_deg": 38.0, "lon_deg": 134.0}],
+        "fire_units": [
+            {
+                "id": "ship",
+                "interceptor": "test-upper",
+                "lat_deg": 37.0,
+                "lon_deg": 136.0,
+                "inventory": 10 * count * shots,
+                "launchers": max(shots, 8),
+                "launch_interval_s": 0.5,
+            }
+        ],
+        "doctrine": {
+            "shots_per_salvo": shots,
+            "shoot_look_shoot": False,
+            "max_shots_per_threat": max(shots, 4),
+            "layer_order": ["upper"],
+        },
+    }
+
+
+def write_scenario(tmp_path: Path, doc: dict, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,59 @@
+"""Confidence intervals against hand-computed values; run folders never overwrite."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from kamae.errors import KamaeError
+from kamae.results.files import write_run_folder
+from kamae.results.statistics import mean_interval, wilson_interval
+
+
+def test_wilson_known_values() -> None:
+    # Wilson (1927) score interval, z = 1.96, computed by hand from
+    # (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n):
+    # 0/10 -> [0, 0.2775]; 5/10 -> [0.2366, 0.7634]; 10/10 mirrors 0/10.
+    zero = wilson_interval(0, 10)
+    assert zero.low == 0.0 and zero.high == pytest.approx(0.27753, abs=1e-5)
+    half = wilson_interval(5, 10)
+    assert (half.low, half.high) == pytest.approx((0.23659, 0.76341), abs=1e-5)
+    full = wilson_interval(10, 10)
+    assert full.high == 1.0 and full.low == pytest.approx(1 - 0.27753, abs=1e-5)
+
+
+def test_mean_interval_student_t() -> None:
+    values = [1.0, 2.0, 3.0, 4.0]
+    iv = mean_interval(values)
+    half = 3.182446305284263 * math.sqrt(5 / 3) / 2  # t_{0.975, 3} * s / sqrt(n)
+    assert iv.estimate == 2.5
+    assert (iv.low, iv.high) == pytest.approx((2.5 - half, 2.5 + half))
+
+
+def test_run_folder_is_never_overwritten(tmp_path: Path) -> None:
+    table = pa.table({"a": [1, 2]})
+    first = write_run_folder(tmp_path, "run", {"x.json": {"v": 1}}, {"t.parquet": table})
+    second = write_run_folder(tmp_path, "run", {"x.json": {"v": 2}}, {"t.parquet": table})
+    assert first.name == "run" and second.name == "run-2"
+    assert (first / "x.json").read_text().strip().endswith("}")
+    assert '"v": 1' in (first / "x.json").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2"]
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    class Boom:
+        pass
+
+    with pytest.raises(TypeError):
+        write_run_folder(tmp_path, "run", {"x.json": {"bad": Boom()}}, {})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_parent_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(KamaeError, match="cannot create the output folder"):
+        write_run_folder(blocker / "sub", "run", {}, {})
