@@ -179,6 +179,15 @@ def simulate_batch(
         n_reps * n_threats, doctrine.tracker_process_noise, INITIAL_VELOCITY_SIGMA_MPS
     )
 
+    site_ecef = np.array([r.ecef for r in world.radars]).reshape(n_sensors, 3)
+    site_rotation = np.array([r.enu_rotation for r in world.radars]).reshape(n_sensors, 3, 3)
+    range_sigma = np.array([r.range_sigma_m for r in world.radars], dtype=float)
+    angle_sigma = np.array([r.angle_sigma for r in world.radars], dtype=float)
+    if n_sensors:
+        geometry_range = np.stack([v.range_m for v in world.views])
+        geometry_azimuth = np.stack([v.azimuth for v in world.views])
+        geometry_elevation = np.stack([v.elevation for v in world.views])
+
     uniform = normal = np.zeros((n_reps, 0))
     block_start = 0
     for k in range(times.shape[0]):
@@ -222,8 +231,10 @@ def simulate_batch(
             tracks.drop((np.arange(n_reps)[:, None] * n_threats + landing[None, :]).ravel())
 
         # Sense and track.
-        batch_slots: list[IntArray] = []
-        batch_meas: list[tuple[np.ndarray, np.ndarray]] = []
+        det_sensor: list[IntArray] = []
+        det_rep: list[IntArray] = []
+        det_threat: list[IntArray] = []
+        det_draw: list[IntArray] = []
         for s, radar in enumerate(world.radars):
             candidates = looks.visible[s][k]
             if candidates.size == 0:
@@ -236,17 +247,10 @@ def simulate_batch(
             if reps.size == 0:
                 continue
             threats = candidates[cols]
-            view = world.views[s]
-            batch_meas.append(
-                measure(
-                    radar,
-                    view.range_m[threats, k],
-                    view.azimuth[threats, k],
-                    view.elevation[threats, k],
-                    normal[reps, base + cols],
-                )
-            )
-            batch_slots.append(reps * n_threats + threats)
+            det_sensor.append(np.full(reps.size, s))
+            det_rep.append(reps)
+            det_threat.append(threats)
+            det_draw.append(base + cols)
             new = ~seen[reps, s, threats]
             for r, n in zip(reps[new], threats[new], strict=True):
                 logs[r].add(
@@ -254,11 +258,25 @@ def simulate_batch(
                     "detection",
                     world.threat_ids[n],
                     world.sensor_ids[s],
-                    detail=f"range_km={view.range_m[n, k] / 1e3:.0f}",
+                    detail=f"range_km={world.views[s].range_m[n, k] / 1e3:.0f}",
                 )
             seen[reps, s, threats] = True
-        if batch_slots:
-            _update_tracks(tracks, batch_slots, batch_meas, t)
+        if det_rep:
+            sensor = np.concatenate(det_sensor)
+            rep = np.concatenate(det_rep)
+            threat = np.concatenate(det_threat)
+            z, cov = measure(
+                site_ecef[sensor],
+                site_rotation[sensor],
+                range_sigma[sensor],
+                angle_sigma[sensor],
+                geometry_range[sensor, threat, k],
+                geometry_azimuth[sensor, threat, k],
+                geometry_elevation[sensor, threat, k],
+                normal[rep, np.concatenate(det_draw)],
+            )
+            slots, z, cov = _fuse_same_time(rep * n_threats + threat, z, cov)
+            tracks.update(slots, z, cov, t)
 
         # Decide and engage.
         if n_units == 0:
@@ -380,24 +398,23 @@ def simulate_batch(
     return results
 
 
-def _update_tracks(
-    tracks: BallisticTrackBank,
-    slots: list[IntArray],
-    measured: list[tuple[np.ndarray, np.ndarray]],
-    t: float,
-) -> None:
-    """Fold all of a step's detections into the tracks, one batched update per pass.
+def _fuse_same_time(
+    slots: IntArray, z: np.ndarray, cov: np.ndarray
+) -> tuple[IntArray, np.ndarray, np.ndarray]:
+    """Combine measurements of the same track taken at the same time into one.
 
-    A threat seen by several radars in the same step gets their measurements in successive
-    passes (in sensor order), which is the sequential form of the multi-sensor update.
+    For position measurements of one state, z = R·Σ R_i⁻¹ z_i with R = (Σ R_i⁻¹)⁻¹ is the
+    information-form combination, algebraically identical to updating with each in turn
+    (Bar-Shalom, Li & Kirubarajan 2001, section 7.4: the information filter).
     """
-    index = np.concatenate(slots)
-    z = np.concatenate([m[0] for m in measured])
-    cov = np.concatenate([m[1] for m in measured])
-    remaining = np.arange(index.size)
-    while remaining.size:
-        _, first = np.unique(index[remaining], return_index=True)
-        first.sort()
-        take = remaining[first]
-        tracks.update(index[take], z[take], cov[take], t)
-        remaining = np.delete(remaining, first)
+    unique, inverse = np.unique(slots, return_inverse=True)
+    if unique.size == slots.size:
+        return slots, z, cov
+    info = np.linalg.inv(cov)
+    info_sum = np.zeros((unique.size, 3, 3))
+    np.add.at(info_sum, inverse, info)
+    info_z = np.zeros((unique.size, 3))
+    np.add.at(info_z, inverse, np.einsum("mij,mj->mi", info, z))
+    fused_cov = np.linalg.inv(info_sum)
+    fused_z = np.einsum("mij,mj->mi", fused_cov, info_z)
+    return unique, fused_z, 0.5 * (fused_cov + fused_cov.transpose(0, 2, 1))

@@ -128,7 +128,10 @@ def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> Rad
 
 
 def measure(
-    radar: Radar,
+    site_ecef: FloatArray,
+    enu_rotation: FloatArray,
+    range_sigma_m: FloatArray,
+    angle_sigma: FloatArray,
     range_m: FloatArray,
     azimuth: FloatArray,
     elevation: FloatArray,
@@ -136,26 +139,27 @@ def measure(
 ) -> tuple[FloatArray, FloatArray]:
     """Noisy position measurements (M, 3) in ECEF and their converted covariances (M, 3, 3).
 
-    Range, azimuth and elevation errors are independent Gaussians; the measurement is
-    converted to Cartesian coordinates and its covariance linearised through the Jacobian of
-    the spherical-to-Cartesian map (the standard converted-measurement approximation,
-    Bar-Shalom, Li & Kirubarajan, Estimation with Applications to Tracking and Navigation,
-    2001, section 10.4; its bias at large cross-range errors is neglected). `noise` holds
-    standard normal draws (M, 3) for range, azimuth and elevation.
+    One row per detection, each with its radar's site (M, 3), ENU rotation (M, 3, 3) and
+    error standard deviations (M,); `noise` holds standard normal draws (M, 3) for range,
+    azimuth and elevation. Range, azimuth and elevation errors are independent Gaussians; the
+    measurement is converted to Cartesian coordinates and its covariance linearised through
+    the Jacobian of the spherical-to-Cartesian map (the standard converted-measurement
+    approximation, Bar-Shalom, Li & Kirubarajan, Estimation with Applications to Tracking and
+    Navigation, 2001, section 10.4; its bias at large cross-range errors is neglected).
     """
     m = range_m.shape[0]
-    r = range_m + radar.range_sigma_m * noise[:, 0]
-    a = azimuth + radar.angle_sigma * noise[:, 1]
-    e = elevation + radar.angle_sigma * noise[:, 2]
+    r = range_m + range_sigma_m * noise[:, 0]
+    a = azimuth + angle_sigma * noise[:, 1]
+    e = elevation + angle_sigma * noise[:, 2]
     enu = range_azimuth_elevation_to_enu(r, a, e)
-    rot = radar.enu_rotation
-    ecef = enu @ rot + radar.ecef
+    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
     sa, ca, se, ce = np.sin(a), np.cos(a), np.sin(e), np.cos(e)
     jac = np.empty((m, 3, 3))
-    jac[:, :, 0] = np.stack([ce * sa, ce * ca, se], axis=-1)
-    jac[:, :, 1] = np.stack([r * ce * ca, -r * ce * sa, np.zeros(m)], axis=-1)
-    jac[:, :, 2] = np.stack([-r * se * sa, -r * se * ca, r * ce], axis=-1)
-    var = np.array([radar.range_sigma_m**2, radar.angle_sigma**2, radar.angle_sigma**2])
-    cov_enu = (jac * var) @ jac.transpose(0, 2, 1)
-    cov_ecef = rot.T @ cov_enu @ rot
+    jac[:, 0, 0], jac[:, 1, 0], jac[:, 2, 0] = ce * sa, ce * ca, se
+    jac[:, 0, 1], jac[:, 1, 1], jac[:, 2, 1] = r * ce * ca, -r * ce * sa, 0.0
+    jac[:, 0, 2], jac[:, 1, 2], jac[:, 2, 2] = -r * se * sa, -r * se * ca, r * ce
+    var = np.stack([range_sigma_m**2, angle_sigma**2, angle_sigma**2], axis=-1)
+    cov_enu = (jac * var[:, None, :]) @ jac.transpose(0, 2, 1)
+    rot_t = enu_rotation.transpose(0, 2, 1)
+    cov_ecef = rot_t @ cov_enu @ enu_rotation
     return ecef, cov_ecef
