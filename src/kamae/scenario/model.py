@@ -47,7 +47,7 @@ class ThreatType(Sourced):
     threat_class: ThreatClass = Field(description="Class used to look up kill probabilities")
     max_range_km: float = Field(gt=0, le=20000, description="Maximum ground range, km")
     rcs_m2: float = Field(gt=0, le=1000, description="Radar cross-section of the warhead, m²")
-    description: str = ""
+    description: str = Field(default="", description="What the entry represents")
 
 
 class SensorType(Sourced):
@@ -66,7 +66,7 @@ class SensorType(Sourced):
     pd_per_look: Probability = Field(description="Probability of detection per look")
     range_sigma_m: float = Field(gt=0, le=100000, description="Range error (1σ), m")
     angle_sigma_mrad: float = Field(gt=0, le=100, description="Angle error (1σ), mrad")
-    description: str = ""
+    description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
     def _elevation_order(self) -> SensorType:
@@ -87,7 +87,7 @@ class InterceptorType(Sourced):
         description="Single-shot kill probability per threat class"
     )
     unit_cost_musd: float = Field(gt=0, description="Unit cost, million US dollars")
-    description: str = ""
+    description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
     def _envelope_order(self) -> InterceptorType:
@@ -99,12 +99,16 @@ class InterceptorType(Sourced):
 class Catalog(_Strict):
     """Catalog entries added to (or replacing) the built-in catalogs, by name."""
 
-    threats: dict[str, ThreatType] = Field(default_factory=dict)
-    sensors: dict[str, SensorType] = Field(default_factory=dict)
-    interceptors: dict[str, InterceptorType] = Field(default_factory=dict)
+    threats: dict[str, ThreatType] = Field(default_factory=dict, description="Threat types")
+    sensors: dict[str, SensorType] = Field(default_factory=dict, description="Sensor types")
+    interceptors: dict[str, InterceptorType] = Field(
+        default_factory=dict, description="Interceptor types"
+    )
 
 
 class Point(_Strict):
+    """A geodetic point on the ellipsoid."""
+
     lat_deg: Latitude
     lon_deg: Longitude
 
@@ -113,7 +117,7 @@ class Asset(_Strict):
     """A defended asset: an area the defense protects, valued for prioritisation."""
 
     id: Identifier
-    name: str = ""
+    name: str = Field(default="", description="Display name")
     lat_deg: Latitude
     lon_deg: Longitude
     value: float = Field(gt=0, le=1e6, description="Relative value (priority weight)")
@@ -181,7 +185,9 @@ class Doctrine(_Strict):
     kill_assessment_s: float = Field(
         default=10.0, ge=0, le=600, description="Time from intercept to kill assessment, s"
     )
-    max_shots_per_threat: int = Field(default=4, ge=1, le=64)
+    max_shots_per_threat: int = Field(
+        default=4, ge=1, le=64, description="Interceptors fired at one threat, at most"
+    )
     layer_order: list[Literal["upper", "lower"]] = Field(
         default_factory=lambda: ["upper", "lower"],
         min_length=1,
@@ -210,6 +216,8 @@ class Doctrine(_Strict):
 
 
 class TimeSettings(_Strict):
+    """The engine's clock."""
+
     step_s: float = Field(default=1.0, gt=0, le=60, description="Engine time step, s")
 
 
@@ -218,14 +226,18 @@ class Scenario(_Strict):
 
     version: Literal[1] = Field(description="Scenario format version")
     name: Identifier
-    description: str = ""
+    description: str = Field(default="", description="One paragraph for `kamae scenarios`")
     notional: bool = Field(default=True, description="True where figures are estimates")
     seed: int = Field(default=0, ge=0, description="Master seed of the Monte Carlo")
-    replications: int = Field(default=200, ge=1, le=10_000_000)
-    time: TimeSettings = Field(default_factory=TimeSettings)
-    catalog: Catalog = Field(default_factory=Catalog)
-    assets: list[Asset] = Field(default_factory=list)
-    raids: list[Raid] = Field(min_length=1)
-    sensors: list[Sensor] = Field(default_factory=list)
-    fire_units: list[FireUnit] = Field(default_factory=list)
-    doctrine: Doctrine = Field(default_factory=Doctrine)
+    replications: int = Field(
+        default=200, ge=1, le=10_000_000, description="Monte Carlo replications"
+    )
+    time: TimeSettings = Field(default_factory=TimeSettings, description="The engine's clock")
+    catalog: Catalog = Field(
+        default_factory=Catalog, description="Catalog entries added to the built-in ones"
+    )
+    assets: list[Asset] = Field(default_factory=list, description="Defended assets")
+    raids: list[Raid] = Field(min_length=1, description="Attacking raids")
+    sensors: list[Sensor] = Field(default_factory=list, description="Sensors")
+    fire_units: list[FireUnit] = Field(default_factory=list, description="Fire units")
+    doctrine: Doctrine = Field(default_factory=Doctrine, description="Battle-manager doctrine")

@@ -1,0 +1,120 @@
+"""The scenario format's reference tables, generated from the same declarations as the schema.
+
+`python -m kamae.scenario.reference > docs/scenario-reference.md` rewrites the page; a test
+keeps the committed page equal to this output.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from kamae.scenario.model import (
+    Asset,
+    Catalog,
+    Doctrine,
+    FireUnit,
+    InterceptorType,
+    Point,
+    Raid,
+    Scenario,
+    Sensor,
+    SensorType,
+    ThreatType,
+    TimeSettings,
+)
+
+SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("Scenario (top level)", Scenario),
+    ("time", TimeSettings),
+    ("assets[]", Asset),
+    ("raids[]", Raid),
+    ("raids[].launch, raids[].aim", Point),
+    ("sensors[]", Sensor),
+    ("fire_units[]", FireUnit),
+    ("doctrine", Doctrine),
+    ("catalog", Catalog),
+    ("catalog.threats.<name>", ThreatType),
+    ("catalog.sensors.<name>", SensorType),
+    ("catalog.interceptors.<name>", InterceptorType),
+]
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin is typing.Literal:
+        return " \\| ".join(repr(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"map {_type_name(args[0])} → {_type_name(args[1])}"
+    if annotation is type(None):
+        return "null"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation)
+
+
+def _constraints(info: FieldInfo) -> str:
+    parts = []
+    for meta in info.metadata:
+        for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                parts.append(f"{sym} {value}")
+        for attr, label in (("min_length", "min length"), ("max_length", "max length")):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                parts.append(f"{label} {value}")
+    return ", ".join(parts)
+
+
+def _default(info: FieldInfo) -> str:
+    if info.is_required():
+        return "required"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        return (
+            "(empty)"
+            if value in ([], {})
+            else f"`{value}`"
+            if not isinstance(value, BaseModel)
+            else "(defaults)"
+        )
+    return f"`{info.default}`"
+
+
+def markdown_reference() -> str:
+    """The reference page (Markdown) of every scenario field."""
+    out = [
+        "# Scenario format reference (version 1)",
+        "",
+        "Generated from `kamae.scenario.model` by `python -m kamae.scenario.reference`; do not",
+        "edit by hand. Units are in the field names. `kamae schema` prints the same declarations",
+        "as JSON Schema.",
+        "",
+    ]
+    for title, model in SECTIONS:
+        out += [f"## {title}", "", (model.__doc__ or "").strip().splitlines()[0], ""]
+        out += ["| field | type | constraints | default | meaning |", "|---|---|---|---|---|"]
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            out.append(
+                f"| `{name}` | {_type_name(annotation)} | {_constraints(info)} | "
+                f"{_default(info)} | {info.description or ''} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown_reference(), end="")
