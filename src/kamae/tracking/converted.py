@@ -1,16 +1,18 @@
 """System tracks of ballistic threats: a batched converted-measurement Kalman filter.
 
-State per track: ECEF position and velocity (6). Prediction is the constant-velocity model with
-central gravity at the estimated position as a known input and white-noise acceleration of
-spectral density q (the discretised continuous white-noise acceleration model, Bar-Shalom, Li &
-Kirubarajan, Estimation with Applications to Tracking and Navigation, 2001, section 6.2.2).
-Updates take Cartesian position measurements with their converted covariances (see
-`kamae.sensors.radar.measure`). All tracks live in arrays; there is no object per track.
+State per track: ECEF position and velocity (6). Prediction is the constant-velocity model
+with central gravity, evaluated at the step's predicted midpoint, as a known input, and
+white-noise acceleration of spectral density q (the discretised continuous white-noise
+acceleration model, Bar-Shalom, Li & Kirubarajan, Estimation with Applications to Tracking and
+Navigation, 2001, section 6.2.2). Updates take Cartesian position measurements with their
+converted covariances (see `kamae.sensors.radar.measure`), in Joseph form. All tracks live in
+arrays; there is no object per track.
 
 Simplifications of the walking skeleton, stated in docs/models.md: one system track per threat
-with perfect association (no false tracks, no track swaps); gravity input evaluated at the prior
-estimate (first order over a prediction interval); initialisation at the first measurement with
-zero velocity and a broad velocity prior.
+with perfect association (no false tracks, no track swaps); the gravity-gradient Jacobian is
+left out of the covariance propagation; initialisation at the first measurement with zero
+velocity and a broad velocity prior. With q = 0 the filter is consistent on drag-free flight
+(NEES test in tests/tracking/test_converted_filter.py); q > 0 makes it conservative.
 """
 
 from __future__ import annotations
@@ -47,9 +49,11 @@ class BallisticTrackBank:
         x = self.state[index]
         p = self.covariance[index]
         pos = x[:, :3]
-        rn = np.linalg.norm(pos, axis=1)
-        g = -MU_EARTH * pos / rn[:, None] ** 3
         d = dt[:, None]
+        # Gravity at the midpoint of the step: second-order accurate over the interval.
+        mid = pos + 0.5 * x[:, 3:] * d
+        rn = np.linalg.norm(mid, axis=1)
+        g = -MU_EARTH * mid / rn[:, None] ** 3
         x_new = np.empty_like(x)
         x_new[:, :3] = pos + x[:, 3:] * d + 0.5 * g * d * d
         x_new[:, 3:] = x[:, 3:] + g * d
