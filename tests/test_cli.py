@@ -31,6 +31,7 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
         "replications.parquet",
         "events.parquet",
         "manifest.json",
+        "scenario.yaml",
     }
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["replications"] == 3 and summary["seed"] == 5

@@ -44,7 +44,8 @@ def run_scenario(
 
     Replications and seed default to the scenario's own. With `out` set, the results are
     written to a new folder `out/<scenario>-<UTC timestamp>/` (summary.json,
-    replications.parquet, events.parquet, manifest.json).
+    replications.parquet, events.parquet, manifest.json, and scenario.yaml, the scenario
+    file as run, so that the folder alone can rebuild the world for reports).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     n = loaded.scenario.replications if replications is None else replications
@@ -62,6 +63,7 @@ def run_scenario(
             f"{loaded.scenario.name}-{started.strftime('%Y%m%dT%H%M%SZ')}",
             {"summary.json": summary, "manifest.json": manifest},
             {"replications.parquet": result.replications, "events.parquet": result.events},
+            {"scenario.yaml": loaded.text},
         )
     return RunOutput(summary=summary, manifest=manifest, result=result, folder=folder)
 

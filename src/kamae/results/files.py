@@ -25,8 +25,9 @@ def write_run_folder(
     name: str,
     json_files: dict[str, Any],
     tables: dict[str, pa.Table],
+    text_files: dict[str, str] | None = None,
 ) -> Path:
-    """Write JSON documents and Parquet tables into a new folder `parent/name` atomically."""
+    """Write JSON, Parquet and text files into a new folder `parent/name` atomically."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -38,6 +39,8 @@ def write_run_folder(
             (tmp / filename).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         for filename, table in tables.items():
             pq.write_table(table, tmp / filename, compression="zstd")
+        for filename, text in (text_files or {}).items():
+            (tmp / filename).write_text(text, encoding="utf-8")
         final = _free_name(parent, name)
         os.rename(tmp, final)
     except OSError as exc:

@@ -32,6 +32,8 @@ class LoadedScenario:
     interceptors: dict[str, InterceptorType]
     file: str
     sha256: str
+    text: str
+    """The scenario file as read (kept with each run's results)."""
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -104,6 +106,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
         interceptors=interceptors,
         file=label,
         sha256=hashlib.sha256(raw).hexdigest(),
+        text=text,
     )
 
 
