@@ -1,0 +1,154 @@
+"""Measurement-to-track association: chi-square gating and global nearest neighbour (GNN).
+
+Gate: a measurement z is a candidate for track t when its normalised distance
+d2 = (z - zhat_t)^T S_t^-1 (z - zhat_t) does not exceed the chi-square quantile of the gate
+probability P_G with m degrees of freedom (validation region, Bar-Shalom, Li & Kirubarajan,
+Estimation with Applications to Tracking and Navigation, Wiley 2001, section 5.4 and
+Bar-Shalom, Willett & Tian, Tracking and Data Fusion, YBS 2011).
+
+GNN: the one-to-one assignment of measurements to tracks minimising the summed d2, where
+leaving a track without a measurement costs the gate value (Blackman & Popoli, Design and
+Analysis of Modern Tracking Systems, Artech House 1999, section 6.4). The gated pairs split
+into independent clusters (connected components of the bipartite gate graph); each cluster is
+solved exactly by the Jonker-Volgenant algorithm (scipy.optimize.linear_sum_assignment), so
+cost grows with cluster size, not with the square of the number of tracks. Neglected: the
+probabilistic weighting of JPDA/MHT (GNN commits to one hypothesis per scan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.errors import KamaeError
+
+# scipy is imported inside the functions that use it: importing kamae.tracking (and with it
+# the engine) stays fast, scipy's submodules cost ~0.5 s each to import.
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+def chi2_gate(dim: int, probability: float) -> float:
+    """Gate threshold on d2: the chi-square quantile of ``probability`` with ``dim`` dof."""
+    if not (0.0 < probability < 1.0):
+        raise KamaeError(f"gate probability must be in (0, 1), got {probability!r}")
+    if dim < 1:
+        raise KamaeError(f"measurement dimension must be >= 1, got {dim}")
+    from scipy.special import chdtri
+
+    return float(chdtri(dim, 1.0 - probability))
+
+
+def mahalanobis_squared(
+    zhat: FloatArray, s: FloatArray, z: FloatArray, angle_dims: tuple[int, ...] = ()
+) -> FloatArray:
+    """d2[t, j] = (z_j - zhat_t)^T S_t^-1 (z_j - zhat_t), shape (T, M).
+
+    ``zhat`` (T, m) predicted measurements; ``s`` (T, m, m) innovation covariances, or (T, m)
+    when diagonal (the axis-decoupled filter); ``z`` (M, m). Components in ``angle_dims``
+    are wrapped to [-pi, pi). Tracks whose S is not positive definite get d2 = inf.
+    """
+    zhat = np.atleast_2d(np.asarray(zhat, dtype=np.float64))
+    z = np.atleast_2d(np.asarray(z, dtype=np.float64))
+    s = np.asarray(s, dtype=np.float64)
+    t_count, m = zhat.shape
+    if z.shape[1:] != (m,) and z.size:
+        raise KamaeError(f"z must be (M, {m}), got {z.shape}")
+    y = z[None, :, :] - zhat[:, None, :]  # (T, M, m)
+    for k in angle_dims:
+        y[..., k] = (y[..., k] + np.pi) % (2.0 * np.pi) - np.pi
+    if s.shape == (t_count, m):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d2 = np.einsum("tjk,tk->tj", y * y, 1.0 / s)
+        bad = np.asarray(~(np.isfinite(s).all(axis=1) & (s > 0).all(axis=1)), dtype=bool)
+    elif s.shape == (t_count, m, m):
+        bad = np.asarray(~np.isfinite(s).all(axis=(1, 2)), dtype=bool)
+        s_safe = np.where(bad[:, None, None], np.eye(m), s)
+        try:
+            chol = np.linalg.cholesky(s_safe)
+        except np.linalg.LinAlgError:
+            eig_ok = np.linalg.eigvalsh(s_safe).min(axis=1) > 0
+            bad |= ~eig_ok
+            s_safe = np.where(bad[:, None, None], np.eye(m), s_safe)
+            chol = np.linalg.cholesky(s_safe)
+        w = np.linalg.solve(chol[:, None], y[..., None])[..., 0]  # L^-1 y
+        d2 = np.einsum("tjk,tjk->tj", w, w)
+    else:
+        raise KamaeError(f"s must be (T, {m}) or (T, {m}, {m}), got {s.shape}")
+    d2[bad] = np.inf
+    return d2
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A one-to-one assignment of measurements to tracks (-1: none)."""
+
+    track_to_measurement: IntArray
+    """(T,) measurement index assigned to each track, or -1."""
+    measurement_to_track: IntArray
+    """(M,) track index assigned to each measurement, or -1 (a candidate new track)."""
+    cost: float
+    """Summed d2 of the assigned pairs plus the gate value per unassigned track."""
+
+
+def gnn_assign(d2: FloatArray, gate: float) -> Assignment:
+    """Global nearest neighbour assignment of M measurements to T tracks with gating.
+
+    ``d2`` (T, M) normalised squared distances (``mahalanobis_squared``); pairs above ``gate``
+    are forbidden; a track may stay unassigned at cost ``gate``. Exact optimum per cluster.
+    """
+    d2 = np.asarray(d2, dtype=np.float64)
+    if d2.ndim != 2:
+        raise KamaeError(f"d2 must be (T, M), got shape {d2.shape}")
+    if not (np.isfinite(gate) and gate > 0):
+        raise KamaeError(f"gate must be finite and > 0, got {gate!r}")
+    t_count, m_count = d2.shape
+    t2m = np.full(t_count, -1, dtype=np.intp)
+    m2t = np.full(m_count, -1, dtype=np.intp)
+    with np.errstate(invalid="ignore"):
+        inside = d2 <= gate  # NaN and inf are outside
+    rows, cols = np.nonzero(inside)
+    if rows.size == 0:
+        return Assignment(t2m, m2t, float(gate) * t_count)
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix(
+        (np.ones(rows.size), (rows, t_count + cols)),
+        shape=(t_count + m_count, t_count + m_count),
+    )
+    _, label = connected_components(graph, directed=False)
+    pair_label = label[rows]
+    order = np.argsort(pair_label, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(pair_label[order]) != 0])
+    ends = np.r_[starts[1:], order.size]
+    total = 0.0
+    assigned_tracks = 0
+    for a, b in zip(starts, ends, strict=True):
+        sel = order[a:b]
+        tr = np.unique(rows[sel])
+        ms = np.unique(cols[sel])
+        if tr.size == 1 and ms.size == 1:
+            t2m[tr[0]] = ms[0]
+            m2t[ms[0]] = tr[0]
+            total += float(d2[tr[0], ms[0]])
+            assigned_tracks += 1
+            continue
+        sub = d2[np.ix_(tr, ms)]
+        big = np.where(inside[np.ix_(tr, ms)], sub, np.inf)
+        # Dummy column per track: staying unassigned costs the gate.
+        dummy = np.full((tr.size, tr.size), np.inf)
+        np.fill_diagonal(dummy, gate)
+        cost = np.hstack([big, dummy])
+        ri, ci = linear_sum_assignment(cost)
+        real = ci < ms.size
+        t2m[tr[ri[real]]] = ms[ci[real]]
+        m2t[ms[ci[real]]] = tr[ri[real]]
+        total += float(cost[ri[real], ci[real]].sum())
+        assigned_tracks += int(np.count_nonzero(real))
+    total += float(gate) * (t_count - assigned_tracks)
+    return Assignment(t2m, m2t, total)
