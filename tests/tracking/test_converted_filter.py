@@ -18,91 +18,61 @@ from kamae.kinematics.ballistic import minimum_energy_trajectory
 from kamae.sensors.radar import Radar, measure
 from kamae.tracking.converted import BallisticTrackBank
 
-
-def _radar() -> Radar:
-    return Radar(
-        lat=np.radians(38.0),
-        lon=np.radians(134.0),
-        height_m=20.0,
-        reference_range_m=3e6,
-        reference_rcs_m2=0.1,
-        max_range_m=3e6,
-        boresight_azimuth=0.0,
-        azimuth_width=2 * np.pi,
-        min_elevation=0.0,
-        max_elevation=np.pi / 2,
-        revisit_s=1.0,
-        pd_per_look=1.0,
-        range_sigma_m=30.0,
-        angle_sigma=0.5e-3,
-    )
+RADAR = Radar(
+    lat=np.radians(38.0), lon=np.radians(134.0), height_m=20.0,
+    reference_range_m=3e6, reference_rcs_m2=0.1, max_range_m=3e6,
+    boresight_azimuth=0.0, azimuth_width=2 * np.pi, min_elevation=0.0,
+    max_elevation=np.pi / 2, revisit_s=1.0, pd_per_look=1.0,
+    range_sigma_m=30.0, angle_sigma=0.5e-3,
+)  # fmt: skip
 
 
-def test_nees_is_consistent_and_error_shrinks() -> None:
+def _track(runs: int, q: float, seed: int, checks: tuple[int, ...]) -> dict[int, tuple]:
+    """Filter `runs` independent noisy measurement sequences from step 60; return per checked
+    step the NEES of each run and its position error."""
     launch = geodetic_to_ecef(np.radians(40.0), np.radians(128.0), 0.0)
     aim = geodetic_to_ecef(np.radians(35.68), np.radians(139.77), 0.0)
     times = np.arange(0.0, 500.0, 1.0)
     truth = minimum_energy_trajectory(launch[None], aim[None], [0.0], times)
-    radar = _radar()
-    runs = 200
-    start, checks = 60, (100, 200, 300, 400)
-    enu = ecef_to_enu(truth.position[0], radar.lat, radar.lon, radar.height_m)
+    enu = ecef_to_enu(truth.position[0], RADAR.lat, RADAR.lon, RADAR.height_m)
     rng_, az, el = enu_to_range_azimuth_elevation(enu)
-    # The truth is drag-free Kepler flight, so the matched model has no process noise.
-    bank = BallisticTrackBank(runs, process_noise=0.0, initial_velocity_sigma_mps=3000.0)
-    generator = np.random.default_rng(20240)
-    slots = np.arange(runs)
-    nees: dict[int, np.ndarray] = {}
-    errors: dict[int, np.ndarray] = {}
-    for k in range(start, max(checks) + 1):
+    bank = BallisticTrackBank(runs, process_noise=q, initial_velocity_sigma_mps=3000.0)
+    generator = np.random.default_rng(seed)
+    out = {}
+    for k in range(60, max(checks) + 1):
         z, cov = measure(
-            np.tile(radar.ecef, (runs, 1)),
-            np.tile(radar.enu_rotation, (runs, 1, 1)),
-            np.full(runs, radar.range_sigma_m),
-            np.full(runs, radar.angle_sigma),
-            np.full(runs, rng_[k]),
-            np.full(runs, az[k]),
-            np.full(runs, el[k]),
-            generator.standard_normal((runs, 3)),
-        )
-        bank.update(slots, z, cov, times[k])
-        if k in checks:
-            x_true = np.concatenate([truth.position[0, k], truth.velocity[0, k]])
-            err = bank.state - x_true
-            nees[k] = np.einsum("ni,nij,nj->n", err, np.linalg.inv(bank.covariance), err)
-            errors[k] = np.linalg.norm(err[:, :3], axis=1)
-    low = stats.chi2.ppf(0.005, 6 * runs) / runs
-    high = stats.chi2.ppf(0.995, 6 * runs) / runs
-    for k in checks:
-        assert low <= nees[k].mean() <= high, (k, nees[k].mean(), low, high)
-    # Position error well below the measurement's cross-range error, and shrinking.
-    assert np.median(errors[400]) < np.median(errors[100])
-    assert np.median(errors[400]) < 0.5 * rng_[400] * radar.angle_sigma
-
-
-def test_process_noise_makes_the_filter_conservative_not_overconfident() -> None:
-    launch = geodetic_to_ecef(np.radians(40.0), np.radians(128.0), 0.0)
-    aim = geodetic_to_ecef(np.radians(35.68), np.radians(139.77), 0.0)
-    times = np.arange(0.0, 400.0, 1.0)
-    truth = minimum_energy_trajectory(launch[None], aim[None], [0.0], times)
-    radar = _radar()
-    runs = 100
-    enu = ecef_to_enu(truth.position[0], radar.lat, radar.lon, radar.height_m)
-    rng_, az, el = enu_to_range_azimuth_elevation(enu)
-    bank = BallisticTrackBank(runs, process_noise=1.0, initial_velocity_sigma_mps=3000.0)
-    generator = np.random.default_rng(7)
-    for k in range(60, 300):
-        z, cov = measure(
-            np.tile(radar.ecef, (runs, 1)),
-            np.tile(radar.enu_rotation, (runs, 1, 1)),
-            np.full(runs, radar.range_sigma_m),
-            np.full(runs, radar.angle_sigma),
+            np.tile(RADAR.ecef, (runs, 1)),
+            np.tile(RADAR.enu_rotation, (runs, 1, 1)),
+            np.full(runs, RADAR.range_sigma_m),
+            np.full(runs, RADAR.angle_sigma),
             np.full(runs, rng_[k]),
             np.full(runs, az[k]),
             np.full(runs, el[k]),
             generator.standard_normal((runs, 3)),
         )
         bank.update(np.arange(runs), z, cov, times[k])
-    err = bank.state - np.concatenate([truth.position[0, 299], truth.velocity[0, 299]])
-    nees = np.einsum("ni,nij,nj->n", err, np.linalg.inv(bank.covariance), err).mean()
-    assert nees < stats.chi2.ppf(0.005, 6 * runs) / runs
+        if k in checks:
+            err = bank.state - np.concatenate([truth.position[0, k], truth.velocity[0, k]])
+            nees = np.einsum("ni,nij,nj->n", err, np.linalg.inv(bank.covariance), err)
+            out[k] = (nees, np.linalg.norm(err[:, :3], axis=1), rng_[k])
+    return out
+
+
+def test_nees_is_consistent_and_error_shrinks() -> None:
+    runs = 200
+    # The truth is drag-free Kepler flight, so the matched model has no process noise.
+    result = _track(runs, q=0.0, seed=20240, checks=(100, 200, 300, 400))
+    low = stats.chi2.ppf(0.005, 6 * runs) / runs
+    high = stats.chi2.ppf(0.995, 6 * runs) / runs
+    for k, (nees, _, _) in result.items():
+        assert low <= nees.mean() <= high, (k, nees.mean(), low, high)
+    # Position error well below the measurement's cross-range error, and shrinking.
+    _, err_late, range_late = result[400]
+    assert np.median(err_late) < np.median(result[100][1])
+    assert np.median(err_late) < 0.5 * range_late * RADAR.angle_sigma
+
+
+def test_process_noise_makes_the_filter_conservative_not_overconfident() -> None:
+    runs = 100
+    nees, _, _ = _track(runs, q=1.0, seed=7, checks=(299,))[299]
+    assert nees.mean() < stats.chi2.ppf(0.005, 6 * runs) / runs

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.tracking.motion import BallisticCoast
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-MU_EARTH = 3.986004418e14
 
 
 class BallisticTrackBank:
@@ -34,7 +34,7 @@ class BallisticTrackBank:
         self.covariance = np.full((count, 6, 6), np.nan)
         self.time = np.full(count, np.nan)
         self.updates = np.zeros(count, dtype=np.int64)
-        self.process_noise = float(process_noise)
+        self._model = BallisticCoast(q=float(process_noise))
         self.initial_velocity_var = float(initial_velocity_sigma_mps) ** 2
 
     @property
@@ -45,33 +45,9 @@ class BallisticTrackBank:
         """Advance the listed tracks to time t (gravity as a known input)."""
         if index.size == 0:
             return
-        dt = t - self.time[index]
-        x = self.state[index]
-        p = self.covariance[index]
-        pos = x[:, :3]
-        d = dt[:, None]
-        # Gravity at the midpoint of the step: second-order accurate over the interval.
-        mid = pos + 0.5 * x[:, 3:] * d
-        rn = np.linalg.norm(mid, axis=1)
-        g = -MU_EARTH * mid / rn[:, None] ** 3
-        x_new = np.empty_like(x)
-        x_new[:, :3] = pos + x[:, 3:] * d + 0.5 * g * d * d
-        x_new[:, 3:] = x[:, 3:] + g * d
-        # P' = F P F^T + Q with F = [[I, dt I], [0, I]], done blockwise.
-        pp, pv, vv = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
-        d3 = dt[:, None, None]
-        q = self.process_noise
-        eye = np.eye(3)
-        new_pp = pp + d3 * (pv + pv.transpose(0, 2, 1)) + d3 * d3 * vv + q * d3**3 / 3.0 * eye
-        new_pv = pv + d3 * vv + q * d3**2 / 2.0 * eye
-        new_vv = vv + q * d3 * eye
-        p_new = np.empty_like(p)
-        p_new[:, :3, :3] = new_pp
-        p_new[:, :3, 3:] = new_pv
-        p_new[:, 3:, :3] = new_pv.transpose(0, 2, 1)
-        p_new[:, 3:, 3:] = new_vv
-        self.state[index] = x_new
-        self.covariance[index] = p_new
+        x, p = self._model.predict(self.state[index], self.covariance[index], t - self.time[index])
+        self.state[index] = x
+        self.covariance[index] = p
         self.time[index] = t
 
     def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float) -> None:
