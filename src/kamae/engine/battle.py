@@ -1,0 +1,220 @@
+"""Battle management for a batch of replications: resolve, evaluate, decide and engage.
+
+Interceptors arriving in a step resolve first (independent Bernoulli kills with the
+interceptor's single-shot kill probability against the threat's class); threats reaching
+their impact point alive leak. The battle manager then engages firm, fire-control-quality
+tracks whose predicted impact threatens a defended asset.
+
+Rules (the skeleton's, stated in docs/models.md): threats in order of the threatened asset's
+value, then time to go; layers in the doctrine's order, a lower layer engaging a threat only
+once no unit of a higher layer has an opportunity left (or, without shoot-look-shoot, once the
+higher layer has fired its salvo); within a layer the unit with the earliest intercept; a salvo
+of `shots_per_salvo` launched when that unit's launch time comes; no further salvo until kill
+assessment (perfect) at intercept time + `kill_assessment_s`. Destroyed threats are no longer
+detected (debris is not modeled).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.engagement.threat_evaluation import assess_threats
+from kamae.engine.records import EventLog
+from kamae.tracking.converted import BallisticTrackBank
+from kamae.world import World
+
+IntArray = npt.NDArray[np.int64]
+
+
+class Battle:
+    """The engagement state of a batch of replications (arrays: replication × threat/unit).
+
+    Construction draws each replication's kill draws (one uniform per threat and possible
+    shot), right after the sensing layer's look phases.
+    """
+
+    def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
+        self.world = world
+        self.doctrine = doctrine = world.loaded.scenario.doctrine
+        fu = world.fire_units
+        self.reps = reps = len(generators)
+        self.threats = threats = world.trajectory.count
+        self.units = units = len(fu.ids)
+        self.tiers = list(doctrine.layer_order)
+        self.kill_draws = np.stack(
+            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
+        )
+        self.impact_step = np.searchsorted(
+            world.times, world.trajectory.impact_time - 1e-9, side="left"
+        )
+        self.alive = np.ones((reps, threats), dtype=bool)
+        self.leaked = np.zeros((reps, threats), dtype=bool)
+        self.shots = np.zeros((reps, threats), dtype=np.int64)
+        self.salvos = np.zeros((reps, threats, len(self.tiers)), dtype=np.int64)
+        self.busy_until = np.full((reps, threats), -np.inf)
+        self.quality_reported = np.zeros((reps, threats), dtype=bool)
+        self.inventory = np.tile(fu.inventory, (reps, 1))
+        max_launchers = int(fu.launchers.max()) if units else 0
+        self.launcher_free = np.full((reps, units, max_launchers), np.inf)
+        for j in range(units):
+            self.launcher_free[:, j, : fu.launchers[j]] = 0.0
+        self.fired = np.zeros((reps, units), dtype=np.int64)
+        self.unit_tier = np.array(
+            [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
+        )
+        # (intercept step, sequence, replication, threat, unit, index of first shot, shots)
+        self.pending: list[tuple[int, int, int, int, int, int, int]] = []
+        self._seq = 0
+
+    def resolve(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
+        """Interceptors arriving at step k, then threats landing at step k."""
+        world, fu = self.world, self.world.fire_units
+        while self.pending and self.pending[0][0] <= k:
+            _, _, r, n, j, first, count = heapq.heappop(self.pending)
+            if not self.alive[r, n]:
+                continue
+            p_kill = fu.sspk[j, world.threat_class[n]]
+            hits = self.kill_draws[r, n, first : first + count] < p_kill
+            for h in hits:
+                logs[r].add(
+                    t, "intercept", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
+                    "hit" if h else "miss",
+                )  # fmt: skip
+            if hits.any():
+                self.alive[r, n] = False
+                tracks.drop(np.array([r * self.threats + n]))
+                logs[r].add(t, "kill", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j])
+
+        landing = np.flatnonzero(self.impact_step == k)
+        if landing.size:
+            reps, which = np.nonzero(self.alive[:, landing])
+            for r, n in zip(reps, landing[which], strict=True):
+                logs[r].add(float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n])
+            self.leaked[reps, landing[which]] = True
+            self.alive[:, landing] = False
+            tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
+
+    def engage(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
+        """Evaluate tracks and launch the salvos whose time has come at step k."""
+        if self.units == 0:
+            return
+        world, doctrine = self.world, self.doctrine
+        shape = (self.reps, self.threats)
+        firm = (tracks.updates.reshape(shape) >= doctrine.track_confirm_updates) & self.alive
+        if not firm.any():
+            return
+        with np.errstate(invalid="ignore"):
+            position_ok = tracks.position_sigma() <= doctrine.fire_control_position_sigma_m
+            velocity_ok = tracks.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
+        quality = firm & (position_ok & velocity_ok).reshape(shape)
+        for r, n in zip(*np.nonzero(quality & ~self.quality_reported), strict=True):
+            logs[r].add(t, "track", world.threat_ids[n], detail="fire_control_quality")
+        self.quality_reported |= quality
+        ready = quality & (self.busy_until <= t) & (self.shots < doctrine.max_shots_per_threat)
+        if not ready.any():
+            return
+        # Only threats that some stocked unit could fire at in this step need a decision.
+        ready_threats = np.flatnonzero(ready.any(axis=0))
+        steps_all = np.full((self.threats, self.units), -1, dtype=np.int64)
+        launch_all = np.full((self.threats, self.units), np.nan)
+        steps_all[ready_threats], launch_all[ready_threats] = world.windows.next_opportunity(
+            ready_threats, t
+        )
+        with np.errstate(invalid="ignore"):
+            opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
+        stocked = (self.inventory > 0)[:, None, :]
+        reps, threats = np.nonzero(ready & np.any(opening[None, :, :] & stocked, axis=2))
+        if reps.size == 0:
+            return
+        slots = reps * self.threats + threats
+        tracks.predict(slots, t)
+        assessed = assess_threats(
+            tracks.state[slots, :3],
+            tracks.state[slots, 3:],
+            world.asset_ecef,
+            world.asset_value,
+            doctrine.engage_radius_km * 1e3,
+        )
+        threatening = assessed.asset >= 0
+        if not np.any(threatening):
+            return
+        order = np.lexsort(
+            (assessed.time_to_go_s[threatening], -assessed.value[threatening], reps[threatening])
+        )
+        for r, n in zip(reps[threatening][order], threats[threatening][order], strict=True):
+            self._engage_threat(int(r), int(n), k, t, steps_all[n], launch_all[n], logs[r])
+
+    def _engage_threat(
+        self,
+        r: int,
+        n: int,
+        k: int,
+        t: float,
+        steps_n: IntArray,
+        launch_n: npt.NDArray[np.float64],
+        log: EventLog,
+    ) -> None:
+        """Layered doctrine for one threat of one replication: fire, wait, or pass down."""
+        world, doctrine, fu = self.world, self.doctrine, self.world.fire_units
+        for tier_index in range(len(self.tiers)):
+            if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
+                continue
+            units = np.flatnonzero(
+                (self.unit_tier == tier_index) & (self.inventory[r] > 0) & (steps_n >= 0)
+            )
+            if units.size == 0:
+                continue  # no opportunity left in this layer: the next layer may engage
+            for j in units[np.argsort(steps_n[units], kind="stable")]:
+                if launch_n[j] >= t + world.dt:
+                    return  # this layer's next opportunity is later: wait for it
+                free = np.flatnonzero(self.launcher_free[r, j] <= t + 1e-9)
+                count = int(
+                    min(
+                        doctrine.shots_per_salvo,
+                        self.inventory[r, j],
+                        free.size,
+                        doctrine.max_shots_per_threat - self.shots[r, n],
+                    )
+                )
+                if count <= 0:
+                    continue
+                self.launcher_free[r, j, free[:count]] = t + fu.launch_interval_s[j]
+                self.inventory[r, j] -= count
+                self.fired[r, j] += count
+                self.salvos[r, n, tier_index] += 1
+                intercept_step = max(int(steps_n[j]), k + 1)
+                intercept_time = world.times[intercept_step]
+                self.busy_until[r, n] = intercept_time + doctrine.kill_assessment_s
+                heapq.heappush(
+                    self.pending,
+                    (intercept_step, self._seq, r, n, int(j), int(self.shots[r, n]), count),
+                )
+                self.shots[r, n] += count
+                self._seq += 1
+                for _ in range(count):
+                    log.add(
+                        t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
+                        f"intercept_at_s={intercept_time:.0f}",
+                    )  # fmt: skip
+                return
+            return  # this layer holds the threat (fired or waiting)
+
+    def metrics(self, r: int) -> dict[str, float]:
+        """The replication's metrics as plain numbers."""
+        fu = self.world.fire_units
+        n_leaked = int(self.leaked[r].sum())
+        metrics: dict[str, float] = {
+            "threats_launched": float(self.threats),
+            "threats_intercepted": float(self.threats - n_leaked - int(self.alive[r].sum())),
+            "threats_leaked": float(n_leaked),
+            "no_leak": float(n_leaked == 0),
+            "interceptors_fired": float(self.fired[r].sum()),
+        }
+        for name in sorted(set(fu.interceptor)):
+            chosen = [i == name for i in fu.interceptor]
+            metrics[f"fired.{name}"] = float(self.fired[r, chosen].sum())
+        return metrics

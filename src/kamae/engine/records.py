@@ -1,0 +1,49 @@
+"""The engine's output records: an event log per replication and its metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EVENT_KINDS = ("detection", "track", "launch", "intercept", "kill", "leak")
+
+
+@dataclass
+class EventLog:
+    """The replication's events in columns (one list per field)."""
+
+    time_s: list[float] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    threat: list[str | None] = field(default_factory=list)
+    sensor: list[str | None] = field(default_factory=list)
+    fire_unit: list[str | None] = field(default_factory=list)
+    interceptor: list[str | None] = field(default_factory=list)
+    detail: list[str | None] = field(default_factory=list)
+
+    def add(
+        self,
+        time_s: float,
+        kind: str,
+        threat: str | None = None,
+        sensor: str | None = None,
+        fire_unit: str | None = None,
+        interceptor: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.time_s.append(float(time_s))
+        self.kind.append(kind)
+        self.threat.append(threat)
+        self.sensor.append(sensor)
+        self.fire_unit.append(fire_unit)
+        self.interceptor.append(interceptor)
+        self.detail.append(detail)
+
+    def __len__(self) -> int:
+        return len(self.time_s)
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """Metrics (plain numbers) and the event log of one replication."""
+
+    metrics: dict[str, float]
+    events: EventLog
