@@ -45,6 +45,10 @@ class FireUnits:
     launch_interval_s: FloatArray
     sspk: FloatArray
     """(F, classes) kill probability per threat class (NaN where undefined)."""
+    handover_basket_m: list[float | None]
+    """Per unit: prediction error its interceptor can still correct, m (None: perfect)."""
+    reserve: IntArray
+    """Per unit: rounds held back by the doctrine's reserve."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,16 @@ def build_world(loaded: LoadedScenario) -> World:
             ],
             dtype=float,
         ).reshape(len(units), len(THREAT_CLASSES)),
+        handover_basket_m=[
+            None
+            if (b := loaded.interceptors[u.interceptor].handover_basket_km) is None
+            else b * 1e3
+            for u in units
+        ],
+        reserve=np.array(
+            [int(np.floor(s.doctrine.reserve_fraction * u.inventory)) for u in units],
+            dtype=np.int64,
+        ),
     )
     envelopes = [loaded.interceptors[u.interceptor] for u in units]
     windows = engagement_windows(
@@ -169,7 +183,20 @@ def build_world(loaded: LoadedScenario) -> World:
         min_altitude_m=np.array([e.min_altitude_km * 1e3 for e in envelopes]),
         max_altitude_m=np.array([e.max_altitude_km * 1e3 for e in envelopes]),
         max_range_m=np.array([e.max_range_km * 1e3 for e in envelopes]),
-        mean_speed_mps=np.array([e.mean_speed_mps for e in envelopes]),
+        flyout=[
+            {
+                "mean_speed_mps": e.mean_speed_mps,
+                "burnout_speed_mps": e.burnout_speed_mps,
+                "burn_time_s": e.burn_time_s,
+            }
+            for e in envelopes
+        ],
+        max_target_speed_mps=np.array(
+            [
+                np.inf if e.max_target_speed_mps is None else e.max_target_speed_mps
+                for e in envelopes
+            ]
+        ),
     )
     return World(
         name=s.name,

@@ -1,16 +1,18 @@
 """Interceptor engagement envelopes and fly-out: where and when a fire unit can intercept.
 
 An intercept at sample k of a threat's trajectory is feasible for a fire unit when the point
-is inside the interceptor's envelope (altitude between its minimum and maximum, slant range
-from the launcher at most its maximum range). The interceptor flies straight to that point at
-its mean fly-out speed (a constant-speed fly-out, the simplest of the fly-out models in the
-open literature, e.g. Wilkening 1999's timeline analysis), so it must launch at
-t_launch = t_k - range / speed. A fire unit launching at time t therefore reaches the earliest
-feasible point whose launch time is not yet past.
+is inside the interceptor's envelope: altitude between its minimum and maximum (which is what
+makes an interceptor exo- or endo-atmospheric), slant range from the launcher at most its
+maximum range, and the threat no faster than the interceptor's maximum target speed. The
+interceptor flies straight to that point, either at a constant mean speed or on a two-phase
+speed profile (constant acceleration to its burnout speed over its burn time, then constant
+speed), so it must launch at t_launch = t_k - t_flyout(range). A fire unit launching at time t
+therefore reaches the earliest feasible point whose launch time is not yet past.
 
-Neglected (stated in docs/models.md): the interceptor's boost and its curved, decelerating
-path, minimum range, maximum target speed, and the error of the predicted intercept point
-(engagement geometry uses the threat's true trajectory; the track gates the decision).
+Neglected (stated in docs/models.md): the curved path and deceleration after burnout, gravity
+loss, minimum range, and the error of the predicted intercept point in the geometry (it uses
+the threat's true trajectory; track quality enters through the kill probability instead, see
+`kill_probability_with_prediction_error`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from kamae.kinematics.trajectory import Trajectory
 
@@ -54,6 +57,49 @@ class EngagementWindows:
         return k, np.where(any_left, lt, np.nan)
 
 
+def flyout_time(
+    distance_m: npt.ArrayLike,
+    *,
+    mean_speed_mps: float | None = None,
+    burnout_speed_mps: float | None = None,
+    burn_time_s: float | None = None,
+) -> FloatArray:
+    """Time for an interceptor to fly a straight distance, s.
+
+    Mean speed: d / v. Speed profile: constant acceleration a = v_bo / t_b while burning, so
+    t = sqrt(2d / a) for d <= v_bo·t_b / 2, else t = t_b + (d - v_bo·t_b / 2) / v_bo.
+    """
+    d = np.asarray(distance_m, dtype=float)
+    if mean_speed_mps is not None:
+        return d / mean_speed_mps
+    if burnout_speed_mps is None or burn_time_s is None:
+        raise ValueError("need mean_speed_mps or both burnout_speed_mps and burn_time_s")
+    boost_distance = 0.5 * burnout_speed_mps * burn_time_s
+    accel = burnout_speed_mps / burn_time_s
+    with np.errstate(invalid="ignore"):
+        boosting = np.sqrt(2.0 * np.maximum(d, 0.0) / accel)
+    coasting = burn_time_s + (d - boost_distance) / burnout_speed_mps
+    return np.where(d <= boost_distance, boosting, coasting)
+
+
+def kill_probability_with_prediction_error(
+    sspk: npt.ArrayLike, position_sigma_m: npt.ArrayLike, basket_m: float | None
+) -> FloatArray:
+    """Single-shot kill probability degraded by the error of the predicted intercept point.
+
+    The interceptor corrects any prediction error within its handover basket of radius b and
+    misses beyond it; with an isotropic Gaussian error of per-axis standard deviation σ the
+    chance of landing in the basket is the chi-square (3 degrees of freedom) probability
+    P(|e| <= b) = F_chi2_3(b²/σ²) (the Maxwell distribution of |e|). Pk = SSPK·P. Without a
+    basket the prediction is taken as perfect.
+    """
+    p = np.asarray(sspk, dtype=float)
+    if basket_m is None:
+        return p
+    sigma = np.maximum(np.asarray(position_sigma_m, dtype=float), 1e-9)
+    return p * stats.chi2.cdf((basket_m / sigma) ** 2, 3)
+
+
 def engagement_windows(
     trajectory: Trajectory,
     unit_ecef: FloatArray,
@@ -61,11 +107,17 @@ def engagement_windows(
     min_altitude_m: FloatArray,
     max_altitude_m: FloatArray,
     max_range_m: FloatArray,
-    mean_speed_mps: FloatArray,
+    flyout: list[dict[str, float | None]],
+    max_target_speed_mps: FloatArray,
 ) -> EngagementWindows:
-    """Feasible intercept samples and launch times of F fire units against a trajectory batch."""
+    """Feasible intercept samples and launch times of F fire units against a trajectory batch.
+
+    `flyout[j]` holds unit j's fly-out parameters (see `flyout_time`);
+    `max_target_speed_mps[j]` is +inf where the unit has no target-speed limit.
+    """
     pos = trajectory.position  # (N, T, 3)
     alt = trajectory.altitude  # (N, T)
+    speed = np.linalg.norm(trajectory.velocity, axis=-1)
     n, t = alt.shape
     f = unit_ecef.shape[0]
     feasible = np.zeros((n, f, t), dtype=bool)
@@ -78,8 +130,9 @@ def engagement_windows(
                 & (alt >= min_altitude_m[j])
                 & (alt <= max_altitude_m[j])
                 & (slant <= max_range_m[j])
+                & (speed <= max_target_speed_mps[j])
             )
-            lt = trajectory.times[None, :] - slant / mean_speed_mps[j]
+            lt = trajectory.times[None, :] - flyout_time(slant, **flyout[j])
             ok &= lt >= trajectory.launch_time[:, None]
         feasible[:, j, :] = ok
         launch[:, j, :] = np.where(ok, lt, np.nan)

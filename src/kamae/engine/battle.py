@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from kamae.engagement.envelope import kill_probability_with_prediction_error
+from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import assess_threats
 from kamae.engine.records import EventLog
 from kamae.tracking.converted import BallisticTrackBank
@@ -66,18 +68,17 @@ class Battle:
         self.unit_tier = np.array(
             [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
         )
-        # (intercept step, sequence, replication, threat, unit, index of first shot, shots)
-        self.pending: list[tuple[int, int, int, int, int, int, int]] = []
+        # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot)
+        self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
         self._seq = 0
 
     def resolve(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
-            _, _, r, n, j, first, count = heapq.heappop(self.pending)
+            _, _, r, n, j, first, count, p_kill = heapq.heappop(self.pending)
             if not self.alive[r, n]:
                 continue
-            p_kill = fu.sspk[j, world.threat_class[n]]
             hits = self.kill_draws[r, n, first : first + count] < p_kill
             for h in hits:
                 logs[r].add(
@@ -126,7 +127,7 @@ class Battle:
         )
         with np.errstate(invalid="ignore"):
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
-        stocked = (self.inventory > 0)[:, None, :]
+        stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
         reps, threats = np.nonzero(ready & np.any(opening[None, :, :] & stocked, axis=2))
         if reps.size == 0:
             return
@@ -145,63 +146,151 @@ class Battle:
         order = np.lexsort(
             (assessed.time_to_go_s[threatening], -assessed.value[threatening], reps[threatening])
         )
-        for r, n in zip(reps[threatening][order], threats[threatening][order], strict=True):
-            self._engage_threat(int(r), int(n), k, t, steps_all[n], launch_all[n], logs[r])
+        reps, threats = reps[threatening][order], threats[threatening][order]
+        values = assessed.value[threatening][order]
+        for r in np.unique(reps):
+            mine = reps == r
+            self._assign(int(r), threats[mine], values[mine], k, t, steps_all, launch_all, tracks,
+                         logs[r])  # fmt: skip
 
-    def _engage_threat(
-        self,
-        r: int,
-        n: int,
-        k: int,
-        t: float,
-        steps_n: IntArray,
-        launch_n: npt.NDArray[np.float64],
-        log: EventLog,
-    ) -> None:
-        """Layered doctrine for one threat of one replication: fire, wait, or pass down."""
-        world, doctrine, fu = self.world, self.doctrine, self.world.fire_units
+    def _options(
+        self, r: int, n: int, t: float, steps_n: IntArray, launch_n: npt.NDArray[np.float64]
+    ) -> tuple[int, IntArray]:
+        """The layer that holds threat n and its units that can launch at it now.
+
+        Layers in doctrine order; a layer with no opportunity left passes the threat down.
+        Within the holding layer, units in order of earliest intercept, up to the first one
+        whose launch time is still to come (the threat then waits for it). Returns
+        (layer index, units); no units means nothing to fire now.
+        """
+        world, doctrine = self.world, self.doctrine
+        none = np.zeros(0, dtype=np.int64)
+        stocked = self.inventory[r] > self.world.fire_units.reserve
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
                 continue
-            units = np.flatnonzero(
-                (self.unit_tier == tier_index) & (self.inventory[r] > 0) & (steps_n >= 0)
-            )
+            units = np.flatnonzero((self.unit_tier == tier_index) & stocked & (steps_n >= 0))
             if units.size == 0:
                 continue  # no opportunity left in this layer: the next layer may engage
-            for j in units[np.argsort(steps_n[units], kind="stable")]:
-                if launch_n[j] >= t + world.dt:
-                    return  # this layer's next opportunity is later: wait for it
-                free = np.flatnonzero(self.launcher_free[r, j] <= t + 1e-9)
-                count = int(
-                    min(
-                        doctrine.shots_per_salvo,
-                        self.inventory[r, j],
-                        free.size,
-                        doctrine.max_shots_per_threat - self.shots[r, n],
-                    )
+            units = units[np.argsort(steps_n[units], kind="stable")]
+            later = np.flatnonzero(launch_n[units] >= t + world.dt)
+            return tier_index, units[: later[0]] if later.size else units
+        return -1, none
+
+    def _assign(
+        self,
+        r: int,
+        threats: IntArray,
+        values: npt.NDArray[np.float64],
+        k: int,
+        t: float,
+        steps_all: IntArray,
+        launch_all: npt.NDArray[np.float64],
+        tracks: BallisticTrackBank,
+        log: EventLog,
+    ) -> None:
+        """Weapon-target assignment of this step's salvos in one replication.
+
+        Each threat may receive one salvo from one of its options; a unit offers as many
+        salvos as it has free launchers and rounds above its reserve. The assignment maximises
+        the expected value destroyed, sum V_j·[1 - (1 - Pk_ij)^n_ij], exactly, as a linear
+        assignment over salvo slots (one salvo per threat makes the static WTA problem a
+        linear assignment; see docs/models.md); ties go to the earlier intercept.
+        """
+        doctrine, fu = self.doctrine, self.world.fire_units
+        rows: list[tuple[int, int, IntArray]] = []
+        kept: list[int] = []
+        for i, n in enumerate(threats):
+            tier_index, units = self._options(r, int(n), t, steps_all[n], launch_all[n])
+            if units.size:
+                rows.append((int(n), tier_index, units))
+                kept.append(i)
+        if not rows:
+            return
+        units = np.unique(np.concatenate([u for _, _, u in rows]))
+        rounds = np.array(
+            [
+                min(
+                    int(np.count_nonzero(self.launcher_free[r, j] <= t + 1e-9)),
+                    int(self.inventory[r, j] - fu.reserve[j]),
                 )
-                if count <= 0:
-                    continue
-                self.launcher_free[r, j, free[:count]] = t + fu.launch_interval_s[j]
-                self.inventory[r, j] -= count
-                self.fired[r, j] += count
-                self.salvos[r, n, tier_index] += 1
-                intercept_step = max(int(steps_n[j]), k + 1)
-                intercept_time = world.times[intercept_step]
-                self.busy_until[r, n] = intercept_time + doctrine.kill_assessment_s
-                heapq.heappush(
-                    self.pending,
-                    (intercept_step, self._seq, r, n, int(j), int(self.shots[r, n]), count),
+                for j in units
+            ],
+            dtype=np.int64,
+        )
+        column = {int(j): c for c, j in enumerate(units)}
+        pk = np.full((len(rows), units.size), np.nan)
+        # Each row prefers its options in earliest-intercept order among equal scores.
+        order = np.full((len(rows), units.size), units.size, dtype=np.int64)
+        for row, (n, _, options) in enumerate(rows):
+            for rank, j in enumerate(options.tolist()):
+                pk[row, column[j]] = self._kill_probability(
+                    r, n, j, int(steps_all[n, j]), t, tracks
                 )
-                self.shots[r, n] += count
-                self._seq += 1
-                for _ in range(count):
-                    log.add(
-                        t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
-                        f"intercept_at_s={intercept_time:.0f}",
-                    )  # fmt: skip
-                return
-            return  # this layer holds the threat (fired or waiting)
+                order[row, column[j]] = rank
+        want = np.array(
+            [
+                min(doctrine.shots_per_salvo, doctrine.max_shots_per_threat - int(self.shots[r, n]))
+                for n, _, _ in rows
+            ],
+            dtype=np.int64,
+        )
+        row_value = np.array([values[i] for i in kept], dtype=float)
+        for row, c, count in assign_salvos(
+            row_value, pk, rounds, want, doctrine.shots_per_salvo, rank=order
+        ):
+            n, tier_index, _ = rows[row]
+            j = int(units[c])
+            self._launch(r, n, j, tier_index, count, float(pk[row, c]), k, t,
+                         int(steps_all[n, j]), log)  # fmt: skip
+
+    def _kill_probability(
+        self, r: int, n: int, j: int, intercept_step: int, t: float, tracks: BallisticTrackBank
+    ) -> float:
+        """Pk of one interceptor of unit j at threat n, degraded by the track's predicted
+        position error at the intercept time when the interceptor has a handover basket."""
+        fu = self.world.fire_units
+        sspk = float(fu.sspk[j, self.world.threat_class[n]])
+        basket = fu.handover_basket_m[j]
+        if basket is None:
+            return sspk
+        horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
+        sigma = tracks.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
+        return float(kill_probability_with_prediction_error(sspk, sigma, basket))
+
+    def _launch(
+        self,
+        r: int,
+        n: int,
+        j: int,
+        tier_index: int,
+        count: int,
+        pk: float,
+        k: int,
+        t: float,
+        intercept_step: int,
+        log: EventLog,
+    ) -> None:
+        """Fire a salvo of `count` from unit j at threat n and schedule its arrival."""
+        world, fu = self.world, self.world.fire_units
+        free = np.flatnonzero(self.launcher_free[r, j] <= t + 1e-9)
+        self.launcher_free[r, j, free[:count]] = t + fu.launch_interval_s[j]
+        self.inventory[r, j] -= count
+        self.fired[r, j] += count
+        self.salvos[r, n, tier_index] += 1
+        intercept_step = max(intercept_step, k + 1)
+        intercept_time = world.times[intercept_step]
+        self.busy_until[r, n] = intercept_time + self.doctrine.kill_assessment_s
+        heapq.heappush(
+            self.pending, (intercept_step, self._seq, r, n, j, int(self.shots[r, n]), count, pk)
+        )
+        self.shots[r, n] += count
+        self._seq += 1
+        for _ in range(count):
+            log.add(
+                t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
+                f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}",
+            )  # fmt: skip
 
     def metrics(self, r: int) -> dict[str, float]:
         """The replication's metrics as plain numbers."""

@@ -82,7 +82,31 @@ class InterceptorType(Sourced):
     min_altitude_km: float = Field(ge=0, le=5000, description="Lowest intercept altitude, km")
     max_altitude_km: float = Field(gt=0, le=5000, description="Highest intercept altitude, km")
     max_range_km: float = Field(gt=0, le=5000, description="Maximum slant range to intercept, km")
-    mean_speed_mps: float = Field(gt=0, le=10000, description="Mean fly-out speed, m/s")
+    mean_speed_mps: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Mean fly-out speed, m/s (or give burnout_speed_mps and burn_time_s)",
+    )
+    burnout_speed_mps: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Speed profile: speed at burnout, reached at constant acceleration, m/s",
+    )
+    burn_time_s: float | None = Field(
+        default=None, gt=0, le=600, description="Speed profile: motor burn time, s"
+    )
+    max_target_speed_mps: float | None = Field(
+        default=None, gt=0, le=20000, description="Fastest target it can engage, m/s (none: any)"
+    )
+    handover_basket_km: float | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="Prediction error the interceptor can still correct (1σ-free radius), km; "
+        "none: fire-control prediction taken as perfect",
+    )
     sspk: dict[ThreatClass, Probability] = Field(
         description="Single-shot kill probability per threat class"
     )
@@ -93,6 +117,13 @@ class InterceptorType(Sourced):
     def _envelope_order(self) -> InterceptorType:
         if self.min_altitude_km >= self.max_altitude_km:
             raise ValueError("min_altitude_km must be below max_altitude_km")
+        profile = (self.burnout_speed_mps is not None, self.burn_time_s is not None)
+        if any(profile) and not all(profile):
+            raise ValueError("give both burnout_speed_mps and burn_time_s for a speed profile")
+        if all(profile) == (self.mean_speed_mps is not None):
+            raise ValueError(
+                "give either mean_speed_mps or the speed profile (burnout_speed_mps, burn_time_s)"
+            )
         return self
 
 
@@ -201,6 +232,12 @@ class Doctrine(_Strict):
     )
     fire_control_velocity_sigma_mps: float = Field(
         default=200.0, gt=0, description="Fire-control quality: velocity error (1σ) at most, m/s"
+    )
+    reserve_fraction: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Share of each unit's initial stock held back (not fired) as a reserve",
     )
     tracker_process_noise: float = Field(
         default=1.0, ge=0, description="White-noise acceleration spectral density, m²/s³"

@@ -92,6 +92,14 @@ class BallisticTrackBank:
         """RMS per-axis velocity standard deviation, m/s (NaN if empty)."""
         return np.sqrt(np.trace(self.covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
 
+    def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
+        """RMS per-axis position standard deviation (m) of the listed tracks predicted
+        `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
+        _, p = self._model.predict(
+            self.state[index], self.covariance[index], np.full(index.size, horizon_s)
+        )
+        return np.sqrt(np.trace(p[:, :3, :3], axis1=1, axis2=2) / 3.0)
+
     def drop(self, index: IntArray) -> None:
         """Delete tracks (threat destroyed or impacted)."""
         self.state[index] = np.nan
