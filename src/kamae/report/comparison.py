@@ -1,0 +1,253 @@
+"""The comparison of two runs (A and B): results side by side, differences B − A with 95%
+intervals, the two leaker distributions and interceptor uses together, and both maps.
+
+Differences (the runs are independent samples):
+- means: Welch's interval, (m_B − m_A) ± t_{0.975, ν}·sqrt(s_A²/n_A + s_B²/n_B) with the
+  Welch–Satterthwaite ν (Welch 1947, Biometrika 34);
+- P(no leaker): Newcombe's hybrid score interval from the two Wilson intervals (Newcombe 1998,
+  Statistics in Medicine 17, method 10).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from kamae.report.charts import Series, bar_chart, leaker_distribution, probability_intervals
+from kamae.report.markup import Markup, join, tag
+from kamae.report.page import html_page
+from kamae.report.run_folder import RunFolder, pick_replications, read_run_folder
+from kamae.report.run_report import footer, run_line, run_section, write_text_atomic
+from kamae.results.statistics import Interval, wilson_interval
+
+COMPARED = (
+    ("threats_launched", "threats launched"),
+    ("threats_intercepted", "threats intercepted"),
+    ("threats_leaked", "threats leaked (expected leakers)"),
+    ("interceptors_fired", "interceptors fired"),
+)
+
+
+def build_comparison(folder_a: Path, folder_b: Path, out: Path) -> Path:
+    """Write the comparison page of two run folders to `out` (an .html file) and return it."""
+    a, b = read_run_folder(Path(folder_a)), read_run_folder(Path(folder_b))
+    out = Path(out)
+    if out.is_dir():
+        out = out / "comparison.html"
+    write_text_atomic(out, comparison_html(a, b))
+    return out
+
+
+def welch_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> Interval:
+    """Mean of b minus mean of a with Welch's interval."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    diff = float(b.mean() - a.mean())
+    va = float(a.var(ddof=1)) / a.size if a.size > 1 else 0.0
+    vb = float(b.var(ddof=1)) / b.size if b.size > 1 else 0.0
+    se2 = va + vb
+    if se2 <= 0.0:
+        return Interval(diff, diff, diff, "welch")
+    nu = se2**2 / (
+        (va**2 / (a.size - 1) if a.size > 1 else 0.0)
+        + (vb**2 / (b.size - 1) if b.size > 1 else 0.0)
+    )
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, nu)) * math.sqrt(se2)
+    return Interval(diff, diff - half, diff + half, "welch")
+
+
+def newcombe_difference(successes_a: int, n_a: int, successes_b: int, n_b: int) -> Interval:
+    """p_B − p_A with Newcombe's hybrid score interval (from the Wilson intervals)."""
+    wa, wb = wilson_interval(successes_a, n_a), wilson_interval(successes_b, n_b)
+    diff = wb.estimate - wa.estimate
+    low = diff - math.sqrt((wb.estimate - wb.low) ** 2 + (wa.high - wa.estimate) ** 2)
+    high = diff + math.sqrt((wb.high - wb.estimate) ** 2 + (wa.estimate - wa.low) ** 2)
+    return Interval(diff, max(low, -1.0), min(high, 1.0), "newcombe")
+
+
+def _column(run: RunFolder, name: str) -> np.ndarray:
+    if name in run.replications.column_names:
+        return np.asarray(run.replications.column(name).to_numpy(), dtype=float)
+    return np.zeros(run.replications.num_rows)
+
+
+def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Interval, bool]]:
+    """(metric, A, B, B − A interval, is a probability) for every compared metric."""
+    rows = []
+
+    def text(doc: dict[str, Any], percent: bool) -> str:
+        lo, hi = (float(v) for v in doc["ci95"])
+        m = float(doc["mean"])
+        if percent:
+            return f"{m:.1%} [{lo:.1%}, {hi:.1%}]"
+        return f"{m:.3g} [{lo:.3g}, {hi:.3g}]"
+
+    for key, label in COMPARED:
+        diff = welch_difference(_column(a, key), _column(b, key))
+        rows.append((label, text(a.summary[key], False), text(b.summary[key], False), diff, False))
+    na, nb = a.replications.num_rows, b.replications.num_rows
+    diff = newcombe_difference(
+        int(_column(a, "no_leak").sum()), na, int(_column(b, "no_leak").sum()), nb
+    )
+    rows.insert(
+        3,
+        (
+            "P(no leaker)",
+            text(a.summary["p_no_leak"], True),
+            text(b.summary["p_no_leak"], True),
+            diff,
+            True,
+        ),
+    )
+    types_a = a.summary.get("interceptors_fired_by_type", {})
+    types_b = b.summary.get("interceptors_fired_by_type", {})
+    none = {"mean": 0.0, "ci95": [0.0, 0.0]}
+    for name in sorted(set(types_a) | set(types_b)):
+        diff = welch_difference(_column(a, f"fired.{name}"), _column(b, f"fired.{name}"))
+        rows.append(
+            (
+                f"  {name} fired",
+                text(types_a.get(name, none), False),
+                text(types_b.get(name, none), False),
+                diff,
+                False,
+            )
+        )
+    return rows
+
+
+def difference_table(a: RunFolder, b: RunFolder) -> Markup:
+    body = []
+    for label, ta, tb, diff, percent in difference_rows(a, b):
+        fmt = (lambda v: f"{v:+.1%}") if percent else (lambda v: f"{v:+.3g}")
+        differs = diff.low > 0 or diff.high < 0
+        body.append(
+            tag(
+                "tr",
+                {},
+                tag("td", {}, label),
+                tag("td", {"class": "num"}, ta),
+                tag("td", {"class": "num"}, tb),
+                tag(
+                    "td",
+                    {"class": "num" + (" diff-yes" if differs else "")},
+                    f"{fmt(diff.estimate)} [{fmt(diff.low)}, {fmt(diff.high)}]",
+                ),
+                tag("td", {}, "yes" if differs else "no"),
+            )
+        )
+    head = tag(
+        "tr",
+        {},
+        tag("th", {}, "metric"),
+        tag("th", {}, "A: mean [95% interval]"),
+        tag("th", {}, "B: mean [95% interval]"),
+        tag("th", {}, "B − A [95% interval]"),
+        tag("th", {}, "interval excludes 0"),
+    )
+    return tag(
+        "table", {"class": "summary comparison"}, tag("thead", {}, head), tag("tbody", {}, body)
+    )
+
+
+def comparison_html(a: RunFolder, b: RunFolder) -> str:
+    """The comparison page, as text."""
+    sa, sb = a.world.loaded.scenario, b.world.loaded.scenario
+    label_a, label_b = f"A: {sa.name}", f"B: {sb.name}"
+    types = sorted(
+        set(a.summary.get("interceptors_fired_by_type", {}))
+        | set(b.summary.get("interceptors_fired_by_type", {}))
+    )
+    none = {"mean": 0.0, "ci95": [0.0, 0.0]}
+
+    def series(run: RunFolder, label: str, css: str) -> Series:
+        by = run.summary.get("interceptors_fired_by_type", {})
+        return Series(
+            label,
+            [by.get(t, none)["mean"] for t in types],
+            [by.get(t, none)["ci95"][0] for t in types],
+            [by.get(t, none)["ci95"][1] for t in types],
+            css=css,
+        )
+
+    pa_, pb_ = a.summary["p_no_leak"], b.summary["p_no_leak"]
+    charts = tag(
+        "div",
+        {"class": "grid2"},
+        tag(
+            "figure",
+            {"data-figure": "compare-leakers"},
+            tag("h3", {}, "Leaker distribution"),
+            leaker_distribution([(label_a, a.leaked), (label_b, b.leaked)]),
+        ),
+        tag(
+            "figure",
+            {"data-figure": "compare-p-no-leak"},
+            tag("h3", {}, "Probability of no leaker"),
+            probability_intervals(
+                [
+                    (label_a, float(pa_["mean"]), float(pa_["ci95"][0]), float(pa_["ci95"][1])),
+                    (label_b, float(pb_["mean"]), float(pb_["ci95"][0]), float(pb_["ci95"][1])),
+                ],
+                css=("s0", "s1"),
+            ),
+        ),
+        tag(
+            "figure",
+            {"data-figure": "compare-interceptors"},
+            tag("h3", {}, "Interceptor use by type"),
+            bar_chart(
+                "interceptors",
+                types,
+                [series(a, label_a, "s0"), series(b, label_b, "s1")],
+                y_label="interceptors per replication",
+                x_label="interceptor type",
+            )
+            if types
+            else tag("p", {}, "No interceptors in either run."),
+        ),
+    )
+    sections, data = [], {}
+    for run, panel, label in ((a, "run-a", label_a), (b, "run-b", label_b)):
+        markup, doc = run_section(
+            run, pick_replications(run), panel=panel, heading=label, with_charts=False
+        )
+        sections.append(markup)
+        data[panel] = doc
+
+    def describe(label: str, run: RunFolder) -> Markup:
+        s = run.world.loaded.scenario
+        return tag(
+            "p",
+            {"class": "lead"},
+            tag("strong", {}, label),
+            f" ({run.path.name}): {s.description} " if s.description else f" ({run.path.name}) ",
+            f"— {run_line(run)}",
+        )
+
+    body = join(
+        [
+            tag(
+                "header",
+                {},
+                tag("h1", {}, f"kamae comparison: {sa.name} and {sb.name}"),
+                describe(label_a, a),
+                describe(label_b, b),
+            ),
+            tag("h2", {}, "Results side by side"),
+            difference_table(a, b),
+            tag(
+                "p",
+                {"class": "lead"},
+                "Differences B − A with 95% intervals: Welch's for means, Newcombe's hybrid "
+                "score interval for P(no leaker). The runs are independent samples.",
+            ),
+            charts,
+            tag("div", {"class": "compare-runs"}, sections),
+            footer(),
+        ]
+    )
+    return html_page(f"kamae comparison: {sa.name} and {sb.name}", body, {"runs": data})

@@ -1,0 +1,197 @@
+"""The report in a real headless Chromium: loads cleanly, draws what the run holds, toggles
+layers, switches replications, shows hover details, screenshots, and exports PNG figures.
+
+Skipped where Playwright or Chromium is missing; CI installs both.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from report_fixtures import (  # noqa: F401  (fixtures)
+    HOSTILE,
+    Page,
+    browser,
+    default_run,
+    hostile_run,
+    no_leak_run,
+    no_sensor_run,
+    page,
+)
+
+from kamae.report import build_comparison, build_report
+from kamae.report.basemap import basemap_directory
+from kamae.scenario import load_scenario
+
+
+def _events(folder: Path, replication: int, kind: str) -> int:
+    events = pq.read_table(folder / "events.parquet")
+    mask = pc.and_(
+        pc.equal(events.column("replication"), replication),
+        pc.equal(events.column("kind").cast("string"), kind),
+    )
+    return events.filter(mask).num_rows
+
+
+def _count(p: Any, layer: str, replication: str | None = None) -> int:
+    inner = f' [data-rep="{replication}"]' if replication is not None else ""
+    return p.locator(f'#run-a-map g.layer[data-layer="{layer}"]{inner} .feature').count()
+
+
+def _png_colours(data: bytes) -> int:
+    """Distinct byte values in a PNG's decompressed image data (1-2 for a blank image)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return len(set(zlib.decompress(idat)))
+
+
+def test_report_loads_and_draws_every_layer(page: Page, default_run: Path) -> None:  # noqa: F811
+    p = page.open(build_report(default_run))
+    assert page.errors == []
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests
+    s = load_scenario("japan-2027").scenario
+    assert _count(p, "assets") == len(s.assets) == 5
+    assert _count(p, "sensors") == len(s.sensors) == 11
+    assert _count(p, "fire-units") == len(s.fire_units) == 9
+    assert _count(p, "envelopes") == len(s.fire_units)
+    assert _count(p, "tracks") == sum(r.count for r in s.raids) == 20
+    assert _count(p, "launches") == len(s.raids)
+    # Every sensor covers each threat class flown somewhere (SRBM and MRBM here).
+    assert _count(p, "coverage-srbm") == _count(p, "coverage-mrbm") == len(s.sensors)
+    assert _count(p, "coverage-irbm") == 0
+    shown = p.locator("select.rep-select").input_value()
+    rep = int(shown)
+    assert _count(p, "intercepts", shown) == _events(default_run, rep, "intercept")
+    assert _count(p, "leakers", shown) == _events(default_run, rep, "leak")
+    visible_hits = p.locator('#run-a-map g[data-layer="intercepts"] .feature:visible').count()
+    assert visible_hits == _events(default_run, rep, "intercept")
+    # The timeline has one mark per event of the shown replication.
+    events = pq.read_table(default_run / "events.parquet")
+    n_events = events.filter(pc.equal(events.column("replication"), rep)).num_rows
+    assert p.locator(f'[data-rep="{shown}"] svg.timeline .event').count() == n_events
+    # Every feature says what it is.
+    titles = p.locator("#run-a-map .feature > title")
+    assert titles.count() == p.locator("#run-a-map .feature").count()
+    if basemap_directory() is not None:
+        assert p.locator("svg.map path.land").count() == 1
+
+
+def test_toggling_a_layer_hides_it(page: Page, default_run: Path) -> None:  # noqa: F811
+    p = page.open(build_report(default_run))
+    layer = p.locator('#run-a-map g.layer[data-layer="assets"]')
+    assert layer.is_visible()
+    p.locator('#run-a-map input[data-toggle="assets"]').click()
+    assert layer.is_hidden()
+    assert p.locator('#run-a-map g[data-layer="assets"] .feature:visible').count() == 0
+    p.locator('#run-a-map input[data-toggle="assets"]').click()
+    assert layer.is_visible()
+    # The second threat class's coverage starts hidden and can be shown.
+    mrbm = p.locator('#run-a-map g.layer[data-layer="coverage-mrbm"]')
+    assert mrbm.is_hidden()
+    p.locator('#run-a-map input[data-toggle="coverage-mrbm"]').click()
+    assert mrbm.is_visible()
+    assert page.errors == []
+
+
+def test_choosing_another_replication(page: Page, default_run: Path) -> None:  # noqa: F811
+    p = page.open(build_report(default_run))
+    select = p.locator("select.rep-select")
+    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert len(values) >= 2
+    other = values[-1]
+    select.select_option(other)
+    rep = int(other)
+    visible = p.locator('#run-a-map g[data-layer="leakers"] .feature:visible').count()
+    assert visible == _events(default_run, rep, "leak")
+    leaked = p.locator('path.track[data-outcome="leaked"]').count()
+    assert leaked == _events(default_run, rep, "leak")
+    assert p.locator(f'figure [data-rep="{other}"] svg.timeline').is_visible()
+    assert page.errors == []
+
+
+def test_hover_shows_what_and_where_from(page: Page, default_run: Path) -> None:  # noqa: F811
+    p = page.open(build_report(default_run))
+    p.locator('#run-a-map g[data-layer="sensors"] .feature').first.dispatch_event("mouseover")
+    info = p.locator("#run-a-map .info").inner_text()
+    assert "xband-north" in info and "Source:" in info
+
+
+def test_screenshot_is_written_and_not_blank(
+    page: Page,  # noqa: F811
+    default_run: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    p = page.open(build_report(default_run))
+    shot = tmp_path / "map.png"
+    p.locator("#run-a-map svg.map").screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    assert _png_colours(shot.read_bytes()) > 60
+    p.set_content("<html><body></body></html>")
+    blank = p.screenshot()
+    assert _png_colours(blank) < 10  # the measure tells a blank page apart
+
+
+def test_scenario_text_renders_as_text(page: Page, hostile_run: Path) -> None:  # noqa: F811
+    p = page.open(build_report(hostile_run))
+    assert page.dialogs == []
+    assert page.errors == []
+    assert p.locator("script").count() == 2
+    assert p.locator("img").count() == 0
+    assert HOSTILE["description"] in p.locator("header").inner_text()
+    titles = " ".join(p.locator(".feature > title").all_text_contents())
+    for key in ("asset", "interceptor_source", "sensor_source", "threat_source"):
+        assert HOSTILE[key] in titles
+
+
+@pytest.mark.parametrize("fixture", ["no_leak_run", "no_sensor_run"])
+def test_reports_without_leakers_or_sensors_render(
+    page: Page,  # noqa: F811
+    fixture: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    folder: Path = request.getfixturevalue(fixture)
+    p = page.open(build_report(folder))
+    assert page.errors == []
+    if fixture == "no_leak_run":
+        assert p.locator('#run-a-map g[data-layer="leakers"] .feature').count() == 0
+        assert p.locator('path.track[data-outcome="intercepted"]').count() == 4
+    else:
+        assert _count(p, "sensors") == 0
+        assert p.locator('path.track[data-outcome="leaked"]').count() == 3
+    assert p.locator("svg.chart.leakers rect.bar").count() >= 1
+
+
+def test_comparison_page_loads(
+    page: Page,  # noqa: F811
+    default_run: Path,  # noqa: F811
+    no_leak_run: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    p = page.open(build_comparison(default_run, no_leak_run, tmp_path / "c.html"))
+    assert page.errors == []
+    assert p.locator("svg.map").count() == 2
+    assert p.locator("select.rep-select").count() == 2
+    p.locator('#run-b-map input[data-toggle="tracks"]').click()
+    assert p.locator('#run-b-map g.layer[data-layer="tracks"]').is_hidden()
+    assert p.locator('#run-a-map g.layer[data-layer="tracks"]').is_visible()
+
+
+def test_png_figures(browser: Any, default_run: Path) -> None:  # noqa: F811
+    # `browser` is only asked for to skip without Chromium; its Playwright loop is running,
+    # as in a notebook, and the export must cope.
+    build_report(default_run, png=True)
+    figures = sorted(p.name for p in (default_run / "figures").iterdir())
+    assert {"run-a-map.png", "run-a-timeline.png", "run-a-leakers.png"} <= set(figures)
+    assert _png_colours((default_run / "figures" / "run-a-map.png").read_bytes()) > 60
