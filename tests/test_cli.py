@@ -32,6 +32,7 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
         "events.parquet",
         "manifest.json",
         "scenario.yaml",
+        "report.html",
     }
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["replications"] == 3 and summary["seed"] == 5
@@ -126,3 +127,50 @@ def test_calc_distance_negative_coordinates() -> None:
 def test_calc_rejects_bad_values() -> None:
     result = runner.invoke(app, ["calc", "distance", "95", "0", "0", "0"])
     assert result.exit_code == 2
+
+
+def test_calc_leakage_layers_json() -> None:
+    result = runner.invoke(
+        app, ["calc", "leakage", "--threats", "10", "--layers", "0.7:2,0.5:1:0.9", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    p_leak = (1 - (1 - 0.3**2)) * (1 - 0.9 * 0.5)
+    assert doc["p_leak_per_threat"] == pytest.approx(p_leak)
+    assert doc["p_no_leakers"] == pytest.approx((1 - p_leak) ** 10)
+
+
+def test_calc_interceptors_reproduces_wilkening() -> None:
+    """Wilkening (2000), as reported by Yusufov (2026): 20 warheads, P_track 0.99, SSPK 0.7,
+    P0 0.8 -> 113 interceptors in a barrage; with 10 undiscriminated decoys and 10 warheads,
+    73."""
+    base = ["calc", "interceptors", "--p-no-leak", "0.8", "--sspk", "0.7", "--p-track", "0.99"]
+    doc = json.loads(runner.invoke(app, [*base, "--threats", "20", "--json"]).output)
+    assert doc["interceptors_rounded"] == 113
+    doc = json.loads(
+        runner.invoke(app, [*base, "--threats", "10", "--decoys", "10", "--json"]).output
+    )
+    assert doc["interceptors_rounded"] == 73
+    sls = json.loads(
+        runner.invoke(app, [*base, "--threats", "20", "--doctrine", "sls", "--json"]).output
+    )
+    assert sls["expected_interceptors"] < doc["interceptors"] < 113
+
+
+def test_calc_wta_json(tmp_path: Path) -> None:
+    path = tmp_path / "wta.json"
+    path.write_text(json.dumps({"values": [10, 1], "p": [[0.9, 0.5]], "counts": [1]}))
+    doc = json.loads(runner.invoke(app, ["calc", "wta", str(path), "--json"]).output)
+    assert doc["assignment"] == [{"weapon_type": 0, "target": 0, "weapons": 1}]
+    assert doc["objective"] == pytest.approx(10 * 0.1 + 1) and doc["optimal"]
+
+
+def test_calc_bad_input_is_one_line() -> None:
+    result = runner.invoke(
+        app, ["calc", "leakage", "--threats", "3", "--shots", "2", "--sspk", "1.5"]
+    )
+    assert result.exit_code == 2
+    assert "sspk" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["calc", "interceptors", "--threats", "3", "--p-no-leak", "0.9",
+                                 "--sspk", "0.7", "--doctrine", "both"])  # fmt: skip
+    assert result.exit_code == 2 and "--doctrine" in result.output

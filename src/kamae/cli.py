@@ -76,6 +76,7 @@ def run(
         output = run_scenario(
             loaded, replications=replications, seed=seed, workers=workers, out=out
         )
+        _write_report(output.folder)
         _print_json(output.summary)
         return
     from rich.console import Console
@@ -101,6 +102,35 @@ def run(
         )
     _print_summary_table(output.summary)
     typer.echo(f"results: {output.folder}")
+    report = _write_report(output.folder)
+    if report is not None:
+        typer.echo(f"report:  {report}")
+
+
+def _write_report(folder: Path | None) -> Path | None:
+    """Write the run folder's HTML report."""
+    if folder is None:
+        return None
+    from kamae.report import build_report
+
+    return build_report(folder)
+
+
+@app.command()
+@_user_errors
+def report(
+    folder: Annotated[Path, typer.Argument(help="A run folder written by `kamae run`.")],
+    png: Annotated[
+        bool, typer.Option("--png", help="Also export the map and charts as PNG.")
+    ] = False,
+    replication: Annotated[
+        int | None, typer.Option(min=0, help="Replication shown in the timeline.")
+    ] = None,
+) -> None:
+    """Rebuild a run folder's self-contained HTML report (report.html)."""
+    from kamae.report import build_report
+
+    typer.echo(str(build_report(folder, png=png, replication=replication)))
 
 
 def _print_summary_table(summary: dict[str, Any]) -> None:
@@ -241,6 +271,177 @@ def calc_distance(
         f"{doc['distance_km']:.3f} km, azimuth {doc['azimuth_deg']:.3f}°, "
         f"back azimuth {doc['back_azimuth_deg']:.3f}° (WGS84 geodesic)"
     )
+
+
+def _layers_spec(spec: str) -> tuple[list[float], list[float], list[float]]:
+    """Parse `sspk:shots[:p_detect],...` into per-layer lists."""
+    sspk, shots, detect = [], [], []
+    for part in spec.split(","):
+        fields = part.strip().split(":")
+        if len(fields) not in (2, 3):
+            raise KamaeError(f"--layers: expected sspk:shots[:p_detect] per layer, got {part!r}")
+        try:
+            numbers = [float(f) for f in fields]
+        except ValueError:
+            raise KamaeError(f"--layers: not a number in {part!r}") from None
+        sspk.append(numbers[0])
+        shots.append(numbers[1])
+        detect.append(numbers[2] if len(numbers) == 3 else 1.0)
+    return sspk, shots, detect
+
+
+@calc.command("leakage")
+@_user_errors
+def calc_leakage(
+    threats: Annotated[int, typer.Option(min=1, help="Threats engaged independently.")],
+    shots: Annotated[float | None, typer.Option(min=0.0, help="Shots per threat.")] = None,
+    sspk: Annotated[float | None, typer.Option(help="Single-shot kill probability.")] = None,
+    p_track: Annotated[float, typer.Option(help="P(detect, track, classify, C2 work).")] = 1.0,
+    layers: Annotated[
+        str | None, typer.Option(help="Layers as sspk:shots[:p_detect],... (outermost first).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Leakage through independent layers: P_leak = prod [1 - Pd (1 - (1 - SSPK)^n)]."""
+    from kamae.analytic import layered_leakage
+
+    if layers is not None:
+        if shots is not None or sspk is not None or p_track != 1.0:
+            raise KamaeError(
+                "calc leakage: with --layers, give each layer's p_detect there "
+                "instead of --shots, --sspk or --p-track"
+            )
+        ss, nn, dd = _layers_spec(layers)
+    elif shots is None or sspk is None:
+        raise KamaeError("calc leakage: give --shots and --sspk, or --layers")
+    else:
+        ss, nn, dd = [sspk], [shots], [p_track]
+    result = layered_leakage(ss, nn, dd, threats=threats)
+    doc = {
+        "threats": threats,
+        "layers": [
+            {"sspk": s_, "shots": n_, "p_detect": d_, "kill": k_}
+            for s_, n_, d_, k_ in zip(ss, nn, dd, result.layer_kill, strict=True)
+        ],
+        "p_leak_per_threat": result.p_leak,
+        "expected_leakers": result.expected_leakers,
+        "p_no_leakers": result.p_no_leakers,
+        "source": "layered leakage; Wilkening, Science & Global Security 8(2), 2000",
+    }
+    if as_json:
+        _print_json(doc)
+        return
+    typer.echo(
+        f"per-threat leak probability {result.p_leak:.6g}; expected leakers "
+        f"{result.expected_leakers:.6g} of {threats}; P(no leakers) {result.p_no_leakers:.6g}"
+    )
+
+
+@calc.command("interceptors")
+@_user_errors
+def calc_interceptors(
+    threats: Annotated[int, typer.Option(min=1, help="Warheads.")],
+    p_no_leak: Annotated[float, typer.Option(help="Desired P(no leaking warhead).")],
+    sspk: Annotated[float, typer.Option(help="Single-shot kill probability.")],
+    p_track: Annotated[float, typer.Option(help="P(detect, track, classify, C2 work).")] = 1.0,
+    decoys: Annotated[int, typer.Option(min=0, help="Decoys accompanying the warheads.")] = 0,
+    p_decoy_as_warhead: Annotated[
+        float, typer.Option(help="P(a decoy is taken for a warhead and engaged).")
+    ] = 1.0,
+    doctrine: Annotated[str, typer.Option(help="barrage or sls (shoot-look-shoot).")] = "barrage",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Interceptors needed for a desired P(no leakers) (Wilkening 2000)."""
+    from kamae.analytic import barrage_interceptors, shoot_look_shoot_interceptors
+
+    if doctrine not in ("barrage", "sls"):
+        raise KamaeError(f"--doctrine: expected barrage or sls, got {doctrine!r}")
+    if doctrine == "barrage":
+        b = barrage_interceptors(
+            threats, p_no_leak, sspk, p_track, decoys=decoys, p_dw=p_decoy_as_warhead
+        )
+        doc: dict[str, object] = {
+            "doctrine": "barrage",
+            "objects_engaged": b.objects_engaged,
+            "shots_per_object": b.shots_per_object,
+            "shots_per_object_whole": b.shots_per_object_whole,
+            "interceptors": b.interceptors,
+            "interceptors_rounded": b.interceptors_rounded,
+            "interceptors_whole": b.interceptors_whole,
+            "p_no_leakers_whole": b.p_no_leakers_whole,
+        }
+        text = (
+            f"barrage: {b.shots_per_object:.4f} shots per object ({b.shots_per_object_whole} "
+            f"whole) at {b.objects_engaged:g} objects; total {b.interceptors:.2f} "
+            f"(~{b.interceptors_rounded}), {b.interceptors_whole} with whole shots "
+            f"(P0 {b.p_no_leakers_whole:.4f})"
+        )
+    else:
+        r = shoot_look_shoot_interceptors(
+            threats, p_no_leak, sspk, p_track, decoys=decoys, p_dw=p_decoy_as_warhead
+        )
+        doc = {
+            "doctrine": "shoot-look-shoot",
+            "objects_engaged": r.objects_engaged,
+            "shots_per_object": r.shots_per_object,
+            "first_salvo": r.first_salvo,
+            "second_salvo": r.second_salvo,
+            "second_salvo_whole": r.second_salvo_whole,
+            "expected_interceptors": r.expected_interceptors,
+            "expected_interceptors_whole": r.expected_interceptors_whole,
+            "interceptors_on_hand_whole": r.interceptors_on_hand_whole,
+        }
+        text = (
+            f"shoot-look-shoot: first salvo {r.first_salvo}, second {r.second_salvo:.4f} "
+            f"({r.second_salvo_whole} whole); expected use {r.expected_interceptors:.2f} "
+            f"({r.expected_interceptors_whole:.2f} with whole salvos); "
+            f"{r.interceptors_on_hand_whole} on hand"
+        )
+    doc["source"] = "Wilkening, Science & Global Security 8(2), 2000"
+    if as_json:
+        _print_json(doc)
+        return
+    typer.echo(text)
+
+
+@calc.command("wta")
+@_user_errors
+def calc_wta(
+    instance: Annotated[Path, typer.Argument(help="JSON instance or benchmark text file.")],
+    method: Annotated[str, typer.Option(help="auto, exact, heuristic or greedy.")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Solve a static weapon-target assignment instance."""
+    from kamae.engagement import wta
+
+    solvers = {
+        "auto": wta.solve,
+        "exact": wta.solve_exact,
+        "heuristic": wta.solve_heuristic,
+        "greedy": wta.solve_greedy,
+    }
+    if method not in solvers:
+        raise KamaeError(f"--method: expected one of {', '.join(solvers)}, got {method!r}")
+    inst = wta.read_instance(instance)
+    result = solvers[method](inst.values, inst.p, inst.counts)
+    assignment = [
+        {"weapon_type": int(i), "target": int(j), "weapons": int(result.x[i, j])}
+        for i, j in zip(*result.x.nonzero(), strict=True)
+    ]
+    doc = {
+        "instance": inst.name,
+        "objective": result.objective,
+        "method": result.method,
+        "optimal": result.optimal,
+        "assignment": assignment,
+    }
+    if as_json:
+        _print_json(doc)
+        return
+    for row in assignment:
+        typer.echo(f"type {row['weapon_type']} -> target {row['target']}: {row['weapons']}")
+    proven = "proven optimal" if result.optimal else "not proven optimal"
+    typer.echo(f"objective {result.objective:.6f} ({result.method}, {proven})")
 
 
 def main() -> None:
