@@ -98,3 +98,26 @@ def test_two_layers_match_layered_leakage() -> None:
     # The lower layer fired exactly at the upper layer's survivors.
     lower_shots = mean_interval(out["fired.test-lower"])
     assert lower_shots.low <= threats * 0.5 <= lower_shots.high
+
+
+@pytest.mark.slow
+def test_imperfect_kill_assessment_matches_wilkening() -> None:
+    """Kill assessment that recognises a kill with probability P_ka: the second salvo goes
+    to every object not seen dead, N·k1 + N·(1 - P_ka·K1)·k2 interceptors on average
+    (Wilkening 2000), while the kill probability stays that of k1 + k2 shots."""
+    threats, sspk, p_ka = 3, 0.6, 0.5
+    doc = one_layer_scenario(count=threats, shots=1, sspk=sspk)
+    doc["doctrine"].update(
+        shoot_look_shoot=True, max_shots_per_threat=2, kill_assessment_probability=p_ka
+    )
+    out = _replicate(doc, seed=404)
+    expected = defense_effectiveness(threats, sspk, 2)
+    p0 = wilson_interval(int(out["no_leak"].sum()), REPLICATIONS)
+    assert p0.low <= expected.p_no_leakers <= p0.high, (p0, expected)
+    sls = shoot_look_shoot_interceptors(
+        threats, expected.p_no_leakers, sspk, first_salvo=1, p_kill_assessment=p_ka
+    )
+    use = mean_interval(out["interceptors_fired"])
+    assert use.low <= sls.expected_interceptors <= use.high, (use, sls.expected_interceptors)
+    wasted = mean_interval(out["interceptors_at_destroyed"])
+    assert wasted.low <= threats * sspk * (1 - p_ka) <= wasted.high

@@ -10,8 +10,10 @@ value, then time to go; layers in the doctrine's order, a lower layer engaging a
 once no unit of a higher layer has an opportunity left (or, without shoot-look-shoot, once the
 higher layer has fired its salvo); within a layer the unit with the earliest intercept; a salvo
 of `shots_per_salvo` launched when that unit's launch time comes; no further salvo until kill
-assessment (perfect) at intercept time + `kill_assessment_s`. Destroyed threats are no longer
-detected (debris is not modeled).
+assessment at intercept time + `kill_assessment_s`, which recognises a kill with probability
+`kill_assessment_probability` (an unrecognised kill leaves a coasting track that draws more
+salvos; a live threat is never declared dead). Destroyed threats are no longer detected
+(debris is not modeled).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ IntArray = npt.NDArray[np.int64]
 class Battle:
     """The engagement state of a batch of replications (arrays: replication × threat/unit).
 
-    Construction draws each replication's kill draws (one uniform per threat and possible
-    shot), right after the sensing layer's look phases.
+    Construction draws each replication's kill draws and kill-assessment draws (one uniform
+    per threat and possible shot each), right after the sensing layer's look phases.
     """
 
     def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
@@ -53,7 +55,13 @@ class Battle:
         self.impact_step = np.searchsorted(
             world.times, world.trajectory.impact_time - 1e-9, side="left"
         )
+        self.assess_draws = np.stack(
+            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
+        )
         self.alive = np.ones((reps, threats), dtype=bool)
+        self.ghost = np.zeros((reps, threats), dtype=bool)
+        """Destroyed, but the kill went unrecognised: the defense still believes it alive."""
+        self.wasted = np.zeros(reps, dtype=np.int64)
         self.leaked = np.zeros((reps, threats), dtype=bool)
         self.shots = np.zeros((reps, threats), dtype=np.int64)
         self.salvos = np.zeros((reps, threats, len(self.tiers)), dtype=np.int64)
@@ -77,6 +85,16 @@ class Battle:
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
             _, _, r, n, j, first, count, p_kill = heapq.heappop(self.pending)
+            recognised = self.assess_draws[r, n, first] < self.doctrine.kill_assessment_probability
+            if self.ghost[r, n]:
+                # A salvo at an object already destroyed but not recognised as such.
+                self.wasted[r] += count
+                logs[r].add(t, "intercept", world.threat_ids[n], None, fu.ids[j],
+                            fu.interceptor[j], "already_destroyed")  # fmt: skip
+                if recognised:
+                    self.ghost[r, n] = False
+                    tracks.drop(np.array([r * self.threats + n]))
+                continue
             if not self.alive[r, n]:
                 continue
             hits = self.kill_draws[r, n, first : first + count] < p_kill
@@ -87,8 +105,11 @@ class Battle:
                 )  # fmt: skip
             if hits.any():
                 self.alive[r, n] = False
-                tracks.drop(np.array([r * self.threats + n]))
                 logs[r].add(t, "kill", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j])
+                if recognised:
+                    tracks.drop(np.array([r * self.threats + n]))
+                else:
+                    self.ghost[r, n] = True  # its track coasts on; the defense fires again
 
         landing = np.flatnonzero(self.impact_step == k)
         if landing.size:
@@ -97,6 +118,7 @@ class Battle:
                 logs[r].add(float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n])
             self.leaked[reps, landing[which]] = True
             self.alive[:, landing] = False
+            self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
 
     def engage(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
@@ -105,7 +127,8 @@ class Battle:
             return
         world, doctrine = self.world, self.doctrine
         shape = (self.reps, self.threats)
-        firm = (tracks.updates.reshape(shape) >= doctrine.track_confirm_updates) & self.alive
+        believed_alive = self.alive | self.ghost
+        firm = (tracks.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
         if not firm.any():
             return
         with np.errstate(invalid="ignore"):
@@ -302,6 +325,7 @@ class Battle:
             "threats_leaked": float(n_leaked),
             "no_leak": float(n_leaked == 0),
             "interceptors_fired": float(self.fired[r].sum()),
+            "interceptors_at_destroyed": float(self.wasted[r]),
         }
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]

@@ -216,6 +216,9 @@ class Doctrine(_Strict):
     kill_assessment_s: float = Field(
         default=10.0, ge=0, le=600, description="Time from intercept to kill assessment, s"
     )
+    kill_assessment_probability: Probability = Field(
+        default=1.0, description="Probability that kill assessment recognises a kill"
+    )
     max_shots_per_threat: int = Field(
         default=4, ge=1, le=64, description="Interceptors fired at one threat, at most"
     )
