@@ -211,6 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timings are the least of this many")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--max-iterations", type=int, default=1500, help="cap for (b)")
+    parser.add_argument("--part", choices=["a", "b", "both"], default="both")
     args = parser.parse_args()
     try:
         import highspy
@@ -223,11 +224,16 @@ def main() -> None:
         f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__},"
         f" highspy/HiGHS {highs}, {platform.machine()}\n"
     )
-    bench_random(
-        args.instances, 0.0 if args.skip_milp else args.milp_seconds, args.tangent_step, args.repeat
-    )
+    if args.part in ("a", "both"):
+        bench_random(
+            args.instances,
+            0.0 if args.skip_milp else args.milp_seconds,
+            args.tangent_step,
+            args.repeat,
+        )
     folder = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "wta"
-    bench_andersen(folder, args.seeds, args.max_iterations)
+    if args.part in ("b", "both"):
+        bench_andersen(folder, args.seeds, args.max_iterations)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,11 @@ def test_no_leakers_and_expected_leakers_agree(s: float, n: float, d: float, thr
     assert r.p_no_leakers == pytest.approx((1 - r.p_leak) ** threats)
     assert r.expected_leakers == pytest.approx(threats * r.p_leak)
     assert r.p_at_most(0) == pytest.approx(r.p_no_leakers)
+
+
+@pytest.mark.parametrize(("threats", "sspk", "k"), [(10, 0.3, 2), (200, 0.9, 5), (2000, 0.99, 30)])
+def test_p_at_most_matches_scipy(threats: int, sspk: float, k: int) -> None:
+    from scipy.stats import binom
+
+    r = layered_leakage(sspk, 1, threats=threats)
+    assert r.p_at_most(k) == pytest.approx(binom.cdf(k, threats, r.p_leak), rel=1e-9)
