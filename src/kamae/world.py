@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kamae.engagement.envelope import EngagementWindows, engagement_windows
+from kamae.engagement.envelope import EngagementWindows, Envelopes
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.ballistic import (
     flight_time,
@@ -73,6 +73,7 @@ class World:
     radars: list[Radar]
     views: list[RadarView]
     fire_units: FireUnits
+    envelopes: Envelopes
     windows: EngagementWindows
     loaded: LoadedScenario
 
@@ -176,28 +177,25 @@ def build_world(loaded: LoadedScenario) -> World:
             dtype=np.int64,
         ),
     )
-    envelopes = [loaded.interceptors[u.interceptor] for u in units]
-    windows = engagement_windows(
-        trajectory,
-        fu.ecef,
-        min_altitude_m=np.array([e.min_altitude_km * 1e3 for e in envelopes]),
-        max_altitude_m=np.array([e.max_altitude_km * 1e3 for e in envelopes]),
-        max_range_m=np.array([e.max_range_km * 1e3 for e in envelopes]),
+    specs = [loaded.interceptors[u.interceptor] for u in units]
+    envelopes = Envelopes(
+        unit_ecef=fu.ecef,
+        min_altitude_m=np.array([e.min_altitude_km * 1e3 for e in specs]),
+        max_altitude_m=np.array([e.max_altitude_km * 1e3 for e in specs]),
+        max_range_m=np.array([e.max_range_km * 1e3 for e in specs]),
+        max_target_speed_mps=np.array(
+            [np.inf if e.max_target_speed_mps is None else e.max_target_speed_mps for e in specs]
+        ),
         flyout=[
             {
                 "mean_speed_mps": e.mean_speed_mps,
                 "burnout_speed_mps": e.burnout_speed_mps,
                 "burn_time_s": e.burn_time_s,
             }
-            for e in envelopes
+            for e in specs
         ],
-        max_target_speed_mps=np.array(
-            [
-                np.inf if e.max_target_speed_mps is None else e.max_target_speed_mps
-                for e in envelopes
-            ]
-        ),
     )
+    windows = envelopes.windows(trajectory)
     return World(
         name=s.name,
         dt=dt,
@@ -215,6 +213,7 @@ def build_world(loaded: LoadedScenario) -> World:
         radars=radars,
         views=views,
         fire_units=fu,
+        envelopes=envelopes,
         windows=windows,
         loaded=loaded,
     )

@@ -9,10 +9,11 @@ speed profile (constant acceleration to its burnout speed over its burn time, th
 speed), so it must launch at t_launch = t_k - t_flyout(range). A fire unit launching at time t
 therefore reaches the earliest feasible point whose launch time is not yet past.
 
-Neglected (stated in docs/models.md): the curved path and deceleration after burnout, gravity
-loss, minimum range, and the error of the predicted intercept point in the geometry (it uses
-the threat's true trajectory; track quality enters through the kill probability instead, see
-`kill_probability_with_prediction_error`).
+The same envelope applies to a true trajectory (precomputed windows that pre-select
+candidates) and to a track's predicted path (the launch decision). Neglected (stated in
+docs/models.md): the curved path and deceleration after burnout, gravity loss and minimum
+range; the error of the predicted intercept point enters the kill probability, see
+`kill_probability_with_prediction_error`.
 """
 
 from __future__ import annotations
@@ -100,40 +101,41 @@ def kill_probability_with_prediction_error(
     return p * stats.chi2.cdf((basket_m / sigma) ** 2, 3)
 
 
-def engagement_windows(
-    trajectory: Trajectory,
-    unit_ecef: FloatArray,
-    *,
-    min_altitude_m: FloatArray,
-    max_altitude_m: FloatArray,
-    max_range_m: FloatArray,
-    flyout: list[dict[str, float | None]],
-    max_target_speed_mps: FloatArray,
-) -> EngagementWindows:
-    """Feasible intercept samples and launch times of F fire units against a trajectory batch.
+@dataclass(frozen=True)
+class Envelopes:
+    """Engagement envelopes and fly-out models of F fire units (SI units)."""
 
-    `flyout[j]` holds unit j's fly-out parameters (see `flyout_time`);
-    `max_target_speed_mps[j]` is +inf where the unit has no target-speed limit.
-    """
-    pos = trajectory.position  # (N, T, 3)
-    alt = trajectory.altitude  # (N, T)
-    speed = np.linalg.norm(trajectory.velocity, axis=-1)
-    n, t = alt.shape
-    f = unit_ecef.shape[0]
-    feasible = np.zeros((n, f, t), dtype=bool)
-    launch = np.full((n, f, t), np.nan)
-    for j in range(f):
-        slant = np.linalg.norm(pos - unit_ecef[j], axis=-1)
-        with np.errstate(invalid="ignore"):
-            ok = (
-                trajectory.in_flight
-                & (alt >= min_altitude_m[j])
-                & (alt <= max_altitude_m[j])
-                & (slant <= max_range_m[j])
-                & (speed <= max_target_speed_mps[j])
-            )
-            lt = trajectory.times[None, :] - flyout_time(slant, **flyout[j])
-            ok &= lt >= trajectory.launch_time[:, None]
-        feasible[:, j, :] = ok
-        launch[:, j, :] = np.where(ok, lt, np.nan)
-    return EngagementWindows(feasible=feasible, launch_time=launch, times=trajectory.times)
+    unit_ecef: FloatArray
+    """(F, 3) launcher positions."""
+    min_altitude_m: FloatArray
+    max_altitude_m: FloatArray
+    max_range_m: FloatArray
+    max_target_speed_mps: FloatArray
+    """+inf where a unit has no target-speed limit."""
+    flyout: list[dict[str, float | None]]
+    """Per unit, the keyword arguments of `flyout_time`."""
+
+    def windows(self, trajectory: Trajectory, units: IntArray | None = None) -> EngagementWindows:
+        """Feasible intercept samples and launch times against a trajectory batch."""
+        chosen = np.arange(self.unit_ecef.shape[0]) if units is None else np.asarray(units)
+        pos = trajectory.position  # (N, T, 3)
+        alt = trajectory.altitude  # (N, T)
+        speed = np.linalg.norm(trajectory.velocity, axis=-1)
+        n, t = alt.shape
+        feasible = np.zeros((n, chosen.size, t), dtype=bool)
+        launch = np.full((n, chosen.size, t), np.nan)
+        for col, j in enumerate(chosen):
+            slant = np.linalg.norm(pos - self.unit_ecef[j], axis=-1)
+            with np.errstate(invalid="ignore"):
+                ok = (
+                    trajectory.in_flight
+                    & (alt >= self.min_altitude_m[j])
+                    & (alt <= self.max_altitude_m[j])
+                    & (slant <= self.max_range_m[j])
+                    & (speed <= self.max_target_speed_mps[j])
+                )
+                lt = trajectory.times[None, :] - flyout_time(slant, **self.flyout[j])
+                ok &= lt >= trajectory.launch_time[:, None]
+            feasible[:, col, :] = ok
+            launch[:, col, :] = np.where(ok, lt, np.nan)
+        return EngagementWindows(feasible=feasible, launch_time=launch, times=trajectory.times)

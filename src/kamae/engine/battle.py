@@ -28,6 +28,7 @@ from kamae.engagement.envelope import kill_probability_with_prediction_error
 from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import assess_threats
 from kamae.engine.records import EventLog
+from kamae.kinematics.coast import coast_trajectory
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.world import World
 
@@ -223,8 +224,12 @@ class Battle:
         doctrine, fu = self.doctrine, self.world.fire_units
         rows: list[tuple[int, int, IntArray]] = []
         kept: list[int] = []
+        intercept: dict[tuple[int, int], int] = {}
         for i, n in enumerate(threats):
             tier_index, units = self._options(r, int(n), t, steps_all[n], launch_all[n])
+            if units.size == 0:
+                continue
+            units = self._predicted_intercepts(r, int(n), k, t, units, tracks, intercept)
             if units.size:
                 rows.append((int(n), tier_index, units))
                 kept.append(i)
@@ -247,9 +252,7 @@ class Battle:
         order = np.full((len(rows), units.size), units.size, dtype=np.int64)
         for row, (n, _, options) in enumerate(rows):
             for rank, j in enumerate(options.tolist()):
-                pk[row, column[j]] = self._kill_probability(
-                    r, n, j, int(steps_all[n, j]), t, tracks
-                )
+                pk[row, column[j]] = self._kill_probability(r, n, j, intercept[(n, j)], t, tracks)
                 order[row, column[j]] = rank
         want = np.array(
             [
@@ -265,7 +268,37 @@ class Battle:
             n, tier_index, _ = rows[row]
             j = int(units[c])
             self._launch(r, n, j, tier_index, count, float(pk[row, c]), k, t,
-                         int(steps_all[n, j]), log)  # fmt: skip
+                         intercept[(n, j)], log)  # fmt: skip
+
+    def _predicted_intercepts(
+        self,
+        r: int,
+        n: int,
+        k: int,
+        t: float,
+        units: IntArray,
+        tracks: BallisticTrackBank,
+        intercept: dict[tuple[int, int], int],
+    ) -> IntArray:
+        """Keep the units whose predicted intercept point, placed on the track's predicted
+        free flight (Kepler from the track state), lets them launch now; record its step."""
+        world = self.world
+        slot = r * self.threats + n
+        future = world.times[k + 1 :]
+        if future.size == 0:
+            return units[:0]
+        try:
+            predicted = coast_trajectory(tracks.state[slot, :3], tracks.state[slot, 3:], t, future)
+        except ValueError:
+            return units[:0]
+        windows = world.envelopes.windows(predicted, units=units)
+        keep = []
+        for col, j in enumerate(units.tolist()):
+            feasible = np.flatnonzero(windows.feasible[0, col])
+            if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
+                intercept[(n, j)] = k + 1 + int(feasible[0])
+                keep.append(j)
+        return np.array(keep, dtype=np.int64)
 
     def _kill_probability(
         self, r: int, n: int, j: int, intercept_step: int, t: float, tracks: BallisticTrackBank

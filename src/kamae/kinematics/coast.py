@@ -1,0 +1,72 @@
+"""Free-flight prediction from an estimated state: where a tracked ballistic object will be.
+
+Closed-form Kepler propagation of the state (see `kamae.kinematics.kepler`) to future sample
+times, stopped at the ellipsoid (the descending crossing of the local surface radius). Used by
+the battle manager to place predicted intercept points from a track. Same neglects as the
+Kepler model: Earth rotation, J2, drag.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.geo import ecef_to_geodetic, geocentric_radius
+from kamae.kinematics.kepler import (
+    descending_true_anomaly_at_radius,
+    eccentric_from_true,
+    mean_from_eccentric,
+    orbit_from_state,
+    solve_kepler,
+    state_at_eccentric,
+    true_anomaly,
+)
+from kamae.kinematics.trajectory import PHASE_MIDCOURSE, PHASE_NONE, Trajectory
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def coast_trajectory(
+    position: npt.ArrayLike, velocity: npt.ArrayLike, t0: float, times: npt.ArrayLike
+) -> Trajectory:
+    """Predicted free flight of N states (N, 3) given at time t0, sampled at `times` (T,).
+
+    Samples before t0 or after the predicted impact are out of flight (NaN positions).
+    Raises ValueError for a state that is not on an elliptic orbit.
+    """
+    r = np.atleast_2d(np.asarray(position, dtype=float))
+    v = np.atleast_2d(np.asarray(velocity, dtype=float))
+    grid = np.asarray(times, dtype=float)
+    orbit = orbit_from_state(r, v)
+    m0 = mean_from_eccentric(eccentric_from_true(true_anomaly(orbit, r), orbit.e), orbit.e)
+    # Surface radius at the impact latitude: start from the current one, refine twice.
+    lat, _, _ = ecef_to_geodetic(r)
+    for _ in range(3):
+        nu_hit = descending_true_anomaly_at_radius(orbit, geocentric_radius(lat))
+        ground, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))
+        lat = np.where(np.isnan(nu_hit), lat, ecef_to_geodetic(ground)[0])
+    m_hit = mean_from_eccentric(eccentric_from_true(np.nan_to_num(nu_hit), orbit.e), orbit.e)
+    time_to_go = np.where(np.isnan(nu_hit), np.inf, np.mod(m_hit - m0, 2.0 * np.pi) / orbit.n)
+    elapsed = grid[None, :] - t0
+    in_flight = (elapsed >= 0.0) & (elapsed <= time_to_go[:, None])
+    big_e = solve_kepler(
+        m0[:, None] + orbit.n[:, None] * np.maximum(elapsed, 0.0), orbit.e[:, None]
+    )
+    pos, vel = state_at_eccentric(orbit, big_e)
+    pos[~in_flight] = np.nan
+    vel[~in_flight] = np.nan
+    _, _, alt = ecef_to_geodetic(pos)
+    phase = np.where(in_flight, PHASE_MIDCOURSE, PHASE_NONE).astype(np.int8)
+    hit_time = t0 + time_to_go
+    hit, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))
+    return Trajectory(
+        times=grid,
+        position=pos,
+        velocity=vel,
+        altitude=alt,
+        in_flight=in_flight,
+        launch_time=np.full(r.shape[0], float(t0)),
+        impact_time=hit_time,
+        impact_position=hit,
+        phase=phase,
+    )
