@@ -47,6 +47,12 @@ class ThreatType(Sourced):
     threat_class: ThreatClass = Field(description="Class used to look up kill probabilities")
     max_range_km: float = Field(gt=0, le=20000, description="Maximum ground range, km")
     rcs_m2: float = Field(gt=0, le=1000, description="Radar cross-section of the warhead, m²")
+    unit_cost_musd: float | None = Field(
+        default=None,
+        gt=0,
+        description="Assumed unit cost, million US dollars (a user assumption: no public "
+        "figures exist); needed for the cost-exchange ratio",
+    )
     description: str = Field(default="", description="What the entry represents")
 
 
