@@ -290,6 +290,61 @@ def _layers_spec(spec: str) -> tuple[list[float], list[float], list[float]]:
     return sspk, shots, detect
 
 
+@calc.command("ballistic")
+@_user_errors
+def calc_ballistic(
+    range_km: Annotated[float, typer.Option("--range-km", help="Ground range, km.")],
+    apogee_km: Annotated[
+        float | None, typer.Option("--apogee-km", help="Apogee height (lofted or depressed), km.")
+    ] = None,
+    burnout_angle_deg: Annotated[
+        float | None,
+        typer.Option("--burnout-angle-deg", help="Flight-path angle at burnout, degrees."),
+    ] = None,
+    burnout_altitude_km: Annotated[
+        float, typer.Option("--burnout-altitude-km", help="Burnout height, km.")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Burnout speed, flight-path angle, apogee, flight time and range angle of a ballistic
+    shot (minimum-energy unless an apogee or burnout angle is given)."""
+    from dataclasses import asdict
+
+    from kamae.kinematics.feasibility import InfeasibleThreat
+    from kamae.kinematics.range_equation import ballistic_calculator
+
+    try:
+        sol = ballistic_calculator(
+            range_km,
+            apogee_km=apogee_km,
+            burnout_angle_deg=burnout_angle_deg,
+            burnout_altitude_km=burnout_altitude_km,
+        )
+    except InfeasibleThreat as exc:
+        raise KamaeError(
+            f"--{exc.field.replace('_', '-')}: {exc.problem}"
+            + (f" (got {exc.value!r})" if exc.value is not None else "")
+        ) from None
+    doc = asdict(sol)
+    if as_json:
+        _print_json(doc)
+        return
+    typer.echo(
+        f"{sol.shape} trajectory, range {sol.range_km:,.0f} km "
+        f"(range angle {sol.range_angle_deg:.3f}°), burnout at {sol.burnout_altitude_km:g} km"
+    )
+    typer.echo(f"burnout speed      {sol.burnout_speed_mps:,.1f} m/s")
+    typer.echo(f"flight-path angle  {sol.burnout_angle_deg:.3f}° above the local horizontal")
+    typer.echo(f"apogee             {sol.apogee_km:,.1f} km")
+    typer.echo(f"flight time        {sol.flight_time_s:,.1f} s (burnout to impact)")
+    typer.echo(f"impact             {sol.impact_speed_mps:,.1f} m/s at {sol.impact_angle_deg:.3f}°")
+    typer.echo(
+        f"minimum energy     {sol.minimum_energy_speed_mps:,.1f} m/s at "
+        f"{sol.minimum_energy_angle_deg:.3f}°"
+    )
+    typer.echo(f"Earth model: {sol.earth_model}")
+
+
 @calc.command("leakage")
 @_user_errors
 def calc_leakage(
@@ -442,6 +497,89 @@ def calc_wta(
         typer.echo(f"type {row['weapon_type']} -> target {row['target']}: {row['weapons']}")
     proven = "proven optimal" if result.optimal else "not proven optimal"
     typer.echo(f"objective {result.objective:.6f} ({result.method}, {proven})")
+
+
+@app.command()
+@_user_errors
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario name or scenario file.")],
+    out: Annotated[Path, typer.Option(help="Sweep folder (Parquet dataset, DuckDB views).")],
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="PATH=v1,v2,... over a scenario field (repeat for a grid; with --sample, "
+            "PATH=low:high).",
+        ),
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option(help="latin-hypercube:N instead of a full grid.")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications per point.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
+    backend: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Dask scheduler, tcp://host:port (default: LocalCluster).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Go on with the sweep already in --out.")
+    ] = False,
+    independent: Annotated[
+        bool,
+        typer.Option(
+            "--independent-streams",
+            help="Give each point its own random streams (default: common random numbers).",
+        ),
+    ] = False,
+) -> None:
+    """Run a scenario over a grid or sample of its fields; exit 1 if a point was invalid or did
+    not finish (the others still ran)."""
+    from kamae.sweep import run_sweep
+    from kamae.sweep.progress import RichProgress
+
+    name = Path(scenario).stem if scenario.endswith((".yaml", ".yml")) else scenario
+    with RichProgress(f"{name} sweep") as bar:
+        result = run_sweep(
+            scenario,
+            settings or [],
+            out=out,
+            sample=sample,
+            replications=replications,
+            seed=seed,
+            backend=backend,
+            address=address,
+            workers=workers,
+            resume=resume,
+            common_random_numbers=not independent,
+            progress=bar,
+        )
+    for line in result.report():
+        typer.echo(line)
+    if not result.complete or result.invalid:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@_user_errors
+def query(
+    folder: Annotated[Path, typer.Argument(help="A sweep folder written by `kamae sweep`.")],
+    sql: Annotated[
+        str,
+        typer.Argument(help="SQL over the views `replications`, `points` and `summary`."),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json (lines).")] = "table",
+) -> None:
+    """Query a sweep's results with SQL (DuckDB)."""
+    from kamae.sweep import query_text
+
+    if fmt not in ("table", "csv", "json"):
+        raise KamaeError(f"--format: expected table, csv or json, got {fmt!r}")
+    typer.echo(query_text(folder, sql, fmt), nl=False)
 
 
 def main() -> None:
