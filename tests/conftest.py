@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -99,3 +100,13 @@ def write_scenario(tmp_path: Path, doc: dict, name: str = "scenario.yaml") -> Pa
     path = tmp_path / name
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def korea_to_japan() -> tuple[np.ndarray, np.ndarray]:
+    """Two launch points on the Korean peninsula and two aim points in Japan (ECEF, m)."""
+    from kamae.geo import geodetic_to_ecef
+
+    pad = geodetic_to_ecef(np.radians([39.0, 40.0]), np.radians([125.0, 127.0]), 0.0)
+    aim = geodetic_to_ecef(np.radians([35.7, 34.0]), np.radians([139.7, 135.0]), 0.0)
+    return pad, aim

@@ -150,6 +150,8 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     row("threats launched", summary["threats_launched"])
     row("threats intercepted", summary["threats_intercepted"])
     row("threats leaked (expected leakers)", summary["threats_leaked"])
+    if "threats_leaked_effective" in summary:
+        row("  landing within lethal radius", summary["threats_leaked_effective"])
     row("P(no leaker) (Wilson)", summary["p_no_leak"])
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
@@ -580,6 +582,264 @@ def query(
     if fmt not in ("table", "csv", "json"):
         raise KamaeError(f"--format: expected table, csv or json, got {fmt!r}")
     typer.echo(query_text(folder, sql, fmt), nl=False)
+
+
+@app.command()
+@_user_errors
+def trade(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario name or scenario file.")],
+    options: Annotated[Path, typer.Option("--options", help="Trade options file (YAML).")],
+    budget: Annotated[
+        str | None,
+        typer.Option(help="Budget: 1200, 1200musd, 1.2busd, 180byen or 0.2tnyen (150 yen/USD)."),
+    ] = None,
+    objective: Annotated[
+        str | None, typer.Option(help="expected_leakers, p_no_leakers or days_of_stock.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="auto, enumerate, branch-and-bound or greedy.")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Monte Carlo replications.")
+    ] = None,
+    candidates: Annotated[
+        int | None, typer.Option(min=0, help="Best allocations confirmed by Monte Carlo.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Trade study: the allocation of a budget across options that minimises leakers."""
+    from kamae.budget import trade_study
+
+    result = trade_study(
+        scenario,
+        options,
+        budget=budget,
+        objective=objective,
+        search=search,
+        replications=replications,
+        candidates=candidates,
+        seed=seed,
+        workers=workers,
+    ).as_dict()
+    if as_json:
+        _print_json(result)
+        return
+    best = result["best"]
+    typer.echo(
+        f"{result['scenario']}: budget {result['budget_musd']:.1f} M USD "
+        f"({result['budget_source']}); objective {result['objective']}; "
+        f"search {result['search']['method']}"
+    )
+    alloc = ", ".join(f"{k}={v}" for k, v in best["allocation"].items())
+    a = best["analytic"]
+    typer.echo(
+        f"best: {alloc} (cost {best['cost_musd']:.1f} M USD): expected leakers "
+        f"{a['expected_leakers']:.3f}, P(no leakers) {a['p_no_leakers']:.3f} (analytic)"
+    )
+    for c in result["monte_carlo"]["candidates"]:
+        lo, hi = c["expected_leakers"]["ci95"]
+        typer.echo(
+            f"  monte carlo {c['allocation']} cost {c['cost_musd']:.1f}: expected leakers "
+            f"{c['expected_leakers']['mean']:.3f} [{lo:.3f}, {hi:.3f}]"
+        )
+    typer.echo(f"pareto front ({result['pareto_front']['method']}):")
+    for p in result["pareto_front"]["points"]:
+        typer.echo(
+            f"  {p['cost_musd']:9.1f} M USD  expected leakers "
+            f"{p['analytic']['expected_leakers']:.3f}  {p['allocation']}"
+        )
+
+
+@calc.command("budget")
+@_user_errors
+def calc_budget(
+    share: Annotated[
+        str, typer.Option(help="Named path (1pct, 2pct-fy2027, 3pct, 3.5pct, 5pct) or percent.")
+    ] = "2pct-fy2027",
+    first: Annotated[int, typer.Option("--from", help="First fiscal year.")] = 2023,
+    last: Annotated[int, typer.Option("--to", help="Last fiscal year.")] = 2027,
+    gdp_base: Annotated[str, typer.Option(help="GDP series base: 2015 or 2020.")] = "2020",
+    growth_pct: Annotated[
+        float | None, typer.Option(help="Nominal GDP growth past the series, %/year.")
+    ] = None,
+    inflation_pct: Annotated[float | None, typer.Option(help="Deflator, %/year.")] = None,
+    price_base_year: Annotated[
+        int | None, typer.Option(help="Constant prices of this fiscal year.")
+    ] = None,
+    yen_per_usd: Annotated[float | None, typer.Option(help="Exchange rate, yen per USD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Yearly defense budget from a GDP path and a share-of-GDP path."""
+    from dataclasses import asdict
+
+    from kamae.budget import budget_path
+
+    if gdp_base not in ("2015", "2020"):
+        raise KamaeError(f"--gdp-base: expected 2015 or 2020, got {gdp_base!r}")
+    p = budget_path(
+        share,
+        first,
+        last,
+        gdp_base=gdp_base,  # type: ignore[arg-type]
+        growth_pct=growth_pct,
+        inflation_pct=inflation_pct,
+        price_base_year=price_base_year,
+        yen_per_usd=yen_per_usd,
+    )
+    doc = {
+        "share_path": {"name": p.share.name, "points": p.share.points, "source": p.share.source},
+        "gdp_base": p.gdp_base,
+        "growth_pct": p.growth_pct,
+        "inflation_pct": p.inflation_pct,
+        "price_base_year": p.price_base_year,
+        "yen_per_usd": p.yen_per_usd,
+        "years": [asdict(y) for y in p.years],
+        "total_nominal_tn_yen": p.total_nominal_bn_yen() / 1e3,
+        "total_nominal_musd": p.total_nominal_musd(),
+    }
+    if as_json:
+        _print_json(doc)
+        return
+    for y in p.years:
+        typer.echo(
+            f"FY{y.fiscal_year}: {y.share_pct:.2f}% of GDP {y.gdp_bn_yen / 1e3:.1f} tn = "
+            f"{y.nominal_bn_yen / 1e3:.2f} tn yen nominal, {y.constant_bn_yen / 1e3:.2f} tn at "
+            f"FY{p.price_base_year} prices, {y.nominal_musd / 1e3:.1f} bn USD"
+        )
+    typer.echo(
+        f"total {p.total_nominal_bn_yen() / 1e3:.2f} tn yen nominal ({p.share.name}; "
+        f"{p.gdp_base}-base GDP; {p.yen_per_usd:g} yen/USD)"
+    )
+
+
+@app.command()
+@_user_errors
+def campaign(
+    scenario: Annotated[
+        str, typer.Argument(help="Bundled scenario name or scenario file with a campaign.")
+    ] = "japan-2027-campaign",
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Campaign replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
+    defense: Annotated[
+        str | None, typer.Option(help="engine or fast (default: the scenario's).")
+    ] = None,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Also run the sensitivity grid (fast path).")
+    ] = True,
+    out: Annotated[Path, typer.Option(help="Parent folder of the campaign folder.")] = Path(
+        "kamae-out"
+    ),
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
+    ] = False,
+) -> None:
+    """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
+    from kamae.campaign.study import campaign_study
+    from kamae.report.campaign import build_campaign_report
+
+    study = campaign_study(
+        scenario,
+        replications=replications,
+        seed=seed,
+        defense=defense,
+        sensitivity=sensitivity,
+        workers=workers,
+        out=out,
+    )
+    report = build_campaign_report(study.folder) if study.folder is not None else None
+    if as_json:
+        _print_json(study.summary)
+        return
+    doc = study.summary
+    for key in ("missiles_launched", "leakers", "interceptors_fired", "launchers_destroyed"):
+        stat = doc[key]
+        lo, hi = stat["ci95"]  # type: ignore[index]
+        typer.echo(f"{key}: {stat['mean']:.3f} [{lo:.3f}, {hi:.3f}]")  # type: ignore[index]
+    for name, entry in doc["stock_runs_out"].items():  # type: ignore[attr-defined]
+        day = entry["day"]
+        when = f", day {day['mean']:.2f} on average" if day else ""
+        typer.echo(f"{name} runs out in {entry['share_of_replications']:.0%} of replications{when}")
+    typer.echo(f"results: {study.folder}")
+    typer.echo(f"report:  {report}")
+
+
+@calc.command("coverage")
+@_user_errors
+def calc_coverage(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario (file or bundled name) with campaign areas.")
+    ] = "japan-2027-campaign",
+    area: Annotated[str | None, typer.Option(help="Only this area of interest.")] = None,
+    range_km: Annotated[
+        list[float] | None,
+        typer.Option("--range-km", help="Reach from every platform instead of its weapon's."),
+    ] = None,
+    cells: Annotated[int, typer.Option(min=100, help="Grid cells over each area.")] = 40_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The part of each area of interest within reach of the strike platforms (WGS84)."""
+    from kamae.campaign.study import coverage_rows
+    from kamae.scenario import load_scenario
+
+    rows = coverage_rows(load_scenario(scenario), ranges_km=range_km or (), area=area, cells=cells)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['area']}: {r['covered_fraction']:.1%} of {r['area_km2']:,.0f} km² within reach "
+            f"of {r['weapon']} (WGS84 geodesics)"
+        )
+
+
+@app.command()
+@_user_errors
+def compare(
+    a: Annotated[str, typer.Argument(help="Scenario A: bundled name or file.")],
+    b: Annotated[str, typer.Argument(help="Scenario B: bundled name or file.")],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=2, help="Replications of each (default: A's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Master seed of both (default: A's).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the comparison as JSON and nothing else.")
+    ] = False,
+) -> None:
+    """Run two scenarios with common random numbers; print B - A for every metric."""
+    from kamae.compare import compare_scenarios
+
+    result = compare_scenarios(a, b, replications=replications, seed=seed, workers=workers)
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{result.b} - {result.a}: {result.replications} paired replications, "
+        f"seed {result.seed}"
+    )
+    for column in ("metric", "A", "B", "B - A", "95% interval"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for m in result.metrics:
+        d = m.difference
+        table.add_row(
+            m.label,
+            f"{m.mean_a:.3f}",
+            f"{m.mean_b:.3f}",
+            f"{d.estimate:+.3f}",
+            f"[{d.low:+.3f}, {d.high:+.3f}]",
+        )
+    Console().print(table)
 
 
 def main() -> None:

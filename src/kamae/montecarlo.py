@@ -129,7 +129,53 @@ def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
         "threats_intercepted": mean_interval(col["threats_intercepted"]).as_dict(),
         "threats_leaked": mean_interval(col["threats_leaked"]).as_dict(),
         "expected_leakers": mean_interval(col["threats_leaked"]).as_dict(),
+        "threats_leaked_effective": mean_interval(
+            col.get("threats_leaked_effective", col["threats_leaked"])
+        ).as_dict(),
         "p_no_leak": wilson_interval(no_leak, n).as_dict(),
         "interceptors_fired": mean_interval(col["interceptors_fired"]).as_dict(),
         "interceptors_fired_by_type": by_type,
+        **({"cost_exchange": _cost_exchange(col)} if "interceptor_cost_musd" in col else {}),
     }
+
+
+def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
+    """Cost of interceptors fired against cost of the threats they engaged (million USD).
+
+    The ratio is of totals over replications, sum(interceptor cost) / sum(threat cost), with a
+    delta-method 95% interval; null, with the reason, when an engaged threat has no assumed
+    unit cost or no threat was engaged. Interceptor cost fired is always reported.
+    """
+    fired = col["interceptor_cost_musd"]
+    unpriced = sorted(
+        name.removeprefix("engaged_without_cost.")
+        for name, values in col.items()
+        if name.startswith("engaged_without_cost.") and values.sum() > 0
+    )
+    doc: dict[str, object] = {
+        "interceptor_cost_fired_musd": mean_interval(fired).as_dict(),
+        "threat_cost_engaged_musd": None,
+        "ratio": None,
+        "ratio_ci95": None,
+        "reason": None,
+    }
+    threat = col["threat_cost_engaged_musd"]
+    if unpriced:
+        doc["reason"] = (
+            "no unit_cost_musd for engaged threat type(s) "
+            f"{', '.join(unpriced)} (set catalog.threats.<name>.unit_cost_musd)"
+        )
+        return doc
+    doc["threat_cost_engaged_musd"] = mean_interval(threat).as_dict()
+    if threat.sum() <= 0:
+        doc["reason"] = "no threat was engaged"
+        return doc
+    n = fired.size
+    ratio = float(fired.sum() / threat.sum())
+    doc["ratio"] = ratio
+    if n > 1:
+        # Delta method for a ratio of means: var(R) ~ var(X - R Y) / (n mean(Y)^2).
+        spread = float(np.std(fired - ratio * threat, ddof=1))
+        half = 1.959963984540054 * spread / (np.sqrt(n) * float(threat.mean()))
+        doc["ratio_ci95"] = [ratio - half, ratio + half]
+    return doc

@@ -14,21 +14,17 @@ import numpy as np
 import numpy.typing as npt
 
 from kamae.engagement.envelope import EngagementWindows, Envelopes
+from kamae.flights import LEVEL_FLIGHT_KINDS, RaidFlight, fly_raids
 from kamae.geo import geodetic_to_ecef
-from kamae.kinematics.ballistic import (
-    flight_time,
-    minimum_energy_trajectory,
-    minimum_energy_velocity,
-)
-from kamae.kinematics.kepler import orbit_from_state
 from kamae.kinematics.trajectory import Trajectory
 from kamae.scenario.loader import LoadedScenario
-from kamae.sensors.radar import Radar, RadarView, radar_view
+from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
+from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-THREAT_CLASSES = ("srbm", "mrbm", "irbm")
+THREAT_CLASSES = ("srbm", "mrbm", "irbm", "cruise", "hgv")
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,15 @@ class World:
     threat_rcs: FloatArray
     threat_target: IntArray
     """Asset index aimed at, -1 for a bare aim point."""
+    threat_kind: list[str]
+    """Trajectory model per missile (ballistic, quasi_ballistic, glide, cruise)."""
+    threat_level_flight: npt.NDArray[np.bool_]
+    """Per missile: held up by lift (glide, cruise), so tracked and predicted as level flight
+    rather than as a ballistic coast (the defense is taken to classify the kind correctly)."""
+    threat_cep_m: FloatArray
+    """Circular error probable of each missile's impact, m (0: none)."""
+    threat_lethal_radius_m: FloatArray
+    """A leaker this close to its aim point is effective, m (inf: every leaker)."""
     trajectory: Trajectory
     sensor_ids: list[str]
     radars: list[Radar]
@@ -76,6 +81,8 @@ class World:
     envelopes: Envelopes
     windows: EngagementWindows
     loaded: LoadedScenario
+    space_layers: tuple[SpaceLayerView, ...] = ()
+    """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
 
 
 def build_world(loaded: LoadedScenario) -> World:
@@ -92,7 +99,7 @@ def build_world(loaded: LoadedScenario) -> World:
         else np.zeros((0, 3))
     )
 
-    ids, types, classes, rcs, targets, launch, aim, t0 = [], [], [], [], [], [], [], []
+    ids, types, classes, rcs, targets, flights = [], [], [], [], [], []
     for raid in s.raids:
         ttype = loaded.threats[raid.threat]
         point = s.assets[asset_index[raid.target]] if raid.target is not None else raid.aim
@@ -103,25 +110,29 @@ def build_world(loaded: LoadedScenario) -> World:
             classes.append(THREAT_CLASSES.index(ttype.threat_class))
             rcs.append(ttype.rcs_m2)
             targets.append(asset_index[raid.target] if raid.target is not None else -1)
-            launch.append((raid.launch.lat_deg, raid.launch.lon_deg))
-            aim.append((point.lat_deg, point.lon_deg))
-            t0.append(raid.launch_time_s + k * raid.interval_s)
-    launch_deg = np.array(launch)
-    aim_deg = np.array(aim)
-    r1 = geodetic_to_ecef(np.radians(launch_deg[:, 0]), np.radians(launch_deg[:, 1]), 0.0)
-    r2 = geodetic_to_ecef(np.radians(aim_deg[:, 0]), np.radians(aim_deg[:, 1]), 0.0)
-    launch_time = np.array(t0, dtype=float)
-
+        route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
+        route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
+        route.append((point.lat_deg, point.lon_deg))
+        flights.append(
+            RaidFlight(
+                threat=ttype,
+                route_deg=np.array(route, dtype=float),
+                launch_time_s=raid.launch_time_s + raid.interval_s * np.arange(raid.count),
+                apogee_km=raid.apogee_km,
+            )
+        )
     dt = s.time.step_s
-    tof = flight_time(orbit_from_state(r1, minimum_energy_velocity(r1, r2)), r1, r2)
-    end = float(np.max(launch_time + tof)) + dt
-    times = np.arange(0.0, end + dt, dt)
-    trajectory = minimum_energy_trajectory(r1, r2, launch_time, times)
+    trajectory = fly_raids(flights, dt)
+    times = trajectory.times
+    kinds = [loaded.threats[name].kind for name in types]
+    cep = [loaded.threats[name].cep_m for name in types]
+    lethal = [loaded.threats[name].lethal_radius_m for name in types]
     threat_rcs = np.array(rcs, dtype=float)
 
     radars = []
     for sensor in s.sensors:
         st = loaded.sensors[sensor.type]
+        assert st.kind == "radar"  # the loader refuses other kinds in sensors[]
         radars.append(
             Radar(
                 lat=np.radians(sensor.lat_deg),
@@ -135,12 +146,53 @@ def build_world(loaded: LoadedScenario) -> World:
                 min_elevation=np.radians(st.min_elevation_deg),
                 max_elevation=np.radians(st.max_elevation_deg),
                 revisit_s=st.revisit_s,
-                pd_per_look=st.pd_per_look,
+                pd_per_look=1.0 if st.pd_per_look is None else st.pd_per_look,
                 range_sigma_m=st.range_sigma_m,
                 angle_sigma=st.angle_sigma_mrad * 1e-3,
+                detection=st.detection,
+                reference_pd=st.reference_pd,
+                pfa=st.pfa,
+                noncoherent_pulses=st.noncoherent_pulses,
+                search_revisit_s=st.search_revisit_s,
+                track_dwell_s=None if st.track_dwell_ms is None else st.track_dwell_ms * 1e-3,
+                min_search_fraction=st.min_search_fraction,
+                false_alarms_per_scan=st.false_alarms_per_scan,
+                confirm_hits=st.confirm_hits,
+                confirm_looks=st.confirm_looks,
+                delete_after_misses=st.delete_after_misses,
             )
         )
-    views = [radar_view(r, trajectory.position, threat_rcs) for r in radars]
+    sample_rcs = phase_rcs(threat_rcs, trajectory.phase)
+    views = [radar_view(r, trajectory.position, sample_rcs) for r in radars]
+    space_layers = []
+    for layer in s.space_sensors:
+        sp = loaded.sensors[layer.type]
+        assert sp.kind == "space_ir"  # the loader refuses other kinds in space_sensors[]
+        space_layers.append(
+            space_layer_view(
+                layer.id,
+                sp.role,
+                constellation(
+                    geostationary_longitudes=np.radians(sp.geostationary_longitudes_deg),
+                    molniya_raan=np.radians(sp.molniya_raan_deg),
+                    walker=(sp.walker_total, sp.walker_planes, sp.walker_phasing),
+                    walker_altitude_m=sp.walker_altitude_km * 1e3,
+                    walker_inclination=np.radians(sp.walker_inclination_deg),
+                ),
+                trajectory,
+                cloud_top_altitude_m=sp.cloud_top_altitude_km * 1e3,
+                reporting_delay_s=sp.reporting_delay_s,
+                launch_point_sigma_m=sp.launch_point_sigma_km * 1e3,
+                launch_time_sigma_s=sp.launch_time_sigma_s,
+                heading_sigma=np.radians(sp.heading_sigma_deg),
+                limb_altitude_m=sp.limb_altitude_km * 1e3,
+                max_range_m=sp.max_range_km * 1e3,
+                revisit_s=sp.revisit_s,
+                pd_per_revisit=sp.pd_per_revisit,
+                position_sigma_m=sp.position_sigma_km * 1e3,
+                min_satellites=sp.min_satellites,
+            )
+        )
 
     units = s.fire_units
     fu = FireUnits(
@@ -208,10 +260,15 @@ def build_world(loaded: LoadedScenario) -> World:
         threat_class=np.array(classes, dtype=np.int64),
         threat_rcs=threat_rcs,
         threat_target=np.array(targets, dtype=np.int64),
+        threat_kind=kinds,
+        threat_level_flight=np.array([k in LEVEL_FLIGHT_KINDS for k in kinds], dtype=bool),
+        threat_cep_m=np.array([0.0 if c is None else c for c in cep], dtype=float),
+        threat_lethal_radius_m=np.array([np.inf if x is None else x for x in lethal], dtype=float),
         trajectory=trajectory,
         sensor_ids=[x.id for x in s.sensors],
         radars=radars,
         views=views,
+        space_layers=tuple(space_layers),
         fire_units=fu,
         envelopes=envelopes,
         windows=windows,

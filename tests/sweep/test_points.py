@@ -62,7 +62,7 @@ def test_builtin_catalog_entry_is_copied_before_a_field_is_set(japan: dict) -> N
     points = plan_points(japan, ["catalog.interceptors.sm-3-block-ib.sspk.mrbm=0.5,0.7"], None, 0)
     doc = points.document(0)
     entry = doc["catalog"]["interceptors"]["sm-3-block-ib"]
-    assert entry["sspk"] == {"srbm": 0.7, "mrbm": 0.5, "irbm": 0.6}
+    assert entry["sspk"] == {"srbm": 0.7, "mrbm": 0.5, "irbm": 0.6, "cruise": 0, "hgv": 0}
     assert entry["max_range_km"] == 700 and entry["source"]
     loaded = load_scenario_text(points.text(0), "point")
     assert loaded.interceptors["sm-3-block-ib"].sspk["mrbm"] == 0.5

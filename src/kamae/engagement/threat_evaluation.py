@@ -1,8 +1,10 @@
-"""Threat evaluation: which defended asset a tracked ballistic threat endangers, and when.
+"""Threat evaluation: which defended asset a tracked threat endangers, and when.
 
 The predicted impact point is the closed-form Kepler descent of the track's state to the
 ellipsoid (see `kamae.kinematics.ballistic.predicted_impact`); the threatened asset is the
-nearest one within the doctrine's engagement radius of that point.
+nearest one within the doctrine's engagement radius of that point. Threats in level flight
+(cruise missiles, glide vehicles) are assessed along the great circle of their course
+(`assess_level_threats`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy.typing as npt
 from kamae.geo import ecef_to_geodetic, geocentric_radius
 from kamae.kinematics.ballistic import predicted_impact
 from kamae.kinematics.kepler import MU_EARTH
+from kamae.kinematics.level_flight import great_circle_frame
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -61,4 +64,45 @@ def assess_threats(
         value[idx[near]] = asset_value[nearest[near]]
         miss[idx] = np.where(np.isfinite(dmin), dmin, np.inf)
         tgo[idx] = t_go
+    return ThreatAssessment(asset, value, miss, tgo)
+
+
+def assess_level_threats(
+    position: FloatArray,
+    velocity: FloatArray,
+    asset_ecef: FloatArray,
+    asset_value: FloatArray,
+    engage_radius_m: float,
+) -> ThreatAssessment:
+    """Evaluate M track states of threats in level flight (cruise, glide) against the assets.
+
+    The track's course is the great circle of its horizontal velocity
+    (`kamae.kinematics.level_flight`); an asset ahead on that course (along-track angle in
+    (0, π)) whose cross-track distance is within the engagement radius is threatened; of
+    several, the first along the course. Time to go: along-track distance over ground speed.
+    Distances on the sphere of the asset's geocentric radius.
+    """
+    m = position.shape[0]
+    asset = np.full(m, -1, dtype=np.int64)
+    value = np.zeros(m)
+    miss = np.full(m, np.inf)
+    tgo = np.full(m, np.nan)
+    if m == 0 or asset_ecef.shape[0] == 0:
+        return ThreatAssessment(asset, value, miss, tgo)
+    u, e, speed, _ = great_circle_frame(position, velocity)
+    normal = np.cross(u, e)  # (M, 3) pole of the course
+    ra = np.linalg.norm(asset_ecef, axis=1)  # (A,)
+    a = asset_ecef / ra[:, None]
+    cross = ra[None, :] * np.arcsin(np.clip(normal @ a.T, -1.0, 1.0))  # (M, A)
+    along = np.arctan2(e @ a.T, u @ a.T)  # (M, A) angle ahead along the course
+    ahead = (along > 0.0) & np.isfinite(cross) & (speed[:, None] > 0.0)
+    near = ahead & (np.abs(cross) <= engage_radius_m)
+    distance = np.where(near, along * ra[None, :], np.inf)
+    first = np.argmin(distance, axis=1)
+    hit = np.isfinite(distance[np.arange(m), first])
+    asset[hit] = first[hit]
+    value[hit] = asset_value[first[hit]]
+    miss[hit] = np.abs(cross[np.flatnonzero(hit), first[hit]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tgo[hit] = distance[np.flatnonzero(hit), first[hit]] / speed[hit]
     return ThreatAssessment(asset, value, miss, tgo)

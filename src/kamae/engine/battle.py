@@ -26,9 +26,15 @@ import numpy.typing as npt
 
 from kamae.engagement.envelope import kill_probability_with_prediction_error
 from kamae.engagement.salvo_assignment import assign_salvos
-from kamae.engagement.threat_evaluation import assess_threats
+from kamae.engagement.threat_evaluation import (
+    ThreatAssessment,
+    assess_level_threats,
+    assess_threats,
+)
 from kamae.engine.records import EventLog
 from kamae.kinematics.coast import coast_trajectory
+from kamae.kinematics.dispersion import cep_to_sigma
+from kamae.kinematics.level_flight import level_flight_trajectory
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.world import World
 
@@ -59,7 +65,16 @@ class Battle:
         self.assess_draws = np.stack(
             [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
         )
+        # Impact dispersion (CEP), drawn only when some threat has one, so that scenarios
+        # without it keep their random stream: one (east, north) normal pair per threat.
+        cep = world.threat_cep_m
+        self.miss_m = np.zeros((reps, threats))
+        if np.any(cep > 0.0):
+            offsets = np.stack([g.standard_normal((threats, 2)) for g in generators])
+            self.miss_m = np.hypot(offsets[..., 0], offsets[..., 1]) * cep_to_sigma(cep)[None, :]
         self.alive = np.ones((reps, threats), dtype=bool)
+        self.time_to_go = np.full(reps * threats, np.inf)
+        """Per track slot: level-flight time to go from the latest threat evaluation, s."""
         self.ghost = np.zeros((reps, threats), dtype=bool)
         """Destroyed, but the kill went unrecognised: the defense still believes it alive."""
         self.wasted = np.zeros(reps, dtype=np.int64)
@@ -116,7 +131,10 @@ class Battle:
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
             for r, n in zip(reps, landing[which], strict=True):
-                logs[r].add(float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n])
+                logs[r].add(
+                    float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n],
+                    detail=f"miss_m={self.miss_m[r, n]:.0f}",
+                )  # fmt: skip
             self.leaked[reps, landing[which]] = True
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
@@ -157,13 +175,7 @@ class Battle:
             return
         slots = reps * self.threats + threats
         tracks.predict(slots, t)
-        assessed = assess_threats(
-            tracks.state[slots, :3],
-            tracks.state[slots, 3:],
-            world.asset_ecef,
-            world.asset_value,
-            doctrine.engage_radius_km * 1e3,
-        )
+        assessed = self._assess(slots, threats, tracks)
         threatening = assessed.asset >= 0
         if not np.any(threatening):
             return
@@ -176,6 +188,25 @@ class Battle:
             mine = reps == r
             self._assign(int(r), threats[mine], values[mine], k, t, steps_all, launch_all, tracks,
                          logs[r])  # fmt: skip
+
+    def _assess(
+        self, slots: IntArray, threats: IntArray, tracks: BallisticTrackBank
+    ) -> ThreatAssessment:
+        """Threat evaluation of the listed track slots: ballistic tracks by their predicted
+        Kepler impact, level-flight tracks (cruise, glide) along their course. Records each
+        level-flight track's time to go for the intercept prediction."""
+        world, radius = self.world, self.doctrine.engage_radius_km * 1e3
+        level = world.threat_level_flight[threats]
+        position, velocity = tracks.state[slots, :3], tracks.state[slots, 3:]
+        assessed = assess_threats(position, velocity, world.asset_ecef, world.asset_value, radius)
+        if np.any(level):
+            flat = assess_level_threats(
+                position[level], velocity[level], world.asset_ecef, world.asset_value, radius
+            )
+            for name in ("asset", "value", "miss_distance_m", "time_to_go_s"):
+                getattr(assessed, name)[level] = getattr(flat, name)
+            self.time_to_go[slots[level]] = flat.time_to_go_s
+        return assessed
 
     def _options(
         self, r: int, n: int, t: float, steps_n: IntArray, launch_n: npt.NDArray[np.float64]
@@ -190,6 +221,7 @@ class Battle:
         world, doctrine = self.world, self.doctrine
         none = np.zeros(0, dtype=np.int64)
         stocked = self.inventory[r] > self.world.fire_units.reserve
+        stocked &= world.fire_units.sspk[:, world.threat_class[n]] > 0.0  # can kill this class
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
                 continue
@@ -287,10 +319,17 @@ class Battle:
         future = world.times[k + 1 :]
         if future.size == 0:
             return units[:0]
-        try:
-            predicted = coast_trajectory(tracks.state[slot, :3], tracks.state[slot, 3:], t, future)
-        except ValueError:
-            return units[:0]
+        if world.threat_level_flight[n]:
+            predicted = level_flight_trajectory(
+                tracks.state[slot, :3], tracks.state[slot, 3:], t, future, self.time_to_go[[slot]]
+            )
+        else:
+            try:
+                predicted = coast_trajectory(
+                    tracks.state[slot, :3], tracks.state[slot, 3:], t, future
+                )
+            except ValueError:
+                return units[:0]
         windows = world.envelopes.windows(predicted, units=units)
         keep = []
         for col, j in enumerate(units.tolist()):
@@ -356,6 +395,11 @@ class Battle:
             "threats_launched": float(self.threats),
             "threats_intercepted": float(self.threats - n_leaked - int(self.alive[r].sum())),
             "threats_leaked": float(n_leaked),
+            "threats_leaked_effective": float(
+                np.count_nonzero(
+                    self.leaked[r] & (self.miss_m[r] <= self.world.threat_lethal_radius_m)
+                )
+            ),
             "no_leak": float(n_leaked == 0),
             "interceptors_fired": float(self.fired[r].sum()),
             "interceptors_at_destroyed": float(self.wasted[r]),
@@ -363,4 +407,30 @@ class Battle:
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]
             metrics[f"fired.{name}"] = float(self.fired[r, chosen].sum())
+        metrics.update(self._cost_metrics(r))
+        return metrics
+
+    def _cost_metrics(self, r: int) -> dict[str, float]:
+        """Cost-exchange inputs: cost of interceptors fired and of the threats they engaged
+        (a threat is engaged once an interceptor was fired at it), million USD. Threat costs
+        are user assumptions (`unit_cost_musd`); engaged threats of a type without one are
+        counted in `engaged_without_cost.<type>` instead of being priced."""
+        loaded, fu = self.world.loaded, self.world.fire_units
+        unit_cost = np.array([loaded.interceptors[i].unit_cost_musd for i in fu.interceptor])
+        engaged = self.shots[r] > 0
+        metrics = {
+            "interceptor_cost_musd": float(self.fired[r] @ unit_cost) if self.units else 0.0,
+            "threats_engaged": float(engaged.sum()),
+        }
+        priced = 0.0
+        unpriced: dict[str, float] = {}
+        for n, name in enumerate(self.world.threat_type):
+            cost = loaded.threats[name].unit_cost_musd
+            if cost is None:
+                unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
+            elif engaged[n]:
+                priced += cost
+        metrics["threat_cost_engaged_musd"] = priced
+        for name in sorted(unpriced):
+            metrics[f"engaged_without_cost.{name}"] = unpriced[name]
         return metrics

@@ -7,9 +7,10 @@ the battle manager decides and launches (`battle.Battle.engage`).
 
 A batch of replications runs side by side as arrays (replication × threat), so the cost of
 each step's array operations is shared. Each replication draws its random numbers only from
-its own generator, in an order fixed by the scenario (look phases, kill draws, then one block
-of detection and noise draws per `sensing.BLOCK_STEPS` steps), so its outcome never depends
-on which replications share its batch.
+its own generator, in an order fixed by the scenario (radar search phases, early-warning
+report errors, kill draws, then one block of detection, noise, false-plot and tracking-layer
+draws per `sensing.BLOCK_STEPS` steps; the full order is in `sensing.Sensing`), so its
+outcome never depends on which replications share its batch.
 """
 
 from __future__ import annotations
@@ -48,4 +49,7 @@ def simulate_batch(
         battle.resolve(k, t, sensing.tracks, logs)
         sensing.step(k, t, battle.alive, logs)
         battle.engage(k, t, sensing.tracks, logs)
-    return [ReplicationResult(metrics=battle.metrics(r), events=logs[r]) for r in range(len(logs))]
+    return [
+        ReplicationResult(metrics={**battle.metrics(r), **sensing.metrics(r)}, events=logs[r])
+        for r in range(len(logs))
+    ]

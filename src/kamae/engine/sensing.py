@@ -1,9 +1,37 @@
-"""Sense and track, for a batch of replications: radar looks, detections, measurements and the
-system tracks they update.
+"""Sense and track, for a batch of replications: radar looks, space-based infrared, detections,
+false plots, association and the system tracks they update.
 
-Radars whose look falls in a step detect visible live threats with their per-look Pd; each
-detection is measured (see `kamae.sensors.radar.measure`) and folded into the threat's system
-track. Measurements of one track in the same step are first combined in information form.
+Per step, in this order:
+
+1. Space-based early-warning reports whose time has come cue the radars: a cued threat is
+   looked at at the track revisit from then on instead of waiting for a search scan (the report
+   gives a small volume to search; its errors are logged, not propagated).
+2. Radar looks. A threat with a system track (or cued) gets a track look every track revisit;
+   other threats in the field of regard are looked at by the radar's search scan every search
+   revisit. With a time budget (`track_dwell_s`) the revisits stretch with the number of tracks
+   the radar holds (`kamae.sensors.detection.revisit_under_load`). Each look detects with the
+   Pd per look of the radar's view (fixed, or from the SNR: `kamae.sensors.radar.radar_view`),
+   and measures with noise that grows as 1/sqrt(SNR) below the reference SNR.
+3. Space tracking-layer looks (fixed Pd per revisit, isotropic position error).
+4. Each search scan brings Poisson(`false_alarms_per_scan`) false plots, uniform in range and
+   solid angle over the field of regard, reported with the accuracy of a reference-RCS target
+   at their range.
+5. Association: plots of the same threat in one step are fused (information form); every plot
+   is then gated (chi-square, `GATE_PROBABILITY`) against every track of its replication, and
+   where a plot falls in several gates or a track gates several plots, global nearest neighbour
+   (`kamae.tracking.association.gnn_assign`, scipy's `linear_sum_assignment`) decides. A true
+   threat's own track always admits its own plot (the engine keeps the battle manager's tracks
+   indexed by threat), so in uncontested cases association is by origin; when contested, a
+   false plot or another threat's plot can take a track's update, and the displaced plot is
+   dropped. Unassociated false plots start tentative false tracks, confirmed M-of-N and deleted
+   after consecutive missed looks (the radar's `confirm_hits`/`confirm_looks`/
+   `delete_after_misses`).
+6. A track whose covariance is not positive definite or whose state is not finite is deleted
+   on the step it is found and counted (`tracks_diverged`); a true threat's slot then starts
+   again from its next plot.
+
+False tracks are counted, enter the SIAP and GOSPA measures, and are never engaged: the battle
+manager engages only the threat-indexed tracks (a decision stated in docs/tracking.md).
 """
 
 from __future__ import annotations
@@ -15,18 +43,39 @@ import numpy as np
 import numpy.typing as npt
 
 from kamae.engine.records import EventLog
+from kamae.sensors.detection import revisit_under_load
 from kamae.sensors.radar import measure
+from kamae.sensors.space_ir import LaunchReports, launch_reports, revisit_looks
+from kamae.tracking.association import chi2_gate, gnn_assign
 from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
+from kamae.tracking.kalman import covariance_diverged
+from kamae.tracking.metrics import assign_tracks_to_truths, gospa, siap, siap_scan
 from kamae.world import World
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 INITIAL_VELOCITY_SIGMA_MPS = 3000.0
 """Velocity prior of a new track: of the order of a ballistic missile's speed."""
 
 BLOCK_STEPS = 64
 """Steps whose detection and noise draws a replication makes in one call."""
+
+GATE_PROBABILITY = 0.9999
+"""Probability that a track's own plot falls inside its chi-square gate (3 dof)."""
+
+METRICS_EVERY_STEPS = 10
+"""SIAP and GOSPA are sampled every this many steps."""
+
+SIAP_ASSOCIATION_M = 10_000.0
+"""SIAP: a track counts on a truth when within this distance of it (nearest truth)."""
+
+GOSPA_CUTOFF_M = 10_000.0
+"""GOSPA cut-off c (α = 2, p = 2)."""
+
+GOSPA_ORDER = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,77 +107,277 @@ class LookTable:
         return int(self.offset[k0 * sensors]), int(self.offset[k1 * sensors])
 
 
+@dataclass
+class _FalseTracks:
+    """Tracks started on false plots (all replications of the batch), row-aligned arrays."""
+
+    bank: BallisticTrackBank
+    rep: IntArray
+    sensor: IntArray
+    book: TrackBook
+    next_look: FloatArray
+    """Step of the track's next look by its radar."""
+    hit: BoolArray
+    """A plot was associated since the last look."""
+
+
+@dataclass
+class _Plots:
+    """One step's plots (all replications): origin threat index or -1 for a false plot."""
+
+    rep: IntArray
+    origin: IntArray
+    z: FloatArray
+    cov: FloatArray
+    sensor: IntArray
+    """Radar index of a false plot (-1 for threat plots, which may be fused)."""
+
+
 class Sensing:
     """The sensing and tracking state of a batch of replications.
 
-    Construction draws each replication's radar look phases (the first draws of its
-    generator); detection and noise draws follow in blocks of `BLOCK_STEPS` steps.
+    Random draws of each replication, in this fixed order (see docs/architecture.md):
+    construction draws the radars' search phases (one integer per radar, in scenario order),
+    then 4·N normals per early-warning layer (`launch_reports`, in scenario order); the
+    battle layer then draws its kill and assessment draws; each block of `BLOCK_STEPS` steps
+    then draws uniforms over the visible (step, radar, threat) triples, normals for them (×3),
+    and, when a radar has false plots, Poisson counts per (step, radar) and three uniforms per
+    false plot, then per tracking layer uniforms (N, steps) and normals (N, steps, 3).
     """
 
     def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
         doctrine = world.loaded.scenario.doctrine
         self.world = world
         self.generators = generators
-        self.reps = len(generators)
-        self.threats = world.trajectory.count
-        self.sensors = len(world.radars)
+        self.reps = reps = len(generators)
+        self.threats = n = world.trajectory.count
+        self.sensors = s_count = len(world.radars)
+        self.confirm_updates = doctrine.track_confirm_updates
         self.looks = LookTable.of(world)
-        self.revisit = np.array(
-            [max(1, round(r.revisit_s / world.dt)) for r in world.radars], dtype=np.int64
-        )
-        self.look_offset = np.array(
-            [[int(g.integers(0, n)) for n in self.revisit] for g in generators], dtype=np.int64
-        ).reshape(self.reps, self.sensors)
-        self.seen = np.zeros((self.reps, self.sensors, self.threats), dtype=bool)
-        self.tracks = BallisticTrackBank(
-            self.reps * self.threats, doctrine.tracker_process_noise, INITIAL_VELOCITY_SIGMA_MPS
-        )
         radars = world.radars
-        self.site_ecef = np.array([r.ecef for r in radars]).reshape(self.sensors, 3)
-        self.site_rotation = np.array([r.enu_rotation for r in radars]).reshape(self.sensors, 3, 3)
+        dt = world.dt
+        self.track_period = np.array([r.revisit_s / dt for r in radars], dtype=float)
+        self.search_period = np.array([r.search_period_s / dt for r in radars], dtype=float)
+        self.dwell_s = np.array([r.track_dwell_s or 0.0 for r in radars], dtype=float)
+        self.budget = self.dwell_s > 0
+        self.fa_rate = np.array([r.false_alarms_per_scan for r in radars], dtype=float)
+        search_steps = [max(1, round(p)) for p in self.search_period]
+        phase = np.array(
+            [[int(g.integers(0, m)) for m in search_steps] for g in generators], dtype=float
+        ).reshape(reps, s_count)
+        self.search_next = phase
+        self.track_next = np.full((reps, s_count, n), -np.inf)
+        self.seen = np.zeros((reps, s_count + len(world.space_layers), n), dtype=bool)
+        self.tracks = BallisticTrackBank(
+            reps * n,
+            doctrine.tracker_process_noise,
+            INITIAL_VELOCITY_SIGMA_MPS,
+            level=np.tile(world.threat_level_flight, reps),
+        )
+        self.site_ecef = np.array([r.ecef for r in radars]).reshape(s_count, 3)
+        self.site_rotation = np.array([r.enu_rotation for r in radars]).reshape(s_count, 3, 3)
         self.range_sigma = np.array([r.range_sigma_m for r in radars], dtype=float)
         self.angle_sigma = np.array([r.angle_sigma for r in radars], dtype=float)
+        self.ref_range = np.array([r.reference_range_m for r in radars], dtype=float)
+        self.fa_scaled = np.array([r.swerling is not None for r in radars], dtype=bool)
         steps = world.times.shape[0]
-        empty = np.zeros((0, self.threats, steps))
+        empty = np.zeros((0, n, steps))
         self.geometry_range = np.stack([v.range_m for v in world.views]) if radars else empty
         self.geometry_azimuth = np.stack([v.azimuth for v in world.views]) if radars else empty
         self.geometry_elevation = np.stack([v.elevation for v in world.views]) if radars else empty
-        self._uniform = np.zeros((self.reps, 0))
-        self._normal = np.zeros((self.reps, 0, 3))
+        self.pd = np.stack([v.pd for v in world.views]) if radars else empty
+        self.noise_scale = np.stack([v.noise_scale for v in world.views]) if radars else empty
+        # Space layers: early-warning reports (drawn now) and tracking-layer look schedules.
+        traj = world.trajectory
+        self.cue_step = np.full((reps, n), np.inf)
+        self.reports: list[list[LaunchReports]] = [[] for _ in range(reps)]
+        self.ew_layers = [x for x in world.space_layers if x.role == "early_warning"]
+        self.tracking_layers = [
+            (i, x) for i, x in enumerate(world.space_layers) if x.role == "tracking"
+        ]
+        for r, g in enumerate(generators):
+            for layer in self.ew_layers:
+                rep = launch_reports(
+                    layer.layer,  # type: ignore[arg-type]
+                    world.times,
+                    layer.visible,
+                    traj.position,
+                    traj.velocity,
+                    traj.in_flight,
+                    traj.launch_time,
+                    g,
+                )
+                self.reports[r].append(rep)
+                with np.errstate(invalid="ignore"):
+                    step = np.ceil(rep.report_time_s / dt - 1e-9)
+                self.cue_step[r] = np.fmin(self.cue_step[r], np.where(rep.detected, step, np.inf))
+        self.tl_looks = [
+            revisit_looks(world.times, x.layer.revisit_s)  # type: ignore[union-attr]
+            for _, x in self.tracking_layers
+        ]
+        # False tracks and the M-of-N logic of each radar.
+        self.logic = [MOfN(r.confirm_hits, r.confirm_looks, r.delete_after_misses) for r in radars]
+        self.false = _FalseTracks(
+            bank=BallisticTrackBank(0, doctrine.tracker_process_noise, INITIAL_VELOCITY_SIGMA_MPS),
+            rep=np.zeros(0, dtype=np.int64),
+            sensor=np.zeros(0, dtype=np.int64),
+            book=TrackBook.new(0),
+            next_look=np.zeros(0),
+            hit=np.zeros(0, dtype=bool),
+        )
+        self.gate = chi2_gate(3, GATE_PROBABILITY)
+        # Per-replication counters.
+        self.n_diverged = np.zeros(reps, dtype=np.int64)
+        self.n_false_plots = np.zeros(reps, dtype=np.int64)
+        self.n_false_tracks = np.zeros(reps, dtype=np.int64)
+        self.n_false_confirmed = np.zeros(reps, dtype=np.int64)
+        self.n_misassociated = np.zeros(reps, dtype=np.int64)
+        self.siap_counts: list[list] = [[] for _ in range(reps)]
+        self.gospa_sum = np.zeros(reps)
+        self.gospa_samples = np.zeros(reps, dtype=np.int64)
+        # Block draws.
+        self._uniform = np.zeros((reps, 0))
+        self._normal = np.zeros((reps, 0, 3))
         self._block_start = 0
+        self._block_k0 = 0
+        self._fa_counts: list[IntArray] = []
+        self._fa_offset: list[IntArray] = []
+        self._fa_uniform: list[FloatArray] = []
+        self._tl_uniform: list[FloatArray] = []
+        self._tl_normal: list[FloatArray] = []
+
+    # ----------------------------------------------------------------------------------------
+    # Random draws
 
     def _draw_block(self, k: int) -> None:
         steps = self.world.times.shape[0]
-        lo, hi = self.looks.span(k, min(k + BLOCK_STEPS, steps), self.sensors)
-        self._uniform = np.stack([g.random(hi - lo) for g in self.generators])
-        self._normal = np.stack([g.standard_normal((hi - lo, 3)) for g in self.generators])
-        self._block_start = lo
+        k1 = min(k + BLOCK_STEPS, steps)
+        lo, hi = self.looks.span(k, k1, self.sensors)
+        self._block_start, self._block_k0 = lo, k
+        uniform, normal = [], []
+        self._fa_counts, self._fa_offset, self._fa_uniform = [], [], []
+        self._tl_uniform, self._tl_normal = [], []
+        any_fa = bool(np.any(self.fa_rate > 0))
+        for g in self.generators:
+            uniform.append(g.random(hi - lo))
+            normal.append(g.standard_normal((hi - lo, 3)))
+            if any_fa:
+                counts = g.poisson(self.fa_rate, size=(k1 - k, self.sensors)).astype(np.int64)
+                self._fa_counts.append(counts)
+                self._fa_offset.append(np.concatenate([[0], np.cumsum(counts.ravel())]))
+                self._fa_uniform.append(g.random((int(counts.sum()), 3)))
+            for _ in self.tracking_layers:
+                self._tl_uniform.append(g.random((self.threats, k1 - k)))
+                self._tl_normal.append(g.standard_normal((self.threats, k1 - k, 3)))
+        self._uniform = np.stack(uniform)
+        self._normal = np.stack(normal)
+
+    # ----------------------------------------------------------------------------------------
+    # One step
 
     def step(self, k: int, t: float, alive: BoolArray, logs: list[EventLog]) -> None:
-        """Looks, detections and track updates of step k for live threats (reps × threats)."""
+        """Cues, looks, detections, association and track updates of step k (live threats:
+        alive (reps × threats))."""
         if k % BLOCK_STEPS == 0:
             self._draw_block(k)
+        self._log_cues(k, t, logs)
+        held = self.tracks.initialised.reshape(self.reps, self.threats) | (self.cue_step <= k)
+        track_period, search_period = self._periods(k, held)
+        search_now = k >= self.search_next - 1e-9
+        self.search_next = np.where(search_now, k + search_period, self.search_next)
+        plots = [self._radar_plots(k, t, alive, held, track_period, search_now, logs)]
+        plots += self._tracking_layer_plots(k, t, alive, logs)
+        true = _concat(plots)
+        if true.rep.size:
+            slots, z, cov = fuse_same_time(true.rep * self.threats + true.origin, true.z, true.cov)
+            true = _Plots(
+                slots // self.threats, slots % self.threats, z, cov, np.full(slots.size, -1)
+            )
+        false = self._false_plots(k, search_now)
+        everything = _concat([true, false])
+        if everything.rep.size:
+            self._associate(k, t, everything)
+        self._false_track_looks(k)
+        if k % METRICS_EVERY_STEPS == 0:
+            self._sample_metrics(k, t, alive)
+
+    def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
+        if not self.ew_layers:
+            return
         world = self.world
-        det_sensor: list[IntArray] = []
-        det_rep: list[IntArray] = []
-        det_threat: list[IntArray] = []
-        det_draw: list[IntArray] = []
-        for s, radar in enumerate(world.radars):
+        for r in range(self.reps):
+            for layer, rep in zip(self.ew_layers, self.reports[r], strict=True):
+                with np.errstate(invalid="ignore"):
+                    due = rep.detected & (np.ceil(rep.report_time_s / world.dt - 1e-9) == k)
+                for n in np.flatnonzero(due):
+                    logs[r].add(
+                        t,
+                        "detection",
+                        world.threat_ids[n],
+                        layer.id,
+                        detail=(
+                            f"launch_report launch_time_s={rep.launch_time_s[n]:.0f} "
+                            f"heading_deg={np.degrees(rep.heading[n]):.0f}"
+                        ),
+                    )
+
+    def _periods(self, k: int, held: BoolArray) -> tuple[FloatArray, FloatArray]:
+        """Track and search revisit (steps) per (replication, radar) under the time budget."""
+        shape = (self.reps, self.sensors)
+        track = np.broadcast_to(self.track_period, shape).copy()
+        search = np.broadcast_to(self.search_period, shape).copy()
+        if not np.any(self.budget):
+            return track, search
+        cols = np.flatnonzero(self.budget)
+        n_tracks = np.zeros((self.reps, cols.size))
+        for c, s in enumerate(cols):
+            n_tracks[:, c] = held[:, self.looks.visible[s][k]].sum(axis=1)
+        dt = self.world.dt
+        radars = [self.world.radars[s] for s in cols]
+        sched = revisit_under_load(
+            n_tracks,
+            track_dwell_s=self.dwell_s[cols],
+            track_revisit_s=self.track_period[cols] * dt,
+            search_frame_s=self.search_period[cols] * dt,
+            search_revisit_s=self.search_period[cols] * dt,
+            min_search_fraction=np.array([r.min_search_fraction for r in radars]),
+        )
+        track[:, cols] = sched.track_revisit_s / dt
+        search[:, cols] = sched.search_revisit_s / dt
+        return track, search
+
+    def _radar_plots(
+        self,
+        k: int,
+        t: float,
+        alive: BoolArray,
+        held: BoolArray,
+        track_period: FloatArray,
+        search_now: BoolArray,
+        logs: list[EventLog],
+    ) -> _Plots:
+        world = self.world
+        rep_l, threat_l, sensor_l, draw_l = [], [], [], []
+        for s in range(self.sensors):
             candidates = self.looks.visible[s][k]
             if candidates.size == 0:
                 continue
             base = int(self.looks.offset[k * self.sensors + s]) - self._block_start
-            looking = (k + self.look_offset[:, s]) % self.revisit[s] == 0
+            tracked = held[:, candidates]
+            due = k >= self.track_next[:, s, candidates] - 1e-9
+            look = np.where(tracked, due, search_now[:, s, None])
+            rows, cols = np.nonzero(look & tracked)
+            self.track_next[rows, s, candidates[cols]] = k + track_period[rows, s]
             draws = self._uniform[:, base : base + candidates.size]
-            hit = looking[:, None] & alive[:, candidates] & (draws < radar.pd_per_look)
+            hit = look & alive[:, candidates] & (draws < self.pd[s, candidates, k])
             reps, cols = np.nonzero(hit)
             if reps.size == 0:
                 continue
             threats = candidates[cols]
-            det_sensor.append(np.full(reps.size, s))
-            det_rep.append(reps)
-            det_threat.append(threats)
-            det_draw.append(base + cols)
+            rep_l.append(reps)
+            threat_l.append(threats)
+            sensor_l.append(np.full(reps.size, s))
+            draw_l.append(base + cols)
             new = ~self.seen[reps, s, threats]
             for r, n in zip(reps[new], threats[new], strict=True):
                 logs[r].add(
@@ -139,23 +388,334 @@ class Sensing:
                     detail=f"range_km={world.views[s].range_m[n, k] / 1e3:.0f}",
                 )
             self.seen[reps, s, threats] = True
-        if not det_rep:
-            return
-        sensor = np.concatenate(det_sensor)
-        rep = np.concatenate(det_rep)
-        threat = np.concatenate(det_threat)
+            # A threat first held now gets its next track look one revisit later.
+            first = ~held[reps, threats]
+            self.track_next[reps[first], :, threats[first]] = k + track_period[reps[first], :]
+        if not rep_l:
+            return _empty_plots()
+        sensor = np.concatenate(sensor_l)
+        rep = np.concatenate(rep_l)
+        threat = np.concatenate(threat_l)
+        scale = self.noise_scale[sensor, threat, k]
         z, cov = measure(
             self.site_ecef[sensor],
             self.site_rotation[sensor],
-            self.range_sigma[sensor],
-            self.angle_sigma[sensor],
+            self.range_sigma[sensor] * scale,
+            self.angle_sigma[sensor] * scale,
             self.geometry_range[sensor, threat, k],
             self.geometry_azimuth[sensor, threat, k],
             self.geometry_elevation[sensor, threat, k],
-            self._normal[rep, np.concatenate(det_draw)],
+            self._normal[rep, np.concatenate(draw_l)],
         )
-        slots, z, cov = fuse_same_time(rep * self.threats + threat, z, cov)
-        self.tracks.update(slots, z, cov, t)
+        return _Plots(rep, threat, z, cov, np.full(rep.size, -1))
+
+    def _tracking_layer_plots(
+        self, k: int, t: float, alive: BoolArray, logs: list[EventLog]
+    ) -> list[_Plots]:
+        out = []
+        world = self.world
+        j = k - self._block_k0
+        for i, ((index, layer), looks) in enumerate(
+            zip(self.tracking_layers, self.tl_looks, strict=True)
+        ):
+            if not looks[k]:
+                continue
+            seen = layer.visible[:, k]
+            if not seen.any():
+                continue
+            tl = layer.layer
+            rows = []
+            for r in range(self.reps):
+                u = self._tl_uniform[r * len(self.tracking_layers) + i][:, j]
+                rows.append(seen & alive[r] & (u < tl.pd_per_revisit))  # type: ignore[union-attr]
+            reps, threats = np.nonzero(np.stack(rows))
+            if reps.size == 0:
+                continue
+            noise = np.stack(
+                [
+                    self._tl_normal[r * len(self.tracking_layers) + i][n, j]
+                    for r, n in zip(reps.tolist(), threats.tolist(), strict=True)
+                ]
+            )
+            sigma = tl.position_sigma_m  # type: ignore[union-attr]
+            z = world.trajectory.position[threats, k] + sigma * noise
+            cov = np.broadcast_to(sigma**2 * np.eye(3), (reps.size, 3, 3)).copy()
+            column = self.sensors + index
+            new = ~self.seen[reps, column, threats]
+            for r, n in zip(reps[new], threats[new], strict=True):
+                logs[r].add(t, "detection", world.threat_ids[n], layer.id, detail="space_track")
+            self.seen[reps, column, threats] = True
+            out.append(_Plots(reps, threats, z, cov, np.full(reps.size, -1)))
+        return out
+
+    def _false_plots(self, k: int, search_now: BoolArray) -> _Plots:
+        if not self._fa_counts:
+            return _empty_plots()
+        j = k - self._block_k0
+        rep_l, sensor_l, u_l = [], [], []
+        for r in range(self.reps):
+            counts = self._fa_counts[r][j]
+            for s in np.flatnonzero((counts > 0) & search_now[r]):
+                start = int(self._fa_offset[r][j * self.sensors + s])
+                m = int(counts[s])
+                rep_l.append(np.full(m, r))
+                sensor_l.append(np.full(m, s))
+                u_l.append(self._fa_uniform[r][start : start + m])
+        if not rep_l:
+            return _empty_plots()
+        rep, sensor, u = np.concatenate(rep_l), np.concatenate(sensor_l), np.concatenate(u_l)
+        radars = self.world.radars
+        max_range = np.array([radars[s].max_range_m for s in sensor])
+        rng = max_range * u[:, 0]
+        bore = np.array([radars[s].boresight_azimuth for s in sensor])
+        width = np.array([radars[s].azimuth_width for s in sensor])
+        s0 = np.sin([radars[s].min_elevation for s in sensor])
+        s1 = np.sin([radars[s].max_elevation for s in sensor])
+        az = np.mod(bore + width * (u[:, 1] - 0.5), 2.0 * np.pi)
+        el = np.arcsin(s0 + (s1 - s0) * u[:, 2])
+        # Reported with the accuracy of a reference-RCS target at that range.
+        scale = np.where(
+            self.fa_scaled[sensor], np.maximum(1.0, (rng / self.ref_range[sensor]) ** 2), 1.0
+        )
+        z, cov = measure(
+            self.site_ecef[sensor],
+            self.site_rotation[sensor],
+            self.range_sigma[sensor] * scale,
+            self.angle_sigma[sensor] * scale,
+            rng,
+            az,
+            el,
+            np.zeros((rep.size, 3)),
+        )
+        np.add.at(self.n_false_plots, rep, 1)
+        return _Plots(rep, np.full(rep.size, -1), z, cov, sensor)
+
+    # ----------------------------------------------------------------------------------------
+    # Association and track maintenance
+
+    def _associate(self, k: int, t: float, plots: _Plots) -> None:
+        bank, ft = self.tracks, self.false
+        reps_with = np.unique(plots.rep)
+        # Tracks of those replications: threat slots with a track, then live false tracks.
+        initialised = bank.initialised.reshape(self.reps, self.threats)[reps_with]
+        r_idx, n_idx = np.nonzero(initialised)
+        true_rep = reps_with[r_idx]
+        true_slot = true_rep * self.threats + n_idx
+        bank.predict(true_slot, t)
+        live = np.flatnonzero(ft.book.alive & np.isin(ft.rep, reps_with))
+        if live.size:
+            ft.bank.predict(live, t)
+        t_rep = np.concatenate([true_rep, ft.rep[live]])
+        t_own = np.concatenate([n_idx, np.full(live.size, -1)])
+        t_pos = np.concatenate([bank.state[true_slot, :3], ft.bank.state[live, :3]])
+        t_cov = np.concatenate(
+            [bank.covariance[true_slot, :3, :3], ft.bank.covariance[live, :3, :3]]
+        )
+        n_tracks, n_plots = t_rep.size, plots.rep.size
+        t2m = np.full(n_tracks, -1, dtype=np.int64)
+        m2t = np.full(n_plots, -1, dtype=np.int64)
+        if n_tracks:
+            order = np.argsort(t_rep, kind="stable")
+            t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
+            t_count = np.bincount(t_rep, minlength=self.reps)
+            lens = t_count[plots.rep]
+            pm = np.repeat(np.arange(n_plots), lens)
+            within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
+            pt = order[t_start[plots.rep][pm] + within]
+            y = plots.z[pm] - t_pos[pt]
+            s = t_cov[pt] + plots.cov[pm]
+            with np.errstate(invalid="ignore"):
+                try:
+                    d2 = np.einsum("pi,pi->p", y, np.linalg.solve(s, y[..., None])[..., 0])
+                except np.linalg.LinAlgError:
+                    d2 = np.full(pm.size, np.inf)
+                    ok = np.all(np.isfinite(s), axis=(1, 2))
+                    ok &= np.linalg.det(np.where(ok[:, None, None], s, np.eye(3))) > 0
+                    d2[ok] = np.einsum(
+                        "pi,pi->p", y[ok], np.linalg.solve(s[ok], y[ok][..., None])[..., 0]
+                    )
+                own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
+                d2 = np.where(np.isfinite(d2), d2, np.inf)
+                admissible = own | (d2 <= self.gate)
+                cost = np.where(own, np.minimum(d2, self.gate), d2)
+            pt, pm, cost = pt[admissible], pm[admissible], cost[admissible]
+            contested = (np.bincount(pt, minlength=n_tracks).max(initial=0) > 1) or (
+                np.bincount(pm, minlength=n_plots).max(initial=0) > 1
+            )
+            if not contested:
+                t2m[pt] = pm
+                m2t[pm] = pt
+            else:
+                dense = np.full((n_tracks, n_plots), np.inf)
+                dense[pt, pm] = cost
+                assignment = gnn_assign(dense, self.gate)
+                t2m[:] = assignment.track_to_measurement
+                m2t[:] = assignment.measurement_to_track
+        n_true = true_slot.size
+        # Updates of threat slots (their own plot, or a contested plot that won them).
+        took = np.flatnonzero(t2m[:n_true] >= 0)
+        m_true = t2m[took]
+        wrong = plots.origin[m_true] != n_idx[took]
+        np.add.at(self.n_misassociated, true_rep[took][wrong], 1)
+        bank.update(true_slot[took], plots.z[m_true], plots.cov[m_true], t)
+        # New threat slots: an unassociated plot of a threat that has no track yet.
+        free = m2t < 0
+        start = free & (plots.origin >= 0)
+        start &= ~bank.initialised[plots.rep * self.threats + np.maximum(plots.origin, 0)]
+        idx = np.flatnonzero(start)
+        new_slots = plots.rep[idx] * self.threats + plots.origin[idx]
+        bank.update(new_slots, plots.z[idx], plots.cov[idx], t)
+        self._check_divergence(np.concatenate([true_slot[took], new_slots]))
+        # False tracks: updates, then new ones from unassociated false plots.
+        f_took = np.flatnonzero(t2m[n_true:] >= 0)
+        if f_took.size:
+            rows = live[f_took]
+            m_f = t2m[n_true + f_took]
+            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t)
+            ft.hit[rows] = True
+        births = np.flatnonzero(free & (plots.origin < 0))
+        if births.size:
+            self._start_false_tracks(k, t, plots, births)
+        self._check_false_divergence()
+
+    def _start_false_tracks(self, k: int, t: float, plots: _Plots, births: IntArray) -> None:
+        ft = self.false
+        rows = ft.bank.extend(births.size)
+        ft.bank.update(rows, plots.z[births], plots.cov[births], t)
+        sensor = plots.sensor[births]
+        ft.rep = np.concatenate([ft.rep, plots.rep[births]])
+        ft.sensor = np.concatenate([ft.sensor, sensor])
+        ft.book = ft.book.concatenate(TrackBook.new(births.size))
+        ft.next_look = np.concatenate([ft.next_look, k + self.track_period[sensor]])
+        ft.hit = np.concatenate([ft.hit, np.zeros(births.size, dtype=bool)])
+        np.add.at(self.n_false_tracks, plots.rep[births], 1)
+        # An M = 1 logic confirms on the initiating plot.
+        m_one = np.array([self.logic[s].m == 1 for s in sensor], dtype=bool)
+        np.add.at(self.n_false_confirmed, plots.rep[births][m_one], 1)
+        ft.book.status[rows[m_one]] = TrackStatus.CONFIRMED
+
+    def _check_divergence(self, slots: IntArray) -> None:
+        if slots.size == 0:
+            return
+        bank = self.tracks
+        bad = covariance_diverged(bank.state[slots], bank.covariance[slots])
+        if np.any(bad):
+            gone = slots[bad]
+            np.add.at(self.n_diverged, gone // self.threats, 1)
+            bank.drop(gone)
+
+    def _check_false_divergence(self) -> None:
+        ft = self.false
+        live = np.flatnonzero(ft.book.alive)
+        if live.size == 0:
+            return
+        bad = live[covariance_diverged(ft.bank.state[live], ft.bank.covariance[live])]
+        if bad.size:
+            np.add.at(self.n_diverged, ft.rep[bad], 1)
+            ft.book.status[bad] = TrackStatus.DELETED
+
+    def _false_track_looks(self, k: int) -> None:
+        """M-of-N on the false tracks whose radar looks at them now; compact the deleted."""
+        ft = self.false
+        if ft.rep.size == 0:
+            return
+        due = ft.book.alive & (k >= ft.next_look - 1e-9)
+        if np.any(due):
+            for s in np.unique(ft.sensor[due]):
+                rows = np.flatnonzero(due & (ft.sensor == s))
+                sub = ft.book.take(rows)
+                was = sub.confirmed
+                out = self.logic[s].step(sub, ft.hit[rows])
+                newly = out.book.confirmed & ~was
+                np.add.at(self.n_false_confirmed, ft.rep[rows[newly]], 1)
+                ft.book.status[rows] = out.book.status
+                ft.book.hits[rows] = out.book.hits
+                ft.book.age[rows] = out.book.age
+                ft.book.misses[rows] = out.book.misses
+                ft.hit[rows] = False
+                ft.next_look[rows] = k + self.track_period[s]
+        keep = ft.book.alive
+        if not np.all(keep):
+            ft.bank.keep(keep)
+            ft.rep, ft.sensor = ft.rep[keep], ft.sensor[keep]
+            ft.book = ft.book.take(keep)
+            ft.next_look, ft.hit = ft.next_look[keep], ft.hit[keep]
+
+    # ----------------------------------------------------------------------------------------
+    # Multi-target tracking measures
+
+    def _sample_metrics(self, k: int, t: float, alive: BoolArray) -> None:
+        """SIAP tallies and GOSPA of firm threat tracks and confirmed false tracks against the
+        live threats in flight (positions predicted to t)."""
+        traj = self.world.trajectory
+        flying = traj.in_flight[:, k]
+        bank = self.tracks
+        firm = (bank.updates >= self.confirm_updates).reshape(self.reps, self.threats)
+        ft = self.false
+        f_conf = np.flatnonzero(ft.book.confirmed)
+        if not (np.any(alive[:, flying]) or firm.any() or f_conf.size):
+            return
+        slots = np.flatnonzero(firm.ravel())
+        x, _ = bank.predicted(slots, t)
+        fx, _ = ft.bank.predicted(f_conf, t)
+        slot_rep = slots // self.threats
+        for r in range(self.reps):
+            truth = np.flatnonzero(alive[r] & flying)
+            est = np.concatenate([x[slot_rep == r], fx[ft.rep[f_conf] == r]])
+            if truth.size == 0 and est.shape[0] == 0:
+                continue
+            truth_pos = traj.position[truth, k]
+            truth_vel = traj.velocity[truth, k]
+            assigned = assign_tracks_to_truths(est[:, :3], truth_pos, SIAP_ASSOCIATION_M)
+            self.siap_counts[r].append(
+                siap_scan(est[:, :3], truth_pos, assigned, est[:, 3:], truth_vel)
+            )
+            g = gospa(est[:, :3], truth_pos, GOSPA_CUTOFF_M, GOSPA_ORDER)
+            self.gospa_sum[r] += g.distance
+            self.gospa_samples[r] += 1
+
+    def metrics(self, r: int) -> dict[str, float]:
+        """Replication r's sensing and tracking measures as plain numbers."""
+        measures = siap(self.siap_counts[r])
+        samples = int(self.gospa_samples[r])
+        return {
+            "tracks_diverged": float(self.n_diverged[r]),
+            "false_plots": float(self.n_false_plots[r]),
+            "false_tracks": float(self.n_false_tracks[r]),
+            "false_tracks_confirmed": float(self.n_false_confirmed[r]),
+            "plots_misassociated": float(self.n_misassociated[r]),
+            "early_warning_reports": float(sum(int(rep.detected.sum()) for rep in self.reports[r])),
+            "siap_completeness": measures.completeness,
+            "siap_ambiguity": measures.ambiguity,
+            "siap_spuriousness": measures.spuriousness,
+            "siap_position_error_m": measures.positional_accuracy,
+            "gospa_m": float(self.gospa_sum[r] / samples) if samples else 0.0,
+        }
+
+
+def _empty_plots() -> _Plots:
+    return _Plots(
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, 3)),
+        np.zeros((0, 3, 3)),
+        np.zeros(0, dtype=np.int64),
+    )
+
+
+def _concat(parts: list[_Plots]) -> _Plots:
+    parts = [p for p in parts if p.rep.size]
+    if not parts:
+        return _empty_plots()
+    if len(parts) == 1:
+        return parts[0]
+    return _Plots(
+        np.concatenate([p.rep for p in parts]),
+        np.concatenate([p.origin for p in parts]),
+        np.concatenate([p.z for p in parts]),
+        np.concatenate([p.cov for p in parts]),
+        np.concatenate([p.sensor for p in parts]),
+    )
 
 
 def fuse_same_time(

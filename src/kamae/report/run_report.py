@@ -88,6 +88,9 @@ def report_html(
 ) -> str:
     """The report page of a run, as text."""
     picks = pick_replications(run, replication)
+    from kamae.report.campaign import campaign_rings  # the scenario's counterstrike reach
+
+    rings = (*rings, *campaign_rings(run.world.loaded))
     body, data = run_section(run, picks, panel="run-a", tiles=tiles, rings=rings)
     scenario = run.world.loaded.scenario
     page_body = join(
@@ -316,6 +319,7 @@ SUMMARY_ROWS = (
     ("threats_launched", "threats launched"),
     ("threats_intercepted", "threats intercepted"),
     ("threats_leaked", "threats leaked (expected leakers)"),
+    ("threats_leaked_effective", "leakers landing within lethal radius"),
     ("p_no_leak", "P(no leaker)"),
     ("interceptors_fired", "interceptors fired"),
 )

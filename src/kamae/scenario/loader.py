@@ -12,12 +12,25 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.geo import geodesic_inverse_deg
-from kamae.scenario.model import Catalog, InterceptorType, Scenario, SensorType, ThreatType
+from kamae.kinematics.feasibility import InfeasibleThreat
+from kamae.scenario.campaign import campaign_problems
+from kamae.scenario.feasibility import RaidFlight, check_raid_flight
+from kamae.scenario.model import (
+    AnySensorType,
+    Asset,
+    Catalog,
+    InterceptorType,
+    Point,
+    Raid,
+    Scenario,
+    ThreatType,
+)
 
 PathKey = tuple[str | int, ...]
 
@@ -28,7 +41,7 @@ class LoadedScenario:
 
     scenario: Scenario
     threats: dict[str, ThreatType]
-    sensors: dict[str, SensorType]
+    sensors: dict[str, AnySensorType]
     interceptors: dict[str, InterceptorType]
     file: str
     sha256: str
@@ -121,7 +134,7 @@ def builtin_catalog() -> Catalog:
 
 def _merged_catalogs(
     extra: Catalog,
-) -> tuple[dict[str, ThreatType], dict[str, SensorType], dict[str, InterceptorType]]:
+) -> tuple[dict[str, ThreatType], dict[str, AnySensorType], dict[str, InterceptorType]]:
     base = builtin_catalog()
     return (
         {**base.threats, **extra.threats},
@@ -238,7 +251,7 @@ def _from_pydantic(
 def _cross_check(
     s: Scenario,
     threats: dict[str, ThreatType],
-    sensors: dict[str, SensorType],
+    sensors: dict[str, AnySensorType],
     interceptors: dict[str, InterceptorType],
     label: str,
     lines: dict[PathKey, int],
@@ -277,28 +290,58 @@ def _cross_check(
             continue
         aim = assets[raid.target] if raid.target is not None else raid.aim
         assert aim is not None
+        ttype = threats[raid.threat]
         dist, _, _ = geodesic_inverse_deg(
             raid.launch.lat_deg, raid.launch.lon_deg, aim.lat_deg, aim.lon_deg
         )
         km = float(dist) / 1000.0
-        limit = threats[raid.threat].max_range_km
-        if km > limit:
+        minimum = 10.0 if ttype.kind == "cruise" else 50.0
+        if km < minimum:
             fail(
                 ("raids", i, "launch"),
-                f"target is {km:.0f} km away, beyond the {limit:.0f} km range of {raid.threat}",
+                f"target is {km:.1f} km away; {ttype.kind} raids need at least {minimum:.0f} km",
             )
-        if km < 50.0:
+            continue
+        if raid.waypoints and ttype.kind != "cruise":
+            fail(("raids", i, "waypoints"), f"only cruise raids take waypoints ({raid.threat} "
+                 f"is {ttype.kind})")  # fmt: skip
+            continue
+        if raid.apogee_km is not None and ttype.kind not in ("ballistic", "quasi_ballistic"):
+            fail(("raids", i, "apogee_km"), f"only ballistic raids take an apogee ({raid.threat} "
+                 f"is {ttype.kind})")  # fmt: skip
+            continue
+        if km > ttype.max_range_km:
             fail(
                 ("raids", i, "launch"),
-                f"target is {km:.1f} km away; ballistic raids need at least 50 km",
+                f"target is {km:.0f} km away, beyond the {ttype.max_range_km:.0f} km range of "
+                f"{raid.threat}",
             )
+            continue
+        problem = raid_flight_problem(raid, ttype, aim, km)
+        if problem is not None:
+            field, text = problem
+            fail(("raids", i, field), text)
+    radars = {k: v for k, v in sensors.items() if v.kind == "radar"}
     for i, sensor in enumerate(s.sensors):
-        if sensor.type not in sensors:
+        if sensor.type not in radars:
             fail(
                 ("sensors", i, "type"),
-                f"unknown sensor type; expected one of {_names(sensors)}",
+                f"unknown radar type; expected one of {_names(radars)} (space layers go in "
+                "space_sensors)",
                 sensor.type,
             )
+    space = {k: v for k, v in sensors.items() if v.kind == "space_ir"}
+    space_ids = {x.id for x in s.sensors}
+    for i, layer in enumerate(s.space_sensors):
+        if layer.type not in space:
+            fail(
+                ("space_sensors", i, "type"),
+                f"unknown space_ir sensor type; expected one of {_names(space)}",
+                layer.type,
+            )
+        if layer.id in space_ids:
+            fail(("space_sensors", i, "id"), "duplicate sensor id", layer.id)
+        space_ids.add(layer.id)
     for i, unit in enumerate(s.fire_units):
         if unit.interceptor not in interceptors:
             fail(
@@ -322,6 +365,15 @@ def _cross_check(
                 f"{unit.interceptor} has no sspk for threat class(es) {sorted(missing)} "
                 "raided in this scenario",
             )
+    if s.campaign is not None:
+        used = {u.interceptor for u in s.fire_units}
+        for path, problem, value in campaign_problems(s.campaign, [r.id for r in s.raids], used):
+            fail(path, problem, value)
+    if s.network is not None and not problems:
+        from kamae.scenario.network import cross_check_network
+
+        for path, problem, value in cross_check_network(s):
+            fail(path, problem, value)
     return problems
 
 
@@ -329,3 +381,30 @@ def _names(d: dict[str, Any]) -> str:
     names = sorted(d)
     shown = ", ".join(names[:12])
     return shown + (", ..." if len(names) > 12 else "") if names else "(none defined)"
+
+
+def raid_flight_problem(
+    raid: Raid, ttype: ThreatType, aim: Point | Asset, range_km: float
+) -> tuple[str, str] | None:
+    """Whether the raid's threat type can fly it: None, or (field of the raid, problem)."""
+    route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
+    route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
+    route.append((aim.lat_deg, aim.lon_deg))
+    flight = RaidFlight(
+        threat=ttype,
+        route_deg=np.array(route, dtype=float),
+        launch_time_s=np.zeros(1),
+        apogee_km=raid.apogee_km,
+    )
+    try:
+        check_raid_flight(flight, range_km)
+    except InfeasibleThreat as exc:
+        got = f" (got {exc.value!r})" if exc.value is not None else ""
+        if exc.field == "range_km":
+            return "launch", f"{raid.threat} cannot fly this raid: {exc.problem}{got}"
+        if exc.field == "waypoints":
+            return "waypoints", f"{exc.problem}{got}"
+        if exc.field == "apogee_km" and raid.apogee_km is not None:
+            return "apogee_km", f"{exc.problem}{got}"
+        return "threat", f"{raid.threat}.{exc.field} {exc.problem}{got} for this raid"
+    return None

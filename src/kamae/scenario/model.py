@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kamae.scenario.campaign import Campaign
+from kamae.scenario.network import Network
+
 FORMAT_VERSION = 1
 
 Identifier = Annotated[
@@ -26,7 +29,8 @@ Identifier = Annotated[
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Geodetic latitude, degrees")]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude, degrees east")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-ThreatClass = Literal["srbm", "mrbm", "irbm"]
+ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
+ThreatKind = Literal["ballistic", "quasi_ballistic", "glide", "cruise"]
 
 
 class _Strict(BaseModel):
@@ -40,10 +44,66 @@ class Sourced(_Strict):
     notional: bool = Field(description="True where the figures are estimates, not published")
 
 
-class ThreatType(Sourced):
-    """A class of threat missile."""
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "ballistic": (
+        "burn_time_s",
+        "burnout_altitude_km",
+        "apogee_km",
+        "burnout_angle_deg",
+        "ballistic_coefficient_kg_m2",
+    ),
+    "quasi_ballistic": (
+        "burn_time_s",
+        "burnout_altitude_km",
+        "apogee_km",
+        "pullup_altitude_km",
+        "pullup_range_km",
+        "dive_angle_deg",
+        "terminal_speed_mps",
+    ),
+    "glide": (
+        "burn_time_s",
+        "glide_speed_mps",
+        "glide_altitude_km",
+        "lift_to_drag",
+        "boost_range_km",
+        "cross_range_km",
+        "dive_angle_deg",
+        "terminal_speed_mps",
+    ),
+    "cruise": (
+        "speed_mps",
+        "altitude_m",
+        "terminal_range_km",
+        "terminal_mode",
+        "popup_altitude_m",
+        "climb_range_km",
+        "boost_time_s",
+    ),
+}
+"""The trajectory fields each threat kind takes (see docs/kinematics.md)."""
+KIND_REQUIRED: dict[str, tuple[str, ...]] = {
+    "ballistic": (),
+    "quasi_ballistic": (
+        "burn_time_s",
+        "burnout_altitude_km",
+        "apogee_km",
+        "pullup_altitude_km",
+        "pullup_range_km",
+    ),
+    "glide": ("burn_time_s", "glide_speed_mps", "glide_altitude_km", "lift_to_drag"),
+    "cruise": ("speed_mps", "altitude_m"),
+}
+_ALL_KIND_FIELDS = sorted({f for fields in KIND_FIELDS.values() for f in fields})
 
-    kind: Literal["ballistic"] = Field(description="Trajectory model")
+
+class ThreatType(Sourced):
+    """A class of threat missile: its trajectory model and the parameters of that model."""
+
+    kind: ThreatKind = Field(
+        description="Trajectory model: ballistic, quasi_ballistic (depressed with a terminal "
+        "pull-up), glide (boost-glide vehicle) or cruise"
+    )
     threat_class: ThreatClass = Field(description="Class used to look up kill probabilities")
     max_range_km: float = Field(gt=0, le=20000, description="Maximum ground range, km")
     rcs_m2: float = Field(gt=0, le=1000, description="Radar cross-section of the warhead, m²")
@@ -53,32 +113,296 @@ class ThreatType(Sourced):
         description="Assumed unit cost, million US dollars (a user assumption: no public "
         "figures exist); needed for the cost-exchange ratio",
     )
+    cep_m: float | None = Field(
+        default=None,
+        ge=0,
+        le=100000,
+        description="Circular error probable of the impact point, m (drawn per replication; "
+        "none: impacts at the aim point)",
+    )
+    lethal_radius_m: float | None = Field(
+        default=None,
+        gt=0,
+        le=100000,
+        description="A leaker landing this close to its aim point is effective, m (none: "
+        "every leaker counts as effective)",
+    )
+    burn_time_s: float | None = Field(
+        default=None, ge=0, le=1000, description="Boost: motor burn time, s"
+    )
+    burnout_altitude_km: float | None = Field(
+        default=None, ge=0, le=1000, description="Boost: height at burnout, km"
+    )
+    apogee_km: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Ballistic: apogee height (lofted or depressed; none: minimum energy), km",
+    )
+    burnout_angle_deg: float | None = Field(
+        default=None, gt=0, lt=90, description="Ballistic: flight-path angle at burnout, degrees"
+    )
+    ballistic_coefficient_kg_m2: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Ballistic: reentry ballistic coefficient m/(Cd·A), kg/m² (none: drag-free)",
+    )
+    pullup_altitude_km: float | None = Field(
+        default=None, gt=0, le=200, description="Quasi-ballistic: pull-up altitude, km"
+    )
+    pullup_range_km: float | None = Field(
+        default=None, gt=0, le=2000, description="Quasi-ballistic: range flown after pull-up, km"
+    )
+    dive_angle_deg: float | None = Field(
+        default=None, gt=0, le=90, description="Terminal dive angle below the horizon, degrees"
+    )
+    terminal_speed_mps: float | None = Field(
+        default=None, gt=0, le=10000, description="Speed at impact, m/s (none: kept)"
+    )
+    glide_speed_mps: float | None = Field(
+        default=None, gt=0, le=8000, description="Glide: speed at glide start, m/s"
+    )
+    glide_altitude_km: float | None = Field(
+        default=None, gt=0, le=120, description="Glide: altitude at glide start, km"
+    )
+    lift_to_drag: float | None = Field(
+        default=None, gt=0, le=20, description="Glide: lift-to-drag ratio"
+    )
+    boost_range_km: float | None = Field(
+        default=None, gt=0, le=5000, description="Glide: ground range of the boost, km"
+    )
+    cross_range_km: float | None = Field(
+        default=None, ge=-5000, le=5000, description="Glide: cross-range manoeuvre, km"
+    )
+    speed_mps: float | None = Field(
+        default=None, gt=0, le=5000, description="Cruise: speed (constant), m/s"
+    )
+    altitude_m: float | None = Field(
+        default=None, gt=0, le=30000, description="Cruise: altitude above the ellipsoid, m"
+    )
+    terminal_range_km: float | None = Field(
+        default=None, ge=0, le=500, description="Cruise: ground range of the terminal phase, km"
+    )
+    terminal_mode: Literal["dive", "popup", "level"] | None = Field(
+        default=None, description="Cruise: terminal manoeuvre (dive, popup or level)"
+    )
+    popup_altitude_m: float | None = Field(
+        default=None, gt=0, le=30000, description="Cruise: pop-up height before the dive, m"
+    )
+    climb_range_km: float | None = Field(
+        default=None, gt=0, le=1000, description="Cruise: range to climb to cruise altitude, km"
+    )
+    boost_time_s: float | None = Field(
+        default=None, ge=0, le=600, description="Cruise: booster time before cruise, s"
+    )
     description: str = Field(default="", description="What the entry represents")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> ThreatType:
+        allowed = KIND_FIELDS[self.kind]
+        for name in _ALL_KIND_FIELDS:
+            if getattr(self, name) is not None and name not in allowed:
+                raise ValueError(f"{name} does not apply to kind {self.kind}")
+        for name in KIND_REQUIRED[self.kind]:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} is required for kind {self.kind}")
+        if self.apogee_km is not None and self.burnout_angle_deg is not None:
+            raise ValueError("give apogee_km or burnout_angle_deg, not both")
+        return self
+
+
+DetectionModel = Literal["fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4"]
 
 
 class SensorType(Sourced):
-    """A class of radar."""
+    """A class of radar (see docs/sensors.md for the models)."""
 
     kind: Literal["radar"] = Field(description="Sensor model")
     reference_range_km: float = Field(
-        gt=0, le=10000, description="Detection range at the reference RCS, km"
+        gt=0,
+        le=10000,
+        description="Range at which the reference RCS is detected (with reference_pd for the "
+        "Swerling models), km",
     )
     reference_rcs_m2: float = Field(gt=0, le=1000, description="Reference RCS, m²")
     max_range_km: float = Field(gt=0, le=10000, description="Instrumented range, km")
     azimuth_width_deg: float = Field(gt=0, le=360, description="Azimuth field of regard, degrees")
     min_elevation_deg: float = Field(ge=-5, lt=90, description="Elevation mask, degrees")
     max_elevation_deg: float = Field(gt=-5, le=90, description="Upper elevation limit, degrees")
-    revisit_s: float = Field(gt=0, le=600, description="Time between looks at a target, s")
-    pd_per_look: Probability = Field(description="Probability of detection per look")
-    range_sigma_m: float = Field(gt=0, le=100000, description="Range error (1σ), m")
-    angle_sigma_mrad: float = Field(gt=0, le=100, description="Angle error (1σ), mrad")
+    revisit_s: float = Field(
+        gt=0, le=600, description="Time between looks at a tracked or cued target, s"
+    )
+    detection: DetectionModel = Field(
+        default="swerling1",
+        description="Detection model: fixed (pd_per_look on every look inside the detection "
+        "range) or a Swerling case (Pd per look from the SNR of the radar equation); "
+        "swerling1 unless pd_per_look is given, which means fixed",
+    )
+    pd_per_look: Probability | None = Field(
+        default=None, description="detection: fixed only: probability of detection per look"
+    )
+    reference_pd: float = Field(
+        default=0.9,
+        gt=0,
+        lt=1,
+        description="Swerling models: Pd per look at the reference range and RCS",
+    )
+    pfa: float = Field(
+        default=1e-6,
+        gt=0,
+        le=0.01,
+        description="Swerling models: false-alarm probability per resolution cell (sets the "
+        "detection threshold)",
+    )
+    noncoherent_pulses: int = Field(
+        default=1, ge=1, le=1000, description="Swerling models: pulses integrated per look"
+    )
+    range_sigma_m: float = Field(
+        gt=0,
+        le=100000,
+        description="Range error (1σ), m; Swerling models: at the reference SNR and above, "
+        "growing as 1/sqrt(SNR) below it",
+    )
+    angle_sigma_mrad: float = Field(
+        gt=0, le=100, description="Angle error (1σ), mrad; scales with SNR like range_sigma_m"
+    )
+    search_revisit_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=600,
+        description="Time between search looks at an untracked, uncued target with no "
+        "tracks loading the radar, s (none: revisit_s)",
+    )
+    track_dwell_ms: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Radar time per track look, ms: tracks then share the radar's time and "
+        "revisits stretch under load (none: no time budget)",
+    )
+    min_search_fraction: float = Field(
+        default=0.2, gt=0, lt=1, description="Share of radar time kept for search under load"
+    )
+    false_alarms_per_scan: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="Mean number of false plots per search scan of the field of regard that "
+        "reach the tracker (Poisson, uniform over the scan volume)",
+    )
+    confirm_hits: int = Field(
+        default=2, ge=1, le=32, description="M of the M-of-N confirmation of new tracks"
+    )
+    confirm_looks: int = Field(
+        default=3, ge=1, le=32, description="N of the M-of-N confirmation of new tracks"
+    )
+    delete_after_misses: int = Field(
+        default=3, ge=1, le=100, description="Consecutive missed looks that delete a false track"
+    )
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
     def _elevation_order(self) -> SensorType:
         if self.min_elevation_deg >= self.max_elevation_deg:
             raise ValueError("min_elevation_deg must be below max_elevation_deg")
+        fixed = self.detection == "fixed" or (
+            "detection" not in self.model_fields_set and self.pd_per_look is not None
+        )
+        if fixed and self.pd_per_look is None:
+            raise ValueError("pd_per_look: detection: fixed needs a probability of detection")
+        if not fixed and self.pd_per_look is not None:
+            raise ValueError(
+                f"pd_per_look applies only to detection: fixed (this entry is {self.detection})"
+            )
+        if fixed and self.detection != "fixed":
+            object.__setattr__(self, "detection", "fixed")
+        if self.pfa >= self.reference_pd:
+            raise ValueError("pfa must be below reference_pd")
+        if self.confirm_hits > self.confirm_looks:
+            raise ValueError("confirm_hits must not exceed confirm_looks")
         return self
+
+
+class SpaceInfraredType(Sourced):
+    """A space-based infrared layer: a notional constellation from orbital elements (two-body)
+    that reports launches (early_warning) or follows objects (tracking)."""
+
+    kind: Literal["space_ir"] = Field(description="Sensor model")
+    role: Literal["early_warning", "tracking"] = Field(
+        description="early_warning: launch reports from burning motors; tracking: position "
+        "fixes of objects in flight"
+    )
+    geostationary_longitudes_deg: list[Longitude] = Field(
+        default_factory=list, description="Satellites in geostationary orbit at these longitudes"
+    )
+    molniya_raan_deg: list[float] = Field(
+        default_factory=list,
+        description="Satellites in Molniya-like orbits (12 h, e 0.74, i 63.4°, apogee in the "
+        "north) with these ascending nodes, degrees (one per satellite, at apogee at time 0)",
+    )
+    walker_total: int = Field(default=0, ge=0, le=10000, description="Walker delta: satellites")
+    walker_planes: int = Field(default=1, ge=1, le=1000, description="Walker delta: planes")
+    walker_phasing: int = Field(default=0, ge=0, le=1000, description="Walker delta: phasing f")
+    walker_altitude_km: float = Field(
+        default=1000.0, gt=100, le=50000, description="Walker delta: altitude, km"
+    )
+    walker_inclination_deg: float = Field(
+        default=80.0, ge=0, le=180, description="Walker delta: inclination, degrees"
+    )
+    cloud_top_altitude_km: float = Field(
+        default=10.0,
+        ge=0,
+        le=100,
+        description="early_warning: plumes below this height are hidden, and lines of sight "
+        "may not pass below it, km",
+    )
+    reporting_delay_s: float = Field(
+        default=30.0, ge=0, le=600, description="early_warning: first detection to report, s"
+    )
+    launch_point_sigma_km: float = Field(
+        default=2.0, ge=0, le=500, description="early_warning: launch-point error per axis (1σ), km"
+    )
+    launch_time_sigma_s: float = Field(
+        default=2.0, ge=0, le=600, description="early_warning: launch-time error (1σ), s"
+    )
+    heading_sigma_deg: float = Field(
+        default=3.0, ge=0, le=180, description="early_warning: heading error (1σ), degrees"
+    )
+    limb_altitude_km: float = Field(
+        default=20.0, ge=0, le=200, description="tracking: lowest line-of-sight height, km"
+    )
+    max_range_km: float = Field(
+        default=5000.0, gt=0, le=100000, description="tracking: largest satellite range, km"
+    )
+    revisit_s: float = Field(
+        default=10.0, gt=0, le=600, description="tracking: time between looks, s"
+    )
+    pd_per_revisit: Probability = Field(default=0.9, description="tracking: Pd per look")
+    position_sigma_km: float = Field(
+        default=1.0, gt=0, le=1000, description="tracking: position error per axis (1σ), km"
+    )
+    min_satellites: int = Field(
+        default=1, ge=1, le=100, description="tracking: satellites that must view an object"
+    )
+    description: str = Field(default="", description="What the entry represents")
+
+    @model_validator(mode="after")
+    def _has_satellites(self) -> SpaceInfraredType:
+        if not (self.geostationary_longitudes_deg or self.molniya_raan_deg or self.walker_total):
+            raise ValueError(
+                "give satellites: geostationary_longitudes_deg, molniya_raan_deg or walker_total"
+            )
+        if self.walker_total and (
+            self.walker_total % self.walker_planes or self.walker_phasing >= self.walker_planes
+        ):
+            raise ValueError(
+                "walker_total must be a multiple of walker_planes, walker_phasing below it"
+            )
+        return self
+
+
+AnySensorType = Annotated[SensorType | SpaceInfraredType, Field(discriminator="kind")]
 
 
 class InterceptorType(Sourced):
@@ -137,7 +461,9 @@ class Catalog(_Strict):
     """Catalog entries added to (or replacing) the built-in catalogs, by name."""
 
     threats: dict[str, ThreatType] = Field(default_factory=dict, description="Threat types")
-    sensors: dict[str, SensorType] = Field(default_factory=dict, description="Sensor types")
+    sensors: dict[str, AnySensorType] = Field(
+        default_factory=dict, description="Sensor types (radars and space layers)"
+    )
     interceptors: dict[str, InterceptorType] = Field(
         default_factory=dict, description="Interceptor types"
     )
@@ -171,6 +497,18 @@ class Raid(_Strict):
     launch_time_s: float = Field(ge=0, le=86400, description="First launch, s after start")
     count: int = Field(ge=1, le=10000, description="Missiles in the raid")
     interval_s: float = Field(default=0.0, ge=0, le=86400, description="Time between launches, s")
+    apogee_km: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Ballistic raids: apogee of this raid's shots (a lofted or depressed "
+        "trajectory), overriding the threat type's, km",
+    )
+    waypoints: list[Point] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Cruise raids: turn points between launch and aim (great-circle legs)",
+    )
 
     @model_validator(mode="after")
     def _one_aim(self) -> Raid:
@@ -190,6 +528,13 @@ class Sensor(_Strict):
     boresight_deg: float = Field(
         default=0.0, ge=0, lt=360, description="Centre of the field of regard, degrees from north"
     )
+
+
+class SpaceSensor(_Strict):
+    """A space-based layer in the scenario (its constellation is in the catalog entry)."""
+
+    id: Identifier
+    type: str = Field(description="Name of a kind: space_ir entry in the sensor catalog")
 
 
 class FireUnit(_Strict):
@@ -285,5 +630,18 @@ class Scenario(_Strict):
     assets: list[Asset] = Field(default_factory=list, description="Defended assets")
     raids: list[Raid] = Field(min_length=1, description="Attacking raids")
     sensors: list[Sensor] = Field(default_factory=list, description="Sensors")
+    space_sensors: list[SpaceSensor] = Field(
+        default_factory=list, description="Space-based infrared layers"
+    )
     fire_units: list[FireUnit] = Field(default_factory=list, description="Fire units")
     doctrine: Doctrine = Field(default_factory=Doctrine, description="Battle-manager doctrine")
+    campaign: Campaign | None = Field(
+        default=None,
+        description="Optional campaign over days: launcher forces, stocks, resupply and "
+        "counterstrike (see docs/campaign.md)",
+    )
+    network: Network | None = Field(
+        default=None,
+        description="Optional allied network: nodes, links, sharing policy, engagement modes "
+        "and cyber/EW/space events (see docs/network.md)",
+    )

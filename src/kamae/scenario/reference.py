@@ -24,9 +24,12 @@ from kamae.scenario.model import (
     Scenario,
     Sensor,
     SensorType,
+    SpaceInfraredType,
+    SpaceSensor,
     ThreatType,
     TimeSettings,
 )
+from kamae.scenario.network import REFERENCE_SECTIONS as NETWORK_SECTIONS
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Scenario (top level)", Scenario),
@@ -35,13 +38,16 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("raids[]", Raid),
     ("raids[].launch, raids[].aim", Point),
     ("sensors[]", Sensor),
+    ("space_sensors[]", SpaceSensor),
     ("fire_units[]", FireUnit),
     ("doctrine", Doctrine),
     ("catalog", Catalog),
     ("catalog.threats.<name>", ThreatType),
-    ("catalog.sensors.<name>", SensorType),
+    ("catalog.sensors.<name> (kind: radar)", SensorType),
+    ("catalog.sensors.<name> (kind: space_ir)", SpaceInfraredType),
     ("catalog.interceptors.<name>", InterceptorType),
 ]
+SECTIONS += NETWORK_SECTIONS
 
 
 def _type_name(annotation: Any) -> str:

@@ -1,19 +1,26 @@
-"""Ground and ship radars: geometry-limited detection with the radar range equation.
+"""Ground and ship radars: coverage geometry, detection probability and measurement accuracy.
 
-- Detection range for a target of radar cross-section σ from a reference range R_ref at a
-  reference σ_ref: at fixed signal-to-noise threshold the radar range equation
-  SNR ∝ P·A·σ / R⁴ gives R_det = R_ref·(σ/σ_ref)^(1/4) (Skolnik, Introduction to Radar
-  Systems, 3rd ed., 2001, eq. 1.14 and section 2.1).
+- Radar equation by reference (Skolnik, Introduction to Radar Systems, 3rd ed., 2001, eq. 1.14
+  and section 2.1): SNR(R, σ) = SNR_ref·(σ/σ_ref)·(R_ref/R)⁴, where the catalog states the
+  range R_ref at which a target of RCS σ_ref is detected with probability Pd_ref, so
+  SNR_ref = `detection.required_snr(Pd_ref, Pfa, n, case)`. At fixed threshold this gives the
+  detection range R_ref·(σ/σ_ref)^(1/4) (`detection_range`).
+- Detection models: `fixed` (every look inside coverage detects with the catalog's Pd per look;
+  coverage ends at the detection range above) or `swerling0`-`swerling4` (Pd per look from the
+  SNR with the exact Swerling expressions of `kamae.sensors.detection`; coverage ends at the
+  instrumented range or where Pd falls below `PD_FLOOR`).
+- RCS per threat and flight phase: the threat's RCS times `PHASE_RCS_FACTOR` of the phase.
 - Visibility: line of sight clear of the 4/3 effective Earth (see `kamae.geo`), elevation
-  inside [min, max], azimuth inside the field of regard, range inside min(R_det, instrumented
-  range).
-- Each look at a visible target detects it with a fixed probability Pd per look; the
-  measurement is range, azimuth and elevation with independent Gaussian errors of constant
-  standard deviation.
+  inside [min, max], azimuth inside the field of regard.
+- Measurement: range, azimuth and elevation with independent Gaussian errors whose standard
+  deviations are the catalog's values at the reference SNR, growing as 1/sqrt(SNR) below it
+  and floored at the catalog's values above it: σ = σ_cat·max(1, sqrt(SNR_ref/SNR)) (the
+  thermal term of Barton, Radar System Analysis and Modeling, 2005, ch. 11, with the
+  catalog value as the instrument floor).
 
-Not modeled here (stated in docs/models.md): SNR-dependent Pd (Swerling fluctuation), noise
-growing with range, clutter, multipath, ionospheric effects, false alarms, radar resource
-limits and aspect-dependent RCS.
+Not modeled here (stated in docs/sensors.md): clutter (its shape and its false alarms, beyond
+a stated false-plot rate), multipath, ionospheric and tropospheric effects besides the 4/3
+Earth, aspect-dependent RCS, eclipsing, straddle and scan losses.
 """
 
 from __future__ import annotations
@@ -32,9 +39,46 @@ from kamae.geo import (
     line_of_sight_clear,
     range_azimuth_elevation_to_enu,
 )
+from kamae.kinematics.trajectory import (
+    PHASE_BOOST,
+    PHASE_CRUISE,
+    PHASE_GLIDE,
+    PHASE_MIDCOURSE,
+    PHASE_NONE,
+    PHASE_TERMINAL,
+)
+from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+DETECTION_MODELS = ("fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4")
+"""Detection models a catalog may name (`detection:`)."""
+
+PD_FLOOR = 0.01
+"""Swerling models: looks at a target whose Pd per look is below this are neglected (the
+target counts as outside coverage)."""
+
+PHASE_RCS_FACTOR = {
+    PHASE_NONE: 1.0,
+    PHASE_BOOST: 10.0,
+    PHASE_MIDCOURSE: 1.0,
+    PHASE_TERMINAL: 1.0,
+    PHASE_GLIDE: 1.0,
+    PHASE_CRUISE: 1.0,
+}
+"""Multiplier of the threat's (warhead) RCS per flight phase. Notional: during boost the radar
+sees the whole missile body (metres long) instead of the reentry vehicle, an order of magnitude
+more RCS; other phases use the catalog value."""
+
+
+def phase_rcs(rcs_m2: npt.ArrayLike, phase: npt.ArrayLike) -> FloatArray:
+    """RCS (N, T) of N threats with base RCS (N,) over their phase codes (N, T)."""
+    codes = np.asarray(phase, dtype=np.int64)
+    table = np.ones(max(PHASE_RCS_FACTOR) + 1)
+    for code, factor in PHASE_RCS_FACTOR.items():
+        table[code] = factor
+    return np.asarray(rcs_m2, dtype=float)[:, None] * table[np.clip(codes, 0, table.size - 1)]
 
 
 def detection_range(
@@ -77,7 +121,70 @@ class Radar:
     range_sigma_m: float
     """Standard deviation of the range error, m."""
     angle_sigma: float
-    """Standard deviation of the azimuth and elevation errors, rad."""
+    """Standard deviation of the azimuth and elevation errors, rad (at the reference SNR for
+    the Swerling models)."""
+    detection: str = "fixed"
+    """One of DETECTION_MODELS."""
+    reference_pd: float = 0.9
+    """Swerling models: Pd at the reference range and RCS."""
+    pfa: float = 1e-6
+    """Swerling models: probability of false alarm per resolution cell (sets the threshold)."""
+    noncoherent_pulses: int = 1
+    """Swerling models: pulses integrated non-coherently per look."""
+    search_revisit_s: float | None = None
+    """Time between search looks at an untracked, uncued target, s (None: revisit_s)."""
+    track_dwell_s: float | None = None
+    """Radar time per track look, s; None: no time budget."""
+    min_search_fraction: float = 0.2
+    """Share of the radar's time kept for search when tracks load it."""
+    false_alarms_per_scan: float = 0.0
+    """Mean number of false plots per search scan of the field of regard."""
+    confirm_hits: int = 2
+    """M of the M-of-N confirmation of tracks started on this radar's plots."""
+    confirm_looks: int = 3
+    """N of the M-of-N confirmation."""
+    delete_after_misses: int = 3
+    """Consecutive missed looks that delete a confirmed track started on this radar's plots."""
+
+    def __post_init__(self) -> None:
+        if self.detection not in DETECTION_MODELS:
+            raise ValueError(f"detection must be one of {', '.join(DETECTION_MODELS)}")
+        positive = {
+            "reference_range_m": self.reference_range_m,
+            "reference_rcs_m2": self.reference_rcs_m2,
+            "max_range_m": self.max_range_m,
+            "revisit_s": self.revisit_s,
+            "range_sigma_m": self.range_sigma_m,
+            "angle_sigma": self.angle_sigma,
+        }
+        for name, value in positive.items():
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number (got {value!r})")
+        if not 0.0 < self.azimuth_width <= 2.0 * np.pi + 1e-12:
+            raise ValueError("azimuth_width must be in (0, 360] degrees")
+        if not self.min_elevation < self.max_elevation:
+            raise ValueError("min_elevation must be below max_elevation")
+        if not 0.0 < self.pfa < self.reference_pd < 1.0:
+            raise ValueError("need 0 < pfa < reference_pd < 1")
+
+    @property
+    def swerling(self) -> int | None:
+        """The Swerling case, None for the fixed model."""
+        return None if self.detection == "fixed" else int(self.detection[-1])
+
+    @cached_property
+    def reference_snr(self) -> float:
+        """Per-pulse SNR (linear) at the reference range and RCS (Swerling models; NaN for
+        the fixed model)."""
+        if self.swerling is None:
+            return float("nan")
+        return float(
+            required_snr(self.reference_pd, self.pfa, self.noncoherent_pulses, self.swerling)
+        )
+
+    @property
+    def search_period_s(self) -> float:
+        return self.revisit_s if self.search_revisit_s is None else self.search_revisit_s
 
     @cached_property
     def ecef(self) -> FloatArray:
@@ -99,21 +206,32 @@ class RadarView:
     range_m: FloatArray
     azimuth: FloatArray
     elevation: FloatArray
+    pd: FloatArray
+    """(N, T) probability of detection per look where visible (0 elsewhere)."""
+    noise_scale: FloatArray
+    """(N, T) measurement σ over the catalog's σ, max(1, sqrt(SNR_ref/SNR)) (1 when fixed)."""
 
 
 def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> RadarView:
-    """Geometry of N targets' ECEF positions (N, T, 3) seen from one radar.
+    """Geometry and detection of N targets' ECEF positions (N, T, 3) seen from one radar.
 
-    NaN positions (targets not in flight) are never visible. rcs_m2 is per target (N,).
+    NaN positions (targets not in flight) are never visible. rcs_m2 is per target (N,) or per
+    target and sample (N, T) (e.g. `phase_rcs`).
     """
     enu = ecef_to_enu(position, radar.lat, radar.lon, radar.height_m)
     rng, az, el = enu_to_range_azimuth_elevation(enu)
     finite = np.isfinite(rng)
-    max_det = np.minimum(
-        detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs_m2),
-        radar.max_range_m,
-    )
-    in_range = rng <= np.asarray(max_det)[:, None]
+    rcs = np.asarray(rcs_m2, dtype=float)
+    rcs = rcs[:, None] if rcs.ndim == 1 else rcs
+    if radar.swerling is None:
+        limit = np.minimum(
+            detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs),
+            radar.max_range_m,
+        )
+    else:
+        limit = np.full(rcs.shape, radar.max_range_m)
+    with np.errstate(invalid="ignore"):
+        in_range = rng <= limit
     in_elevation = (el >= radar.min_elevation) & (el <= radar.max_elevation)
     if radar.azimuth_width >= 2.0 * np.pi - 1e-12:
         in_azimuth = np.ones_like(finite)
@@ -121,10 +239,37 @@ def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> Rad
         off = np.abs(np.mod(az - radar.boresight_azimuth + np.pi, 2.0 * np.pi) - np.pi)
         in_azimuth = off <= 0.5 * radar.azimuth_width
     candidate = finite & in_range & in_elevation & in_azimuth
+    pd = np.zeros(rng.shape)
+    scale = np.ones(rng.shape)
+    if radar.swerling is None:
+        pd[candidate] = radar.pd_per_look
+    elif np.any(candidate):
+        sigma = np.broadcast_to(rcs, rng.shape)[candidate]
+        snr = scaled_snr(
+            rng[candidate],
+            sigma,
+            radar.reference_snr,
+            radar.reference_range_m,
+            radar.reference_rcs_m2,
+        )
+        pd[candidate] = detection_probability(
+            snr, radar.pfa, radar.noncoherent_pulses, radar.swerling
+        )
+        scale[candidate] = np.sqrt(np.maximum(radar.reference_snr / snr, 1.0))
+        candidate &= pd >= PD_FLOOR
     clear = np.zeros_like(candidate)
     if np.any(candidate):
         clear[candidate] = line_of_sight_clear(radar.ecef, position[candidate])
-    return RadarView(visible=candidate & clear, range_m=rng, azimuth=az, elevation=el)
+    visible = candidate & clear
+    pd[~visible] = 0.0
+    return RadarView(
+        visible=visible,
+        range_m=rng,
+        azimuth=az,
+        elevation=el,
+        pd=pd,
+        noise_scale=scale,
+    )
 
 
 def measure(

@@ -346,3 +346,111 @@ def tracking_layer_walker(
     `TrackingLayer`."""
     elements = walker_delta(total, planes, phasing, altitude_m, np.radians(inclination_deg))
     return TrackingLayer(elements=elements, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Engine interface: a placed layer and what it sees of the scenario's threats.
+
+NO_BOOST_BURN_S = 60.0
+"""Burn time assumed for a trajectory that models no boost phase (a flight that starts at
+burnout on the pad): its first 60 s in flight count as burning. Notional, of the order of a
+short- or medium-range missile's motor burn (about 60-110 s in open descriptions)."""
+
+
+def constellation(
+    *,
+    geostationary_longitudes: npt.ArrayLike = (),
+    molniya_raan: npt.ArrayLike = (),
+    walker: tuple[int, int, int] = (0, 1, 0),
+    walker_altitude_m: float = 1_000_000.0,
+    walker_inclination: float = float(np.radians(80.0)),
+) -> OrbitalElements:
+    """Orbital elements of GEO satellites (longitudes, rad), Molniya-like satellites (one per
+    ascending node, rad, each at apogee at time 0) and a Walker delta (total, planes, phasing)."""
+    parts = []
+    lon = np.atleast_1d(np.asarray(geostationary_longitudes, dtype=float))
+    if lon.size:
+        parts.append(geostationary(lon))
+    raan = np.atleast_1d(np.asarray(molniya_raan, dtype=float))
+    if raan.size:
+        parts.append(molniya(raan, mean_anomaly=np.pi * np.ones_like(raan)))
+    total, planes, phasing = walker
+    if total:
+        parts.append(walker_delta(total, planes, phasing, walker_altitude_m, walker_inclination))
+    if not parts:
+        raise ValueError("a constellation needs at least one satellite")
+    return concatenate_elements(*parts)
+
+
+def burning_mask(trajectory: Any) -> BoolArray:
+    """(N, T) samples where the motor burns: the boost phase, or the first `NO_BOOST_BURN_S`
+    of flight for a missile whose trajectory has no boost samples."""
+    from kamae.kinematics.trajectory import PHASE_BOOST
+
+    burning = np.asarray(trajectory.phase == PHASE_BOOST)
+    none = ~burning.any(axis=1)
+    if np.any(none):
+        since = trajectory.times[None, :] - trajectory.launch_time[none, None]
+        burning[none] = trajectory.in_flight[none] & (since <= NO_BOOST_BURN_S)
+    return burning
+
+
+@dataclass(frozen=True)
+class SpaceLayerView:
+    """A placed space layer and its deterministic view of the N threats."""
+
+    id: str
+    role: str
+    """"early_warning" or "tracking"."""
+    layer: EarlyWarningLayer | TrackingLayer
+    visible: BoolArray
+    """(N, T) seen (early warning: burning plume in view; tracking: in view of enough
+    satellites)."""
+
+
+def space_layer_view(
+    layer_id: str,
+    role: str,
+    elements: OrbitalElements,
+    trajectory: Any,
+    *,
+    cloud_top_altitude_m: float,
+    reporting_delay_s: float,
+    launch_point_sigma_m: float,
+    launch_time_sigma_s: float,
+    heading_sigma: float,
+    limb_altitude_m: float,
+    max_range_m: float,
+    revisit_s: float,
+    pd_per_revisit: float,
+    position_sigma_m: float,
+    min_satellites: int,
+) -> SpaceLayerView:
+    """Build the layer of the given role and its visibility of a `Trajectory`."""
+    times, position = trajectory.times, trajectory.position
+    if role == "early_warning":
+        ew = EarlyWarningLayer(
+            elements=elements,
+            cloud_top_altitude_m=cloud_top_altitude_m,
+            reporting_delay_s=reporting_delay_s,
+            launch_point_sigma_m=launch_point_sigma_m,
+            launch_time_sigma_s=launch_time_sigma_s,
+            heading_sigma=heading_sigma,
+        )
+        visible = early_warning_visibility(
+            ew, times, position, trajectory.altitude, burning_mask(trajectory)
+        )
+        return SpaceLayerView(layer_id, role, ew, visible)
+    if role == "tracking":
+        tl = TrackingLayer(
+            elements=elements,
+            limb_altitude_m=limb_altitude_m,
+            max_range_m=max_range_m,
+            revisit_s=revisit_s,
+            pd_per_revisit=pd_per_revisit,
+            position_sigma_m=position_sigma_m,
+            min_satellites=min_satellites,
+        )
+        visible = tracking_layer_visibility(tl, times, position, trajectory.in_flight)
+        return SpaceLayerView(layer_id, role, tl, visible)
+    raise ValueError(f"role must be early_warning or tracking (got {role!r})")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from kamae.tracking.motion import BallisticCoast
+from kamae.tracking.motion import BallisticCoast, ballistic_input, cv_predict
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -29,7 +29,16 @@ IntArray = npt.NDArray[np.int64]
 class BallisticTrackBank:
     """N track slots (one per threat), updated in place by batched predict and update."""
 
-    def __init__(self, count: int, process_noise: float, initial_velocity_sigma_mps: float) -> None:
+    def __init__(
+        self,
+        count: int,
+        process_noise: float,
+        initial_velocity_sigma_mps: float,
+        level: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        self.level = np.zeros(count, dtype=bool) if level is None else np.asarray(level, bool)
+        """Per slot: a threat held up by lift (cruise, glide), predicted without the gravity
+        input (its lift balances gravity: the constant-velocity model)."""
         self.state = np.full((count, 6), np.nan)
         self.covariance = np.full((count, 6, 6), np.nan)
         self.time = np.full(count, np.nan)
@@ -45,7 +54,7 @@ class BallisticTrackBank:
         """Advance the listed tracks to time t (gravity as a known input)."""
         if index.size == 0:
             return
-        x, p = self._model.predict(self.state[index], self.covariance[index], t - self.time[index])
+        x, p = self._predict(index, t - self.time[index])
         self.state[index] = x
         self.covariance[index] = p
         self.time[index] = t
@@ -95,10 +104,18 @@ class BallisticTrackBank:
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         """RMS per-axis position standard deviation (m) of the listed tracks predicted
         `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
-        _, p = self._model.predict(
-            self.state[index], self.covariance[index], np.full(index.size, horizon_s)
-        )
+        _, p = self._predict(index, np.full(index.size, horizon_s))
         return np.sqrt(np.trace(p[:, :3, :3], axis1=1, axis2=2) / 3.0)
+
+    def _predict(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Ballistic prediction, gravity input zeroed for level-flight slots."""
+        x, p = self.state[index], self.covariance[index]
+        level = self.level[index]
+        if not np.any(level):
+            return self._model.predict(x, p, dt)
+        accel = ballistic_input(x[:, :3], x[:, 3:], dt, self._model.earth_rotation)
+        accel[level] = 0.0
+        return cv_predict(x, p, dt, self._model.q, accel=accel)
 
     def drop(self, index: IntArray) -> None:
         """Delete tracks (threat destroyed or impacted)."""
@@ -106,3 +123,31 @@ class BallisticTrackBank:
         self.covariance[index] = np.nan
         self.time[index] = np.nan
         self.updates[index] = 0
+
+    @property
+    def count(self) -> int:
+        """Number of slots."""
+        return int(self.state.shape[0])
+
+    def extend(self, count: int) -> IntArray:
+        """Add `count` empty slots at the end; returns their indices."""
+        start = self.count
+        self.state = np.concatenate([self.state, np.full((count, 6), np.nan)])
+        self.covariance = np.concatenate([self.covariance, np.full((count, 6, 6), np.nan)])
+        self.time = np.concatenate([self.time, np.full(count, np.nan)])
+        self.updates = np.concatenate([self.updates, np.zeros(count, dtype=np.int64)])
+        self.level = np.concatenate([self.level, np.zeros(count, dtype=bool)])
+        return np.arange(start, start + count, dtype=np.int64)
+
+    def keep(self, index: IntArray | npt.NDArray[np.bool_]) -> None:
+        """Keep only the listed slots (in that order): compacts after deletions."""
+        self.state = self.state[index]
+        self.covariance = self.covariance[index]
+        self.time = self.time[index]
+        self.updates = self.updates[index]
+        self.level = self.level[index]
+
+    def predicted(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
+        """Mean (M, 6) and covariance (M, 6, 6) of the listed tracks predicted to time t (the
+        tracks themselves are unchanged)."""
+        return self._predict(index, t - self.time[index])

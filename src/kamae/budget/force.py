@@ -1,0 +1,91 @@
+"""Changes a purchase makes to a scenario document: rounds added to fire units, new fire units
+and sensors copied from an existing one, raids thinned by counterstrike before launch.
+
+Works on the plain scenario document (the YAML mapping), so the result is an ordinary
+scenario file that the loader validates and any run can reproduce.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kamae.errors import KamaeError
+
+__all__ = ["add_fire_units", "add_rounds", "add_sensors", "remove_threats", "split_evenly"]
+
+Doc = dict[str, Any]
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """`total` in `parts` whole shares differing by at most one (larger shares first)."""
+    low, extra = divmod(total, parts)
+    return [low + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _by_id(items: Sequence[Mapping[str, Any]], ident: str, section: str) -> Mapping[str, Any]:
+    for item in items:
+        if item.get("id") == ident:
+            return item
+    known = ", ".join(str(i.get("id")) for i in items) or "(none)"
+    raise KamaeError(f"{section}: no item with id {ident!r} (known: {known})")
+
+
+def add_rounds(doc: Doc, fire_units: Sequence[str], rounds: int) -> Doc:
+    """Add `rounds` interceptors to the named fire units, split evenly."""
+    out = copy.deepcopy(doc)
+    for ident, extra in zip(fire_units, split_evenly(rounds, len(fire_units)), strict=True):
+        unit = _by_id(out.get("fire_units", []), ident, "fire_units")
+        assert isinstance(unit, dict)
+        unit["inventory"] = int(unit["inventory"]) + extra
+    return out
+
+
+def add_fire_units(doc: Doc, like: str, copies: int, inventory: int | None, tag: str) -> Doc:
+    """Add `copies` fire units copied from fire unit `like` (same place, launchers and
+    interceptor), each with `inventory` rounds (None: the original's), and a copy of the
+    sensor with the same id if there is one (a ship's or battery's own radar)."""
+    out = copy.deepcopy(doc)
+    units = out.setdefault("fire_units", [])
+    template = dict(_by_id(units, like, "fire_units"))
+    sensors = out.setdefault("sensors", [])
+    radar = next((dict(s) for s in sensors if s.get("id") == like), None)
+    for k in range(copies):
+        ident = f"{like}.{tag}{k + 1}"
+        unit = {**template, "id": ident}
+        if inventory is not None:
+            unit["inventory"] = inventory
+        units.append(unit)
+        if radar is not None:
+            sensors.append({**radar, "id": ident})
+    return out
+
+
+def add_sensors(doc: Doc, sensor: Mapping[str, Any], copies: int, tag: str) -> Doc:
+    """Add `copies` sensors placed as `sensor` (type, lat_deg, lon_deg, ...), ids tagged."""
+    out = copy.deepcopy(doc)
+    sensors = out.setdefault("sensors", [])
+    for k in range(copies):
+        sensors.append({**sensor, "id": f"{sensor.get('id', 'sensor')}.{tag}{k + 1}"})
+    return out
+
+
+def remove_threats(doc: Doc, removed: Mapping[str, float]) -> Doc:
+    """Raids with their expected losses before launch removed, rounded to whole missiles by
+    largest remainder (the total rounded to nearest); a raid left empty is dropped."""
+    out = copy.deepcopy(doc)
+    raids = out["raids"]
+    want = {r["id"]: min(float(removed.get(r["id"], 0.0)), float(r["count"])) for r in raids}
+    total = round(sum(want.values()))
+    whole = {k: int(v) for k, v in want.items()}
+    order = sorted(want, key=lambda k: (-(want[k] - whole[k]), k))
+    for k in order[: max(0, total - sum(whole.values()))]:
+        whole[k] += 1
+    kept = []
+    for r in raids:
+        count = int(r["count"]) - whole[r["id"]]
+        if count > 0:
+            kept.append({**r, "count": count})
+    out["raids"] = kept
+    return out

@@ -1,0 +1,149 @@
+"""A campaign made ready to run: forces, stocks, resupply and strike platforms as arrays.
+
+Built once from a loaded scenario with a `campaign:` section. Interceptor stocks are kept
+per interceptor type (the fire units' inventories summed); resupply is turned into whole
+interceptors delivered at the end of each step (production per month accumulated, each
+step delivering the whole interceptors completed by its end).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.campaign.coverage import Site, reach_signatures
+from kamae.errors import KamaeError
+from kamae.scenario.campaign import (
+    DAYS_PER_MONTH,
+    Campaign,
+    LauncherForce,
+    salvos_in_step,
+    strike_weapons,
+)
+from kamae.scenario.loader import LoadedScenario
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class StrikeGeometry:
+    """Which platforms reach a force's launchers: the force's area split into parts."""
+
+    masks: BoolArray
+    """(parts, platforms): the platforms that reach each part."""
+    fractions: FloatArray
+    """(parts,): each part's share of the area."""
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """Everything deterministic about a campaign."""
+
+    loaded: LoadedScenario
+    campaign: Campaign
+    steps: int
+    step_h: float
+    forces: list[LauncherForce]
+    salvos: IntArray
+    """(steps, forces): salvos scheduled (and allowed by reload) per step."""
+    types: list[str]
+    """Interceptor types held by the fire units, sorted."""
+    initial_stock: IntArray
+    """(types,)"""
+    resupply: IntArray
+    """(steps, types): whole interceptors delivered at the end of each step."""
+    platforms: list[str]
+    platform_inventory: IntArray
+    platform_launches: IntArray
+    """(platforms,) missiles each can launch per step."""
+    p_kill: FloatArray
+    """(forces, platforms): probability that one strike missile kills a located launcher:
+    reliability × (1 − adversary air defense) × p_kill."""
+    geometry: list[StrikeGeometry]
+    """Per force."""
+    missiles_per_target: int
+    counterstrike_allowed: bool
+    confirmation_delay_h: float
+    decision_delay_h: float
+
+    @property
+    def force_ids(self) -> list[str]:
+        return [f.id for f in self.forces]
+
+
+def build_plan(loaded: LoadedScenario, cells: int = 20_000) -> CampaignPlan:
+    """The plan of a scenario's campaign (KamaeError if it has none)."""
+    s = loaded.scenario
+    c = s.campaign
+    if c is None:
+        raise KamaeError(f"{loaded.file}: campaign: the scenario has no campaign section")
+    salvos = np.array(
+        [[salvos_in_step(f, k, c.step_h) for f in c.forces] for k in range(c.steps)],
+        dtype=np.int64,
+    ).reshape(c.steps, len(c.forces))
+    types = sorted({u.interceptor for u in s.fire_units})
+    stock = np.array(
+        [sum(u.inventory for u in s.fire_units if u.interceptor == t) for t in types],
+        dtype=np.int64,
+    )
+    resupply = np.zeros((c.steps, len(types)), dtype=np.int64)
+    days_per_step = c.step_h / 24.0
+    for supply in c.supply:
+        t = types.index(supply.interceptor)
+        rate = supply.production_per_month / DAYS_PER_MONTH * days_per_step
+        made = np.floor(rate * np.arange(c.steps + 1) + 1e-9)
+        resupply[:, t] += np.diff(made).astype(np.int64)
+        for d in supply.deliveries:
+            k = math.floor(d.day / days_per_step + 1e-9)
+            if k < c.steps:
+                resupply[k, t] += d.quantity
+
+    areas = {a.id: [(p.lat_deg, p.lon_deg) for p in a.polygon] for a in c.areas}
+    cs = c.counterstrike
+    platforms = cs.platforms if cs is not None else []
+    weapons = strike_weapons(c)
+    sites = [
+        Site(p.id, p.lat_deg, p.lon_deg, weapons[p.weapon].range_km + p.radius_km)
+        for p in platforms
+    ]
+    geometry = []
+    p_kill = np.zeros((len(c.forces), len(platforms)))
+    for i, f in enumerate(c.forces):
+        masks, fractions = reach_signatures(
+            areas[f.area] if f.area is not None else None, sites, cells
+        )
+        geometry.append(StrikeGeometry(masks=masks, fractions=fractions))
+        for j, p in enumerate(platforms):
+            w = weapons[p.weapon]
+            p_kill[i, j] = w.reliability * (1.0 - f.air_defense_p_intercept) * w.p_kill
+    rules = cs.rules if cs is not None else None
+    return CampaignPlan(
+        loaded=loaded,
+        campaign=c,
+        steps=c.steps,
+        step_h=c.step_h,
+        forces=list(c.forces),
+        salvos=salvos,
+        types=types,
+        initial_stock=stock,
+        resupply=resupply,
+        platforms=[p.id for p in platforms],
+        platform_inventory=np.array([p.inventory for p in platforms], dtype=np.int64),
+        platform_launches=np.array([p.launches_per_step for p in platforms], dtype=np.int64),
+        p_kill=p_kill,
+        geometry=geometry,
+        missiles_per_target=cs.missiles_per_target if cs is not None else 1,
+        counterstrike_allowed=bool(
+            cs is not None
+            and platforms
+            and rules is not None
+            and rules.counterstrike == "after_confirmed_attack"
+        ),
+        confirmation_delay_h=rules.confirmation_delay_h if rules is not None else 0.0,
+        decision_delay_h=rules.decision_delay_h if rules is not None else 0.0,
+    )

@@ -1,0 +1,283 @@
+"""A campaign over steps (days or hours): salvos, defense, counterstrike, resupply.
+
+Each step, in this order:
+1. Salvo: each force's surviving launchers fire its scheduled salvos (limited by reload),
+   `rounds_per_salvo` each, capped by the rounds each launcher has left.
+2. Defense: the step's missiles are engaged with the interceptor stocks left (the engine or
+   its calibrated fast path, `kamae.campaign.defense`); stocks fall by the interceptors fired.
+3. Counterstrike, when the rules allow: only after the attack is confirmed (first launch +
+   the confirmation delay, the stand-in for the network's message,
+   `kamae.campaign.confirmation`) and the decision delay; a step in which authorisation falls
+   keeps only the launches of its remaining part. Launchers destroyed, with the rounds they
+   held, no longer fire (`kamae.campaign.strike`).
+4. Resupply: interceptors produced or delivered in the step are added to the stocks.
+
+The state of a replication is whole numbers (launchers alive, rounds per launcher, stocks,
+strike inventories); conservation holds by construction and is checked every step. The
+expected version replaces every random count by its mean: the deterministic difference
+equations the stochastic campaign implies.
+
+Randomness: `SeedSequence(seed)` is spawned once per step, and each step's child once per
+replication; a replication's child is spawned in two, one for the defense and one for the
+counterstrike, so results depend only on (seed, step, replication), never on workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from kamae.campaign.confirmation import AttackConfirmation, DelayedConfirmation
+from kamae.campaign.defense import (
+    EngineDefense,
+    FastDefense,
+    LayerCalibration,
+    StepDefense,
+    calibrate,
+)
+from kamae.campaign.plan import CampaignPlan, build_plan
+from kamae.campaign.strike import strike_step
+from kamae.errors import KamaeError
+from kamae.results.statistics import mean_interval
+from kamae.scenario.loader import LoadedScenario
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """All steps of all replications (or the one expected trajectory)."""
+
+    scenario: str
+    seed: int
+    replications: int
+    expected: bool
+    defense: str
+    table: pa.Table
+    """One row per (replication, step)."""
+    plan: CampaignPlan
+    calibration: LayerCalibration | None
+
+    def step_means(self) -> pa.Table:
+        """Per step: the mean over replications of every column (charts, expected tables)."""
+        return step_means(self.table)
+
+    def summary(self) -> dict[str, object]:
+        return summarise(self)
+
+
+def run_campaign(
+    loaded: LoadedScenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    defense: str | None = None,
+    expected: bool = False,
+    workers: int = 1,
+    confirmation: AttackConfirmation | None = None,
+    locate_scale: float = 1.0,
+    stock_scale: float = 1.0,
+    plan: CampaignPlan | None = None,
+    calibration: LayerCalibration | None = None,
+) -> CampaignResult:
+    """Run a scenario's campaign.
+
+    `defense` is `engine` or `fast` (default: the scenario's); `expected` runs the
+    deterministic difference equations (fast path, expected values). `locate_scale` scales
+    every force's p_locate and `stock_scale` the initial interceptor stocks (sensitivity).
+    `confirmation` replaces the stand-in confirmation delay (e.g. by a network model).
+    """
+    plan = plan or build_plan(loaded)
+    c = plan.campaign
+    s = loaded.scenario
+    seed = s.seed if seed is None else seed
+    mode = defense or c.defense
+    if mode not in ("engine", "fast"):
+        raise KamaeError(f"campaign defense: expected engine or fast, got {mode!r}")
+    if expected:
+        mode = "fast"
+    n = 1 if expected else (c.replications if replications is None else replications)
+    if n < 1:
+        raise KamaeError("campaign replications: expected at least 1")
+    if mode == "fast" and calibration is None:
+        calibration = calibrate(plan, seed, c.calibration_replications, workers)
+    step_defense: StepDefense = (
+        EngineDefense(plan, workers) if mode == "engine" else FastDefense(plan, calibration)  # type: ignore[arg-type]
+    )
+    confirm = confirmation or DelayedConfirmation(plan.confirmation_delay_h)
+
+    n_f, n_t, n_p = len(plan.forces), len(plan.types), len(plan.platforms)
+    alive = np.tile([float(f.launchers) for f in plan.forces], (n, 1))
+    rounds = np.tile([float(f.missiles_per_launcher) for f in plan.forces], (n, 1))
+    stock = np.tile(np.floor(plan.initial_stock * stock_scale + 1e-9), (n, 1))
+    strike_inv = np.tile(plan.platform_inventory.astype(float), (n, 1))
+    first_launch = np.full(n, np.nan)
+    step_seeds = np.random.SeedSequence(seed).spawn(plan.steps)
+    rows: dict[str, list[float]] = {}
+
+    def add(name: str, values: FloatArray) -> None:
+        rows.setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
+
+    for k in range(plan.steps):
+        if expected:
+            defense_seeds = None
+            strike_rngs: list[np.random.Generator | None] = [None]
+        else:
+            pairs = [child.spawn(2) for child in step_seeds[k].spawn(n)]
+            defense_seeds = [p[0] for p in pairs]
+            strike_rngs = [np.random.default_rng(p[1]) for p in pairs]
+        # 1. salvos
+        per_launcher = np.minimum(
+            plan.salvos[k][None, :] * np.array([f.rounds_per_salvo for f in plan.forces]), rounds
+        )
+        missiles = alive * per_launcher
+        rounds = rounds - per_launcher
+        salvos = ((missiles > 0) * plan.salvos[k][None, :]).sum(axis=1)
+        launched = missiles.sum(axis=1)
+        first_launch = np.where(
+            np.isnan(first_launch) & (launched > 0), k * plan.step_h, first_launch
+        )
+        # 2. defense
+        if launched.any():
+            leaked, fired = step_defense.engage(missiles, stock, defense_seeds)
+        else:
+            leaked, fired = np.zeros(n), np.zeros((n, n_t))
+        if np.any(fired > stock + 1e-9) or np.any(leaked > launched + 1e-9):
+            raise AssertionError("conservation: more interceptors fired than held")
+        stock = stock - fired
+        # 3. counterstrike
+        killed = np.zeros((n, n_f))
+        located = np.zeros((n, n_f))
+        strike_fired = np.zeros((n, n_p))
+        authorised = np.full(n, np.inf)
+        if plan.counterstrike_allowed:
+            for r in range(n):
+                if np.isnan(first_launch[r]):
+                    continue
+                authorised[r] = confirm.confirmed_at_h(float(first_launch[r])) + (
+                    plan.decision_delay_h
+                )
+                end = (k + 1) * plan.step_h
+                window = min(1.0, max(0.0, (end - authorised[r]) / plan.step_h))
+                out = strike_step(
+                    plan, alive[r], strike_inv[r], window, strike_rngs[r], locate_scale
+                )
+                killed[r], located[r], strike_fired[r] = out.killed, out.located, out.fired
+        alive = alive - killed
+        strike_inv = strike_inv - strike_fired
+        if np.any(alive < -1e-9) or np.any(strike_inv < -1e-9):
+            raise AssertionError("conservation: launchers or strike missiles below zero")
+        # 4. resupply
+        stock = stock + plan.resupply[k][None, :]
+
+        add("replication", np.arange(n))
+        add("step", np.full(n, k))
+        add("day", np.full(n, (k + 1) * plan.step_h / 24.0))
+        add("salvos", salvos)
+        add("missiles_launched", launched)
+        add("leakers", leaked)
+        add("intercepted", launched - leaked)
+        add("interceptors_fired", fired.sum(axis=1))
+        add("launchers_alive", alive.sum(axis=1))
+        add("launchers_destroyed", killed.sum(axis=1))
+        add("launchers_located", located.sum(axis=1))
+        add("strike_missiles_fired", strike_fired.sum(axis=1))
+        add("counterstrike_authorised", (authorised <= (k + 1) * plan.step_h).astype(float))
+        for j, f in enumerate(plan.forces):
+            add(f"launchers.{f.id}", alive[:, j])
+            add(f"missiles_left.{f.id}", alive[:, j] * rounds[:, j])
+        for t, name in enumerate(plan.types):
+            add(f"fired.{name}", fired[:, t])
+            add(f"stock.{name}", stock[:, t])
+        for j, p in enumerate(plan.platforms):
+            add(f"strike_fired.{p}", strike_fired[:, j])
+            add(f"strike_inventory.{p}", strike_inv[:, j])
+    table = pa.table(
+        {
+            name: pa.array(values, pa.int64() if name in ("replication", "step") else pa.float64())
+            for name, values in rows.items()
+        }
+    ).sort_by([("replication", "ascending"), ("step", "ascending")])
+    return CampaignResult(
+        scenario=s.name,
+        seed=seed,
+        replications=n,
+        expected=expected,
+        defense=mode,
+        table=table,
+        plan=plan,
+        calibration=calibration if mode == "fast" else None,
+    )
+
+
+def step_means(table: pa.Table) -> pa.Table:
+    """Mean of every column over replications, per step (first column: day)."""
+    steps = np.asarray(table.column("step").to_numpy())
+    names = [c for c in table.column_names if c not in ("replication", "step")]
+    uniq = np.unique(steps)
+    out = {}
+    for name in names:
+        v = np.asarray(table.column(name).to_numpy(), dtype=float)
+        out[name] = [float(v[steps == k].mean()) for k in uniq]
+    return pa.table(out)
+
+
+def runs_out_day(result: CampaignResult) -> dict[str, dict[str, object]]:
+    """Per interceptor type: the share of replications whose stock ran out (reached 0 at the
+    end of a step's engagement, before that step's resupply) and the mean day it did."""
+    t = result.table
+    reps = np.asarray(t.column("replication").to_numpy())
+    day = np.asarray(t.column("day").to_numpy(), dtype=float)
+    out: dict[str, dict[str, object]] = {}
+    for k, name in enumerate(result.plan.types):
+        stock = np.asarray(t.column(f"stock.{name}").to_numpy(), dtype=float)
+        resupplied = result.plan.resupply[:, k][np.asarray(t.column("step").to_numpy())]
+        empty = (stock - resupplied) <= 1e-9
+        days = []
+        for r in np.unique(reps):
+            hit = np.flatnonzero(empty & (reps == r))
+            if hit.size:
+                days.append(float(day[hit[0]]))
+        entry: dict[str, object] = {"share_of_replications": len(days) / len(np.unique(reps))}
+        entry["day"] = mean_interval(days).as_dict() if days else None
+        out[name] = entry
+    return out
+
+
+def summarise(result: CampaignResult) -> dict[str, object]:
+    """summary.json of a campaign: totals and end states with 95% intervals."""
+    t = result.table
+    reps = np.asarray(t.column("replication").to_numpy())
+    steps = np.asarray(t.column("step").to_numpy())
+    last = steps == steps.max()
+
+    def total(name: str) -> dict[str, object]:
+        v = np.asarray(t.column(name).to_numpy(), dtype=float)
+        per = np.bincount(reps, weights=v)
+        return mean_interval(per).as_dict()
+
+    def final(name: str) -> dict[str, object]:
+        v = np.asarray(t.column(name).to_numpy(), dtype=float)[last]
+        return mean_interval(v).as_dict()
+
+    plan = result.plan
+    return {
+        "scenario": result.scenario,
+        "seed": result.seed,
+        "replications": result.replications,
+        "expected_values": result.expected,
+        "defense": result.defense,
+        "steps": plan.steps,
+        "step_h": plan.step_h,
+        "missiles_launched": total("missiles_launched"),
+        "leakers": total("leakers"),
+        "interceptors_fired": total("interceptors_fired"),
+        "launchers_destroyed": total("launchers_destroyed"),
+        "strike_missiles_fired": total("strike_missiles_fired"),
+        "launchers_alive_at_end": final("launchers_alive"),
+        "stock_at_end": {name: final(f"stock.{name}") for name in plan.types},
+        "stock_runs_out": runs_out_day(result),
+    }

@@ -1,0 +1,165 @@
+"""The Python API behind `kamae campaign` and `kamae calc coverage`.
+
+`campaign_study` runs a scenario's campaign (stochastic replications), its expected-value
+trajectory and, on request, the sensitivity grid, and writes them to a new folder:
+summary.json, campaign.parquet (one row per replication and step), campaign_steps.parquet
+(per-step means), expected.parquet, sensitivity.parquet (when asked), coverage.json and the
+scenario file. `coverage_rows` answers the range question for a scenario's areas.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from kamae.campaign.coverage import Site, coverage
+from kamae.campaign.defense import calibrate
+from kamae.campaign.plan import build_plan
+from kamae.campaign.run import CampaignResult, run_campaign
+from kamae.campaign.sensitivity import campaign_sensitivity
+from kamae.errors import KamaeError
+from kamae.results.files import write_run_folder
+from kamae.scenario.campaign import Campaign, strike_weapons
+from kamae.scenario.loader import LoadedScenario, load_scenario
+
+
+@dataclass(frozen=True)
+class CampaignStudy:
+    summary: dict[str, object]
+    result: CampaignResult
+    expected: pa.Table
+    sensitivity: pa.Table | None
+    coverage: list[dict[str, object]]
+    folder: Path | None
+
+
+def campaign_of(loaded: LoadedScenario) -> Campaign:
+    if loaded.scenario.campaign is None:
+        raise KamaeError(
+            f"{loaded.file}: campaign: the scenario has no campaign section "
+            "(see docs/campaign.md; bundled example: japan-2027-campaign)"
+        )
+    return loaded.scenario.campaign
+
+
+def coverage_rows(
+    loaded: LoadedScenario,
+    *,
+    ranges_km: Sequence[float] = (),
+    area: str | None = None,
+    cells: int = 40_000,
+) -> list[dict[str, object]]:
+    """Per area of interest and per weapon deployed on the platforms (or per range given):
+    the part of the area within reach of those platforms."""
+    c = campaign_of(loaded)
+    areas = [a for a in c.areas if area is None or a.id == area]
+    if area is not None and not areas:
+        raise KamaeError(f"--area: no area {area!r} (areas: {[a.id for a in c.areas]})")
+    platforms = c.counterstrike.platforms if c.counterstrike is not None else []
+    if not platforms:
+        raise KamaeError(
+            f"{loaded.file}: campaign.counterstrike.platforms: no platforms to reach from"
+        )
+    weapons = strike_weapons(c)
+    groups: list[tuple[str, list[Site]]] = []
+    if ranges_km:
+        for rng in ranges_km:
+            if rng <= 0:
+                raise KamaeError(f"--range-km: expected a range > 0, got {rng:g}")
+            sites = [Site(p.id, p.lat_deg, p.lon_deg, rng + p.radius_km) for p in platforms]
+            groups.append((f"{rng:g} km from every platform", sites))
+    else:
+        for name in dict.fromkeys(p.weapon for p in platforms):
+            sites = [
+                Site(p.id, p.lat_deg, p.lon_deg, weapons[name].range_km + p.radius_km)
+                for p in platforms
+                if p.weapon == name
+            ]
+            groups.append((name, sites))
+    rows = []
+    for a in areas:
+        vertices = [(p.lat_deg, p.lon_deg) for p in a.polygon]
+        for label, sites in groups:
+            cov = coverage(vertices, sites, cells)
+            rows.append(
+                {
+                    "area": a.id,
+                    "weapon": label,
+                    "sites": [s.id for s in sites],
+                    "reach_km": [s.reach_km for s in sites],
+                    "area_km2": cov.area_km2,
+                    "covered_km2": cov.covered_km2,
+                    "covered_fraction": cov.fraction,
+                }
+            )
+    return rows
+
+
+def campaign_study(
+    scenario: str | Path | LoadedScenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    defense: str | None = None,
+    sensitivity: bool = True,
+    workers: int = 1,
+    out: Path | None = Path("kamae-out"),
+) -> CampaignStudy:
+    """Run a scenario's campaign, its expected trajectory and (optionally) its sensitivity."""
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    campaign_of(loaded)
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    plan = build_plan(loaded)
+    s = loaded.scenario.seed if seed is None else seed
+    cal = calibrate(plan, s, plan.campaign.calibration_replications, workers)
+    result = run_campaign(
+        loaded,
+        replications=replications,
+        seed=s,
+        defense=defense,
+        workers=workers,
+        plan=plan,
+        calibration=cal,
+    )
+    expected = run_campaign(loaded, seed=s, expected=True, plan=plan, calibration=cal)
+    sens = (
+        campaign_sensitivity(
+            loaded, replications=replications, seed=s, workers=workers, plan=plan, calibration=cal
+        )
+        if sensitivity
+        else None
+    )
+    cov = coverage_rows(loaded) if plan.platforms and plan.campaign.areas else []
+    summary = result.summary()
+    summary["wall_time_s"] = round(time.perf_counter() - clock, 3)
+    summary["started_utc"] = started.strftime("%Y-%m-%dT%H:%M:%SZ")
+    folder = None
+    if out is not None:
+        tables = {
+            "campaign.parquet": result.table,
+            "campaign_steps.parquet": result.step_means(),
+            "expected.parquet": expected.table,
+        }
+        if sens is not None:
+            tables["sensitivity.parquet"] = sens
+        folder = write_run_folder(
+            Path(out),
+            f"{loaded.scenario.name}-campaign-{started.strftime('%Y%m%dT%H%M%SZ')}",
+            {"summary.json": summary, "coverage.json": cov},
+            tables,
+            {"scenario.yaml": loaded.text},
+        )
+    return CampaignStudy(
+        summary=summary,
+        result=result,
+        expected=expected.table,
+        sensitivity=sens,
+        coverage=cov,
+        folder=folder,
+    )

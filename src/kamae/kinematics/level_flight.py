@@ -1,0 +1,80 @@
+"""Predicted level flight from an estimated state: where a tracked cruise missile or glide
+vehicle will be if it holds its course, speed and height.
+
+The state's horizontal velocity defines a great circle through its position; the prediction
+moves along it at constant ground speed, at the state's height above the ellipsoid. This is
+the defense's predictor for threats held up by lift (cruise missiles, glide vehicles), in place
+of the ballistic coast (`kamae.kinematics.coast`), which would bring them down in seconds.
+Neglected: turns (waypoints, cross-range manoeuvres), speed decay of a glide, the terminal
+phase; a prediction error the tracker then corrects. The great circle is computed on the
+sphere through the state's geocentric direction, the height restored on the ellipsoid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.geo import ecef_to_geodetic, geodetic_to_ecef
+from kamae.kinematics.trajectory import PHASE_CRUISE, PHASE_NONE, Trajectory
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def great_circle_frame(
+    position: FloatArray, velocity: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Unit radial u (N,3), unit along-track e (N,3), ground speed (N,) and radius (N,)."""
+    r = np.linalg.norm(position, axis=-1)
+    u = position / r[..., None]
+    vh = velocity - np.sum(velocity * u, axis=-1, keepdims=True) * u
+    speed = np.linalg.norm(vh, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        e = vh / speed[..., None]
+    return u, e, speed, r
+
+
+def level_flight_trajectory(
+    position: npt.ArrayLike,
+    velocity: npt.ArrayLike,
+    t0: float,
+    times: npt.ArrayLike,
+    time_to_go: npt.ArrayLike | None = None,
+) -> Trajectory:
+    """Predicted level flight of N states (N, 3) at time t0, sampled at `times` (T,).
+
+    Samples before t0, or after `time_to_go` (N,) when given, are out of flight (NaN).
+    """
+    p = np.atleast_2d(np.asarray(position, dtype=float))
+    v = np.atleast_2d(np.asarray(velocity, dtype=float))
+    grid = np.asarray(times, dtype=float)
+    n = p.shape[0]
+    u, e, speed, r = great_circle_frame(p, v)
+    _, _, height = ecef_to_geodetic(p)
+    tgo = np.full(n, np.inf) if time_to_go is None else np.asarray(time_to_go, dtype=float)
+    elapsed = grid[None, :] - t0
+    in_flight = (elapsed >= 0.0) & (elapsed <= tgo[:, None]) & (speed[:, None] > 0.0)
+    theta = (speed / r)[:, None] * np.maximum(elapsed, 0.0)  # (N, T)
+    c, s = np.cos(theta)[..., None], np.sin(theta)[..., None]
+    direction = u[:, None, :] * c + e[:, None, :] * s
+    lat, lon, _ = ecef_to_geodetic(direction * r[:, None, None])
+    pos = geodetic_to_ecef(lat, lon, np.broadcast_to(height[:, None], lat.shape))
+    vel = speed[:, None, None] * (-u[:, None, :] * s + e[:, None, :] * c)
+    pos[~in_flight] = np.nan
+    vel[~in_flight] = np.nan
+    alt = np.where(in_flight, height[:, None], np.nan)
+    hit = t0 + tgo
+    last = np.where(np.isfinite(tgo), hit, grid[-1] if grid.size else t0)
+    impact = np.full((n, 3), np.nan)
+    return Trajectory(
+        times=grid,
+        position=pos,
+        velocity=vel,
+        altitude=alt,
+        in_flight=in_flight,
+        launch_time=np.full(n, float(t0)),
+        impact_time=last,
+        impact_position=impact,
+        phase=np.where(in_flight, PHASE_CRUISE, PHASE_NONE).astype(np.int8),
+        burnout_time=np.full(n, float(t0)),
+    )
