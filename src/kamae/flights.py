@@ -19,17 +19,17 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from kamae.geo import geodesic_inverse_deg, geodetic_to_ecef
+from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.ballistic import ballistic_trajectory
 from kamae.kinematics.cruise import cruise_trajectory
 from kamae.kinematics.glide import glide_trajectory
 from kamae.kinematics.quasi_ballistic import quasi_ballistic_trajectory
-from kamae.kinematics.range_equation import ballistic_calculator
 from kamae.kinematics.trajectory import Trajectory, concatenate
 from kamae.scenario.feasibility import (
     GLIDE_DIVE_DEG,
     QUASI_DIVE_DEG,
     RaidFlight,
+    flight_time_bound_s,
     raid_apogee_km,
 )
 
@@ -42,32 +42,6 @@ LEVEL_FLIGHT_KINDS = ("glide", "cruise")
 def _ecef(points_deg: npt.ArrayLike) -> FloatArray:
     p = np.atleast_2d(np.asarray(points_deg, dtype=float))
     return geodetic_to_ecef(np.radians(p[:, 0]), np.radians(p[:, 1]), 0.0)
-
-
-def _ground_range_km(route_deg: FloatArray) -> float:
-    legs, _, _ = geodesic_inverse_deg(
-        route_deg[:-1, 0], route_deg[:-1, 1], route_deg[1:, 0], route_deg[1:, 1]
-    )
-    return float(np.sum(legs)) / 1e3
-
-
-def flight_time_bound_s(flight: RaidFlight) -> float:
-    """An upper bound on one missile's flight time, to size the common time grid."""
-    t = flight.threat
-    range_km = _ground_range_km(flight.route_deg)
-    margin = 600.0
-    if t.kind in ("ballistic", "quasi_ballistic"):
-        free = ballistic_calculator(
-            range_km,
-            apogee_km=raid_apogee_km(flight),
-            burnout_angle_deg=t.burnout_angle_deg,
-            burnout_altitude_km=min(t.burnout_altitude_km or 0.0, (raid_apogee_km(flight) or 1e9)),
-        ).flight_time_s
-        return float(free + (t.burn_time_s or 0.0) + margin)
-    if t.kind == "glide":
-        return float((t.burn_time_s or 0.0) + range_km * 1e3 / 900.0 + margin)
-    assert t.speed_mps is not None
-    return float((t.boost_time_s or 0.0) + 1.1 * range_km * 1e3 / t.speed_mps + margin)
 
 
 def fly_raid(flight: RaidFlight, times: FloatArray) -> Trajectory:

@@ -17,9 +17,11 @@ from kamae.engagement.envelope import EngagementWindows, Envelopes
 from kamae.flights import LEVEL_FLIGHT_KINDS, RaidFlight, fly_raids
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.trajectory import Trajectory
+from kamae.network import Network
 from kamae.scenario.loader import LoadedScenario
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
+from kamae.world_network import blinded_layers, jammed_views, scenario_network
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -82,6 +84,9 @@ class World:
     windows: EngagementWindows
     loaded: LoadedScenario
     space_layers: tuple[SpaceLayerView, ...] = ()
+    network: Network | None = None
+    """The allied network (None: no `network:` section, every sensor's data reaches every
+    fire unit at once)."""
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
 
 
@@ -164,6 +169,9 @@ def build_world(loaded: LoadedScenario) -> World:
         )
     sample_rcs = phase_rcs(threat_rcs, trajectory.phase)
     views = [radar_view(r, trajectory.position, sample_rcs) for r in radars]
+    network = scenario_network(s)
+    if network is not None:
+        views = jammed_views(network, radars, views, times, trajectory.position, sample_rcs)
     space_layers = []
     for layer in s.space_sensors:
         sp = loaded.sensors[layer.type]
@@ -193,6 +201,9 @@ def build_world(loaded: LoadedScenario) -> World:
                 min_satellites=sp.min_satellites,
             )
         )
+
+    if network is not None:
+        space_layers = blinded_layers(network, space_layers, len(radars), times)
 
     units = s.fire_units
     fu = FireUnits(
@@ -269,6 +280,7 @@ def build_world(loaded: LoadedScenario) -> World:
         radars=radars,
         views=views,
         space_layers=tuple(space_layers),
+        network=network,
         fire_units=fu,
         envelopes=envelopes,
         windows=windows,

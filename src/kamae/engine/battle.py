@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -35,8 +36,10 @@ from kamae.engine.records import EventLog
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
-from kamae.tracking.converted import BallisticTrackBank
 from kamae.world import World
+
+if TYPE_CHECKING:
+    from kamae.engine.pictures import Pictures
 
 IntArray = npt.NDArray[np.int64]
 
@@ -96,7 +99,7 @@ class Battle:
         self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
         self._seq = 0
 
-    def resolve(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
+    def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
@@ -140,20 +143,28 @@ class Battle:
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
 
-    def engage(self, k: int, t: float, tracks: BallisticTrackBank, logs: list[EventLog]) -> None:
-        """Evaluate tracks and launch the salvos whose time has come at step k."""
+    def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
+        """Evaluate tracks and launch the salvos whose time has come at step k.
+
+        Each fire unit decides on its own picture (`tracks.bank_of`): the shared one without a
+        network, else what has reached it over the network."""
         if self.units == 0:
             return
         world, doctrine = self.world, self.doctrine
         shape = (self.reps, self.threats)
         believed_alive = self.alive | self.ghost
-        firm = (tracks.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
-        if not firm.any():
+        qualities, sigmas = [], []
+        for bank in tracks.banks:
+            firm = (bank.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
+            with np.errstate(invalid="ignore"):
+                position_sigma = bank.position_sigma()
+                position_ok = position_sigma <= doctrine.fire_control_position_sigma_m
+                velocity_ok = bank.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
+            qualities.append(firm & (position_ok & velocity_ok).reshape(shape))
+            sigmas.append(position_sigma.reshape(shape))
+        quality = np.logical_or.reduce(qualities)
+        if not quality.any():
             return
-        with np.errstate(invalid="ignore"):
-            position_ok = tracks.position_sigma() <= doctrine.fire_control_position_sigma_m
-            velocity_ok = tracks.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
-        quality = firm & (position_ok & velocity_ok).reshape(shape)
         for r, n in zip(*np.nonzero(quality & ~self.quality_reported), strict=True):
             logs[r].add(t, "track", world.threat_ids[n], detail="fire_control_quality")
         self.quality_reported |= quality
@@ -170,12 +181,18 @@ class Battle:
         with np.errstate(invalid="ignore"):
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
         stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
-        reps, threats = np.nonzero(ready & np.any(opening[None, :, :] & stocked, axis=2))
+        # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.
+        self.unit_quality = np.stack(qualities)[tracks.unit_group].transpose(1, 2, 0)
+        reps, threats = np.nonzero(
+            ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
+        )
         if reps.size == 0:
             return
         slots = reps * self.threats + threats
-        tracks.predict(slots, t)
-        assessed = self._assess(slots, threats, tracks)
+        # Threat evaluation on the best picture holding the threat (least position error).
+        sigma = np.where(np.stack(qualities), np.stack(sigmas), np.inf)[:, reps, threats]
+        best = np.argmin(sigma, axis=0)
+        assessed = self._assess(slots, threats, tracks, best, t)
         threatening = assessed.asset >= 0
         if not np.any(threatening):
             return
@@ -190,14 +207,22 @@ class Battle:
                          logs[r])  # fmt: skip
 
     def _assess(
-        self, slots: IntArray, threats: IntArray, tracks: BallisticTrackBank
+        self, slots: IntArray, threats: IntArray, tracks: Pictures, best: IntArray, t: float
     ) -> ThreatAssessment:
-        """Threat evaluation of the listed track slots: ballistic tracks by their predicted
-        Kepler impact, level-flight tracks (cruise, glide) along their course. Records each
-        level-flight track's time to go for the intercept prediction."""
+        """Threat evaluation of the listed track slots, each on picture `best` (predicted to
+        time t): ballistic tracks by their predicted Kepler impact, level-flight tracks
+        (cruise, glide) along their course. Records each level-flight track's time to go for
+        the intercept prediction."""
         world, radius = self.world, self.doctrine.engage_radius_km * 1e3
+        position = np.empty((slots.size, 3))
+        velocity = np.empty((slots.size, 3))
+        for g in np.unique(best).tolist():
+            mine = best == g
+            bank = tracks.banks[g]
+            bank.predict(slots[mine], t)
+            position[mine] = bank.state[slots[mine], :3]
+            velocity[mine] = bank.state[slots[mine], 3:]
         level = world.threat_level_flight[threats]
-        position, velocity = tracks.state[slots, :3], tracks.state[slots, 3:]
         assessed = assess_threats(position, velocity, world.asset_ecef, world.asset_value, radius)
         if np.any(level):
             flat = assess_level_threats(
@@ -222,6 +247,7 @@ class Battle:
         none = np.zeros(0, dtype=np.int64)
         stocked = self.inventory[r] > self.world.fire_units.reserve
         stocked &= world.fire_units.sspk[:, world.threat_class[n]] > 0.0  # can kill this class
+        stocked &= self.unit_quality[r, n]  # its own picture holds a fire-control track
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
                 continue
@@ -242,7 +268,7 @@ class Battle:
         t: float,
         steps_all: IntArray,
         launch_all: npt.NDArray[np.float64],
-        tracks: BallisticTrackBank,
+        tracks: Pictures,
         log: EventLog,
     ) -> None:
         """Weapon-target assignment of this step's salvos in one replication.
@@ -309,38 +335,46 @@ class Battle:
         k: int,
         t: float,
         units: IntArray,
-        tracks: BallisticTrackBank,
+        tracks: Pictures,
         intercept: dict[tuple[int, int], int],
     ) -> IntArray:
         """Keep the units whose predicted intercept point, placed on the track's predicted
-        free flight (Kepler from the track state), lets them launch now; record its step."""
+        flight in the unit's own picture (Kepler coast, or level flight for cruise and glide),
+        lets them launch now and that can guide to it; record its step."""
         world = self.world
         slot = r * self.threats + n
         future = world.times[k + 1 :]
         if future.size == 0:
             return units[:0]
-        if world.threat_level_flight[n]:
-            predicted = level_flight_trajectory(
-                tracks.state[slot, :3], tracks.state[slot, 3:], t, future, self.time_to_go[[slot]]
-            )
-        else:
-            try:
-                predicted = coast_trajectory(
-                    tracks.state[slot, :3], tracks.state[slot, 3:], t, future
-                )
-            except ValueError:
-                return units[:0]
-        windows = world.envelopes.windows(predicted, units=units)
         keep = []
-        for col, j in enumerate(units.tolist()):
-            feasible = np.flatnonzero(windows.feasible[0, col])
-            if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
-                intercept[(n, j)] = k + 1 + int(feasible[0])
-                keep.append(j)
-        return np.array(keep, dtype=np.int64)
+        groups = tracks.unit_group[units]
+        for g in np.unique(groups).tolist():
+            bank = tracks.banks[g]
+            mine = units[groups == g]
+            if world.threat_level_flight[n]:
+                predicted = level_flight_trajectory(
+                    bank.state[slot, :3], bank.state[slot, 3:], t, future, self.time_to_go[[slot]]
+                )
+            else:
+                try:
+                    predicted = coast_trajectory(
+                        bank.state[slot, :3], bank.state[slot, 3:], t, future
+                    )
+                except ValueError:
+                    continue
+            windows = world.envelopes.windows(predicted, units=mine)
+            for col, j in enumerate(mine.tolist()):
+                feasible = np.flatnonzero(windows.feasible[0, col])
+                if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
+                    step = k + 1 + int(feasible[0])
+                    if tracks.guidance_ok(j, n, min(step, world.times.size - 1)):
+                        intercept[(n, j)] = step
+                        keep.append(j)
+        order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
+        return np.array(keep, dtype=np.int64)[order]
 
     def _kill_probability(
-        self, r: int, n: int, j: int, intercept_step: int, t: float, tracks: BallisticTrackBank
+        self, r: int, n: int, j: int, intercept_step: int, t: float, tracks: Pictures
     ) -> float:
         """Pk of one interceptor of unit j at threat n, degraded by the track's predicted
         position error at the intercept time when the interceptor has a handover basket."""
@@ -350,7 +384,8 @@ class Battle:
         if basket is None:
             return sspk
         horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
-        sigma = tracks.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
+        bank = tracks.bank_of(j)
+        sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
 
     def _launch(

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from kamae.engine.battle import Battle
+from kamae.engine.pictures import Pictures
 from kamae.engine.records import EventLog, ReplicationResult
 from kamae.engine.sensing import Sensing
 from kamae.world import World
@@ -45,11 +46,19 @@ def simulate_batch(
     logs = [EventLog() for _ in generators]
     sensing = Sensing(world, generators)
     battle = Battle(world, generators)
+    pictures = Pictures(world, generators, sensing.tracks)
+    if pictures.networked:
+        sensing.pictures = pictures
     for k, t in enumerate(world.times.tolist()):
-        battle.resolve(k, t, sensing.tracks, logs)
+        battle.resolve(k, t, pictures, logs)
         sensing.step(k, t, battle.alive, logs)
-        battle.engage(k, t, sensing.tracks, logs)
+        pictures.advance(t)
+        battle.engage(k, t, pictures, logs)
+    pictures.confirm_attack(logs)
     return [
-        ReplicationResult(metrics={**battle.metrics(r), **sensing.metrics(r)}, events=logs[r])
+        ReplicationResult(
+            metrics={**battle.metrics(r), **sensing.metrics(r), **pictures.metrics(r)},
+            events=logs[r],
+        )
         for r in range(len(logs))
     ]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EVENT_KINDS = ("detection", "track", "launch", "intercept", "kill", "leak")
+EVENT_KINDS = (
+    "detection",
+    "track",
+    "launch",
+    "intercept",
+    "kill",
+    "leak",
+    "attack_confirmed",
+)
 
 
 @dataclass

@@ -36,8 +36,10 @@ manager engages only the threat-indexed tracks (a decision stated in docs/tracki
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -46,12 +48,20 @@ from kamae.engine.records import EventLog
 from kamae.sensors.detection import revisit_under_load
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, launch_reports, revisit_looks
-from kamae.tracking.association import chi2_gate, gnn_assign
+from kamae.tracking.association import (
+    chi2_gate,
+    gnn_assign,
+    outside_gate_bound,
+    positive_definite_3x3,
+)
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
 from kamae.tracking.kalman import covariance_diverged
 from kamae.tracking.metrics import assign_tracks_to_truths, gospa, siap, siap_scan
-from kamae.world import World
+from kamae.world import SpaceLayerView, World
+
+if TYPE_CHECKING:
+    from kamae.engine.pictures import Pictures
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -130,7 +140,7 @@ class _Plots:
     z: FloatArray
     cov: FloatArray
     sensor: IntArray
-    """Radar index of a false plot (-1 for threat plots, which may be fused)."""
+    """Sensor index (radars, then space layers) of the plot; -1 after fusion."""
 
 
 class Sensing:
@@ -226,6 +236,8 @@ class Sensing:
             hit=np.zeros(0, dtype=bool),
         )
         self.gate = chi2_gate(3, GATE_PROBABILITY)
+        self.pictures: Pictures | None = None
+        """Set by the loop: receives each step's threat plots per sensor (pictures)."""
         # Per-replication counters.
         self.n_diverged = np.zeros(reps, dtype=np.int64)
         self.n_false_plots = np.zeros(reps, dtype=np.int64)
@@ -271,6 +283,15 @@ class Sensing:
                 self._tl_normal.append(g.standard_normal((self.threats, k1 - k, 3)))
         self._uniform = np.stack(uniform)
         self._normal = np.stack(normal)
+        if any_fa:
+            # The false-plot draws of all replications side by side: counts (reps, steps,
+            # radars) and, per (replication, step, radar), where its uniforms start.
+            self._fa_all_counts = np.stack(self._fa_counts)
+            self._fa_all_uniform = np.concatenate(self._fa_uniform)
+            base = np.cumsum([0] + [u.shape[0] for u in self._fa_uniform[:-1]])
+            self._fa_all_start = np.stack(
+                [b + o[:-1] for b, o in zip(base, self._fa_offset, strict=True)]
+            ).astype(np.int64)
 
     # ----------------------------------------------------------------------------------------
     # One step
@@ -288,6 +309,8 @@ class Sensing:
         plots = [self._radar_plots(k, t, alive, held, track_period, search_now, logs)]
         plots += self._tracking_layer_plots(k, t, alive, logs)
         true = _concat(plots)
+        if self.pictures is not None:  # the network's fire-unit pictures (engine/pictures.py)
+            self.pictures.observe(t, true.rep, true.origin, true.sensor, true.z, true.cov)
         if true.rep.size:
             slots, z, cov = fuse_same_time(true.rep * self.threats + true.origin, true.z, true.cov)
             true = _Plots(
@@ -305,21 +328,30 @@ class Sensing:
         if not self.ew_layers:
             return
         world = self.world
+        for r, layer, rep, n in self._cues_by_step.get(k, ()):
+            logs[r].add(
+                t,
+                "detection",
+                world.threat_ids[n],
+                layer.id,
+                detail=(
+                    f"launch_report launch_time_s={rep.launch_time_s[n]:.0f} "
+                    f"heading_deg={np.degrees(rep.heading[n]):.0f}"
+                ),
+            )
+
+    @functools.cached_property
+    def _cues_by_step(self) -> dict[int, list[tuple[int, SpaceLayerView, LaunchReports, int]]]:
+        """Early-warning reports by the step they arrive: (replication, layer, reports,
+        threat), in replication, layer, threat order (the reports are drawn at construction)."""
+        out: dict[int, list[tuple[int, SpaceLayerView, LaunchReports, int]]] = {}
         for r in range(self.reps):
             for layer, rep in zip(self.ew_layers, self.reports[r], strict=True):
                 with np.errstate(invalid="ignore"):
-                    due = rep.detected & (np.ceil(rep.report_time_s / world.dt - 1e-9) == k)
-                for n in np.flatnonzero(due):
-                    logs[r].add(
-                        t,
-                        "detection",
-                        world.threat_ids[n],
-                        layer.id,
-                        detail=(
-                            f"launch_report launch_time_s={rep.launch_time_s[n]:.0f} "
-                            f"heading_deg={np.degrees(rep.heading[n]):.0f}"
-                        ),
-                    )
+                    step = np.ceil(rep.report_time_s / self.world.dt - 1e-9)
+                for n in np.flatnonzero(rep.detected & np.isfinite(step)):
+                    out.setdefault(int(step[n]), []).append((r, layer, rep, int(n)))
+        return out
 
     def _periods(self, k: int, held: BoolArray) -> tuple[FloatArray, FloatArray]:
         """Track and search revisit (steps) per (replication, radar) under the time budget."""
@@ -407,7 +439,7 @@ class Sensing:
             self.geometry_elevation[sensor, threat, k],
             self._normal[rep, np.concatenate(draw_l)],
         )
-        return _Plots(rep, threat, z, cov, np.full(rep.size, -1))
+        return _Plots(rep, threat, z, cov, sensor)
 
     def _tracking_layer_plots(
         self, k: int, t: float, alive: BoolArray, logs: list[EventLog]
@@ -445,32 +477,36 @@ class Sensing:
             for r, n in zip(reps[new], threats[new], strict=True):
                 logs[r].add(t, "detection", world.threat_ids[n], layer.id, detail="space_track")
             self.seen[reps, column, threats] = True
-            out.append(_Plots(reps, threats, z, cov, np.full(reps.size, -1)))
+            out.append(_Plots(reps, threats, z, cov, np.full(reps.size, column)))
         return out
+
+    @functools.cached_property
+    def _radar_fov(self) -> FloatArray:
+        """Per radar (columns): maximum range, boresight azimuth, azimuth width, minimum and
+        maximum elevation (rows)."""
+        fields = ("max_range_m", "boresight_azimuth", "azimuth_width")
+        fields += ("min_elevation", "max_elevation")
+        radars = self.world.radars
+        return np.array([[getattr(r, f) for r in radars] for f in fields], dtype=float)
 
     def _false_plots(self, k: int, search_now: BoolArray) -> _Plots:
         if not self._fa_counts:
             return _empty_plots()
         j = k - self._block_k0
-        rep_l, sensor_l, u_l = [], [], []
-        for r in range(self.reps):
-            counts = self._fa_counts[r][j]
-            for s in np.flatnonzero((counts > 0) & search_now[r]):
-                start = int(self._fa_offset[r][j * self.sensors + s])
-                m = int(counts[s])
-                rep_l.append(np.full(m, r))
-                sensor_l.append(np.full(m, s))
-                u_l.append(self._fa_uniform[r][start : start + m])
-        if not rep_l:
+        counts = self._fa_all_counts[:, j]
+        r_idx, s_idx = np.nonzero((counts > 0) & search_now)
+        if r_idx.size == 0:
             return _empty_plots()
-        rep, sensor, u = np.concatenate(rep_l), np.concatenate(sensor_l), np.concatenate(u_l)
-        radars = self.world.radars
-        max_range = np.array([radars[s].max_range_m for s in sensor])
-        rng = max_range * u[:, 0]
-        bore = np.array([radars[s].boresight_azimuth for s in sensor])
-        width = np.array([radars[s].azimuth_width for s in sensor])
-        s0 = np.sin([radars[s].min_elevation for s in sensor])
-        s1 = np.sin([radars[s].max_elevation for s in sensor])
+        m = counts[r_idx, s_idx]
+        start = self._fa_all_start[r_idx, j * self.sensors + s_idx]
+        first = np.cumsum(m) - m
+        rows = np.repeat(start - first, m) + np.arange(int(m.sum()))
+        rep, sensor = np.repeat(r_idx, m), np.repeat(s_idx, m)
+        u = self._fa_all_uniform[rows]
+        fov = self._radar_fov
+        rng = fov[0][sensor] * u[:, 0]
+        bore, width = fov[1][sensor], fov[2][sensor]
+        s0, s1 = np.sin(fov[3][sensor]), np.sin(fov[4][sensor])
         az = np.mod(bore + width * (u[:, 1] - 0.5), 2.0 * np.pi)
         el = np.arcsin(s0 + (s1 - s0) * u[:, 2])
         # Reported with the accuracy of a reference-RCS target at that range.
@@ -502,43 +538,22 @@ class Sensing:
         true_rep = reps_with[r_idx]
         true_slot = true_rep * self.threats + n_idx
         bank.predict(true_slot, t)
-        live = np.flatnonzero(ft.book.alive & np.isin(ft.rep, reps_with))
+        has_plots = np.zeros(self.reps, dtype=bool)
+        has_plots[reps_with] = True
+        live = np.flatnonzero(ft.book.alive & has_plots[ft.rep])
         if live.size:
             ft.bank.predict(live, t)
         t_rep = np.concatenate([true_rep, ft.rep[live]])
         t_own = np.concatenate([n_idx, np.full(live.size, -1)])
-        t_pos = np.concatenate([bank.state[true_slot, :3], ft.bank.state[live, :3]])
-        t_cov = np.concatenate(
-            [bank.covariance[true_slot, :3, :3], ft.bank.covariance[live, :3, :3]]
-        )
         n_tracks, n_plots = t_rep.size, plots.rep.size
         t2m = np.full(n_tracks, -1, dtype=np.int64)
         m2t = np.full(n_plots, -1, dtype=np.int64)
         if n_tracks:
-            order = np.argsort(t_rep, kind="stable")
-            t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
-            t_count = np.bincount(t_rep, minlength=self.reps)
-            lens = t_count[plots.rep]
-            pm = np.repeat(np.arange(n_plots), lens)
-            within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
-            pt = order[t_start[plots.rep][pm] + within]
-            y = plots.z[pm] - t_pos[pt]
-            s = t_cov[pt] + plots.cov[pm]
-            with np.errstate(invalid="ignore"):
-                try:
-                    d2 = np.einsum("pi,pi->p", y, np.linalg.solve(s, y[..., None])[..., 0])
-                except np.linalg.LinAlgError:
-                    d2 = np.full(pm.size, np.inf)
-                    ok = np.all(np.isfinite(s), axis=(1, 2))
-                    ok &= np.linalg.det(np.where(ok[:, None, None], s, np.eye(3))) > 0
-                    d2[ok] = np.einsum(
-                        "pi,pi->p", y[ok], np.linalg.solve(s[ok], y[ok][..., None])[..., 0]
-                    )
-                own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
-                d2 = np.where(np.isfinite(d2), d2, np.inf)
-                admissible = own | (d2 <= self.gate)
-                cost = np.where(own, np.minimum(d2, self.gate), d2)
-            pt, pm, cost = pt[admissible], pm[admissible], cost[admissible]
+            t_pos = np.concatenate([bank.state[true_slot, :3], ft.bank.state[live, :3]])
+            t_cov = np.concatenate(
+                [bank.covariance[true_slot, :3, :3], ft.bank.covariance[live, :3, :3]]
+            )
+            pt, pm, cost = self._gated_pairs(plots, t_rep, t_own, t_pos, t_cov)
             contested = (np.bincount(pt, minlength=n_tracks).max(initial=0) > 1) or (
                 np.bincount(pm, minlength=n_plots).max(initial=0) > 1
             )
@@ -578,6 +593,47 @@ class Sensing:
             self._start_false_tracks(k, t, plots, births)
         self._check_false_divergence()
 
+    def _gated_pairs(
+        self,
+        plots: _Plots,
+        t_rep: IntArray,
+        t_own: IntArray,
+        t_pos: FloatArray,
+        t_cov: FloatArray,
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """The admissible (track, plot) pairs of the same replication and their GNN costs.
+
+        A pair is admissible when the plot is the track's own threat's, or when its d2 is
+        within the gate; an own pair costs min(d2, gate). The exact d2 (a 3×3 solve) is
+        computed only for the pairs that the trace bound (`outside_gate_bound`) cannot rule
+        out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
+        and no cost. Pairs with a track or plot covariance not certified positive definite are
+        never ruled out.
+        """
+        n_plots = plots.rep.size
+        order = np.argsort(t_rep, kind="stable")
+        t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
+        t_count = np.bincount(t_rep, minlength=self.reps)
+        lens = t_count[plots.rep]
+        pm = np.repeat(np.arange(n_plots), lens)
+        within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
+        pt = order[t_start[plots.rep][pm] + within]
+        y = plots.z[pm] - t_pos[pt]
+        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
+        # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
+        t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
+        m_trace = np.where(
+            positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
+        )
+        y_squared = np.einsum("pi,pi->p", y, y)
+        near = ~outside_gate_bound(y_squared, t_trace[pt] + m_trace[pm], self.gate)
+        d2 = np.full(pm.size, np.inf)
+        if np.any(near):
+            d2[near] = _mahalanobis_pairs(y[near], t_cov[pt[near]] + plots.cov[pm[near]])
+        admissible = own | (d2 <= self.gate)
+        cost = np.where(own, np.minimum(d2, self.gate), d2)
+        return pt[admissible], pm[admissible], cost[admissible]
+
     def _start_false_tracks(self, k: int, t: float, plots: _Plots, births: IntArray) -> None:
         ft = self.false
         rows = ft.bank.extend(births.size)
@@ -614,6 +670,17 @@ class Sensing:
             np.add.at(self.n_diverged, ft.rep[bad], 1)
             ft.book.status[bad] = TrackStatus.DELETED
 
+    @functools.cached_property
+    def _logics(self) -> list[MOfN]:
+        """The distinct M-of-N logics of the radars (in order of first use)."""
+        return list(dict.fromkeys(self.logic))
+
+    @functools.cached_property
+    def _logic_group(self) -> IntArray:
+        """Per radar: index of its logic in `_logics`."""
+        logics = self._logics
+        return np.array([logics.index(x) for x in self.logic], dtype=np.int64)
+
     def _false_track_looks(self, k: int) -> None:
         """M-of-N on the false tracks whose radar looks at them now; compact the deleted."""
         ft = self.false
@@ -621,11 +688,14 @@ class Sensing:
             return
         due = ft.book.alive & (k >= ft.next_look - 1e-9)
         if np.any(due):
-            for s in np.unique(ft.sensor[due]):
-                rows = np.flatnonzero(due & (ft.sensor == s))
+            # One M-of-N step per distinct logic (radars sharing one are stepped together:
+            # the logic is row by row, so the grouping changes nothing).
+            group = self._logic_group[ft.sensor]
+            for g in np.unique(group[due]):
+                rows = np.flatnonzero(due & (group == g))
                 sub = ft.book.take(rows)
                 was = sub.confirmed
-                out = self.logic[s].step(sub, ft.hit[rows])
+                out = self._logics[g].step(sub, ft.hit[rows])
                 newly = out.book.confirmed & ~was
                 np.add.at(self.n_false_confirmed, ft.rep[rows[newly]], 1)
                 ft.book.status[rows] = out.book.status
@@ -633,7 +703,7 @@ class Sensing:
                 ft.book.age[rows] = out.book.age
                 ft.book.misses[rows] = out.book.misses
                 ft.hit[rows] = False
-                ft.next_look[rows] = k + self.track_period[s]
+                ft.next_look[rows] = k + self.track_period[ft.sensor[rows]]
         keep = ft.book.alive
         if not np.all(keep):
             ft.bank.keep(keep)
@@ -691,6 +761,20 @@ class Sensing:
             "siap_position_error_m": measures.positional_accuracy,
             "gospa_m": float(self.gospa_sum[r] / samples) if samples else 0.0,
         }
+
+
+def _mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
+    """d2 = y^T S^-1 y per pair (y (P, 3), S (P, 3, 3)); inf where S is singular or not
+    finite, or (when any S of the batch is singular) where det(S) <= 0."""
+    with np.errstate(invalid="ignore"):
+        try:
+            d2 = np.einsum("pi,pi->p", y, np.linalg.solve(s, y[..., None])[..., 0])
+        except np.linalg.LinAlgError:
+            d2 = np.full(y.shape[0], np.inf)
+            ok = np.all(np.isfinite(s), axis=(1, 2))
+            ok &= np.linalg.det(np.where(ok[:, None, None], s, np.eye(3))) > 0
+            d2[ok] = np.einsum("pi,pi->p", y[ok], np.linalg.solve(s[ok], y[ok][..., None])[..., 0])
+        return np.where(np.isfinite(d2), d2, np.inf)
 
 
 def _empty_plots() -> _Plots:

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.geo import geodesic_inverse_deg
 from kamae.kinematics.feasibility import (
     InfeasibleThreat,
     check_ballistic,
     check_cruise,
     check_glide,
 )
+from kamae.kinematics.range_equation import ballistic_calculator
 from kamae.scenario.model import ThreatType
 
 FloatArray = npt.NDArray[np.float64]
@@ -102,3 +104,32 @@ def check_raid_flight(flight: RaidFlight, range_km: float) -> None:
                 f"make a route of {length / 1e3:.0f} km, beyond the type's max_range_km = "
                 f"{t.max_range_km:g}",
             )
+
+
+def _ground_range_km(route_deg: FloatArray) -> float:
+    legs, _, _ = geodesic_inverse_deg(
+        route_deg[:-1, 0], route_deg[:-1, 1], route_deg[1:, 0], route_deg[1:, 1]
+    )
+    return float(np.sum(legs)) / 1e3
+
+
+def flight_time_bound_s(flight: RaidFlight, margin_s: float = 600.0) -> float:
+    """One missile's flight time plus `margin_s`: with the margin, an upper bound that sizes
+    the common time grid; without it, an estimate of the nominal flight time (free flight
+    from the range equation plus the boost; a glide at 900 m/s; a cruise route at its speed,
+    plus 10 %)."""
+    t = flight.threat
+    range_km = _ground_range_km(flight.route_deg)
+    margin = margin_s
+    if t.kind in ("ballistic", "quasi_ballistic"):
+        free = ballistic_calculator(
+            range_km,
+            apogee_km=raid_apogee_km(flight),
+            burnout_angle_deg=t.burnout_angle_deg,
+            burnout_altitude_km=min(t.burnout_altitude_km or 0.0, (raid_apogee_km(flight) or 1e9)),
+        ).flight_time_s
+        return float(free + (t.burn_time_s or 0.0) + margin)
+    if t.kind == "glide":
+        return float((t.burn_time_s or 0.0) + range_km * 1e3 / 900.0 + margin)
+    assert t.speed_mps is not None
+    return float((t.boost_time_s or 0.0) + 1.1 * range_km * 1e3 / t.speed_mps + margin)

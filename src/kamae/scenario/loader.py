@@ -372,7 +372,7 @@ def _cross_check(
     if s.network is not None and not problems:
         from kamae.scenario.network import cross_check_network
 
-        for path, problem, value in cross_check_network(s):
+        for path, problem, value in cross_check_network(s, threats):
             fail(path, problem, value)
     return problems
 

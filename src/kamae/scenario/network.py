@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
-    from kamae.scenario.model import Scenario
+    from collections.abc import Mapping
+
+    from kamae.scenario.model import Scenario, ThreatType
 
 NodeId = Annotated[
     str,
@@ -281,7 +283,9 @@ Problem = tuple[tuple[str | int, ...], str, object]
 """(field path, problem, value) for the loader to turn into a ScenarioError."""
 
 
-def cross_check_network(s: Scenario) -> list[Problem]:
+def cross_check_network(
+    s: Scenario, threats: Mapping[str, ThreatType] | None = None
+) -> list[Problem]:
     """Problems of `s.network` that need the rest of the scenario; empty when fine."""
     net = s.network
     if net is None:
@@ -400,7 +404,7 @@ def cross_check_network(s: Scenario) -> list[Problem]:
                 )
 
     if net.events:
-        last_impact = scenario_end_s(s)
+        last_impact = scenario_end_s(s, threats)
         for i, event in enumerate(net.events):
             if event.start_s >= last_impact:
                 fail(
@@ -444,31 +448,44 @@ def all_sensor_ids(s: Scenario) -> list[str]:
     return [x.id for x in s.sensors] + [x.id for x in getattr(s, "space_sensors", [])]
 
 
-def scenario_end_s(s: Scenario) -> float:
-    """The scenario's time span ends at the last impact: the latest launch plus its
-    minimum-energy flight time (as the world builds it)."""
+def scenario_end_s(s: Scenario, threats: Mapping[str, ThreatType] | None = None) -> float:
+    """The scenario's time span ends at the last impact: the latest launch plus its nominal
+    flight time by its threat type's kind (`flight_time_bound_s` without margin); with no
+    catalog, the minimum-energy ballistic flight time."""
     import numpy as np
 
-    from kamae.geo import geodetic_to_ecef
+    from kamae.geo import geodesic_inverse_deg, geodetic_to_ecef
     from kamae.kinematics.ballistic import flight_time, minimum_energy_velocity
     from kamae.kinematics.kepler import orbit_from_state
+    from kamae.scenario.feasibility import RaidFlight, flight_time_bound_s
 
     assets = {a.id: a for a in s.assets}
-    launch, aim, last = [], [], []
+    ends = []
     for raid in s.raids:
         point = assets[raid.target] if raid.target is not None else raid.aim
         if point is None:
             continue
-        launch.append((raid.launch.lat_deg, raid.launch.lon_deg))
-        aim.append((point.lat_deg, point.lon_deg))
-        last.append(raid.launch_time_s + (raid.count - 1) * raid.interval_s)
-    if not launch:
-        return float("inf")
-    a, b = np.radians(np.array(launch)), np.radians(np.array(aim))
-    r1 = geodetic_to_ecef(a[:, 0], a[:, 1], 0.0)
-    r2 = geodetic_to_ecef(b[:, 0], b[:, 1], 0.0)
-    tof = flight_time(orbit_from_state(r1, minimum_energy_velocity(r1, r2)), r1, r2)
-    return float(np.max(np.array(last) + tof))
+        last = raid.launch_time_s + (raid.count - 1) * raid.interval_s
+        route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
+        route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
+        route.append((point.lat_deg, point.lon_deg))
+        ttype = None if threats is None else threats.get(raid.threat)
+        if ttype is not None:
+            flight = RaidFlight(ttype, np.array(route), np.zeros(1), raid.apogee_km)
+            try:
+                ends.append(last + flight_time_bound_s(flight, margin_s=0.0))
+                continue
+            except ValueError:
+                pass  # an infeasible raid is reported elsewhere: fall back below
+        dist, _, _ = geodesic_inverse_deg(route[0][0], route[0][1], point.lat_deg, point.lon_deg)
+        if float(dist) <= 0.0:
+            continue
+        a, b = np.radians(np.array([route[0]])), np.radians(np.array([route[-1]]))
+        r1 = geodetic_to_ecef(a[:, 0], a[:, 1], 0.0)
+        r2 = geodetic_to_ecef(b[:, 0], b[:, 1], 0.0)
+        tof = flight_time(orbit_from_state(r1, minimum_energy_velocity(r1, r2)), r1, r2)
+        ends.append(last + float(tof[0]))
+    return float(max(ends)) if ends else float("inf")
 
 
 def _unreachable_remote_units(s: Scenario) -> list[Problem]:

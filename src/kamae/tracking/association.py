@@ -82,6 +82,39 @@ def mahalanobis_squared(
     return d2
 
 
+GATE_BOUND_MARGIN = 2.0
+"""Safety factor of `outside_gate_bound`: a pair is ruled out only when its lower bound on d2
+exceeds the gate this many times over, so that rounding in the exact d2 (relative error of the
+order of cond(S)·1e-16) can never bring it back inside."""
+
+
+def positive_definite_3x3(m: FloatArray) -> npt.NDArray[np.bool_]:
+    """(...,) True where the symmetric 3×3 matrices m (..., 3, 3) are positive definite by
+    Sylvester's criterion (all leading principal minors > 0); False for non-finite entries."""
+    a, b, c = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    d, e, f = m[..., 1, 1], m[..., 1, 2], m[..., 2, 2]
+    minor2 = a * d - b * b
+    det = a * (d * f - e * e) - b * (b * f - e * c) + c * (b * e - d * c)
+    with np.errstate(invalid="ignore"):
+        return np.asarray((a > 0) & (minor2 > 0) & (det > 0), dtype=bool)
+
+
+def outside_gate_bound(
+    y_squared: FloatArray, trace_s: FloatArray, gate: float, margin: float = GATE_BOUND_MARGIN
+) -> npt.NDArray[np.bool_]:
+    """True where d2 = y^T S^-1 y certainly exceeds ``gate``, from |y|² and trace(S) alone.
+
+    For S symmetric positive definite, the Rayleigh quotient gives
+    y^T S^-1 y >= |y|² / lambda_max(S) >= |y|² / trace(S) (Horn & Johnson, Matrix Analysis,
+    2nd ed. 2013, theorem 4.2.2), so |y|² > margin·gate·trace(S) implies d2 > margin·gate.
+    A cheap pre-filter before the exact gate: it never rules out a pair the exact gate would
+    admit (S must be positive definite: callers check it, e.g. with `positive_definite_3x3`).
+    NaN inputs are never ruled out.
+    """
+    with np.errstate(invalid="ignore"):
+        return np.asarray(y_squared > (margin * gate) * trace_s, dtype=bool)
+
+
 @dataclass(frozen=True)
 class Assignment:
     """A one-to-one assignment of measurements to tracks (-1: none)."""

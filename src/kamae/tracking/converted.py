@@ -50,8 +50,9 @@ class BallisticTrackBank:
     def initialised(self) -> npt.NDArray[np.bool_]:
         return self.updates > 0
 
-    def predict(self, index: IntArray, t: float) -> None:
-        """Advance the listed tracks to time t (gravity as a known input)."""
+    def predict(self, index: IntArray, t: float | FloatArray) -> None:
+        """Advance the listed tracks to time t (one, or one per track; gravity as a known
+        input)."""
         if index.size == 0:
             return
         x, p = self._predict(index, t - self.time[index])
@@ -59,12 +60,14 @@ class BallisticTrackBank:
         self.covariance[index] = p
         self.time[index] = t
 
-    def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float) -> None:
+    def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float | FloatArray) -> None:
         """Fold position measurements z (M, 3) with covariances r (M, 3, 3) taken at time t.
 
         Slots not yet initialised start from the measurement. A slot listed twice (two
-        sensors in one step) must be passed in separate calls.
+        sensors in one step) must be passed in separate calls. `t` may be one time per
+        measurement (M,).
         """
+        times = np.broadcast_to(np.asarray(t, dtype=float), np.shape(index))
         if index.size == 0:
             return
         new = ~self.initialised[index]
@@ -76,12 +79,12 @@ class BallisticTrackBank:
             cov[:, :3, :3] = r[new]
             cov[:, 3:, 3:] = self.initial_velocity_var * np.eye(3)
             self.covariance[idx] = cov
-            self.time[idx] = t
+            self.time[idx] = times[new]
             self.updates[idx] = 1
         old = ~new
         if np.any(old):
             idx = index[old]
-            self.predict(idx, t)
+            self.predict(idx, times[old])
             x = self.state[idx]
             p = self.covariance[idx]
             s = p[:, :3, :3] + r[old]

@@ -1,0 +1,142 @@
+"""Engine speed and bit-for-bit output of a batch of replications (prints figures; not a test).
+
+Runs one batch of replications of each case for a fixed seed, times it (process CPU time,
+best of ``--repeat``), and optionally dumps every replication's metrics and event log to a
+pickle (``--dump``) or compares them with such a dump (``--compare``: exits 1 on the first
+difference, which it names). ``--profile`` prints the cProfile of one batch of the first case.
+
+Cases: the bundled ``japan-2027`` (0.1-0.2 false plots per search scan), ``japan-2027-jammed``
+and ``japan-2027-national`` (bundled), and ``japan-2027-clutter``: japan-2027 with 3 false
+plots per search scan on every radar, so that false tracks and contested gates are common.
+
+    python bench/bench_engine_profile.py [--batch 16] [--seed 1] [--repeat 2]
+        [--cases japan-2027,...] [--dump out.pkl | --compare baseline.pkl] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import os
+import pickle
+import platform
+import pstats
+import sys
+import time
+from importlib import metadata
+
+import numpy as np
+
+from kamae.engine import simulate_many
+from kamae.montecarlo import replication_seeds
+from kamae.scenario import load_scenario
+from kamae.world import World, build_world
+
+CASES = ("japan-2027", "japan-2027-jammed", "japan-2027-national", "japan-2027-clutter")
+CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
+
+
+def case_world(name: str) -> World:
+    """The world of a case (``-clutter``: more false plots on every radar)."""
+    if name.endswith("-clutter"):
+        world = build_world(load_scenario(name.removesuffix("-clutter")))
+        radars = [
+            dataclasses.replace(r, false_alarms_per_scan=CLUTTER_FALSE_PLOTS_PER_SCAN)
+            for r in world.radars
+        ]
+        return dataclasses.replace(world, radars=radars)
+    return build_world(load_scenario(name))
+
+
+def run_batch(world: World, seed: int, batch: int) -> list[dict]:
+    """Metrics and event columns of each replication of one batch."""
+    seeds = list(enumerate(replication_seeds(seed, batch)))
+    out = []
+    for _, result in simulate_many(world, seeds):
+        out.append({"metrics": dict(result.metrics), "events": dataclasses.asdict(result.events)})
+    return out
+
+
+def first_difference(a: object, b: object, where: str = "") -> str | None:
+    """Where two nested dicts/lists of plain values first differ (bit-for-bit), or None."""
+    if type(a) is not type(b):
+        return f"{where}: type {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, dict):
+        if a.keys() != b.keys():  # type: ignore[attr-defined]
+            return f"{where}: keys differ"
+        for key in a:
+            diff = first_difference(a[key], b[key], f"{where}/{key}")  # type: ignore[index]
+            if diff:
+                return diff
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):  # type: ignore[arg-type]
+            return f"{where}: length {len(a)} != {len(b)}"  # type: ignore[arg-type]
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
+            diff = first_difference(x, y, f"{where}[{i}]")
+            if diff:
+                return diff
+        return None
+    if isinstance(a, float):
+        same = np.float64(a).tobytes() == np.float64(b).tobytes()  # type: ignore[arg-type]
+        return None if same else f"{where}: {a!r} != {b!r}"
+    return None if a == b else f"{where}: {a!r} != {b!r}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--dump")
+    parser.add_argument("--compare")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    names = [c for c in args.cases.split(",") if c]
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"scipy {metadata.version('scipy')}"
+    )
+    outputs: dict[str, list[dict]] = {}
+    for name in names:
+        world = case_world(name)
+        times = []
+        for _ in range(max(1, args.repeat)):
+            t0 = time.process_time()
+            outputs[name] = run_batch(world, args.seed, args.batch)
+            times.append(time.process_time() - t0)
+        print(
+            f"{name}: batch of {args.batch}, seed {args.seed}: {min(times):.2f} s CPU "
+            f"(best of {len(times)}; all {', '.join(f'{x:.2f}' for x in times)})"
+        )
+    if args.profile:
+        world = case_world(names[0])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_batch(world, args.seed, args.batch)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    if args.dump:
+        with open(args.dump, "wb") as f:
+            pickle.dump({"seed": args.seed, "batch": args.batch, "outputs": outputs}, f)
+        print(f"dumped {args.dump}")
+    if args.compare:
+        with open(args.compare, "rb") as f:
+            baseline = pickle.load(f)["outputs"]
+        failed = False
+        for name, out in outputs.items():
+            if name not in baseline:
+                print(f"{name}: not in {args.compare}")
+                continue
+            diff = first_difference(baseline[name], out, name)
+            failed |= diff is not None
+            print(f"{name}: {'IDENTICAL' if diff is None else 'DIFFERS at ' + diff}")
+        sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The allied network of a scenario, made ready for the engine: the `Network` (routes,
+epochs, events) and the electronic-warfare and space events baked into the sensors' views.
+
+A radar jammed in an azimuth sector during a window sees, for the looks in that window and
+sector, what a radar of reduced reference range would see (detection range × range factor,
+so SNR / (1 + J/N) for a Swerling radar: the radar equation, Skolnik 2001, §14.3), its Pd
+multiplied by the event's Pd factor and its measurement σ by the noise factor. A lost
+satellite blinds the space layers it hosts for the window. Both are deterministic, so they
+are precomputed once per scenario into the views the engine reads; nothing changes per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.network import Network, build_network
+from kamae.network.jamming import in_sector
+from kamae.scenario.model import Scenario
+from kamae.scenario.network import all_sensor_ids
+from kamae.sensors.radar import Radar, RadarView, radar_view
+from kamae.sensors.space_ir import SpaceLayerView
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def scenario_network(s: Scenario) -> Network | None:
+    """The scenario's network, or None when it has no `network:` section (then every sensor's
+    data reaches every fire unit at once: one shared picture)."""
+    if s.network is None:
+        return None
+    return build_network(
+        s.network.model_dump(),
+        sensor_ids=all_sensor_ids(s),
+        fire_unit_ids=[u.id for u in s.fire_units],
+    )
+
+
+def jammed_views(
+    network: Network,
+    radars: list[Radar],
+    views: list[RadarView],
+    times: FloatArray,
+    position: FloatArray,
+    rcs_m2: FloatArray,
+) -> list[RadarView]:
+    """The radars' views with the network's `radar_jammed` events applied."""
+    out = list(views)
+    for event in network.events:
+        if event.kind != "radar_jammed" or not 0 <= event.sensor < len(radars):
+            continue
+        s = event.sensor
+        radar = radars[s]
+        weak = replace(radar, reference_range_m=radar.reference_range_m * event.range_factor)
+        jam = radar_view(weak, position, rcs_m2)
+        view = out[s]
+        window = (times >= event.start_s) & (times < event.end_s)
+        hit = window[None, :] & in_sector(
+            np.nan_to_num(view.azimuth), np.asarray(event.sector_from), np.asarray(event.sector_to)
+        )
+        out[s] = replace(
+            view,
+            visible=np.where(hit, jam.visible, view.visible),
+            pd=np.where(hit, jam.pd * event.pd_factor, view.pd),
+            noise_scale=np.where(hit, jam.noise_scale * event.noise_factor, view.noise_scale),
+        )
+    return out
+
+
+def blinded_layers(
+    network: Network, layers: list[SpaceLayerView], radar_count: int, times: FloatArray
+) -> list[SpaceLayerView]:
+    """Space layers with the steps at which their satellites are lost made blind."""
+    out = list(layers)
+    blind = np.zeros((len(layers), times.size), dtype=bool)
+    for k, t in enumerate(times.tolist()):
+        flags = network.sensors_blind(t)
+        blind[:, k] = flags[radar_count : radar_count + len(layers)]
+    for i, layer in enumerate(out):
+        if blind[i].any():
+            out[i] = replace(layer, visible=layer.visible & ~blind[i][None, :])
+    return out
