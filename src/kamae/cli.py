@@ -739,6 +739,7 @@ def campaign(
     ] = False,
 ) -> None:
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
+    from kamae.campaign.confirmation import describe_confirmation
     from kamae.campaign.study import campaign_study
     from kamae.report.campaign import build_campaign_report
 
@@ -764,6 +765,7 @@ def campaign(
         day = entry["day"]
         when = f", day {day['mean']:.2f} on average" if day else ""
         typer.echo(f"{name} runs out in {entry['share_of_replications']:.0%} of replications{when}")
+    typer.echo(describe_confirmation(doc["confirmation"]))  # type: ignore[arg-type]
     typer.echo(f"results: {study.folder}")
     typer.echo(f"report:  {report}")
 

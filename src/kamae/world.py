@@ -18,6 +18,7 @@ from kamae.flights import LEVEL_FLIGHT_KINDS, RaidFlight, fly_raids
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
+from kamae.scenario.feasibility import GLIDE_DIVE_DEG
 from kamae.scenario.loader import LoadedScenario
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
@@ -71,6 +72,8 @@ class World:
     threat_level_flight: npt.NDArray[np.bool_]
     """Per missile: held up by lift (glide, cruise), so tracked and predicted as level flight
     rather than as a ballistic coast (the defense is taken to classify the kind correctly)."""
+    threat_dive_angle_rad: FloatArray
+    """Per missile: terminal dive angle the defense predicts for a glide vehicle (0: none)."""
     threat_cep_m: FloatArray
     """Circular error probable of each missile's impact, m (0: none)."""
     threat_lethal_radius_m: FloatArray
@@ -273,6 +276,12 @@ def build_world(loaded: LoadedScenario) -> World:
         threat_target=np.array(targets, dtype=np.int64),
         threat_kind=kinds,
         threat_level_flight=np.array([k in LEVEL_FLIGHT_KINDS for k in kinds], dtype=bool),
+        threat_dive_angle_rad=np.radians(
+            [
+                (loaded.threats[name].dive_angle_deg or GLIDE_DIVE_DEG) if kind == "glide" else 0.0
+                for name, kind in zip(types, kinds, strict=True)
+            ]
+        ),
         threat_cep_m=np.array([0.0 if c is None else c for c in cep], dtype=float),
         threat_lethal_radius_m=np.array([np.inf if x is None else x for x in lethal], dtype=float),
         trajectory=trajectory,

@@ -1,15 +1,48 @@
 """When the attack counts as confirmed: the gate of the counterstrike rule of engagement.
 
-The network layer (attack-confirmation messages over the C2 network) is not built yet. Until
-it is, confirmation is the first launch plus the scenario's `confirmation_delay_h`
-(`DelayedConfirmation`). A later network model supplies the time through the same
-interface: any object with `confirmed_at_h(first_launch_h)`.
+The rule of engagement needs the campaign time at which the attack is confirmed; any object
+with `confirmed_at_h(first_launch_h)` supplies it (`AttackConfirmation`). Two sources, chosen
+by the scenario's `counterstrike.rules.confirmation`:
+
+- `delay` (`DelayedConfirmation`): the first launch plus the scenario's
+  `confirmation_delay_h`, a fixed assumption.
+- `network` (`NetworkConfirmation`): the allied network's attack confirmation
+  (`network.attack_confirmation`, docs/network.md). The scenario's own engagement is run in
+  the engine `confirmation_replications` times; in each, the engine reports every sensor's
+  first detection of a threat aimed at a defended asset to the declaring C2 node over the
+  network and logs the declaration as an `attack_confirmed` event. The delay of a replication
+  is that declaration time minus the first threat launch (`world.trajectory.launch_time`);
+  the campaign uses the **mean** delay over the replications that confirmed, and records the
+  share that did. When none confirms, the delay is infinite: counterstrike is never
+  authorised.
+
+The engine replications draw from `SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))`,
+spawned once per replication: a stream of its own, apart from the campaign's per-step
+streams (spawn keys 0 .. steps − 1) and the fast path's calibration
+(`CALIBRATION_SPAWN_KEY`), so the choice of source changes no other draw.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from kamae.engine import ReplicationResult
+from kamae.results.statistics import mean_interval
+from kamae.runners.local import run_local
+from kamae.scenario.loader import LoadedScenario
+from kamae.world import World, build_world
+
+FloatArray = npt.NDArray[np.float64]
+
+CONFIRMATION_SPAWN_KEY = 2**32 - 3
+"""Spawn key of the network-confirmation stream (calibration uses 2**32 − 2)."""
+
+SECONDS_PER_HOUR = 3600.0
 
 
 class AttackConfirmation(Protocol):
@@ -22,9 +55,137 @@ class AttackConfirmation(Protocol):
 
 @dataclass(frozen=True)
 class DelayedConfirmation:
-    """Stand-in for the network: confirmation a fixed delay after the first launch."""
+    """Confirmation a fixed delay after the first launch (the scenario's
+    `confirmation_delay_h`)."""
 
     delay_h: float
 
     def confirmed_at_h(self, first_launch_h: float) -> float:
         return first_launch_h + self.delay_h
+
+    def summary(self) -> dict[str, object]:
+        return {"source": "delay", "delay_h": self.delay_h}
+
+
+@dataclass(frozen=True)
+class NetworkConfirmation:
+    """Confirmation by the allied network: the mean delay, over the engine replications that
+    confirmed, from the first threat launch to the declaration (inf when none did)."""
+
+    delay_h: float
+    replications: int
+    """Engine replications run."""
+    confirmed_share: float
+    """Share of them in which the network declared the attack."""
+    delay_low_h: float = math.nan
+    delay_high_h: float = math.nan
+    """95% Student-t interval of the mean delay (nan when none confirmed)."""
+
+    @property
+    def confirmed(self) -> bool:
+        return math.isfinite(self.delay_h)
+
+    def confirmed_at_h(self, first_launch_h: float) -> float:
+        return first_launch_h + self.delay_h
+
+    def summary(self) -> dict[str, object]:
+        """JSON-ready (an infinite delay becomes null, with `never_confirmed`)."""
+        doc: dict[str, object] = {
+            "source": "network",
+            "delay_h": self.delay_h if self.confirmed else None,
+            "delay_statistic": "mean of (declaration - first launch) over the engine "
+            "replications that confirmed",
+            "replications": self.replications,
+            "confirmed_share": self.confirmed_share,
+            "never_confirmed": not self.confirmed,
+        }
+        if self.confirmed:
+            doc["delay_ci95_h"] = [self.delay_low_h, self.delay_high_h]
+        return doc
+
+
+def confirmation_summary(confirmation: object) -> dict[str, object]:
+    """What a campaign reports about its confirmation source."""
+    summary = getattr(confirmation, "summary", None)
+    if callable(summary):
+        return dict(summary())
+    return {"source": type(confirmation).__name__}
+
+
+def describe_confirmation(doc: dict[str, object]) -> str:
+    """One line of text for a confirmation summary (CLI, report)."""
+    source = doc.get("source")
+    if source == "delay":
+        return f"attack confirmation: fixed delay, {doc['delay_h']:g} h after the first launch"
+    if source == "network":
+        if doc.get("never_confirmed"):
+            return (
+                f"attack confirmation: network, never confirmed in {doc['replications']} "
+                "engine replications: counterstrike never authorised"
+            )
+        return (
+            f"attack confirmation: network, mean delay {float(doc['delay_h']) * 60.0:.2f} min "  # type: ignore[arg-type]
+            f"after the first launch (confirmed in {float(doc['confirmed_share']):.0%} of "  # type: ignore[arg-type]
+            f"{doc['replications']} engine replications)"
+        )
+    if source == "unused":
+        return "attack confirmation: not used (no counterstrike under these rules)"
+    return f"attack confirmation: {source}"
+
+
+def confirmation_delays_s(results: list[ReplicationResult], first_launch_s: float) -> FloatArray:
+    """Per replication: its `attack_confirmed` time minus the first launch, s (inf: none)."""
+    delays = np.full(len(results), np.inf)
+    for r, result in enumerate(results):
+        log = result.events
+        declared = [t for t, k in zip(log.time_s, log.kind, strict=True) if k == "attack_confirmed"]
+        if declared:
+            delays[r] = min(declared) - first_launch_s
+    return delays
+
+
+def network_confirmation(
+    world: World, replications: int, seed: int, *, workers: int = 1
+) -> NetworkConfirmation:
+    """Run `replications` engine replications of `world` (which must carry a network with an
+    attack-confirmation rule) and take the mean delay from the first launch to the
+    declaration over those that confirmed (inf when none did)."""
+    if replications < 1:
+        raise ValueError("network_confirmation: expected at least 1 replication")
+    base = np.random.SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))
+    seeds = list(enumerate(base.spawn(replications)))
+    results = [r for _, r in sorted(run_local(world, seeds, workers), key=lambda x: x[0])]
+    first_launch_s = float(np.min(world.trajectory.launch_time))
+    delays_h = confirmation_delays_s(results, first_launch_s) / SECONDS_PER_HOUR
+    done = delays_h[np.isfinite(delays_h)]
+    share = done.size / replications
+    if done.size == 0:
+        return NetworkConfirmation(math.inf, replications, 0.0)
+    iv = mean_interval(done)
+    return NetworkConfirmation(iv.estimate, replications, share, iv.low, iv.high)
+
+
+@dataclass(frozen=True)
+class UnusedConfirmation:
+    """No counterstrike under the scenario's rules: the confirmation time is never asked."""
+
+    def confirmed_at_h(self, first_launch_h: float) -> float:
+        return math.inf
+
+    def summary(self) -> dict[str, object]:
+        return {"source": "unused"}
+
+
+def scenario_confirmation(
+    loaded: LoadedScenario, seed: int, *, workers: int = 1
+) -> AttackConfirmation:
+    """The confirmation source the scenario's campaign rules ask for."""
+    c = loaded.scenario.campaign
+    cs = c.counterstrike if c is not None else None
+    if cs is None or not cs.platforms or cs.rules.counterstrike != "after_confirmed_attack":
+        return UnusedConfirmation()
+    if cs.rules.confirmation == "network":
+        return network_confirmation(
+            build_world(loaded), cs.rules.confirmation_replications, seed, workers=workers
+        )
+    return DelayedConfirmation(cs.rules.confirmation_delay_h)

@@ -6,7 +6,8 @@ Each step, in this order:
 2. Defense: the step's missiles are engaged with the interceptor stocks left (the engine or
    its calibrated fast path, `kamae.campaign.defense`); stocks fall by the interceptors fired.
 3. Counterstrike, when the rules allow: only after the attack is confirmed (first launch +
-   the confirmation delay, the stand-in for the network's message,
+   the confirmation delay: the scenario's fixed `confirmation_delay_h`, or the mean delay of
+   the allied network's attack confirmation run in the engine,
    `kamae.campaign.confirmation`) and the decision delay; a step in which authorisation falls
    keeps only the launches of its remaining part. Launchers destroyed, with the rounds they
    held, no longer fire (`kamae.campaign.strike`).
@@ -24,13 +25,17 @@ counterstrike, so results depend only on (seed, step, replication), never on wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from kamae.campaign.confirmation import AttackConfirmation, DelayedConfirmation
+from kamae.campaign.confirmation import (
+    AttackConfirmation,
+    confirmation_summary,
+    scenario_confirmation,
+)
 from kamae.campaign.defense import (
     EngineDefense,
     FastDefense,
@@ -60,6 +65,8 @@ class CampaignResult:
     """One row per (replication, step)."""
     plan: CampaignPlan
     calibration: LayerCalibration | None
+    confirmation: dict[str, object] = field(default_factory=dict)
+    """The attack-confirmation source and delay used (`confirmation_summary`)."""
 
     def step_means(self) -> pa.Table:
         """Per step: the mean over replications of every column (charts, expected tables)."""
@@ -88,7 +95,9 @@ def run_campaign(
     `defense` is `engine` or `fast` (default: the scenario's); `expected` runs the
     deterministic difference equations (fast path, expected values). `locate_scale` scales
     every force's p_locate and `stock_scale` the initial interceptor stocks (sensitivity).
-    `confirmation` replaces the stand-in confirmation delay (e.g. by a network model).
+    `confirmation` replaces the source the scenario's rules ask for
+    (`kamae.campaign.confirmation.scenario_confirmation`: a fixed delay, or the network's
+    attack confirmation run in the engine); pass it to run that engine study only once.
     """
     plan = plan or build_plan(loaded)
     c = plan.campaign
@@ -107,7 +116,9 @@ def run_campaign(
     step_defense: StepDefense = (
         EngineDefense(plan, workers) if mode == "engine" else FastDefense(plan, calibration)  # type: ignore[arg-type]
     )
-    confirm = confirmation or DelayedConfirmation(plan.confirmation_delay_h)
+    if confirmation is None and plan.counterstrike_allowed:
+        confirmation = scenario_confirmation(plan.loaded, seed, workers=workers)
+    confirm = confirmation
 
     n_f, n_t, n_p = len(plan.forces), len(plan.types), len(plan.platforms)
     alive = np.tile([float(f.launchers) for f in plan.forces], (n, 1))
@@ -157,6 +168,7 @@ def run_campaign(
             for r in range(n):
                 if np.isnan(first_launch[r]):
                     continue
+                assert confirm is not None
                 authorised[r] = confirm.confirmed_at_h(float(first_launch[r])) + (
                     plan.decision_delay_h
                 )
@@ -210,6 +222,11 @@ def run_campaign(
         table=table,
         plan=plan,
         calibration=calibration if mode == "fast" else None,
+        confirmation=(
+            confirmation_summary(confirm)
+            if plan.counterstrike_allowed and confirm is not None
+            else {"source": "unused"}
+        ),
     )
 
 
@@ -280,4 +297,5 @@ def summarise(result: CampaignResult) -> dict[str, object]:
         "launchers_alive_at_end": final("launchers_alive"),
         "stock_at_end": {name: final(f"stock.{name}") for name in plan.types},
         "stock_runs_out": runs_out_day(result),
+        "confirmation": result.confirmation,
     }

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from kamae.campaign.confirmation import AttackConfirmation, scenario_confirmation
 from kamae.campaign.defense import LayerCalibration, calibrate
 from kamae.campaign.plan import CampaignPlan, build_plan
 from kamae.campaign.run import run_campaign, runs_out_day
@@ -36,11 +37,15 @@ def campaign_sensitivity(
     workers: int = 1,
     plan: CampaignPlan | None = None,
     calibration: LayerCalibration | None = None,
+    confirmation: AttackConfirmation | None = None,
 ) -> pa.Table:
-    """One row per (effectiveness, stock scale)."""
+    """One row per (effectiveness, stock scale); `confirmation` as in `run_campaign` (the
+    scenario's source, derived once here when not given)."""
     plan = plan or build_plan(loaded)
     seed = loaded.scenario.seed if seed is None else seed
     cal = calibration or calibrate(plan, seed, plan.campaign.calibration_replications, workers)
+    if confirmation is None and plan.counterstrike_allowed:
+        confirmation = scenario_confirmation(loaded, seed, workers=workers)
     rows: dict[str, list[float]] = {}
     for scale in stock_scales:
         for eff in effectiveness:
@@ -54,6 +59,7 @@ def campaign_sensitivity(
                 stock_scale=scale,
                 plan=plan,
                 calibration=cal,
+                confirmation=confirmation,
             )
             t = r.table
             reps = np.asarray(t.column("replication").to_numpy())

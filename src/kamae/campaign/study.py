@@ -4,7 +4,9 @@
 trajectory and, on request, the sensitivity grid, and writes them to a new folder:
 summary.json, campaign.parquet (one row per replication and step), campaign_steps.parquet
 (per-step means), expected.parquet, sensitivity.parquet (when asked), coverage.json and the
-scenario file. `coverage_rows` answers the range question for a scenario's areas.
+scenario file. summary.json's `confirmation` names the attack-confirmation source of the
+counterstrike rule (`delay` or `network`) and the delay used. `coverage_rows` answers the
+range question for a scenario's areas.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from kamae.campaign.confirmation import scenario_confirmation
 from kamae.campaign.coverage import Site, coverage
 from kamae.campaign.defense import calibrate
 from kamae.campaign.plan import build_plan
@@ -118,6 +121,8 @@ def campaign_study(
     plan = build_plan(loaded)
     s = loaded.scenario.seed if seed is None else seed
     cal = calibrate(plan, s, plan.campaign.calibration_replications, workers)
+    # The confirmation source (with `network`, an engine study of its own) is derived once.
+    confirm = scenario_confirmation(loaded, s, workers=workers)
     result = run_campaign(
         loaded,
         replications=replications,
@@ -126,11 +131,20 @@ def campaign_study(
         workers=workers,
         plan=plan,
         calibration=cal,
+        confirmation=confirm,
     )
-    expected = run_campaign(loaded, seed=s, expected=True, plan=plan, calibration=cal)
+    expected = run_campaign(
+        loaded, seed=s, expected=True, plan=plan, calibration=cal, confirmation=confirm
+    )
     sens = (
         campaign_sensitivity(
-            loaded, replications=replications, seed=s, workers=workers, plan=plan, calibration=cal
+            loaded,
+            replications=replications,
+            seed=s,
+            workers=workers,
+            plan=plan,
+            calibration=cal,
+            confirmation=confirm,
         )
         if sensitivity
         else None

@@ -353,7 +353,12 @@ class Battle:
             mine = units[groups == g]
             if world.threat_level_flight[n]:
                 predicted = level_flight_trajectory(
-                    bank.state[slot, :3], bank.state[slot, 3:], t, future, self.time_to_go[[slot]]
+                    bank.state[slot, :3],
+                    bank.state[slot, 3:],
+                    t,
+                    future,
+                    self.time_to_go[[slot]],
+                    world.threat_dive_angle_rad[[n]],
                 )
             else:
                 try:

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kamae.campaign.confirmation import describe_confirmation
 from kamae.errors import KamaeError
 from kamae.report.basemap import basemap_paths
 from kamae.report.charts import Series, bar_chart, line_chart
@@ -92,6 +93,9 @@ def build_campaign_report(folder: Path) -> Path:
                     f"{summary['steps']} steps of {summary['step_h']:g} h, defense: "
                     f"{summary['defense']}; wall time {summary.get('wall_time_s', '?')} s",
                 ),
+                tag("p", {"class": "lead"}, describe_confirmation(summary["confirmation"]))
+                if "confirmation" in summary
+                else None,
             ),
             tag("h2", {}, "Totals over the campaign"),
             _summary_table(summary),

@@ -174,20 +174,36 @@ class StrikePlatform(_Strict):
 class RulesOfEngagement(_Strict):
     """When counterstrike is allowed.
 
-    `after_confirmed_attack`: only once the attack is confirmed (until the network layer
-    supplies its attack-confirmation message, confirmation is the first launch plus
-    `confirmation_delay_h`), and `decision_delay_h` after that. `never`: defense only.
+    `after_confirmed_attack`: only once the attack is confirmed, and `decision_delay_h` after
+    that. `never`: defense only. The confirmation time is the first launch plus a delay:
+    `confirmation: delay` takes `confirmation_delay_h`; `confirmation: network` derives it
+    from the allied network's attack confirmation (the scenario's `network.attack_confirmation`
+    rule, run in `confirmation_replications` engine replications: the mean delay from the
+    first launch to the declaration).
     """
 
     counterstrike: Literal["after_confirmed_attack", "never"] = Field(
         default="after_confirmed_attack", description="Rule of engagement for counterstrike"
     )
+    confirmation: Literal["delay", "network"] = Field(
+        default="delay",
+        description="Source of the attack confirmation: `delay` (first launch + "
+        "confirmation_delay_h) or `network` (the network's attack_confirmation, run in the "
+        "engine; needs a network section with attack_confirmation)",
+    )
     confirmation_delay_h: float = Field(
         default=1.0,
         ge=0,
         le=8760,
-        description="Stand-in for the network's attack confirmation: hours from the first "
-        "launch until the attack is confirmed",
+        description="With confirmation `delay`: hours from the first launch until the attack "
+        "is confirmed",
+    )
+    confirmation_replications: int = Field(
+        default=32,
+        ge=1,
+        le=100_000,
+        description="With confirmation `network`: engine replications whose mean delay from "
+        "the first launch to the network's declaration is used",
     )
     decision_delay_h: float = Field(
         default=0.0, ge=0, le=8760, description="Hours from confirmation to the first strike"
@@ -370,9 +386,16 @@ Problem = tuple[PathKey, str, object]
 
 
 def campaign_problems(
-    campaign: Campaign, raid_ids: list[str], interceptors_used: set[str]
+    campaign: Campaign,
+    raid_ids: list[str],
+    interceptors_used: set[str],
+    *,
+    network_confirms: bool = False,
 ) -> list[Problem]:
-    """Cross-checks against the rest of the scenario: (field path, problem, value) each."""
+    """Cross-checks against the rest of the scenario: (field path, problem, value) each.
+
+    `network_confirms`: whether the scenario has a `network:` section with
+    `attack_confirmation` (required by the rule `confirmation: network`)."""
     problems: list[Problem] = []
     base: PathKey = ("campaign",)
     for i, force in enumerate(campaign.forces):
@@ -396,6 +419,15 @@ def campaign_problems(
                 )
             )
     if campaign.counterstrike is not None:
+        if campaign.counterstrike.rules.confirmation == "network" and not network_confirms:
+            problems.append(
+                (
+                    (*base, "counterstrike", "rules", "confirmation"),
+                    "`network` needs a network: section with attack_confirmation "
+                    "(see docs/network.md); expected `delay` otherwise",
+                    "network",
+                )
+            )
         weapons = strike_weapons(campaign)
         for i, p in enumerate(campaign.counterstrike.platforms):
             path = (*base, "counterstrike", "platforms", i)

@@ -367,7 +367,10 @@ def _cross_check(
             )
     if s.campaign is not None:
         used = {u.interceptor for u in s.fire_units}
-        for path, problem, value in campaign_problems(s.campaign, [r.id for r in s.raids], used):
+        confirms = s.network is not None and s.network.attack_confirmation is not None
+        for path, problem, value in campaign_problems(
+            s.campaign, [r.id for r in s.raids], used, network_confirms=confirms
+        ):
             fail(path, problem, value)
     if s.network is not None and not problems:
         from kamae.scenario.network import cross_check_network
