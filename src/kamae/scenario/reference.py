@@ -13,6 +13,17 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from kamae.scenario.campaign import (
+    AreaOfInterest,
+    Campaign,
+    Counterstrike,
+    Delivery,
+    InterceptorSupply,
+    LauncherForce,
+    RulesOfEngagement,
+    StrikePlatform,
+    StrikeWeaponType,
+)
 from kamae.scenario.model import (
     Asset,
     Catalog,
@@ -48,6 +59,17 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("catalog.interceptors.<name>", InterceptorType),
 ]
 SECTIONS += NETWORK_SECTIONS
+SECTIONS += [
+    ("campaign", Campaign),
+    ("campaign.areas[]", AreaOfInterest),
+    ("campaign.forces[]", LauncherForce),
+    ("campaign.supply[]", InterceptorSupply),
+    ("campaign.supply[].deliveries[]", Delivery),
+    ("campaign.counterstrike", Counterstrike),
+    ("campaign.counterstrike.rules", RulesOfEngagement),
+    ("campaign.counterstrike.platforms[]", StrikePlatform),
+    ("strike weapon types (strike_weapons.yaml, catalog)", StrikeWeaponType),
+]
 
 
 def _type_name(annotation: Any) -> str:
