@@ -175,7 +175,11 @@ class Pictures:
         level = np.tile(world.threat_level_flight, reps)
         size = reps * n
         self.combined = BallisticTrackBank(
-            len(keys) * size, q, shared.initial_velocity_var**0.5, level=np.tile(level, len(keys))
+            len(keys) * size,
+            q,
+            shared.initial_velocity_var**0.5,
+            level=np.tile(level, len(keys)),
+            joseph=False,  # the standard form: pictures hold many copies of each update
         )
         self.banks: list[BallisticTrackBank | GroupBank] = [
             GroupBank(self.combined, g * size, size) for g in range(len(keys))
