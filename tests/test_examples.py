@@ -14,3 +14,12 @@ def test_quickstart_runs(capsys) -> None:
     out = capsys.readouterr().out
     assert "expected leakers" in out and "'launch'" in out
     assert summary["replications"] == 4
+
+
+def test_trade_options_example_is_valid_for_the_default_scenario() -> None:
+    from kamae.budget.options import load_options
+    from kamae.scenario import load_scenario
+
+    options = load_options(EXAMPLES / "trade-options.yaml", load_scenario("japan-2027"))
+    names = [o.name for o in options.options.options]
+    assert names == ["more-sm3-iia", "more-pac3", "patriot-osaka-2", "xband-3", "strike"]
