@@ -160,8 +160,13 @@ def deliver_messages(
 
 def _gamma_delay(mean: FloatArray, sd: FloatArray, u: FloatArray) -> FloatArray:
     """Gamma-distributed delay with the given mean and standard deviation, by inversion of
-    the uniform ``u`` (shape k = (mean/sd)², scale sd²/mean); the mean itself where sd = 0."""
-    from scipy.special import gammaincinv
+    the uniform ``u`` (shape k = (mean/sd)², scale sd²/mean); the mean itself where sd = 0.
+
+    For k ≥ 16 the quantile is Wilson & Hilferty's (1931) cube-root normal approximation,
+    k·(1 − 1/(9k) + z/(3√k))³ with z = Φ⁻¹(u): its mean is exact to a relative 1/(9k)³ and it
+    is ~20 times cheaper than the exact inverse (`gammaincinv`), used below k = 16 (quantile
+    error under 1 % on u in [0.001, 0.999] from k = 16: tests/validation)."""
+    from scipy.special import gammaincinv, ndtri
 
     random = (sd > 0) & (mean > 0)
     if not random.any():
@@ -169,5 +174,15 @@ def _gamma_delay(mean: FloatArray, sd: FloatArray, u: FloatArray) -> FloatArray:
     out = mean.copy()
     k = (mean[random] / sd[random]) ** 2
     scale = sd[random] ** 2 / mean[random]
-    out[random] = gammaincinv(k, u[random]) * scale
+    q = np.empty(k.size)
+    wide = k < 16.0
+    if wide.any():
+        q[wide] = gammaincinv(k[wide], u[random][wide])
+    narrow = ~wide
+    if narrow.any():
+        kn = k[narrow]
+        a = 1.0 / (9.0 * kn)
+        z = ndtri(u[random][narrow])
+        q[narrow] = kn * np.maximum(1.0 - a + z * np.sqrt(a), 0.0) ** 3
+    out[random] = q * scale
     return out
