@@ -13,35 +13,15 @@ from __future__ import annotations
 
 import math
 from importlib import resources
-from typing import Annotated, Literal
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import Field, TypeAdapter, field_validator, model_validator
+
+from kamae.scenario.base import Identifier, Point, Probability
+from kamae.scenario.base import Strict as _Strict
 
 Basing = Literal["ground", "ship", "air"]
-Identifier = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-        description="Identifier: letters, digits, '_', '-', '.'",
-    ),
-]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class _Strict(BaseModel):
-    # The same configuration as kamae.scenario.model's (which imports this module).
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Point(_Strict):
-    """A geodetic point on the ellipsoid."""
-
-    lat_deg: float = Field(ge=-90.0, le=90.0, description="Geodetic latitude, degrees")
-    lon_deg: float = Field(ge=-180.0, le=180.0, description="Longitude, degrees east")
-
 
 DAYS_PER_MONTH = 30.4375
 """Mean length of a month (365.25 / 12 days), for production per month."""

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability
+from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
 from kamae.scenario.network import Network
 
 FORMAT_VERSION = 1
 
-Identifier = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-        description="Identifier: letters, digits, '_', '-', '.'",
-    ),
-]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Geodetic latitude, degrees")]
-Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude, degrees east")]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
 ThreatKind = Literal["ballistic", "quasi_ballistic", "glide", "cruise"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Sourced(_Strict):
@@ -467,13 +453,6 @@ class Catalog(_Strict):
     interceptors: dict[str, InterceptorType] = Field(
         default_factory=dict, description="Interceptor types"
     )
-
-
-class Point(_Strict):
-    """A geodetic point on the ellipsoid."""
-
-    lat_deg: Latitude
-    lon_deg: Longitude
 
 
 class Asset(_Strict):

@@ -12,29 +12,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from kamae.scenario.base import Identifier, Probability
+from kamae.scenario.base import Strict as _Strict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from kamae.scenario.model import Scenario, ThreatType
 
-NodeId = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-        description="Identifier: letters, digits, '_', '-', '.'",
-    ),
-]
+NodeId = Identifier
 MessageKind = Literal["early_warning", "tracks", "launch_authority", "attack_confirmation"]
 EngagementMode = Literal["organic", "launch_on_remote", "engage_on_remote"]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Nation(_Strict):
