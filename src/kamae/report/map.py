@@ -291,20 +291,26 @@ def _class_targets(world: World) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _height(metres: float) -> str:
+    return f"{metres:.0f} m" if metres < 1e3 else f"{metres / 1e3:.0f} km"
+
+
 def _coverage_layers(world: World, frame: MapFrame) -> list[Layer]:
     s = world.loaded.scenario
     layers = []
     for k, (cls, (rcs, altitude)) in enumerate(_class_targets(world).items()):
         features = []
         for sensor, radar in zip(s.sensors, world.radars, strict=True):
-            rings = radar_footprint(radar, rcs, altitude)
+            low = min(1e3, 0.5 * altitude)  # sea-skimmers fly tens of metres
+            rings = radar_footprint(radar, rcs, altitude, min_altitude_m=low)
             if not rings:
                 continue
             stype = world.loaded.sensors[sensor.type]
             det = float(detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs))
             title = (
                 f"{sensor.id} ({sensor.type}) coverage against {cls.upper()}: a target of "
-                f"{rcs:g} m² at some altitude between 1 and {altitude / 1e3:.0f} km is visible "
+                f"{rcs:g} m² at some altitude between {_height(low)} and {_height(altitude)} is "
+                "visible "
                 "above this area "
                 f"(radar-equation range {det / 1e3:.0f} km, instrumented "
                 f"{radar.max_range_m / 1e3:.0f} km, field of regard "
@@ -321,7 +327,7 @@ def _coverage_layers(world: World, frame: MapFrame) -> list[Layer]:
         layers.append(
             Layer(
                 f"coverage-{cls}",
-                f"Radar coverage vs {cls.upper()} (≤ {altitude / 1e3:.0f} km, {rcs:g} m²)",
+                f"Radar coverage vs {cls.upper()} (≤ {_height(altitude)}, {rcs:g} m²)",
                 len(features),
                 join(features),
                 visible=k == 0,
