@@ -7,14 +7,16 @@ never on how replications are spread across workers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from kamae.engine import EventLog, ReplicationResult
-from kamae.results.statistics import mean_interval, wilson_interval
+from kamae.results.statistics import Interval, mean_interval, wilson_interval
 from kamae.runners.local import run_local
 from kamae.scenario.loader import LoadedScenario
 from kamae.world import build_world
@@ -117,7 +119,7 @@ def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
     }
     no_leak = int(col["no_leak"].sum())
     by_type = {
-        name.removeprefix("fired."): mean_interval(values).as_dict()
+        name.removeprefix("fired."): _count_interval(values).as_dict()
         for name, values in col.items()
         if name.startswith("fired.")
     }
@@ -125,15 +127,15 @@ def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
         "scenario": scenario,
         "seed": seed,
         "replications": n,
-        "threats_launched": mean_interval(col["threats_launched"]).as_dict(),
-        "threats_intercepted": mean_interval(col["threats_intercepted"]).as_dict(),
-        "threats_leaked": mean_interval(col["threats_leaked"]).as_dict(),
-        "expected_leakers": mean_interval(col["threats_leaked"]).as_dict(),
-        "threats_leaked_effective": mean_interval(
+        "threats_launched": _count_interval(col["threats_launched"]).as_dict(),
+        "threats_intercepted": _count_interval(col["threats_intercepted"]).as_dict(),
+        "threats_leaked": _count_interval(col["threats_leaked"]).as_dict(),
+        "expected_leakers": _count_interval(col["threats_leaked"]).as_dict(),
+        "threats_leaked_effective": _count_interval(
             col.get("threats_leaked_effective", col["threats_leaked"])
         ).as_dict(),
         "p_no_leak": wilson_interval(no_leak, n).as_dict(),
-        "interceptors_fired": mean_interval(col["interceptors_fired"]).as_dict(),
+        "interceptors_fired": _count_interval(col["interceptors_fired"]).as_dict(),
         "interceptors_fired_by_type": by_type,
         **({"cost_exchange": _cost_exchange(col)} if "interceptor_cost_musd" in col else {}),
     }
@@ -153,7 +155,7 @@ def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
         if name.startswith("engaged_without_cost.") and values.sum() > 0
     )
     doc: dict[str, object] = {
-        "interceptor_cost_fired_musd": mean_interval(fired).as_dict(),
+        "interceptor_cost_fired_musd": _count_interval(fired).as_dict(),
         "threat_cost_engaged_musd": None,
         "ratio": None,
         "ratio_ci95": None,
@@ -166,7 +168,7 @@ def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
             f"{', '.join(unpriced)} (set catalog.threats.<name>.unit_cost_musd)"
         )
         return doc
-    doc["threat_cost_engaged_musd"] = mean_interval(threat).as_dict()
+    doc["threat_cost_engaged_musd"] = _count_interval(threat).as_dict()
     if threat.sum() <= 0:
         doc["reason"] = "no threat was engaged"
         return doc
@@ -179,3 +181,8 @@ def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
         half = 1.959963984540054 * spread / (np.sqrt(n) * float(threat.mean()))
         doc["ratio_ci95"] = [ratio - half, ratio + half]
     return doc
+
+
+def _count_interval(values: npt.ArrayLike) -> Interval:
+    """Mean of a per-replication count with its 95% interval, kept within [0, ∞)."""
+    return mean_interval(values, support=(0.0, math.inf))

@@ -185,7 +185,7 @@ def _confirm(
         if not doc["raids"]:
             leaked = np.zeros(replications)
             entry.update(
-                expected_leakers=mean_interval(leaked).as_dict(),
+                expected_leakers=mean_interval(leaked, support=(0.0, math.inf)).as_dict(),
                 p_no_leak=wilson_interval(replications, replications).as_dict(),
                 note="counterstrike removes every threat: nothing to simulate",
             )

@@ -274,11 +274,11 @@ def summarise(result: CampaignResult) -> dict[str, object]:
     def total(name: str) -> dict[str, object]:
         v = np.asarray(t.column(name).to_numpy(), dtype=float)
         per = np.bincount(reps, weights=v)
-        return mean_interval(per).as_dict()
+        return mean_interval(per, support=(0.0, np.inf)).as_dict()  # counts
 
     def final(name: str) -> dict[str, object]:
         v = np.asarray(t.column(name).to_numpy(), dtype=float)[last]
-        return mean_interval(v).as_dict()
+        return mean_interval(v, support=(0.0, np.inf)).as_dict()  # stocks, launchers
 
     plan = result.plan
     return {

@@ -41,8 +41,14 @@ def _clean(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-def mean_interval(values: npt.ArrayLike, confidence: float = 0.95) -> Interval:
-    """Sample mean and its Student-t confidence interval."""
+def mean_interval(
+    values: npt.ArrayLike,
+    confidence: float = 0.95,
+    support: tuple[float, float] = (-math.inf, math.inf),
+) -> Interval:
+    """Sample mean and its Student-t confidence interval, intersected with the `support` the
+    mean is known to lie in (e.g. [0, ∞) for counts: a t interval can reach below 0 when few
+    replications vary; intersecting with the parameter space never lowers its coverage)."""
     v = np.asarray(values, dtype=float)
     n = v.size
     if n == 0:
@@ -52,7 +58,8 @@ def mean_interval(values: npt.ArrayLike, confidence: float = 0.95) -> Interval:
         return Interval(mean, mean, mean, "student-t")
     sd = float(np.std(v, ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, "student-t")
+    low, high = max(mean - half, support[0]), min(mean + half, support[1])
+    return Interval(mean, low, high, "student-t")
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z95) -> Interval:
