@@ -57,3 +57,13 @@ def test_unwritable_parent_is_a_user_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(KamaeError, match="cannot create the output folder"):
         write_run_folder(blocker / "sub", "run", {}, {})
+
+
+def test_a_count_interval_stays_within_its_support() -> None:
+    from kamae.results.statistics import mean_interval
+
+    values = [0.0] * 15 + [1.0]  # one leaker in 16 replications
+    free = mean_interval(values)
+    kept = mean_interval(values, support=(0.0, float("inf")))
+    assert free.low < 0.0  # the plain t interval reaches below zero
+    assert kept.low == 0.0 and kept.high == free.high and kept.estimate == free.estimate
