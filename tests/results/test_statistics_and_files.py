@@ -60,8 +60,6 @@ def test_unwritable_parent_is_a_user_error(tmp_path: Path) -> None:
 
 
 def test_a_count_interval_stays_within_its_support() -> None:
-    from kamae.results.statistics import mean_interval
-
     values = [0.0] * 15 + [1.0]  # one leaker in 16 replications
     free = mean_interval(values)
     kept = mean_interval(values, support=(0.0, float("inf")))
