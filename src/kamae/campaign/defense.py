@@ -20,8 +20,8 @@
   stochastic version draws binomial counts and rounds shots stochastically (unbiased); the
   expected version is the difference equation. Neglected: changes of geometry with salvo
   size (saturation of launchers and sensors), and, when a layer is thinned, the engine's
-  giving first salvos to more threats rather than full shoot-look-shoot to fewer (docs/
-  campaign.md), which the agreement tests against the engine bound.
+  giving first salvos to more threats rather than full shoot-look-shoot to fewer (measured
+  in docs/campaign.md), which the agreement tests against the engine bound.
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def calibrate(
     layer with every earlier layer, ample stocks, counting only the threats an earlier layer
     engaged and did not kill (the shots they drew count against `max_shots_per_threat`)."""
     loaded = plan.loaded
-    layers = list(loaded.scenario.doctrine.layer_order)
+    layers: list[str] = list(loaded.scenario.doctrine.layer_order)
     tier = {t: loaded.interceptors[t].tier for t in plan.types}
     layer_of = {t: layers.index(tier[t]) for t in plan.types if tier[t] in layers}
     n_f, n_l, n_t = len(plan.forces), len(layers), len(plan.types)
