@@ -63,7 +63,7 @@ TINY = {
         {
             "id": "raid",
             "threat": "srbm-scud-er-class",
-            "launch": {"lat_deg": 36.5, "lon_deg": 139.77},
+            "launch": {"lat_deg": 38.5, "lon_deg": 139.77},
             "target": "city",
             "launch_time_s": 0,
             "count": 1,

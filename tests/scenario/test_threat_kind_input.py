@@ -57,6 +57,10 @@ CRUISE = {"kind": "cruise", "speed_mps": 220, "altitude_m": 50, "threat_class": 
          "raids[0].threat", "burn_time_s must be positive"),
         ({"kind": "ballistic", "burnout_altitude_km": 200, "burn_time_s": 60},
          {"apogee_km": 150}, "raids[0].apogee_km", "burnout_altitude_km"),
+        # A long boost to 60 km cannot fit a 150 km shot (the slow burnout speed of so short
+        # a range cannot climb that high): refused at load, not when the world is built.
+        ({"kind": "ballistic", "burnout_altitude_km": 60, "burn_time_s": 80}, {"launch":
+          {"lat_deg": 36.9, "lon_deg": 139.77}}, "raids[0].threat", "burn_time_s"),
     ],
 )  # fmt: skip
 def test_an_impossible_trajectory_is_one_line_naming_the_field(

@@ -1,4 +1,5 @@
-"""Load-time feasibility of a raid: can its threat type fly it at the raid's actual range?
+"""Raid flights: each threat kind's generator, and the load-time feasibility of a raid (can its
+threat type fly it at the raid's actual range?).
 
 Wraps the checks of `kamae.kinematics.feasibility` with the scenario's catalog entry and the
 raid's route; a failure raises `InfeasibleThreat` naming the field, which the loader turns into
@@ -12,14 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kamae.geo import geodesic_inverse_deg
+from kamae.geo import geodesic_inverse_deg, geodetic_to_ecef
+from kamae.kinematics.ballistic import ballistic_trajectory
+from kamae.kinematics.cruise import cruise_trajectory
 from kamae.kinematics.feasibility import (
     InfeasibleThreat,
     check_ballistic,
     check_cruise,
     check_glide,
 )
+from kamae.kinematics.glide import glide_trajectory
+from kamae.kinematics.quasi_ballistic import quasi_ballistic_trajectory
 from kamae.kinematics.range_equation import ballistic_calculator
+from kamae.kinematics.trajectory import Trajectory
 from kamae.scenario.model import ThreatType
 
 FloatArray = npt.NDArray[np.float64]
@@ -104,6 +110,10 @@ def check_raid_flight(flight: RaidFlight, range_km: float) -> None:
                 f"make a route of {length / 1e3:.0f} km, beyond the type's max_range_km = "
                 f"{t.max_range_km:g}",
             )
+    # A trial flight of one missile: the generators' own checks (e.g. a boost too short to
+    # climb to its burnout height at this range) then refuse the raid here, not mid-run.
+    one = RaidFlight(t, flight.route_deg, np.zeros(1), flight.apogee_km)
+    fly_raid(one, np.zeros(1))
 
 
 def _ground_range_km(route_deg: FloatArray) -> float:
@@ -133,3 +143,77 @@ def flight_time_bound_s(flight: RaidFlight, margin_s: float = 600.0) -> float:
         return float((t.burn_time_s or 0.0) + range_km * 1e3 / 900.0 + margin)
     assert t.speed_mps is not None
     return float((t.boost_time_s or 0.0) + 1.1 * range_km * 1e3 / t.speed_mps + margin)
+
+
+def _ecef(points_deg: npt.ArrayLike) -> FloatArray:
+    p = np.atleast_2d(np.asarray(points_deg, dtype=float))
+    return geodetic_to_ecef(np.radians(p[:, 0]), np.radians(p[:, 1]), 0.0)
+
+
+def fly_raid(flight: RaidFlight, times: FloatArray) -> Trajectory:
+    """The raid's missiles on the time grid, flown by their type's model."""
+    t = flight.threat
+    m = flight.launch_time_s.size
+    launch = np.repeat(_ecef(flight.route_deg[0]), m, axis=0)
+    aim = np.repeat(_ecef(flight.route_deg[-1]), m, axis=0)
+    apogee = raid_apogee_km(flight)
+    if t.kind == "ballistic":
+        return ballistic_trajectory(
+            launch,
+            aim,
+            flight.launch_time_s,
+            times,
+            apogee_m=None if apogee is None else np.full(m, apogee * 1e3),
+            burnout_angle_rad=(
+                None if t.burnout_angle_deg is None else np.full(m, np.radians(t.burnout_angle_deg))
+            ),
+            burn_time_s=t.burn_time_s or 0.0,
+            burnout_altitude_m=(t.burnout_altitude_km or 0.0) * 1e3,
+            ballistic_coefficient_kg_m2=t.ballistic_coefficient_kg_m2,
+        )
+    if t.kind == "quasi_ballistic":
+        assert apogee is not None and t.burn_time_s is not None
+        assert t.burnout_altitude_km is not None
+        assert t.pullup_altitude_km is not None and t.pullup_range_km is not None
+        return quasi_ballistic_trajectory(
+            launch,
+            aim,
+            flight.launch_time_s,
+            times,
+            apogee_m=apogee * 1e3,
+            burn_time_s=t.burn_time_s,
+            burnout_altitude_m=t.burnout_altitude_km * 1e3,
+            pullup_altitude_m=t.pullup_altitude_km * 1e3,
+            pullup_range_m=t.pullup_range_km * 1e3,
+            dive_angle_deg=t.dive_angle_deg or QUASI_DIVE_DEG,
+            terminal_speed_mps=t.terminal_speed_mps,
+        )
+    if t.kind == "glide":
+        assert t.glide_speed_mps and t.glide_altitude_km and t.lift_to_drag
+        return glide_trajectory(
+            launch,
+            aim,
+            flight.launch_time_s,
+            times,
+            glide_speed_mps=t.glide_speed_mps,
+            glide_altitude_m=t.glide_altitude_km * 1e3,
+            lift_to_drag=t.lift_to_drag,
+            burn_time_s=t.burn_time_s or 0.0,
+            boost_range_m=None if t.boost_range_km is None else t.boost_range_km * 1e3,
+            cross_range_m=(t.cross_range_km or 0.0) * 1e3,
+            dive_angle_deg=t.dive_angle_deg or GLIDE_DIVE_DEG,
+            terminal_speed_mps=t.terminal_speed_mps,
+        )
+    assert t.speed_mps is not None and t.altitude_m is not None
+    return cruise_trajectory(
+        [flight.route_deg] * m,
+        flight.launch_time_s,
+        times,
+        speed_mps=t.speed_mps,
+        altitude_m=t.altitude_m,
+        terminal_range_m=(t.terminal_range_km or 0.0) * 1e3,
+        terminal_mode=t.terminal_mode or "dive",
+        popup_altitude_m=t.popup_altitude_m,
+        climb_range_m=None if t.climb_range_km is None else t.climb_range_km * 1e3,
+        boost_time_s=t.boost_time_s or 0.0,
+    )
