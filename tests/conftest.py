@@ -21,6 +21,25 @@ def shared_reference() -> Path:
     return path
 
 
+def radar_entry(max_range_km: float) -> dict:
+    """A test radar catalog entry: 360° field of regard, Pd 1 per 1 s look, small errors."""
+    return {
+        "kind": "radar",
+        "reference_range_km": 3000,
+        "reference_rcs_m2": 0.1,
+        "max_range_km": max_range_km,
+        "azimuth_width_deg": 360,
+        "min_elevation_deg": 0,
+        "max_elevation_deg": 90,
+        "revisit_s": 1,
+        "pd_per_look": 1.0,
+        "range_sigma_m": 10,
+        "angle_sigma_mrad": 0.1,
+        "source": "test",
+        "notional": True,
+    }
+
+
 def one_layer_scenario(
     *, count: int = 20, shots: int = 2, sspk: float = 0.7, replications: int = 50, seed: int = 7
 ) -> dict:
@@ -45,23 +64,7 @@ def one_layer_scenario(
                     "notional": True,
                 }
             },
-            "sensors": {
-                "test-radar": {
-                    "kind": "radar",
-                    "reference_range_km": 3000,
-                    "reference_rcs_m2": 0.1,
-                    "max_range_km": 3000,
-                    "azimuth_width_deg": 360,
-                    "min_elevation_deg": 0,
-                    "max_elevation_deg": 90,
-                    "revisit_s": 1,
-                    "pd_per_look": 1.0,
-                    "range_sigma_m": 10,
-                    "angle_sigma_mrad": 0.1,
-                    "source": "test",
-                    "notional": True,
-                }
-            },
+            "sensors": {"test-radar": radar_entry(3000)},
         },
         "assets": [{"id": "city", "lat_deg": 35.68, "lon_deg": 139.77, "value": 10}],
         "raids": [

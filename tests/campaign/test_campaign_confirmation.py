@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 from campaign_scenarios import campaign_doc, load
+from conftest import radar_entry
 from typer.testing import CliRunner
 
 from kamae.campaign import confirmation as confirmation_module
@@ -31,24 +32,6 @@ SENSOR_LINK = {"forward-radar": LINK_S, "own-radar": LINK_S}
 """One-way delay from each sensor's node to the C2 node: one link hop each."""
 
 
-def _radar(max_range_km: float) -> dict:
-    return {
-        "kind": "radar",
-        "reference_range_km": 3000,
-        "reference_rcs_m2": 0.1,
-        "max_range_km": max_range_km,
-        "azimuth_width_deg": 360,
-        "min_elevation_deg": 0,
-        "max_elevation_deg": 90,
-        "revisit_s": 1,
-        "pd_per_look": 1.0,
-        "range_sigma_m": 10,
-        "angle_sigma_mrad": 0.1,
-        "source": "test",
-        "notional": True,
-    }
-
-
 def networked_campaign(*, min_sensors: int = 2, confirmation: str = "network", **kw) -> dict:
     """The tiny campaign of campaign_scenarios with the networked geometry of
     tests/engine/test_network_engine.py: a forward radar and the fire unit's short-range
@@ -56,7 +39,7 @@ def networked_campaign(*, min_sensors: int = 2, confirmation: str = "network", *
     `min_sensors` sensors have reported; the raid launches at LAUNCH_S."""
     doc = campaign_doc(count=2, **kw)
     doc["raids"][0]["launch_time_s"] = LAUNCH_S
-    doc["catalog"]["sensors"] = {"own": _radar(700), "forward": _radar(3000)}
+    doc["catalog"]["sensors"] = {"own": radar_entry(700), "forward": radar_entry(3000)}
     doc["sensors"] = [
         {"id": "own-radar", "type": "own", "lat_deg": 35.6, "lon_deg": 139.7, "altitude_m": 20},
         {"id": "forward-radar", "type": "forward", "lat_deg": 38.0, "lon_deg": 134.0},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import one_layer_scenario, write_scenario
+from conftest import one_layer_scenario, radar_entry, write_scenario
 
 from kamae.engine import simulate_batch
 from kamae.geo import ecef_to_enu, enu_to_range_azimuth_elevation
@@ -19,30 +19,12 @@ LATENCY_S = 2.0
 OWN_RANGE_KM = 700.0
 
 
-def _radar(max_range_km: float) -> dict:
-    return {
-        "kind": "radar",
-        "reference_range_km": 3000,
-        "reference_rcs_m2": 0.1,
-        "max_range_km": max_range_km,
-        "azimuth_width_deg": 360,
-        "min_elevation_deg": 0,
-        "max_elevation_deg": 90,
-        "revisit_s": 1,
-        "pd_per_look": 1.0,
-        "range_sigma_m": 10,
-        "angle_sigma_mrad": 0.1,
-        "source": "test",
-        "notional": True,
-    }
-
-
 def _geometry(mode: str) -> dict:
     """One MRBM at a city; the fire unit at the city with a short-range organic radar, and a
     forward radar (a remote sensor) that sees the threat long before; links of fixed
     latency, no loss, no jitter."""
     doc = one_layer_scenario(count=1, replications=1, seed=3)
-    doc["catalog"]["sensors"] = {"own": _radar(OWN_RANGE_KM), "forward": _radar(3000)}
+    doc["catalog"]["sensors"] = {"own": radar_entry(OWN_RANGE_KM), "forward": radar_entry(3000)}
     # No boost: the track's predicted impact is on the city from its first updates.
     doc["catalog"]["threats"] = {
         "test-mrbm": {"kind": "ballistic", "threat_class": "mrbm", "max_range_km": 1300,
