@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import EngagementWindows, Envelopes
 from kamae.flights import LEVEL_FLIGHT_KINDS, RaidFlight, fly_raids
 from kamae.geo import geodetic_to_ecef
@@ -20,6 +21,7 @@ from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
 from kamae.scenario.feasibility import GLIDE_DIVE_DEG
 from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.model import Doctrine as ScenarioDoctrine
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
 from kamae.world_network import blinded_layers, jammed_views, scenario_network
@@ -48,6 +50,8 @@ class FireUnits:
     """Per unit: prediction error its interceptor can still correct, m (None: perfect)."""
     reserve: IntArray
     """Per unit: rounds held back by the doctrine's reserve."""
+    unit_cost_musd: FloatArray
+    """Per unit: cost of one of its interceptors, million USD."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class World:
     fire_units: FireUnits
     envelopes: Envelopes
     windows: EngagementWindows
+    doctrine: Doctrine
+    threat_unit_cost_musd: FloatArray
+    """Per missile: assumed unit cost of its type, million USD (NaN: none given)."""
     loaded: LoadedScenario
     space_layers: tuple[SpaceLayerView, ...] = ()
     network: Network | None = None
@@ -242,6 +249,9 @@ def build_world(loaded: LoadedScenario) -> World:
             [int(np.floor(s.doctrine.reserve_fraction * u.inventory)) for u in units],
             dtype=np.int64,
         ),
+        unit_cost_musd=np.array(
+            [loaded.interceptors[u.interceptor].unit_cost_musd for u in units], dtype=float
+        ),
     )
     specs = [loaded.interceptors[u.interceptor] for u in units]
     envelopes = Envelopes(
@@ -293,5 +303,28 @@ def build_world(loaded: LoadedScenario) -> World:
         fire_units=fu,
         envelopes=envelopes,
         windows=windows,
+        doctrine=doctrine_si(s.doctrine),
+        threat_unit_cost_musd=np.array(
+            [np.nan if (c := loaded.threats[name].unit_cost_musd) is None else c for name in types],
+            dtype=float,
+        ),
         loaded=loaded,
+    )
+
+
+def doctrine_si(d: ScenarioDoctrine) -> Doctrine:
+    """The scenario's doctrine in SI units."""
+    return Doctrine(
+        engage_radius_m=d.engage_radius_km * 1e3,
+        shots_per_salvo=d.shots_per_salvo,
+        shoot_look_shoot=d.shoot_look_shoot,
+        kill_assessment_s=d.kill_assessment_s,
+        kill_assessment_probability=d.kill_assessment_probability,
+        max_shots_per_threat=d.max_shots_per_threat,
+        layer_order=tuple(d.layer_order),
+        track_confirm_updates=d.track_confirm_updates,
+        fire_control_position_sigma_m=d.fire_control_position_sigma_m,
+        fire_control_velocity_sigma_mps=d.fire_control_velocity_sigma_mps,
+        reserve_fraction=d.reserve_fraction,
+        tracker_process_noise=d.tracker_process_noise,
     )

@@ -53,7 +53,7 @@ class Battle:
 
     def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
         self.world = world
-        self.doctrine = doctrine = world.loaded.scenario.doctrine
+        self.doctrine = doctrine = world.doctrine
         fu = world.fire_units
         self.reps = reps = len(generators)
         self.threats = threats = world.trajectory.count
@@ -213,7 +213,7 @@ class Battle:
         time t): ballistic tracks by their predicted Kepler impact, level-flight tracks
         (cruise, glide) along their course. Records each level-flight track's time to go for
         the intercept prediction."""
-        world, radius = self.world, self.doctrine.engage_radius_km * 1e3
+        world, radius = self.world, self.doctrine.engage_radius_m
         position = np.empty((slots.size, 3))
         velocity = np.empty((slots.size, 3))
         for g in np.unique(best).tolist():
@@ -455,18 +455,18 @@ class Battle:
         (a threat is engaged once an interceptor was fired at it), million USD. Threat costs
         are user assumptions (`unit_cost_musd`); engaged threats of a type without one are
         counted in `engaged_without_cost.<type>` instead of being priced."""
-        loaded, fu = self.world.loaded, self.world.fire_units
-        unit_cost = np.array([loaded.interceptors[i].unit_cost_musd for i in fu.interceptor])
+        fu = self.world.fire_units
         engaged = self.shots[r] > 0
+        fired_cost = float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0
         metrics = {
-            "interceptor_cost_musd": float(self.fired[r] @ unit_cost) if self.units else 0.0,
+            "interceptor_cost_musd": fired_cost,
             "threats_engaged": float(engaged.sum()),
         }
         priced = 0.0
         unpriced: dict[str, float] = {}
         for n, name in enumerate(self.world.threat_type):
-            cost = loaded.threats[name].unit_cost_musd
-            if cost is None:
+            cost = float(self.world.threat_unit_cost_musd[n])
+            if np.isnan(cost):
                 unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
             elif engaged[n]:
                 priced += cost

@@ -170,7 +170,7 @@ class Pictures:
         for f in range(units):
             self.group_sensors[self.unit_group[f]] = launch[f]
             self.group_threats[self.unit_group[f]] |= engageable[:, f]
-        q = world.loaded.scenario.doctrine.tracker_process_noise
+        q = world.doctrine.tracker_process_noise
         level = np.tile(world.threat_level_flight, reps)
         size = reps * n
         self.combined = BallisticTrackBank(

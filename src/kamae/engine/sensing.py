@@ -156,7 +156,7 @@ class Sensing:
     """
 
     def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
-        doctrine = world.loaded.scenario.doctrine
+        doctrine = world.doctrine
         self.world = world
         self.generators = generators
         self.reps = reps = len(generators)
