@@ -5,8 +5,7 @@ best of ``--repeat``), and optionally dumps every replication's metrics and even
 pickle (``--dump``) or compares them with such a dump (``--compare``: exits 1 on the first
 difference, which it names). ``--profile`` prints the cProfile of one batch of the first case.
 
-Cases: the bundled ``japan-2027`` (0.1-0.2 false plots per search scan), ``japan-2027-jammed``
-and ``japan-2027-national`` (bundled), and ``japan-2027-clutter``: japan-2027 with 3 false
+Cases (default): every bundled scenario, and ``japan-2027-clutter``: japan-2027 with 3 false
 plots per search scan on every radar, so that false tracks and contested gates are common.
 
     python bench/bench_engine_profile.py [--batch 16] [--seed 1] [--repeat 2]
@@ -30,10 +29,10 @@ import numpy as np
 
 from kamae.engine import simulate_many
 from kamae.montecarlo import replication_seeds
-from kamae.scenario import load_scenario
+from kamae.scenario import bundled_scenarios, load_scenario
 from kamae.world import World, build_world
 
-CASES = ("japan-2027", "japan-2027-jammed", "japan-2027-national", "japan-2027-clutter")
+CASES = (*bundled_scenarios(), "japan-2027-clutter")
 CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
 
 
