@@ -19,7 +19,11 @@ from kamae.runs import run_scenario
 
 
 def test_delivery_lag_and_production_limit() -> None:
-    catalog = procurement_catalog()  # pac-3-mse: lag 2 years, 30 a year
+    catalog = procurement_catalog()
+    # The mechanics on a fixed limit (the shipped PAC-3 limit now follows the sourced line).
+    catalog["pac-3-mse"] = catalog["pac-3-mse"].model_copy(
+        update={"production_per_year": 30, "line_per_year": None, "share_of_line": 0.0}
+    )  # lag 2 years, 30 a year
     orders = [Order("pac-3-mse", 50, 2023, 250.0), Order("pac-3-mse", 20, 2024, 100.0)]
     got = deliveries(orders, catalog)["pac-3-mse"]
     assert got == {2025: 30, 2026: 30, 2027: 10}

@@ -1,14 +1,17 @@
 """Procurement: money to orders, orders to deliveries, deliveries to a scenario's force.
 
     quantity ordered in FY = floor((money for the item in FY + carry) / unit cost)
-    delivery: an order of FY arrives from FY + delivery lag, at most `production_per_year`
-    a fiscal year for the item (orders served first come, first served)
+        (kamae.budget.chain also caps it by production and the programme ceiling)
+    available(FY) = production_per_year(FY) + floor(share_of_line * line_per_year(FY))
+    delivery: an order of FY arrives from FY + delivery lag, at most available(year) a
+    fiscal year for the item (orders served first come, first served)
     force in FY = the base scenario + everything delivered by the end of FY
 
 Unit costs are million USD (an interceptor's defaults to the scenario catalog's
-`unit_cost_musd`); the shipped catalog (data/procurement.yaml) marks its placeholders
-`unverified`. Neglected: price changes with quantity (learning curves), sustainment costs,
-multi-year payment profiles (an order is paid in the year it is placed), attrition.
+`unit_cost_musd`); the shipped catalog (data/procurement.yaml) names each placeholder in
+`unverified` with the reason. Neglected: price changes with quantity (learning curves),
+sustainment costs, multi-year payment profiles (an order is paid in the year it is placed),
+attrition.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
@@ -37,10 +40,28 @@ __all__ = [
     "force_for_year",
     "orders_from_budget",
     "procurement_catalog",
+    "schedule_value",
     "unit_cost_musd",
 ]
 
 ItemKind = Literal["interceptor", "launcher", "radar", "ship", "standoff-missile"]
+Schedule = dict[int, int]
+"""Quantities by fiscal year, linear between the years given and flat beyond."""
+
+
+def schedule_value(schedule: int | Schedule, fiscal_year: int) -> int:
+    """A schedule's whole value in a fiscal year (linear between points, flat beyond)."""
+    if isinstance(schedule, int):
+        return schedule
+    points = sorted(schedule.items())
+    if fiscal_year <= points[0][0]:
+        return points[0][1]
+    if fiscal_year >= points[-1][0]:
+        return points[-1][1]
+    for (y0, q0), (y1, q1) in zip(points, points[1:], strict=False):
+        if y0 <= fiscal_year <= y1:
+            return math.floor(q0 + (q1 - q0) * (fiscal_year - y0) / (y1 - y0) + 1e-9)
+    raise AssertionError("unreachable")
 
 
 class ProcurementItem(BaseModel):
@@ -56,11 +77,23 @@ class ProcurementItem(BaseModel):
         default=None, gt=0, description="Unit cost, million USD (interceptors: catalog default)"
     )
     delivery_lag_years: int = Field(ge=0, le=20, description="Fiscal years from order to delivery")
-    production_per_year: int | None = Field(
-        default=None, ge=1, description="Deliveries a fiscal year at most (none: unlimited)"
+    production_per_year: int | dict[int, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Japan's own or dedicated supply a fiscal year (a number or {FY: number})",
+    )
+    line_per_year: dict[int, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, description="The supplier's whole output a fiscal year, {FY: number}"
+    )
+    share_of_line: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Part of the supplier's line Japan gets"
+    )
+    max_quantity: int | None = Field(
+        default=None, ge=0, description="Most the programme orders in all (authorised total)"
     )
     notional: bool = Field(description="True where the figures are estimates")
-    unverified: list[str] = Field(default_factory=list, description="Placeholder fields")
+    unverified: dict[str, str] = Field(
+        default_factory=dict, description="Placeholder fields, each with the reason"
+    )
     source: str = Field(min_length=1, description="Public source of the figures")
 
     @model_validator(mode="after")
@@ -69,7 +102,36 @@ class ProcurementItem(BaseModel):
             raise ValueError("an interceptor item needs `interceptor` (a catalog name)")
         if self.kind != "interceptor" and self.unit_cost_musd is None:
             raise ValueError("give unit_cost_musd")
+        if isinstance(self.production_per_year, int) and self.production_per_year < 1:
+            raise ValueError("production_per_year: expected at least 1 a year")
+        if self.share_of_line > 0 and self.line_per_year is None:
+            raise ValueError("share_of_line needs line_per_year")
+        for name, reason in self.unverified.items():
+            if name not in type(self).model_fields:
+                raise ValueError(f"unverified.{name}: not a field of the item")
+            if not reason.strip():
+                raise ValueError(f"unverified.{name}: give the reason")
         return self
+
+    @property
+    def production_limited(self) -> bool:
+        return self.production_per_year is not None or self.line_per_year is not None
+
+    def last_schedule_year(self) -> int:
+        """The last fiscal year a production schedule changes (flat after it)."""
+        years = [0]
+        for sched in (self.production_per_year, self.line_per_year):
+            if isinstance(sched, dict) and sched:
+                years.append(max(sched))
+        return max(years)
+
+    def available(self, fiscal_year: int) -> int | None:
+        """Deliveries available to Japan in a fiscal year (None: unlimited)."""
+        if not self.production_limited:
+            return None
+        own = 0 if self.production_per_year is None else self.production_per_year
+        line = 0 if self.line_per_year is None else schedule_value(self.line_per_year, fiscal_year)
+        return schedule_value(own, fiscal_year) + math.floor(self.share_of_line * line + 1e-9)
 
 
 class _Catalog(RootModel[dict[str, ProcurementItem]]):
@@ -110,6 +172,21 @@ class Order:
     cost_musd: float
 
 
+def check_shares(shares: Mapping[str, float], procurement_fraction: float) -> None:
+    """Refuse a procurement fraction outside [0, 1] or shares not summing to at most 1."""
+    if not 0.0 <= procurement_fraction <= 1.0:
+        raise KamaeError(f"procurement_fraction: expected [0, 1], got {procurement_fraction!r}")
+    if any(s < 0 for s in shares.values()) or sum(shares.values()) > 1.0 + 1e-12:
+        raise KamaeError("shares: expected fractions >= 0 summing to at most 1")
+
+
+def affordable(money_musd: float, cost_musd: float, name: str) -> int:
+    """Whole units `money_musd` buys at `cost_musd` each (the one rounding rule)."""
+    if not cost_musd > 0:
+        raise KamaeError(f"{name}.unit_cost_musd: expected > 0, got {cost_musd!r}")
+    return max(0, math.floor(money_musd / cost_musd + 1e-9))
+
+
 def orders_from_budget(
     budget: BudgetPath,
     shares: Mapping[str, float],
@@ -119,21 +196,17 @@ def orders_from_budget(
 ) -> list[Order]:
     """Orders bought each fiscal year with `procurement_fraction` of the budget split by
     `shares` (fractions of that money per item, summing to at most 1); unspent money of an
-    item carries over to its next year."""
-    if not 0.0 <= procurement_fraction <= 1.0:
-        raise KamaeError(f"procurement_fraction: expected [0, 1], got {procurement_fraction!r}")
-    if any(s < 0 for s in shares.values()) or sum(shares.values()) > 1.0 + 1e-12:
-        raise KamaeError("shares: expected fractions >= 0 summing to at most 1")
+    item carries over to its next year. Money only: `kamae.budget.chain.procurement_chain`
+    also limits orders by production and the programme ceiling and names what binds."""
+    check_shares(shares, procurement_fraction)
     orders = []
     carry = dict.fromkeys(shares, 0.0)
     for year in budget.years:
         money = year.nominal_musd * procurement_fraction
         for name, share in shares.items():
             cost = costs_musd[name]
-            if not cost > 0:
-                raise KamaeError(f"{name}.unit_cost_musd: expected > 0, got {cost!r}")
             available = carry[name] + money * share
-            quantity = math.floor(available / cost + 1e-9)
+            quantity = affordable(available, cost, name)
             carry[name] = available - quantity * cost
             if quantity:
                 orders.append(Order(name, quantity, year.fiscal_year, quantity * cost))
@@ -163,11 +236,12 @@ def deliveries(
             if not waiting:
                 year = queue[i][0]
                 continue
-            made = (
-                waiting
-                if item.production_per_year is None
-                else min(waiting, item.production_per_year)
-            )
+            cap = item.available(year)
+            made = waiting if cap is None else min(waiting, cap)
+            if cap == 0 and i == len(queue) and year >= item.last_schedule_year():
+                raise KamaeError(
+                    f"{name}: {waiting} ordered but no production is available from FY{year} on"
+                )
             per_year[year] = made
             waiting -= made
             year += 1

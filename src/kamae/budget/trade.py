@@ -148,7 +148,8 @@ def _budget(options: TradeOptions, budget: str | float | None) -> tuple[float, s
         value = path.total_nominal_musd() * b.fraction_pct / 100.0
         return value, (
             f"{b.fraction_pct:g}% of the {path.share.name} path FY{b.first_fiscal_year}-"
-            f"FY{b.last_fiscal_year} (nominal, {path.yen_per_usd:g} yen/USD)"
+            f"FY{b.last_fiscal_year} ({path.definition} definition; nominal, "
+            f"{path.yen_per_usd:g} yen/USD)"
         )
     raise KamaeError("budget: give --budget, or budget_musd or budget in the options file")
 

@@ -29,7 +29,7 @@ import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,7 @@ from kamae.budget.options import (
 )
 from kamae.geo import geodesic_inverse_deg
 from kamae.scenario.loader import LoadedScenario, load_scenario_text
+from kamae.scenario.model import ThreatClass
 from kamae.world import THREAT_CLASSES, build_world
 
 __all__ = ["Effect", "TradeModel", "apply_allocation", "build_trade_model", "option_costs"]
@@ -293,7 +294,10 @@ def build_trade_model(loaded: LoadedScenario, options: TradeOptions) -> TradeMod
     salvos = options.salvos_per_layer if d.shoot_look_shoot else 1
     sspk = np.array(
         [
-            [full.interceptors[u.interceptor].sspk.get(c, 0.0) for c in THREAT_CLASSES]
+            [
+                full.interceptors[u.interceptor].sspk.get(cast(ThreatClass, c), 0.0)
+                for c in THREAT_CLASSES
+            ]
             for u in fs.fire_units
         ]
     ).reshape(n_units, len(THREAT_CLASSES))
@@ -342,8 +346,8 @@ def build_trade_model(loaded: LoadedScenario, options: TradeOptions) -> TradeMod
             else ()
         )
         if isinstance(opt, CounterstrikeOption):
-            for raid, n in _removed(opt, loaded, opt.batch).items():
-                removal[i, raid_index[raid]] = n
+            for raid_id, removed in _removed(opt, loaded, opt.batch).items():
+                removal[i, raid_index[raid_id]] = removed
     return TradeModel(
         options=options,
         costs=tuple(option_costs(options, loaded)),
