@@ -28,7 +28,7 @@ from importlib import metadata
 import numpy as np
 
 from kamae.engine import simulate_many
-from kamae.montecarlo import replication_seeds
+from kamae.streams import replication_seeds
 from kamae.scenario import bundled_scenarios, load_scenario
 from kamae.world import World, build_world
 

@@ -1,4 +1,4 @@
-"""The Dask runner keeps the local runner's contract: same replications, same results."""
+"""The Dask runner keeps the local runners' contract: same replications, same results."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import yaml
 from conftest import one_layer_scenario
 
 from kamae.errors import KamaeError
-from kamae.runners.dask import dask_client, run_dask
-from kamae.runners.local import run_local
+from kamae.runners import DaskBackend, LocalBackend, replicate
+from kamae.runners.dask import dask_client
 from kamae.scenario import load_scenario_text
 from kamae.world import build_world
 
@@ -23,10 +23,10 @@ def test_dask_gives_the_local_runners_results() -> None:
     world = build_world(load_scenario_text(yaml.safe_dump(doc).encode(), "tiny"))
     seeds = list(enumerate(np.random.SeedSequence(9).spawn(40)))
     told: list[int] = []
-    dask = sorted(
-        run_dask(world, seeds, told.append, workers=2, processes=False), key=lambda r: r[0]
-    )
-    local = sorted(run_local(world, seeds, 1), key=lambda r: r[0])
+    with DaskBackend(workers=2, processes=False).open() as runner:
+        dask = replicate(world, seeds, runner, told.append)
+    with LocalBackend(1).open() as runner:
+        local = replicate(world, seeds, runner)
     assert sorted(told) == [8, 16, 16]
     assert [i for i, _ in dask] == list(range(40))
     for (_, a), (_, b) in zip(dask, local, strict=True):
