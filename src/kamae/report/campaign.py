@@ -25,7 +25,7 @@ from kamae.report.footprints import RangeRing, geodesic_circle
 from kamae.report.frame import MapFrame
 from kamae.report.markup import Markup, join, number, tag
 from kamae.report.page import html_page
-from kamae.report.run_report import write_text_atomic
+from kamae.results.files import write_file_atomic
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.scenario.campaign import strike_weapons
 
@@ -114,7 +114,7 @@ def build_campaign_report(folder: Path) -> Path:
         ]
     )
     out = folder / CAMPAIGN_REPORT
-    write_text_atomic(out, html_page(f"kamae campaign: {s.name}", body, {"runs": {}}))
+    write_file_atomic(out, html_page(f"kamae campaign: {s.name}", body, {"runs": {}}))
     return out
 
 
