@@ -213,20 +213,7 @@ def run_sweep(
     loaded = load_scenario(scenario)
     n, s, points = _points(loaded, settings, sample, replications, seed)
     size = CHUNK_REPLICATIONS
-    definition = {
-        "format": FORMAT_VERSION,
-        "scenario": loaded.scenario.name,
-        "scenario_file": loaded.file,
-        "scenario_sha256": loaded.sha256,
-        "settings": [text.strip() for text in settings],
-        "sample": sample,
-        "replications": n,
-        "seed": s,
-        "seeding": "common" if common_random_numbers else "independent",
-        "chunk_replications": size,
-        "points": len(points),
-        "kamae_version": _version("kamae"),
-    }
+    definition = _definition(loaded, settings, sample, n, s, common_random_numbers, len(points))
     raw = loaded.text.encode("utf-8")
     with SweepStore.open(Path(out), definition, raw, resume=resume) as store:
         for stale in (SUMMARY_JSON, SUMMARY_PARQUET):  # a resumed sweep's, until it ends again
@@ -267,6 +254,32 @@ def run_sweep(
         )
         _append_manifest(store, result, chosen, started)
     return result
+
+
+def _definition(
+    loaded: LoadedScenario,
+    settings: Sequence[str],
+    sample: str | None,
+    replications: int,
+    seed: int,
+    common: bool,
+    points: int,
+) -> dict[str, Any]:
+    """sweep.json: what the sweep is (a resume must find the same)."""
+    return {
+        "format": FORMAT_VERSION,
+        "scenario": loaded.scenario.name,
+        "scenario_file": loaded.file,
+        "scenario_sha256": loaded.sha256,
+        "settings": [text.strip() for text in settings],
+        "sample": sample,
+        "replications": replications,
+        "seed": seed,
+        "seeding": "common" if common else "independent",
+        "chunk_replications": CHUNK_REPLICATIONS,
+        "points": points,
+        "kamae_version": _version("kamae"),
+    }
 
 
 # -- Points ---------------------------------------------------------------------------------
