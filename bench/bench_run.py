@@ -18,8 +18,8 @@ import numpy as np
 
 from kamae.engine import simulate_many
 from kamae.montecarlo import run_montecarlo
-from kamae.streams import replication_seeds
 from kamae.scenario import load_scenario
+from kamae.streams import replication_seeds
 from kamae.world import build_world
 
 

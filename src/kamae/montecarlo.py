@@ -3,7 +3,7 @@
 Seeding (DESIGN.md): one `numpy.random.SeedSequence(seed)`; replication i draws from the i-th
 child of `spawn(replications)` (`kamae.streams.replication_seeds`), so each replication's
 numbers depend only on (seed, i) and never on how replications are spread across workers.
-The replications run through `kamae.runners.replicate` on a local process pool or on Dask.
+The replications run through `kamae.runners.replication` on a local process pool or on Dask.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ driven by one loop (`replicate`, `run_chunks`); see `kamae.runners.base`."""
 from kamae.runners.base import CHUNK_REPLICATIONS, Backend, Results, Runner, Seeds
 from kamae.runners.dask import DaskBackend
 from kamae.runners.local import LocalBackend
-from kamae.runners.replicate import (
+from kamae.runners.replication import (
     Finished,
     Progress,
     Work,

@@ -4,7 +4,7 @@ A `Backend` describes a kind of place with its settings (`LocalBackend(workers)`
 `DaskBackend(address)`); `open()` gives a `Runner` for the time of a `with` block. A runner
 shares a world with its workers once (`share`, then `release`), runs one task at a time per
 `submit` and returns a `concurrent.futures.Future`, and says how many tasks to keep in flight
-(`slots`). `kamae.runners.replicate` is the one loop that drives it.
+(`slots`). `kamae.runners.replication` is the one loop that drives it.
 
 Replications run in chunks of `CHUNK_REPLICATIONS` (one engine batch, one task), cut from the
 replication list in its order and never from the number of workers, so which replications
