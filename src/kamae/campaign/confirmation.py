@@ -30,16 +30,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.engine import ReplicationResult
 from kamae.results.statistics import mean_interval
 from kamae.runners import Runner, replicate, using
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import confirmation_seeds
 from kamae.world import World, build_world
-
-FloatArray = npt.NDArray[np.float64]
 
 SECONDS_PER_HOUR = 3600.0
 

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from kamae.analytic.leakage import layered_leakage
+from kamae.arrays import FloatArray, IntArray
 from kamae.campaign.plan import CampaignPlan
 from kamae.engine import ReplicationResult
 from kamae.runners import Runner, Seeds, replicate, replicate_worlds, using
@@ -43,9 +43,6 @@ from kamae.runners.local import InProcess
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import calibration_seeds
 from kamae.world import World, build_world
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 AMPLE_STOCK = 100_000
 """Inventory of every fire unit in a calibration run (stocks never limit it)."""

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from kamae.arrays import FloatArray
 from kamae.campaign.confirmation import (
     AttackConfirmation,
     confirmation_summary,
@@ -51,8 +52,6 @@ from kamae.results.statistics import mean_interval
 from kamae.runners import Runner, using
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import campaign_step_seeds
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kamae.arrays import BoolArray
 from kamae.results.files import is_temporary, write_file_atomic
 from kamae.sweep.errors import SweepError
 
@@ -60,7 +61,7 @@ class ChunkRecord:
 class Verification:
     """What a resume found: the finished chunks, and what it threw away."""
 
-    done: npt.NDArray[np.bool_]
+    done: BoolArray
     """(points, chunks): True where the chunk is finished and intact."""
     repaired: list[str] = field(default_factory=list)
     """One line per chunk file found corrupt or partial (it will run again)."""
@@ -240,7 +241,7 @@ class SweepStore:
             self.write_bytes(JOURNAL, b"".join(_journal_line(r) for r in kept), durable=True)
         return result
 
-    def _remove_strays(self, done: npt.NDArray[np.bool_]) -> int:
+    def _remove_strays(self, done: BoolArray) -> int:
         """Remove temporary files and chunk files the journal does not vouch for."""
         removed = 0
         for folder in (self.root, self.root / "points"):
