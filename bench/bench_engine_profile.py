@@ -28,8 +28,8 @@ from importlib import metadata
 import numpy as np
 
 from kamae.engine import simulate_many
-from kamae.montecarlo import replication_seeds
 from kamae.scenario import bundled_scenarios, load_scenario
+from kamae.streams import replication_seeds
 from kamae.world import World, build_world
 
 CASES = (*bundled_scenarios(), "japan-2027-clutter")

@@ -17,8 +17,9 @@ from importlib import metadata
 import numpy as np
 
 from kamae.engine import simulate_many
-from kamae.montecarlo import replication_seeds, run_montecarlo
+from kamae.montecarlo import run_montecarlo
 from kamae.scenario import load_scenario
+from kamae.streams import replication_seeds
 from kamae.world import build_world
 
 

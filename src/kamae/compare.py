@@ -3,7 +3,7 @@ summary metric with its 95% interval.
 
 Common random numbers (paired replications): both scenarios run with the same master seed and
 replication count, so replication i of each draws from the same `SeedSequence` child
-(`kamae.montecarlo.replication_seeds`). Where the scenarios share structure, their
+(`kamae.streams.replication_seeds`). Where the scenarios share structure, their
 replications then see the same luck (the same detections, the same kill draws), and the
 per-replication difference d_i = B_i - A_i has a much smaller variance than two independent
 runs would give (Law, Simulation Modeling and Analysis, 5th ed. 2015, section 11.2). The

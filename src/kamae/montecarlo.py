@@ -1,14 +1,14 @@
 """Monte Carlo replications: seeding, execution on a runner, and the run's statistics.
 
 Seeding (DESIGN.md): one `numpy.random.SeedSequence(seed)`; replication i draws from the i-th
-child of `spawn(replications)`, so each replication's numbers depend only on (seed, i) and
-never on how replications are spread across workers.
+child of `spawn(replications)` (`kamae.streams.replication_seeds`), so each replication's
+numbers depend only on (seed, i) and never on how replications are spread across workers.
+The replications run through `kamae.runners.replication` on a local process pool or on Dask.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,12 +17,10 @@ import pyarrow as pa
 
 from kamae.engine import EventLog, ReplicationResult
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
-from kamae.runners.local import run_local
+from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
+from kamae.streams import replication_seeds
 from kamae.world import build_world
-
-Progress = Callable[[int], None]
-"""Called with the number of replications just finished."""
 
 
 @dataclass(frozen=True)
@@ -41,24 +39,23 @@ class MonteCarloResult:
         return summarise(self.scenario, self.seed, self.replications)
 
 
-def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
-    """The per-replication seed sequences of a run."""
-    return np.random.SeedSequence(seed).spawn(replications)
-
-
 def run_montecarlo(
     loaded: LoadedScenario,
     replications: int,
     seed: int,
     workers: int = 1,
     progress: Progress | None = None,
+    *,
+    backend: Backend | None = None,
 ) -> MonteCarloResult:
-    """Run `replications` replications of a scenario on `workers` local processes."""
+    """Run `replications` replications of a scenario on `workers` local processes, or on
+    `backend` (e.g. `kamae.runners.DaskBackend(address)`) when given."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     seeds = list(enumerate(replication_seeds(seed, replications)))
-    results = run_local(build_world(loaded), seeds, workers, progress)
-    results.sort(key=lambda item: item[0])
+    world = build_world(loaded)
+    with (backend or LocalBackend(workers)).open() as runner:
+        results = replicate(world, seeds, runner, progress)
     return MonteCarloResult(
         scenario=loaded.scenario.name,
         seed=seed,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
 from kamae.results.files import write_run_folder
+from kamae.runners import Backend
 from kamae.scenario.loader import LoadedScenario, load_scenario
 
 LIBRARIES = ("numpy", "scipy", "pyproj", "pydantic", "pyarrow", "pyyaml", "typer")
@@ -39,10 +40,13 @@ def run_scenario(
     workers: int = 1,
     out: Path | None = Path("kamae-out"),
     progress: Progress | None = None,
+    backend: Backend | None = None,
 ) -> RunOutput:
     """Run a scenario (a bundled name, a file, or an already loaded scenario).
 
-    Replications and seed default to the scenario's own. With `out` set, the results are
+    Replications and seed default to the scenario's own. The replications run on `workers`
+    local processes, or on `backend` (`kamae.runners.DaskBackend(address)`) when given; the
+    results are the same either way. With `out` set, the results are
     written to a new folder `out/<scenario>-<UTC timestamp>/` (summary.json,
     replications.parquet, events.parquet, manifest.json, and scenario.yaml, the scenario
     file as run, so that the folder alone can rebuild the world for reports).
@@ -52,10 +56,10 @@ def run_scenario(
     s = loaded.scenario.seed if seed is None else seed
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    result = run_montecarlo(loaded, n, s, workers=workers, progress=progress)
+    result = run_montecarlo(loaded, n, s, workers=workers, progress=progress, backend=backend)
     elapsed = time.perf_counter() - clock
     summary = result.summary()
-    manifest = build_manifest(loaded, n, s, workers, started, elapsed)
+    manifest = build_manifest(loaded, n, s, workers, started, elapsed, backend)
     folder = None
     if out is not None:
         folder = write_run_folder(
@@ -75,9 +79,11 @@ def build_manifest(
     workers: int,
     started: datetime,
     elapsed_s: float,
+    backend: Backend | None = None,
 ) -> dict[str, object]:
-    """Provenance of a run: scenario hash, seed, versions of kamae, Python and libraries."""
-    return {
+    """Provenance of a run: scenario hash, seed, versions of kamae, Python and libraries, and
+    the backend when it is not the local one (`workers` then counts nothing)."""
+    manifest: dict[str, object] = {
         "scenario": loaded.scenario.name,
         "scenario_file": loaded.file,
         "scenario_sha256": loaded.sha256,
@@ -91,6 +97,12 @@ def build_manifest(
         "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "wall_time_s": round(elapsed_s, 3),
     }
+    if backend is not None:
+        manifest["backend"] = backend.name
+        manifest["backend_settings"] = {
+            k: v for k, v in vars(backend).items() if k != "name" and v is not None
+        }
+    return manifest
 
 
 def _version(dist: str) -> str:

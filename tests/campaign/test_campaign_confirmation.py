@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from kamae.campaign import confirmation as confirmation_module
 from kamae.campaign import run_campaign
 from kamae.campaign.confirmation import (
-    CONFIRMATION_SPAWN_KEY,
     DelayedConfirmation,
     describe_confirmation,
     network_confirmation,
@@ -23,6 +22,7 @@ from kamae.campaign.confirmation import (
 from kamae.cli import app
 from kamae.engine import simulate_many
 from kamae.errors import ScenarioErrors
+from kamae.streams import CONFIRMATION_SPAWN_KEY
 from kamae.world import build_world
 
 LINK_S = 1.0

@@ -13,10 +13,10 @@ from conftest import one_layer_scenario
 from kamae.engine import simulate, simulate_many
 from kamae.engine.sensing import Sensing
 from kamae.errors import ScenarioErrors
-from kamae.montecarlo import replication_seeds
 from kamae.scenario import load_scenario_text
 from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
 from kamae.sensors.radar import phase_rcs
+from kamae.streams import replication_seeds
 from kamae.world import build_world
 
 EARLY_WARNING = {

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from kamae.errors import KamaeError
-from kamae.results.files import write_run_folder
+from kamae.results.files import is_temporary, staged, write_file_atomic, write_run_folder
 from kamae.results.statistics import mean_interval, wilson_interval
 
 
@@ -57,6 +57,24 @@ def test_unwritable_parent_is_a_user_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(KamaeError, match="cannot create the output folder"):
         write_run_folder(blocker / "sub", "run", {}, {})
+
+
+def test_a_file_is_replaced_whole_and_a_failure_leaves_the_old_one(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    write_file_atomic(path, "first")
+    write_file_atomic(path, b"second", durable=True)
+    assert path.read_text() == "second"
+    with pytest.raises(RuntimeError), staged(path) as tmp:
+        tmp.write_text("half")
+        assert is_temporary(tmp) and tmp.parent == tmp_path
+        raise RuntimeError("killed mid-write")
+    assert path.read_text() == "second"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_an_unwritable_file_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(KamaeError, match="missing/x.json: cannot write"):
+        write_file_atomic(tmp_path / "missing" / "x.json", "{}")
 
 
 def test_a_count_interval_stays_within_its_support() -> None:

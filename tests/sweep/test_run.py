@@ -18,6 +18,7 @@ import pytest
 from conftest import write_scenario
 from sweep_fixtures import SETTINGS, tiny_scenario, tiny_scenario_doc  # noqa: F401
 
+from kamae.runners import Runner
 from kamae.runs import run_scenario
 from kamae.sweep import (
     DaskBackend,
@@ -28,7 +29,6 @@ from kamae.sweep import (
     query_text,
     run_sweep,
 )
-from kamae.sweep.backends import ChunkExecutor
 from kamae.sweep.progress import RichProgress
 from kamae.sweep.store import SweepStore
 
@@ -188,13 +188,13 @@ class FailingBackend:
         self.point = point
 
     @contextmanager
-    def open(self) -> Iterator[ChunkExecutor]:
+    def open(self) -> Iterator[Runner]:
         with LocalBackend(1).open() as inner:
             yield _Failing(inner, self.point)
 
 
 class _Failing:
-    def __init__(self, inner: ChunkExecutor, point: int) -> None:
+    def __init__(self, inner: Runner, point: int) -> None:
         self.inner, self.point, self.slots = inner, point, inner.slots
 
     def share(self, world: Any) -> Any:

@@ -26,9 +26,9 @@ from conftest import one_layer_scenario
 
 from kamae.analytic import defense_effectiveness, layered_leakage, shoot_look_shoot_interceptors
 from kamae.engine import simulate_many
-from kamae.montecarlo import replication_seeds
 from kamae.results.statistics import mean_interval, wilson_interval
 from kamae.scenario import load_scenario_text
+from kamae.streams import replication_seeds
 from kamae.world import build_world
 
 REPLICATIONS = 10_000

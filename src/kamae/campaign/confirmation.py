@@ -16,10 +16,11 @@ by the scenario's `counterstrike.rules.confirmation`:
   share that did. When none confirms, the delay is infinite: counterstrike is never
   authorised.
 
-The engine replications draw from `SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))`,
-spawned once per replication: a stream of its own, apart from the campaign's per-step
-streams (spawn keys 0 .. steps − 1) and the fast path's calibration
-(`CALIBRATION_SPAWN_KEY`), so the choice of source changes no other draw.
+The engine replications draw from `kamae.streams.confirmation_seeds`
+(`SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))`, spawned once per replication): a
+stream of its own, apart from the campaign's per-step streams (spawn keys 0 .. steps − 1) and
+the fast path's calibration (`CALIBRATION_SPAWN_KEY`), so the choice of source changes no
+other draw.
 """
 
 from __future__ import annotations
@@ -29,18 +30,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.engine import ReplicationResult
 from kamae.results.statistics import mean_interval
-from kamae.runners.local import run_local
+from kamae.runners import Runner, replicate, using
 from kamae.scenario.loader import LoadedScenario
+from kamae.streams import confirmation_seeds
 from kamae.world import World, build_world
-
-FloatArray = npt.NDArray[np.float64]
-
-CONFIRMATION_SPAWN_KEY = 2**32 - 3
-"""Spawn key of the network-confirmation stream (calibration uses 2**32 − 2)."""
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -145,16 +142,22 @@ def confirmation_delays_s(results: list[ReplicationResult], first_launch_s: floa
 
 
 def network_confirmation(
-    world: World, replications: int, seed: int, *, workers: int = 1
+    world: World,
+    replications: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    runner: Runner | None = None,
 ) -> NetworkConfirmation:
     """Run `replications` engine replications of `world` (which must carry a network with an
     attack-confirmation rule) and take the mean delay from the first launch to the
-    declaration over those that confirmed (inf when none did)."""
+    declaration over those that confirmed (inf when none did). Runs on `runner`, else on
+    `workers` local processes."""
     if replications < 1:
         raise ValueError("network_confirmation: expected at least 1 replication")
-    base = np.random.SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))
-    seeds = list(enumerate(base.spawn(replications)))
-    results = [r for _, r in sorted(run_local(world, seeds, workers), key=lambda x: x[0])]
+    seeds = list(enumerate(confirmation_seeds(seed, replications)))
+    with using(runner, workers) as chosen:
+        results = [r for _, r in replicate(world, seeds, chosen)]
     first_launch_s = float(np.min(world.trajectory.launch_time))
     delays_h = confirmation_delays_s(results, first_launch_s) / SECONDS_PER_HOUR
     done = delays_h[np.isfinite(delays_h)]
@@ -177,15 +180,20 @@ class UnusedConfirmation:
 
 
 def scenario_confirmation(
-    loaded: LoadedScenario, seed: int, *, workers: int = 1
+    loaded: LoadedScenario, seed: int, *, workers: int = 1, runner: Runner | None = None
 ) -> AttackConfirmation:
-    """The confirmation source the scenario's campaign rules ask for."""
+    """The confirmation source the scenario's campaign rules ask for (engine replications, for
+    `network`, on `runner`, else on `workers` local processes)."""
     c = loaded.scenario.campaign
     cs = c.counterstrike if c is not None else None
     if cs is None or not cs.platforms or cs.rules.counterstrike != "after_confirmed_attack":
         return UnusedConfirmation()
     if cs.rules.confirmation == "network":
         return network_confirmation(
-            build_world(loaded), cs.rules.confirmation_replications, seed, workers=workers
+            build_world(loaded),
+            cs.rules.confirmation_replications,
+            seed,
+            workers=workers,
+            runner=runner,
         )
     return DelayedConfirmation(cs.rules.confirmation_delay_h)

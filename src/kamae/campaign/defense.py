@@ -28,26 +28,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from kamae.analytic.leakage import layered_leakage
+from kamae.arrays import FloatArray, IntArray
 from kamae.campaign.plan import CampaignPlan
 from kamae.engine import ReplicationResult
-from kamae.runners.local import run_local
+from kamae.runners import Runner, Seeds, replicate, replicate_worlds, using
+from kamae.runners.local import InProcess
 from kamae.scenario.loader import LoadedScenario
-from kamae.world import build_world
+from kamae.streams import calibration_seeds
+from kamae.world import World, build_world
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-CALIBRATION_SPAWN_KEY = 2**32 - 2
-"""Spawn key of the calibration's seeds, `SeedSequence(seed, spawn_key=(KEY, force))`:
-never shared with a campaign step's streams."""
 AMPLE_STOCK = 100_000
 """Inventory of every fire unit in a calibration run (stocks never limit it)."""
 
@@ -113,10 +109,11 @@ def _fired_by_type(plan: CampaignPlan, result: ReplicationResult) -> list[float]
 
 @dataclass
 class EngineDefense:
-    """Each step through the engine (one engine replication per campaign replication)."""
+    """Each step through the engine (one engine replication per campaign replication); the
+    worlds of a step's distinct states run side by side on the runner."""
 
     plan: CampaignPlan
-    workers: int = 1
+    runner: Runner = dataclasses.field(default_factory=InProcess)
 
     def engage(
         self,
@@ -133,11 +130,14 @@ class EngineDefense:
         for r in range(n):
             key = (tuple(int(x) for x in missiles[r]), tuple(int(x) for x in stock[r]))
             groups.setdefault(key, []).append(r)
-        for (m, st), reps in groups.items():
-            loaded = step_scenario(self.plan, m, st)
-            if loaded is None:
-                continue
-            results = run_local(build_world(loaded), [(r, seeds[r]) for r in reps], self.workers)
+
+        def worlds() -> Iterator[tuple[Hashable, World, Seeds]]:
+            for (m, st), reps in groups.items():
+                loaded = step_scenario(self.plan, m, st)
+                if loaded is not None:
+                    yield (m, st), build_world(loaded), [(r, seeds[r]) for r in reps]
+
+        for _, results in replicate_worlds(self.runner, worlds()):
             for r, result in results:
                 leaked[r] = result.metrics["threats_leaked"]
                 fired[r] = _fired_by_type(self.plan, result)
@@ -250,13 +250,26 @@ def _tally(
 
 
 def calibrate(
-    plan: CampaignPlan, seed: int, replications: int, workers: int = 1
+    plan: CampaignPlan,
+    seed: int,
+    replications: int,
+    workers: int = 1,
+    *,
+    runner: Runner | None = None,
 ) -> LayerCalibration:
     """Fit the fast path's per-layer parameters to engine runs, per force (its template raids
     at their scenario counts) and layer: for fresh threats, a run of that layer's fire units
     alone with ample stocks (every other layer empty); for worked threats, a run of that
     layer with every earlier layer, ample stocks, counting only the threats an earlier layer
-    engaged and did not kill (the shots they drew count against `max_shots_per_threat`)."""
+    engaged and did not kill (the shots they drew count against `max_shots_per_threat`).
+    Runs on `runner`, else on `workers` local processes; seeds: `streams.calibration_seeds`."""
+    with using(runner, workers) as chosen:
+        return _calibrate(plan, seed, replications, chosen)
+
+
+def _calibrate(
+    plan: CampaignPlan, seed: int, replications: int, runner: Runner
+) -> LayerCalibration:
     loaded = plan.loaded
     layers: list[str] = list(loaded.scenario.doctrine.layer_order)
     tier = {t: loaded.interceptors[t].tier for t in plan.types}
@@ -275,8 +288,8 @@ def calibrate(
     ) -> list[tuple[int, ReplicationResult]]:
         scenario = step_scenario(plan, missiles, stock)
         assert scenario is not None
-        base = np.random.SeedSequence(seed, spawn_key=(CALIBRATION_SPAWN_KEY, *key))
-        return run_local(build_world(scenario), list(enumerate(base.spawn(replications))), workers)
+        seeds = list(enumerate(calibration_seeds(seed, key, replications)))
+        return replicate(build_world(scenario), seeds, runner)
 
     for f, force in enumerate(plan.forces):
         missiles = [0] * n_f

@@ -18,9 +18,10 @@ strike inventories); conservation holds by construction and is checked every ste
 expected version replaces every random count by its mean: the deterministic difference
 equations the stochastic campaign implies.
 
-Randomness: `SeedSequence(seed)` is spawned once per step, and each step's child once per
-replication; a replication's child is spawned in two, one for the defense and one for the
-counterstrike, so results depend only on (seed, step, replication), never on workers.
+Randomness (`kamae.streams.campaign_step_seeds`): `SeedSequence(seed)` is spawned once per
+step, and each step's child once per replication; a replication's child is spawned in two,
+one for the defense and one for the counterstrike, so results depend only on (seed, step,
+replication), never on workers.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from kamae.arrays import FloatArray
 from kamae.campaign.confirmation import (
     AttackConfirmation,
     confirmation_summary,
@@ -47,9 +49,9 @@ from kamae.campaign.plan import CampaignPlan, build_plan
 from kamae.campaign.strike import strike_step
 from kamae.errors import KamaeError
 from kamae.results.statistics import mean_interval
+from kamae.runners import Runner, using
 from kamae.scenario.loader import LoadedScenario
-
-FloatArray = npt.NDArray[np.float64]
+from kamae.streams import campaign_step_seeds
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def run_campaign(
     stock_scale: float = 1.0,
     plan: CampaignPlan | None = None,
     calibration: LayerCalibration | None = None,
+    runner: Runner | None = None,
 ) -> CampaignResult:
     """Run a scenario's campaign.
 
@@ -98,6 +101,7 @@ def run_campaign(
     `confirmation` replaces the source the scenario's rules ask for
     (`kamae.campaign.confirmation.scenario_confirmation`: a fixed delay, or the network's
     attack confirmation run in the engine); pass it to run that engine study only once.
+    Engine replications run on `runner`, else on `workers` local processes.
     """
     plan = plan or build_plan(loaded)
     c = plan.campaign
@@ -111,108 +115,16 @@ def run_campaign(
     n = 1 if expected else (c.replications if replications is None else replications)
     if n < 1:
         raise KamaeError("campaign replications: expected at least 1")
-    if mode == "fast" and calibration is None:
-        calibration = calibrate(plan, seed, c.calibration_replications, workers)
-    step_defense: StepDefense = (
-        EngineDefense(plan, workers) if mode == "engine" else FastDefense(plan, calibration)  # type: ignore[arg-type]
-    )
-    if confirmation is None and plan.counterstrike_allowed:
-        confirmation = scenario_confirmation(plan.loaded, seed, workers=workers)
-    confirm = confirmation
-
-    n_f, n_t, n_p = len(plan.forces), len(plan.types), len(plan.platforms)
-    alive = np.tile([float(f.launchers) for f in plan.forces], (n, 1))
-    rounds = np.tile([float(f.missiles_per_launcher) for f in plan.forces], (n, 1))
-    stock = np.tile(np.floor(plan.initial_stock * stock_scale + 1e-9), (n, 1))
-    strike_inv = np.tile(plan.platform_inventory.astype(float), (n, 1))
-    first_launch = np.full(n, np.nan)
-    step_seeds = np.random.SeedSequence(seed).spawn(plan.steps)
-    rows: dict[str, list[float]] = {}
-
-    def add(name: str, values: FloatArray) -> None:
-        rows.setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
-
-    for k in range(plan.steps):
-        if expected:
-            defense_seeds = None
-            strike_rngs: list[np.random.Generator | None] = [None]
-        else:
-            pairs = [child.spawn(2) for child in step_seeds[k].spawn(n)]
-            defense_seeds = [p[0] for p in pairs]
-            strike_rngs = [np.random.default_rng(p[1]) for p in pairs]
-        # 1. salvos
-        per_launcher = np.minimum(
-            plan.salvos[k][None, :] * np.array([f.rounds_per_salvo for f in plan.forces]), rounds
+    with using(runner, workers) as chosen:
+        if mode == "fast" and calibration is None:
+            calibration = calibrate(plan, seed, c.calibration_replications, runner=chosen)
+        step_defense: StepDefense = (
+            EngineDefense(plan, chosen) if mode == "engine" else FastDefense(plan, calibration)  # type: ignore[arg-type]
         )
-        missiles = alive * per_launcher
-        rounds = rounds - per_launcher
-        salvos = ((missiles > 0) * plan.salvos[k][None, :]).sum(axis=1)
-        launched = missiles.sum(axis=1)
-        first_launch = np.where(
-            np.isnan(first_launch) & (launched > 0), k * plan.step_h, first_launch
-        )
-        # 2. defense
-        if launched.any():
-            leaked, fired = step_defense.engage(missiles, stock, defense_seeds)
-        else:
-            leaked, fired = np.zeros(n), np.zeros((n, n_t))
-        if np.any(fired > stock + 1e-9) or np.any(leaked > launched + 1e-9):
-            raise AssertionError("conservation: more interceptors fired than held")
-        stock = stock - fired
-        # 3. counterstrike
-        killed = np.zeros((n, n_f))
-        located = np.zeros((n, n_f))
-        strike_fired = np.zeros((n, n_p))
-        authorised = np.full(n, np.inf)
-        if plan.counterstrike_allowed:
-            for r in range(n):
-                if np.isnan(first_launch[r]):
-                    continue
-                assert confirm is not None
-                authorised[r] = confirm.confirmed_at_h(float(first_launch[r])) + (
-                    plan.decision_delay_h
-                )
-                end = (k + 1) * plan.step_h
-                window = min(1.0, max(0.0, (end - authorised[r]) / plan.step_h))
-                out = strike_step(
-                    plan, alive[r], strike_inv[r], window, strike_rngs[r], locate_scale
-                )
-                killed[r], located[r], strike_fired[r] = out.killed, out.located, out.fired
-        alive = alive - killed
-        strike_inv = strike_inv - strike_fired
-        if np.any(alive < -1e-9) or np.any(strike_inv < -1e-9):
-            raise AssertionError("conservation: launchers or strike missiles below zero")
-        # 4. resupply
-        stock = stock + plan.resupply[k][None, :]
-
-        add("replication", np.arange(n))
-        add("step", np.full(n, k))
-        add("day", np.full(n, (k + 1) * plan.step_h / 24.0))
-        add("salvos", salvos)
-        add("missiles_launched", launched)
-        add("leakers", leaked)
-        add("intercepted", launched - leaked)
-        add("interceptors_fired", fired.sum(axis=1))
-        add("launchers_alive", alive.sum(axis=1))
-        add("launchers_destroyed", killed.sum(axis=1))
-        add("launchers_located", located.sum(axis=1))
-        add("strike_missiles_fired", strike_fired.sum(axis=1))
-        add("counterstrike_authorised", (authorised <= (k + 1) * plan.step_h).astype(float))
-        for j, f in enumerate(plan.forces):
-            add(f"launchers.{f.id}", alive[:, j])
-            add(f"missiles_left.{f.id}", alive[:, j] * rounds[:, j])
-        for t, name in enumerate(plan.types):
-            add(f"fired.{name}", fired[:, t])
-            add(f"stock.{name}", stock[:, t])
-        for j, p in enumerate(plan.platforms):
-            add(f"strike_fired.{p}", strike_fired[:, j])
-            add(f"strike_inventory.{p}", strike_inv[:, j])
-    table = pa.table(
-        {
-            name: pa.array(values, pa.int64() if name in ("replication", "step") else pa.float64())
-            for name, values in rows.items()
-        }
-    ).sort_by([("replication", "ascending"), ("step", "ascending")])
+        if confirmation is None and plan.counterstrike_allowed:
+            confirmation = scenario_confirmation(plan.loaded, seed, runner=chosen)
+        campaign = _Campaign(plan, n, seed, expected, step_defense, confirmation, locate_scale)
+        table = campaign.run(stock_scale)
     return CampaignResult(
         scenario=s.name,
         seed=seed,
@@ -223,11 +135,161 @@ def run_campaign(
         plan=plan,
         calibration=calibration if mode == "fast" else None,
         confirmation=(
-            confirmation_summary(confirm)
-            if plan.counterstrike_allowed and confirm is not None
+            confirmation_summary(confirmation)
+            if plan.counterstrike_allowed and confirmation is not None
             else {"source": "unused"}
         ),
     )
+
+
+@dataclass
+class _Step:
+    """What happened in one step, per replication (rows of the campaign table)."""
+
+    salvos: FloatArray
+    launched: FloatArray
+    leaked: FloatArray
+    fired: FloatArray
+    killed: FloatArray
+    located: FloatArray
+    strike_fired: FloatArray
+    authorised: FloatArray
+
+
+@dataclass
+class _Campaign:
+    """The replications' state (whole numbers, as floats) stepped through the campaign."""
+
+    plan: CampaignPlan
+    n: int
+    seed: int
+    expected: bool
+    defense: StepDefense
+    confirm: AttackConfirmation | None
+    locate_scale: float
+    rows: dict[str, list[float]] = field(default_factory=dict)
+    alive: FloatArray = field(init=False)
+    """(R, forces) launchers alive."""
+    rounds: FloatArray = field(init=False)
+    """(R, forces) rounds left per launcher."""
+    stock: FloatArray = field(init=False)
+    """(R, types) interceptors held."""
+    strike_inv: FloatArray = field(init=False)
+    """(R, platforms) strike missiles held."""
+    first_launch: FloatArray = field(init=False)
+    """(R,) time of the first launch, h (nan until then)."""
+
+    def run(self, stock_scale: float) -> pa.Table:
+        """Every step in turn; the table of (replication, step) rows."""
+        plan, n = self.plan, self.n
+        self.alive = np.tile([float(f.launchers) for f in plan.forces], (n, 1))
+        self.rounds = np.tile([float(f.missiles_per_launcher) for f in plan.forces], (n, 1))
+        self.stock = np.tile(np.floor(plan.initial_stock * stock_scale + 1e-9), (n, 1))
+        self.strike_inv = np.tile(plan.platform_inventory.astype(float), (n, 1))
+        self.first_launch = np.full(n, np.nan)
+        for k in range(plan.steps):
+            self._record(k, self._step(k))
+        return pa.table(
+            {
+                name: pa.array(
+                    values, pa.int64() if name in ("replication", "step") else pa.float64()
+                )
+                for name, values in self.rows.items()
+            }
+        ).sort_by([("replication", "ascending"), ("step", "ascending")])
+
+    def _step(self, k: int) -> _Step:
+        plan, n = self.plan, self.n
+        if self.expected:
+            defense_seeds = None
+            strike_rngs: list[np.random.Generator | None] = [None]
+        else:
+            defense_seeds, strike_seeds = campaign_step_seeds(self.seed, k, n)
+            strike_rngs = [np.random.default_rng(ss) for ss in strike_seeds]
+        # 1. salvos
+        per_launcher = np.minimum(
+            plan.salvos[k][None, :] * np.array([f.rounds_per_salvo for f in plan.forces]),
+            self.rounds,
+        )
+        missiles = self.alive * per_launcher
+        self.rounds = self.rounds - per_launcher
+        salvos = ((missiles > 0) * plan.salvos[k][None, :]).sum(axis=1)
+        launched = missiles.sum(axis=1)
+        self.first_launch = np.where(
+            np.isnan(self.first_launch) & (launched > 0), k * plan.step_h, self.first_launch
+        )
+        # 2. defense
+        if launched.any():
+            leaked, fired = self.defense.engage(missiles, self.stock, defense_seeds)
+        else:
+            leaked, fired = np.zeros(n), np.zeros((n, len(plan.types)))
+        if np.any(fired > self.stock + 1e-9) or np.any(leaked > launched + 1e-9):
+            raise AssertionError("conservation: more interceptors fired than held")
+        self.stock = self.stock - fired
+        # 3. counterstrike
+        step = _Step(salvos, launched, leaked, fired, *self._counterstrike(k, strike_rngs))
+        self.alive = self.alive - step.killed
+        self.strike_inv = self.strike_inv - step.strike_fired
+        if np.any(self.alive < -1e-9) or np.any(self.strike_inv < -1e-9):
+            raise AssertionError("conservation: launchers or strike missiles below zero")
+        # 4. resupply
+        self.stock = self.stock + plan.resupply[k][None, :]
+        return step
+
+    def _counterstrike(
+        self, k: int, rngs: list[np.random.Generator | None]
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Launchers killed and located per force, strike missiles fired per platform, and
+        the time counterstrike is authorised, per replication."""
+        plan, n = self.plan, self.n
+        killed = np.zeros((n, len(plan.forces)))
+        located = np.zeros((n, len(plan.forces)))
+        strike_fired = np.zeros((n, len(plan.platforms)))
+        authorised = np.full(n, np.inf)
+        if not plan.counterstrike_allowed:
+            return killed, located, strike_fired, authorised
+        for r in range(n):
+            if np.isnan(self.first_launch[r]):
+                continue
+            assert self.confirm is not None
+            authorised[r] = self.confirm.confirmed_at_h(float(self.first_launch[r])) + (
+                plan.decision_delay_h
+            )
+            end = (k + 1) * plan.step_h
+            window = min(1.0, max(0.0, (end - authorised[r]) / plan.step_h))
+            out = strike_step(
+                plan, self.alive[r], self.strike_inv[r], window, rngs[r], self.locate_scale
+            )
+            killed[r], located[r], strike_fired[r] = out.killed, out.located, out.fired
+        return killed, located, strike_fired, authorised
+
+    def _add(self, name: str, values: npt.ArrayLike) -> None:
+        self.rows.setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
+
+    def _record(self, k: int, step: _Step) -> None:
+        plan, n, add = self.plan, self.n, self._add
+        add("replication", np.arange(n))
+        add("step", np.full(n, k))
+        add("day", np.full(n, (k + 1) * plan.step_h / 24.0))
+        add("salvos", step.salvos)
+        add("missiles_launched", step.launched)
+        add("leakers", step.leaked)
+        add("intercepted", step.launched - step.leaked)
+        add("interceptors_fired", step.fired.sum(axis=1))
+        add("launchers_alive", self.alive.sum(axis=1))
+        add("launchers_destroyed", step.killed.sum(axis=1))
+        add("launchers_located", step.located.sum(axis=1))
+        add("strike_missiles_fired", step.strike_fired.sum(axis=1))
+        add("counterstrike_authorised", (step.authorised <= (k + 1) * plan.step_h).astype(float))
+        for j, f in enumerate(plan.forces):
+            add(f"launchers.{f.id}", self.alive[:, j])
+            add(f"missiles_left.{f.id}", self.alive[:, j] * self.rounds[:, j])
+        for t, name in enumerate(plan.types):
+            add(f"fired.{name}", step.fired[:, t])
+            add(f"stock.{name}", self.stock[:, t])
+        for j, p in enumerate(plan.platforms):
+            add(f"strike_fired.{p}", step.strike_fired[:, j])
+            add(f"strike_inventory.{p}", self.strike_inv[:, j])
 
 
 def step_means(table: pa.Table) -> pa.Table:

@@ -11,6 +11,7 @@ which some interceptor type ran out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +21,7 @@ from kamae.campaign.defense import LayerCalibration, calibrate
 from kamae.campaign.plan import CampaignPlan, build_plan
 from kamae.campaign.run import run_campaign, runs_out_day
 from kamae.results.statistics import mean_interval
+from kamae.runners import Runner, using
 from kamae.scenario.loader import LoadedScenario
 
 DEFAULT_EFFECTIVENESS = (0.0, 0.25, 0.5, 1.0)
@@ -38,14 +40,19 @@ def campaign_sensitivity(
     plan: CampaignPlan | None = None,
     calibration: LayerCalibration | None = None,
     confirmation: AttackConfirmation | None = None,
+    runner: Runner | None = None,
 ) -> pa.Table:
     """One row per (effectiveness, stock scale); `confirmation` as in `run_campaign` (the
-    scenario's source, derived once here when not given)."""
+    scenario's source, derived once here when not given). Engine runs (calibration, network
+    confirmation) on `runner`, else on `workers` local processes."""
     plan = plan or build_plan(loaded)
     seed = loaded.scenario.seed if seed is None else seed
-    cal = calibration or calibrate(plan, seed, plan.campaign.calibration_replications, workers)
-    if confirmation is None and plan.counterstrike_allowed:
-        confirmation = scenario_confirmation(loaded, seed, workers=workers)
+    with using(runner, workers) as chosen:
+        cal = calibration or calibrate(
+            plan, seed, plan.campaign.calibration_replications, runner=chosen
+        )
+        if confirmation is None and plan.counterstrike_allowed:
+            confirmation = scenario_confirmation(loaded, seed, runner=chosen)
     rows: dict[str, list[float]] = {}
     for scale in stock_scales:
         for eff in effectiveness:
@@ -83,8 +90,8 @@ def campaign_sensitivity(
                     )
                 ),
                 "share_runs_out": max(
-                    (float(v["share_of_replications"]) for v in out.values()),
-                    default=0.0,  # type: ignore[arg-type]
+                    (float(cast(float, v["share_of_replications"])) for v in out.values()),
+                    default=0.0,
                 ),
             }
             for k, v in values.items():

@@ -27,6 +27,7 @@ from kamae.campaign.run import CampaignResult, run_campaign
 from kamae.campaign.sensitivity import campaign_sensitivity
 from kamae.errors import KamaeError
 from kamae.results.files import write_run_folder
+from kamae.runners import LocalBackend
 from kamae.scenario.campaign import Campaign, strike_weapons
 from kamae.scenario.loader import LoadedScenario, load_scenario
 
@@ -120,19 +121,20 @@ def campaign_study(
     clock = time.perf_counter()
     plan = build_plan(loaded)
     s = loaded.scenario.seed if seed is None else seed
-    cal = calibrate(plan, s, plan.campaign.calibration_replications, workers)
-    # The confirmation source (with `network`, an engine study of its own) is derived once.
-    confirm = scenario_confirmation(loaded, s, workers=workers)
-    result = run_campaign(
-        loaded,
-        replications=replications,
-        seed=s,
-        defense=defense,
-        workers=workers,
-        plan=plan,
-        calibration=cal,
-        confirmation=confirm,
-    )
+    with LocalBackend(workers).open() as runner:
+        cal = calibrate(plan, s, plan.campaign.calibration_replications, runner=runner)
+        # The confirmation source (with `network`, an engine study of its own) is derived once.
+        confirm = scenario_confirmation(loaded, s, runner=runner)
+        result = run_campaign(
+            loaded,
+            replications=replications,
+            seed=s,
+            defense=defense,
+            plan=plan,
+            calibration=cal,
+            confirmation=confirm,
+            runner=runner,
+        )
     expected = run_campaign(
         loaded, seed=s, expected=True, plan=plan, calibration=cal, confirmation=confirm
     )
@@ -141,7 +143,6 @@ def campaign_study(
             loaded,
             replications=replications,
             seed=s,
-            workers=workers,
             plan=plan,
             calibration=cal,
             confirmation=confirm,

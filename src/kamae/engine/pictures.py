@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from kamae.engine.records import EventLog
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
+from kamae.streams import network_generator
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.world import World
 
@@ -374,18 +375,3 @@ def _inverse_sym3(m: FloatArray) -> FloatArray:
         [big_a, big_b, big_c, big_b, big_d, big_e, big_c, big_e, big_f], axis=-1
     ).reshape(-1, 3, 3)
     return out / det[:, None, None]
-
-
-NETWORK_STREAM = 0x6E6574
-"""Spawn-key word of the network's random stream ("net"): far from the small integers that
-`SeedSequence.spawn` uses for children, so it never collides with a replication's seeds."""
-
-
-def network_generator(generator: np.random.Generator) -> np.random.Generator:
-    """The replication's network stream: derived from its seed sequence by key, so it does
-    not depend on how many children that sequence has spawned (unlike `Generator.spawn`)."""
-    ss = generator.bit_generator.seed_seq
-    if not isinstance(ss, np.random.SeedSequence):
-        raise ValueError("replication generators must be seeded from a SeedSequence")
-    key = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, NETWORK_STREAM))
-    return np.random.default_rng(key)

@@ -25,7 +25,7 @@ from kamae.report.footprints import RangeRing, geodesic_circle
 from kamae.report.frame import MapFrame
 from kamae.report.markup import Markup, join, number, tag
 from kamae.report.page import html_page
-from kamae.report.run_report import write_text_atomic
+from kamae.results.files import write_file_atomic
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.scenario.campaign import strike_weapons
 
@@ -114,7 +114,7 @@ def build_campaign_report(folder: Path) -> Path:
         ]
     )
     out = folder / CAMPAIGN_REPORT
-    write_text_atomic(out, html_page(f"kamae campaign: {s.name}", body, {"runs": {}}))
+    write_file_atomic(out, html_page(f"kamae campaign: {s.name}", body, {"runs": {}}))
     return out
 
 
@@ -196,52 +196,9 @@ def _map(loaded: LoadedScenario, coverage: list[dict[str, Any]]) -> Markup:
             tag("path", {"class": "land", "d": base.land}) if base.land else None,
             tag("path", {"class": "border", "d": base.borders}) if base.borders else None,
         ]
-    for ring, circle in zip(rings, circles, strict=True):
-        features.append(
-            tag(
-                "path",
-                {"class": "feature ring", "d": _path(frame, circle.lat, circle.lon)},
-                tag(
-                    "title",
-                    {},
-                    f"{ring.id}: {ring.description}, {ring.radius_km:g} km. Source: {ring.source}",
-                ),
-            )
-        )
-    share = {(r["area"]): r for r in coverage}
-    for a in c.areas:
-        cov = share.get(a.id)
-        note = f", {cov['covered_fraction']:.0%} within reach of {cov['weapon']}" if cov else ""
-        features.append(
-            tag(
-                "path",
-                {
-                    "class": "feature launch area",
-                    "d": _path(
-                        frame,
-                        np.array([p.lat_deg for p in a.polygon]),
-                        np.array([p.lon_deg for p in a.polygon]),
-                    ),
-                    "style": "fill:rgba(200,60,60,0.15);stroke:#b33",
-                },
-                tag("title", {}, f"{a.id}: {a.name or 'area of interest'}{note}"),
-            )
-        )
-    for r in rings:
-        x, y = frame.project(r.lat_deg, r.lon_deg)
-        features.append(
-            tag(
-                "circle",
-                {
-                    "class": "feature",
-                    "cx": number(float(x)),
-                    "cy": number(float(y)),
-                    "r": 4,
-                    "style": "fill:#136",
-                },
-                tag("title", {}, r.description),
-            )
-        )
+    features += _ring_features(frame, rings, circles)
+    features += _area_features(frame, c.areas, coverage)
+    features += _site_features(frame, rings)
     if base is not None:
         features.append(
             tag("text", {"class": "credit", "x": 6, "y": number(frame.height - 6)}, base.credit)
@@ -268,6 +225,74 @@ def _map(loaded: LoadedScenario, coverage: list[dict[str, Any]]) -> Markup:
             "(geodesic circles on WGS84).",
         ),
     )
+
+
+def _ring_features(
+    frame: MapFrame, rings: list[RangeRing], circles: list[Any]
+) -> list[Markup | None]:
+    """The strike platforms' range rings (geodesic circles)."""
+    features: list[Markup | None] = []
+    for ring, circle in zip(rings, circles, strict=True):
+        features.append(
+            tag(
+                "path",
+                {"class": "feature ring", "d": _path(frame, circle.lat, circle.lon)},
+                tag(
+                    "title",
+                    {},
+                    f"{ring.id}: {ring.description}, {ring.radius_km:g} km. Source: {ring.source}",
+                ),
+            )
+        )
+    return features
+
+
+def _area_features(
+    frame: MapFrame, areas: list[Any], coverage: list[dict[str, Any]]
+) -> list[Markup | None]:
+    """The areas of interest, shaded, each titled with its share within reach."""
+    features: list[Markup | None] = []
+    share = {(r["area"]): r for r in coverage}
+    for a in areas:
+        cov = share.get(a.id)
+        note = f", {cov['covered_fraction']:.0%} within reach of {cov['weapon']}" if cov else ""
+        features.append(
+            tag(
+                "path",
+                {
+                    "class": "feature launch area",
+                    "d": _path(
+                        frame,
+                        np.array([p.lat_deg for p in a.polygon]),
+                        np.array([p.lon_deg for p in a.polygon]),
+                    ),
+                    "style": "fill:rgba(200,60,60,0.15);stroke:#b33",
+                },
+                tag("title", {}, f"{a.id}: {a.name or 'area of interest'}{note}"),
+            )
+        )
+    return features
+
+
+def _site_features(frame: MapFrame, rings: list[RangeRing]) -> list[Markup | None]:
+    """A dot at each strike platform."""
+    features: list[Markup | None] = []
+    for r in rings:
+        x, y = frame.project(r.lat_deg, r.lon_deg)
+        features.append(
+            tag(
+                "circle",
+                {
+                    "class": "feature",
+                    "cx": number(float(x)),
+                    "cy": number(float(y)),
+                    "r": 4,
+                    "style": "fill:#136",
+                },
+                tag("title", {}, r.description),
+            )
+        )
+    return features
 
 
 def _coverage_table(rows: list[dict[str, Any]]) -> Markup | None:

@@ -21,7 +21,8 @@ from kamae.report.charts import Series, bar_chart, leaker_distribution, probabil
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import RunFolder, pick_replications, read_run_folder
-from kamae.report.run_report import footer, run_line, run_section, write_text_atomic
+from kamae.report.run_report import footer, run_line, run_section
+from kamae.results.files import write_file_atomic
 from kamae.results.statistics import Interval, wilson_interval
 
 COMPARED = (
@@ -38,7 +39,7 @@ def build_comparison(folder_a: Path, folder_b: Path, out: Path) -> Path:
     out = Path(out)
     if out.is_dir():
         out = out / "comparison.html"
-    write_text_atomic(out, comparison_html(a, b))
+    write_file_atomic(out, comparison_html(a, b))
     return out
 
 

@@ -10,14 +10,13 @@ the number of replications.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
 
+from kamae.report.campaign import campaign_rings
 from kamae.report.charts import (
     Series,
     bar_chart,
@@ -32,6 +31,7 @@ from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run_folder
 from kamae.report.timeline import timeline_legend, timeline_svg
+from kamae.results.files import write_file_atomic
 from kamae.results.statistics import wilson_interval
 
 REPORT_NAME = "report.html"
@@ -58,25 +58,12 @@ def build_report(
     run = read_run_folder(Path(run_folder))
     text = report_html(run, replication=replication, tiles=tiles, rings=rings)
     out = run.path / REPORT_NAME
-    write_text_atomic(out, text)
+    write_file_atomic(out, text)
     if png:
         from kamae.report.png import export_figures
 
         export_figures(out, run.path / FIGURES_DIR)
     return out
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file under a temporary name and rename it into place."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        from kamae.errors import KamaeError
-
-        raise KamaeError(f"{path}: cannot write the report ({exc.strerror})") from None
 
 
 def report_html(
@@ -88,8 +75,6 @@ def report_html(
 ) -> str:
     """The report page of a run, as text."""
     picks = pick_replications(run, replication)
-    from kamae.report.campaign import campaign_rings  # the scenario's counterstrike reach
-
     rings = (*rings, *campaign_rings(run.world.loaded))
     body, data = run_section(run, picks, panel="run-a", tiles=tiles, rings=rings)
     scenario = run.world.loaded.scenario

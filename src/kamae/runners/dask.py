@@ -1,40 +1,47 @@
 """Dask distributed runner: chunks of replications as tasks on a Dask cluster.
 
-Same contract as `runners.local`: the world is built once in the calling process; it is sent
-to the cluster once (scattered) and shared by the tasks, each task is one engine batch of
-`CHUNK_REPLICATIONS` (index, seed) replications, and results come back tagged by index, so
-the outcome depends neither on the number or kind of workers nor on the order of completion.
+Same contract as the local runners (`kamae.runners.base`): each world is sent to the cluster
+once (scattered) and shared by its tasks, each task is one engine batch of replications, and
+results come back tagged by replication index, so the outcome depends neither on the number or
+kind of workers nor on the order of completion.
 
-With a scheduler address, the tasks run on that cluster (started by `dask scheduler` and
-`dask worker`, dask-jobqueue on SLURM/PBS, or the Dask Helm chart or dask-kubernetes; see
-docs/sweeps.md); without one, on a LocalCluster here, one single-threaded worker per core.
-Needs the `dask[distributed]` package (`pip install 'kamae[dask]'`).
+`DaskBackend(address)` runs the tasks on the cluster of the scheduler at `address` (started by
+`dask scheduler` and `dask worker`, dask-jobqueue on SLURM/PBS, or the Dask Helm chart or
+dask-kubernetes; see docs/sweeps.md); without an address, on a LocalCluster here, one
+single-threaded worker per core. Needs the `dask[distributed]` package
+(`pip install 'kamae[dask]'`).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kamae.engine import simulate_many
 from kamae.errors import KamaeError
-from kamae.runners.local import CHUNK_REPLICATIONS, Results, Seeds
+from kamae.runners.base import Runner
+from kamae.runners.local import available_cores
 from kamae.world import World
 
 if TYPE_CHECKING:
     from distributed import Client
 
 
-def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+@dataclass(frozen=True)
+class DaskBackend:
+    """A Dask cluster: the scheduler at `address`, or a LocalCluster of `workers` workers
+    (processes, or threads of this process with processes=False)."""
+
+    address: str | None = None
+    workers: int | None = None
+    processes: bool = True
+    name: str = "dask"
+
+    def open(self) -> AbstractContextManager[Runner]:
+        return _dask(self)
 
 
 @contextmanager
@@ -114,29 +121,7 @@ class DaskRunner:
         return future
 
 
-def run_dask(
-    world: World,
-    seeds: Seeds,
-    progress: Callable[[int], None] | None = None,
-    *,
-    address: str | None = None,
-    workers: int | None = None,
-    processes: bool = True,
-) -> Results:
-    """Run the replications on Dask; `progress` is told how many finished after each chunk."""
-    size = CHUNK_REPLICATIONS
-    chunks = [seeds[i : i + size] for i in range(0, len(seeds), size)]
-    results: Results = []
-    with dask_client(address, workers, processes) as client:
-        runner = DaskRunner(client)
-        shared = runner.share(world)
-        running = {runner.submit(simulate_many, shared, part): len(part) for part in chunks}
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                results.extend(fut.result())
-                finished = running.pop(fut)
-                if progress:
-                    progress(finished)
-        runner.release(shared)
-    return results
+@contextmanager
+def _dask(backend: DaskBackend) -> Iterator[Runner]:
+    with dask_client(backend.address, backend.workers, backend.processes) as client:
+        yield DaskRunner(client)

@@ -1,56 +1,91 @@
-"""Local runner: replications in this process or in a pool of worker processes.
+"""Local runners: replications in this process, or in a pool of worker processes.
 
-The deterministic world is built once in the calling process and sent with each chunk of
-(index, seed) replications; results come back tagged with their index, so the outcome does
-not depend on the number of workers or the order in which chunks finish.
+`LocalBackend(workers)`: one worker runs each task at once in this process, with no pool;
+more run a pool of `spawn`ed processes (workers import kamae afresh, as on any platform),
+each task pickled with its world (small next to a chunk's work).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
-from kamae.engine import ReplicationResult, simulate_many
+from kamae.runners.base import Runner
 from kamae.world import World
 
-Seeds = list[tuple[int, np.random.SeedSequence]]
-Results = list[tuple[int, ReplicationResult]]
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
-CHUNK_REPLICATIONS = 16
-"""Replications per task (one engine batch). Fixed, so that which replications share a batch
-never depends on the number of workers."""
+@dataclass(frozen=True)
+class LocalBackend:
+    """A pool of `workers` processes on this machine (all cores when None); one worker runs
+    the tasks in this process, with no pool."""
+
+    workers: int | None = None
+    name: str = "local"
+
+    def open(self) -> AbstractContextManager[Runner]:
+        n = self.workers or available_cores()
+        return _in_process() if n <= 1 else _process_pool(n)
 
 
-def run_local(
-    world: World,
-    seeds: Seeds,
-    workers: int,
-    progress: Callable[[int], None] | None = None,
-) -> Results:
-    """Run the replications; `progress` is told how many finished after each chunk."""
-    size = CHUNK_REPLICATIONS
-    chunks = [seeds[i : i + size] for i in range(0, len(seeds), size)]
-    results: Results = []
-    if workers <= 1:
-        for part in chunks:
-            results.extend(simulate_many(world, part))
-            if progress:
-                progress(len(part))
-        return results
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running: dict[Future[Results], int] = {
-            pool.submit(simulate_many, world, part): len(part) for part in chunks
-        }
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                results.extend(fut.result())
-                if progress:
-                    progress(running[fut])
-                del running[fut]
-    return results
+class InProcess:
+    """Runs each task at once, here (one slot: a task is finished when `submit` returns)."""
+
+    slots = 1
+
+    def share(self, world: World) -> Any:
+        return world
+
+    def release(self, handle: Any) -> None:
+        pass
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(function(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+class ProcessPool:
+    """A process pool, two tasks in flight per worker so that none waits for work."""
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        self._pool = pool
+        self.slots = 2 * workers
+
+    def share(self, world: World) -> Any:
+        return world  # pickled with each task
+
+    def release(self, handle: Any) -> None:
+        pass
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        return self._pool.submit(function, *args)
+
+
+@contextmanager
+def _in_process() -> Iterator[Runner]:
+    yield InProcess()
+
+
+@contextmanager
+def _process_pool(workers: int) -> Iterator[Runner]:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield ProcessPool(pool, workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -95,7 +95,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(label, "file", "is not UTF-8 text", show_value=False) from None
-    data, lines = _parse_yaml(text, label)
+    data, lines = parse_yaml(text, label)
     if not isinstance(data, dict):
         raise ScenarioError(
             label,
@@ -107,7 +107,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioErrors(_from_pydantic(exc, label, lines)) from None
+        raise ScenarioErrors(errors_from_pydantic(exc, label, lines)) from None
     threats, sensors, interceptors = _merged_catalogs(scenario.catalog)
     problems = _cross_check(scenario, threats, sensors, interceptors, label, lines)
     if problems:
@@ -150,7 +150,8 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-def _parse_yaml(text: str, label: str) -> tuple[Any, dict[PathKey, int]]:
+def parse_yaml(text: str, label: str) -> tuple[Any, dict[PathKey, int]]:
+    """YAML text as Python data, with the line of every field path (ScenarioError if bad)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -209,16 +210,18 @@ def _format_path(path: PathKey) -> str:
     return text or "(document)"
 
 
-def _line_of(path: PathKey, lines: dict[PathKey, int]) -> int | None:
+def line_of(path: PathKey, lines: dict[PathKey, int]) -> int | None:
+    """The line of a field path, or of its nearest parent that has one."""
     for cut in range(len(path), -1, -1):
         if path[:cut] in lines:
             return lines[path[:cut]]
     return None
 
 
-def _from_pydantic(
+def errors_from_pydantic(
     exc: ValidationError, label: str, lines: dict[PathKey, int]
 ) -> list[ScenarioError]:
+    """One ScenarioError (file:line, field path, value) per problem pydantic found."""
     errors = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -237,7 +240,7 @@ def _from_pydantic(
                 label,
                 _format_path(loc),
                 message,
-                line=_line_of(loc, lines),
+                line=line_of(loc, lines),
                 value=value,
                 show_value=show,
             )
@@ -261,7 +264,7 @@ def _cross_check(
     def fail(path: PathKey, problem: str, value: object = None) -> None:
         problems.append(
             ScenarioError(
-                label, _format_path(path), problem, line=_line_of(path, lines), value=value
+                label, _format_path(path), problem, line=line_of(path, lines), value=value
             )
         )
 

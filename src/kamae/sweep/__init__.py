@@ -7,7 +7,8 @@ point, on a local process pool or a Dask cluster, resumable after a crash, queri
     query("sweeps/salvo", "SELECT point, avg(threats_leaked) FROM replications GROUP BY 1")
 """
 
-from kamae.sweep.backends import Backend, DaskBackend, LocalBackend
+from kamae.runners import Backend, DaskBackend, LocalBackend
+from kamae.streams import sweep_seed
 from kamae.sweep.errors import SweepError
 from kamae.sweep.query import connect, query, query_table, query_text
 from kamae.sweep.run import (
@@ -16,7 +17,6 @@ from kamae.sweep.run import (
     SweepProgress,
     SweepResult,
     plan_sweep,
-    replication_seed,
     run_sweep,
 )
 
@@ -34,6 +34,6 @@ __all__ = [
     "query",
     "query_table",
     "query_text",
-    "replication_seed",
     "run_sweep",
+    "sweep_seed",
 ]

@@ -27,11 +27,8 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kamae.scenario import Scenario, builtin_catalog
+from kamae.streams import sample_generator
 from kamae.sweep.errors import SweepError
-
-SAMPLE_SPAWN_KEY = 2**32 - 1
-"""Spawn key of the Latin hypercube's generator: `SeedSequence(seed, spawn_key=(KEY,))`,
-beyond any replication index, so it never shares a stream with a replication."""
 
 RESERVED = {
     "seed": "give the sweep's seed with --seed",
@@ -260,7 +257,7 @@ def field_annotation(parts: Sequence[PathPart], path: str) -> Any:
                 raise SweepError(f"--set {path}: {where} has no field {key!r} (fields: {known})")
             annotation = field.annotation
             if field.metadata:
-                annotation = Annotated[(annotation, *field.metadata)]  # type: ignore[valid-type]
+                annotation = Annotated[(annotation, *field.metadata)]
         elif get_origin(base) is dict:
             key_type, annotation = get_args(base)
             key = part.id if isinstance(part, ItemId) else part
@@ -429,8 +426,8 @@ def _grid(settings: Sequence[Setting]) -> Iterator[tuple[Any, ...]]:
 
 def latin_hypercube(settings: Sequence[Setting], n: int, seed: int) -> tuple[tuple[Any, ...], ...]:
     """N points: a range is sampled in N strata, a list of values in N strata of its
-    positions; a single value is held. Deterministic in `seed`."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_SPAWN_KEY,)))
+    positions; a single value is held. Deterministic in `seed` (`streams.sample_generator`)."""
+    rng = sample_generator(seed)
     columns: list[list[Any]] = []
     for s in settings:
         u = (rng.permutation(n) + rng.random(n)) / n

@@ -2,19 +2,20 @@
 R replications on a local process pool or a Dask cluster, streamed to chunk files that
 survive a crash, then summarised per point with 95% confidence intervals.
 
-Seeding. Replication i of point p draws from `SeedSequence(seed, spawn_key=(i,))` by default:
-common random numbers, the same streams at every point, which is `SeedSequence(seed).spawn(R)[i]`
-(`montecarlo.replication_seeds`), so each point's results equal `kamae run` of its scenario
-file with the same seed and replications, and differences between points are not blurred by
-independent noise. With `common_random_numbers=False`, replication i of point p draws from
+Seeding (`kamae.streams.sweep_seed`). Replication i of point p draws from
+`SeedSequence(seed, spawn_key=(i,))` by default: common random numbers, the same streams at
+every point, which is `SeedSequence(seed).spawn(R)[i]` (`streams.replication_seeds`), so each
+point's results equal `kamae run` of its scenario file with the same seed and replications,
+and differences between points are not blurred by independent noise. With
+`common_random_numbers=False`, replication i of point p draws from
 `SeedSequence(seed, spawn_key=(p, i))`, i.e. `SeedSequence(seed).spawn(P)[p].spawn(R)[i]`.
 Either way a replication's numbers depend only on (seed, p, i): never on the backend, the
 number of workers, the order in which chunks finish, or a resume.
 
 Chunks. Replications run in chunks of `CHUNK_REPLICATIONS` (one engine batch, one task, one
-Parquet file). The driver keeps at most a few tasks per worker in flight and the worlds of
-their points, and writes each finished chunk to disk at once, so memory does not grow with
-the number of replications.
+Parquet file) through `kamae.runners.run_chunks`, which keeps at most a few tasks per worker
+in flight and the worlds of their points; the driver writes each finished chunk to disk at
+once, so memory does not grow with the number of replications.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import platform
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -39,10 +40,20 @@ import yaml
 from kamae.engine import simulate_many
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.montecarlo import summarise
-from kamae.runners.local import CHUNK_REPLICATIONS, Seeds
+from kamae.runners import (
+    CHUNK_REPLICATIONS,
+    Backend,
+    DaskBackend,
+    Finished,
+    LocalBackend,
+    Seeds,
+    Work,
+    run_chunks,
+)
+from kamae.runners.base import chunk_range
 from kamae.scenario import load_scenario, load_scenario_text
 from kamae.scenario.loader import LoadedScenario
-from kamae.sweep.backends import Backend, ChunkExecutor, make_backend
+from kamae.streams import sweep_seed
 from kamae.sweep.errors import SweepError
 from kamae.sweep.points import SweepPoints, format_value, plan_points
 from kamae.sweep.store import (
@@ -138,12 +149,19 @@ class SweepPlan:
     invalid: tuple[PointProblem, ...]
 
 
-def replication_seed(
-    seed: int, point: int, replication: int, *, common: bool = True
-) -> np.random.SeedSequence:
-    """The seed sequence of one replication of one point (see the module's docstring)."""
-    key = (replication,) if common else (point, replication)
-    return np.random.SeedSequence(seed, spawn_key=key)
+def make_backend(backend: str | Backend, address: str | None, workers: int | None) -> Backend:
+    """A backend from its name (`local`, `dask`), or the given one."""
+    if not isinstance(backend, str):
+        return backend
+    if workers is not None and workers < 1:
+        raise SweepError(f"--workers {workers}: give at least 1")
+    if backend == "local":
+        if address is not None:
+            raise SweepError("--address needs --backend dask")
+        return LocalBackend(workers)
+    if backend == "dask":
+        return DaskBackend(address, workers)
+    raise SweepError(f"--backend {backend}: expected local or dask")
 
 
 def plan_sweep(
@@ -195,20 +213,7 @@ def run_sweep(
     loaded = load_scenario(scenario)
     n, s, points = _points(loaded, settings, sample, replications, seed)
     size = CHUNK_REPLICATIONS
-    definition = {
-        "format": FORMAT_VERSION,
-        "scenario": loaded.scenario.name,
-        "scenario_file": loaded.file,
-        "scenario_sha256": loaded.sha256,
-        "settings": [text.strip() for text in settings],
-        "sample": sample,
-        "replications": n,
-        "seed": s,
-        "seeding": "common" if common_random_numbers else "independent",
-        "chunk_replications": size,
-        "points": len(points),
-        "kamae_version": _version("kamae"),
-    }
+    definition = _definition(loaded, settings, sample, n, s, common_random_numbers, len(points))
     raw = loaded.text.encode("utf-8")
     with SweepStore.open(Path(out), definition, raw, resume=resume) as store:
         for stale in (SUMMARY_JSON, SUMMARY_PARQUET):  # a resumed sweep's, until it ends again
@@ -226,7 +231,7 @@ def run_sweep(
             rows = np.array([chunk_rows(c, n, size) for c in range(done.shape[1])])
             progress.start(len(valid) * n, int((done[valid] * rows).sum()))
         run = _Run(store, n, s, common_random_numbers, progress)
-        failed = run.chunks(chosen, points, valid, done)
+        failed = run.chunks(chosen, valid, done)
         summaries = {p: _summary(store, loaded, p, n, s) for p in valid if p not in failed}
         table = _points_table(points, invalid, summaries, failed)
         store.write_json(SUMMARY_JSON, _summary_doc(definition, points, invalid, summaries, failed))
@@ -249,6 +254,32 @@ def run_sweep(
         )
         _append_manifest(store, result, chosen, started)
     return result
+
+
+def _definition(
+    loaded: LoadedScenario,
+    settings: Sequence[str],
+    sample: str | None,
+    replications: int,
+    seed: int,
+    common: bool,
+    points: int,
+) -> dict[str, Any]:
+    """sweep.json: what the sweep is (a resume must find the same)."""
+    return {
+        "format": FORMAT_VERSION,
+        "scenario": loaded.scenario.name,
+        "scenario_file": loaded.file,
+        "scenario_sha256": loaded.sha256,
+        "settings": [text.strip() for text in settings],
+        "sample": sample,
+        "replications": replications,
+        "seed": seed,
+        "seeding": "common" if common else "independent",
+        "chunk_replications": CHUNK_REPLICATIONS,
+        "points": points,
+        "kamae_version": _version("kamae"),
+    }
 
 
 # -- Points ---------------------------------------------------------------------------------
@@ -332,77 +363,54 @@ class _Run:
         self.progress = progress
         self.ran = 0
         self.failed: dict[int, str] = {}
-        self._running: dict[Future[Any], tuple[int, int]] = {}
-        self._worlds: dict[int, list[Any]] = {}
-        """Point -> [shared handle, chunks in flight, all submitted]."""
 
-    def chunks(
-        self, backend: Backend, points: SweepPoints, valid: list[int], done: np.ndarray
-    ) -> dict[int, str]:
+    def chunks(self, backend: Backend, valid: list[int], done: np.ndarray) -> dict[int, str]:
         """Run every unfinished chunk of the valid points; return the points that failed."""
-        with backend.open() as executor:
-            try:
-                for p in valid:
-                    todo = np.flatnonzero(~done[p])
-                    if todo.size:
-                        self._submit_point(executor, p, todo.tolist())
-                while self._running:
-                    self._collect(executor)
-            finally:
-                for future in self._running:
-                    future.cancel()
+        with (
+            backend.open() as runner,
+            closing(run_chunks(runner, self._work(valid, done))) as finished,
+        ):
+            for chunk in finished:
+                self._write(chunk)
         return self.failed
 
-    def _submit_point(self, executor: ChunkExecutor, p: int, todo: list[int]) -> None:
-        path = self.store.point_file(p)
-        try:
-            world = build_world(load_scenario_text(path.read_bytes(), str(path)))
-        except Exception as exc:  # a world that cannot be built fails its point only
-            self.failed[p] = f"building the world: {type(exc).__name__}: {exc}"
-            return
-        entry = self._worlds[p] = [executor.share(world), 0, False]
-        del world
-        size = CHUNK_REPLICATIONS
-        for c in todo:
-            if p in self.failed:
-                break
-            while len(self._running) >= executor.slots:
-                self._collect(executor)
-            lo, hi = c * size, c * size + chunk_rows(c, self.replications, size)
-            seeds = [
-                (i, replication_seed(self.seed, p, i, common=self.common)) for i in range(lo, hi)
-            ]
-            self._running[executor.submit(chunk_metrics, entry[0], seeds, p)] = (p, c)
-            entry[1] += 1
-        entry[2] = True
-        self._maybe_release(executor, p)
-
-    def _collect(self, executor: ChunkExecutor) -> None:
-        finished, _ = wait(self._running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            p, c = self._running.pop(future)
+    def _work(self, valid: list[int], done: np.ndarray) -> Iterator[Work]:
+        """Each point with chunks to run, its world built when the runner has a free slot."""
+        for p in valid:
+            todo = np.flatnonzero(~done[p]).tolist()
+            if not todo:
+                continue
+            path = self.store.point_file(p)
             try:
-                table = future.result()
-            except BrokenProcessPool:
-                raise SweepError(
-                    "a worker process died (killed, or out of memory?); the chunks finished "
-                    "so far are kept: run the sweep again with --resume"
-                ) from None
-            except Exception as exc:
-                self.failed.setdefault(p, f"chunk {c}: {type(exc).__name__}: {exc}")
-            else:
-                self.store.write_chunk(p, c, table)
-                self.ran += 1
-                if self.progress is not None:
-                    self.progress.advance(table.num_rows)
-            self._worlds[p][1] -= 1
-            self._maybe_release(executor, p)
+                world = build_world(load_scenario_text(path.read_bytes(), str(path)))
+            except Exception as exc:  # a world that cannot be built fails its point only
+                self.failed[p] = f"building the world: {type(exc).__name__}: {exc}"
+                continue
+            chunks = [(c, self._seeds(p, c)) for c in todo]
+            yield Work(p, world, chunks, task=chunk_metrics, args=(p,))
+            del world
 
-    def _maybe_release(self, executor: ChunkExecutor, p: int) -> None:
-        handle, in_flight, submitted = self._worlds[p]
-        if submitted and in_flight == 0:
-            executor.release(handle)
-            del self._worlds[p]
+    def _seeds(self, p: int, c: int) -> Seeds:
+        rows = chunk_range(c, self.replications)
+        return [(i, sweep_seed(self.seed, p, i, common=self.common)) for i in rows]
+
+    def _write(self, chunk: Finished) -> None:
+        p = chunk.key
+        assert isinstance(p, int)
+        if isinstance(chunk.error, BrokenProcessPool):
+            raise SweepError(
+                "a worker process died (killed, or out of memory?); the chunks finished "
+                "so far are kept: run the sweep again with --resume"
+            )
+        if chunk.error is not None:
+            error = chunk.error
+            self.failed.setdefault(p, f"chunk {chunk.chunk}: {type(error).__name__}: {error}")
+            return
+        table: pa.Table = chunk.value
+        self.store.write_chunk(p, chunk.chunk, table)
+        self.ran += 1
+        if self.progress is not None:
+            self.progress.advance(table.num_rows)
 
 
 # -- Summaries ------------------------------------------------------------------------------

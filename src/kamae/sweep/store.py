@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kamae.arrays import BoolArray
+from kamae.results.files import is_temporary, write_file_atomic
 from kamae.sweep.errors import SweepError
 
 FORMAT_VERSION = 1
@@ -44,7 +45,6 @@ SUMMARY_JSON = "summary.json"
 SUMMARY_PARQUET = "summary.parquet"
 POINTS_PARQUET = "points.parquet"
 MANIFEST = "manifest.json"
-_TMP = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class ChunkRecord:
 class Verification:
     """What a resume found: the finished chunks, and what it threw away."""
 
-    done: npt.NDArray[np.bool_]
+    done: BoolArray
     """(points, chunks): True where the chunk is finished and intact."""
     repaired: list[str] = field(default_factory=list)
     """One line per chunk file found corrupt or partial (it will run again)."""
@@ -167,7 +167,7 @@ class SweepStore:
     def write_bytes(self, name: str | Path, data: bytes, *, durable: bool = False) -> Path:
         """Write a file under the folder atomically (temporary name, then rename)."""
         path = self.root / name
-        _write_atomic(path, data, durable=durable)
+        write_file_atomic(path, data, durable=durable)
         return path
 
     def write_json(self, name: str, doc: Any) -> Path:
@@ -190,7 +190,7 @@ class SweepStore:
         data = table_bytes(table)
         path = self.chunk_file(point, chunk)
         path.parent.mkdir(exist_ok=True)
-        _write_atomic(path, data, durable=True)
+        write_file_atomic(path, data, durable=True)
         record = ChunkRecord(point, chunk, table.num_rows, hashlib.sha256(data).hexdigest())
         if self._journal is None:
             self._journal = open(self.root / JOURNAL, "ab")  # noqa: SIM115 (closed by close())
@@ -241,7 +241,7 @@ class SweepStore:
             self.write_bytes(JOURNAL, b"".join(_journal_line(r) for r in kept), durable=True)
         return result
 
-    def _remove_strays(self, done: npt.NDArray[np.bool_]) -> int:
+    def _remove_strays(self, done: BoolArray) -> int:
         """Remove temporary files and chunk files the journal does not vouch for."""
         removed = 0
         for folder in (self.root, self.root / "points"):
@@ -291,38 +291,6 @@ def table_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes, *, durable: bool) -> None:
-    tmp = path.with_name(f".{path.name}{_TMP}{uuid.uuid4().hex[:8]}")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise SweepError(f"{path}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if durable:
-        _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _journal_line(record: ChunkRecord) -> bytes:
     doc = {"point": record.point, "chunk": record.chunk, "rows": record.rows}
     doc["sha256"] = record.sha256  # type: ignore[assignment]
@@ -365,7 +333,7 @@ def _check_chunk(path: Path, record: ChunkRecord, rows: int) -> str | None:
 
 def _leftover(path: Path) -> bool:
     """What a sweep that stopped before writing its definition may leave: nothing of value."""
-    if path.name == ".lock" or (path.name.startswith(".") and _TMP in path.name):
+    if path.name == ".lock" or is_temporary(path):
         return True
     return path.name in ("points", "chunks") and path.is_dir() and not any(path.iterdir())
 
@@ -375,7 +343,7 @@ def _remove_temporaries(folder: Path) -> int:
     if not folder.is_dir():
         return 0
     for entry in os.scandir(folder):
-        if entry.is_file() and entry.name.startswith(".") and _TMP in entry.name:
+        if entry.is_file() and is_temporary(entry.name):
             os.unlink(entry.path)
             removed += 1
     return removed

@@ -1,0 +1,5 @@
+"""`python -m kamae.cli`: the `kamae` command."""
+
+from kamae.cli import main
+
+main()
