@@ -11,11 +11,12 @@ from conftest import one_layer_scenario, write_scenario
 
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.scenario import load_scenario
+from kamae.world import validate_scenario
 
 
 def _errors(path: Path) -> list[ScenarioError]:
     with pytest.raises((ScenarioError, ScenarioErrors)) as info:
-        load_scenario(str(path))
+        validate_scenario(str(path))
     exc = info.value
     return exc.errors if isinstance(exc, ScenarioErrors) else [exc]
 

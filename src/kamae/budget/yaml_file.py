@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.scenario.loader import PathKey, _from_pydantic, _line_of, _parse_yaml
+from kamae.scenario.loader import PathKey, line_of, parse_yaml, pydantic_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,13 +27,13 @@ def read_text(path: str | Path) -> str:
 
 def validated(model: type[M], text: str, label: str) -> tuple[M, dict[PathKey, int]]:
     """`model` validated from YAML text, with the line of every field path."""
-    data, lines = _parse_yaml(text, label)
+    data, lines = parse_yaml(text, label)
     if not isinstance(data, dict):
         raise ScenarioError(label, "(document)", "expected a mapping at the top level", line=1)
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        raise ScenarioErrors(_from_pydantic(exc, label, lines)) from None
+        raise ScenarioErrors(pydantic_errors(exc, label, lines, data)) from None
 
 
 def field_error(
@@ -43,4 +43,4 @@ def field_error(
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return ScenarioError(label, text, problem, line=_line_of(path, lines), value=value)
+    return ScenarioError(label, text, problem, line=line_of(path, lines), value=value)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability
+from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability, Sourced
 from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
 from kamae.scenario.network import Network
@@ -21,13 +21,6 @@ FORMAT_VERSION = 1
 
 ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
 ThreatKind = Literal["ballistic", "quasi_ballistic", "glide", "cruise"]
-
-
-class Sourced(_Strict):
-    """Every catalog entry says where its numbers come from."""
-
-    source: str = Field(min_length=1, description="Public source of the figures")
-    notional: bool = Field(description="True where the figures are estimates, not published")
 
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {

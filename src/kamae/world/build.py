@@ -9,22 +9,23 @@ envelope and the launch time each needs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import EngagementWindows, Envelopes
-from kamae.flights import LEVEL_FLIGHT_KINDS, RaidFlight, fly_raids
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
-from kamae.scenario.feasibility import GLIDE_DIVE_DEG
-from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.loader import LoadedScenario, load_scenario
 from kamae.scenario.model import Doctrine as ScenarioDoctrine
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
-from kamae.world_network import blinded_layers, jammed_views, scenario_network
+from kamae.world.checks import check_world
+from kamae.world.flights import GLIDE_DIVE_DEG, LEVEL_FLIGHT_KINDS, fly_raids, raid_flights
+from kamae.world.network import blinded_layers, jammed_views, scenario_network
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -100,8 +101,15 @@ class World:
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
 
 
+def load_world(name_or_path: str | Path) -> World:
+    """Load a scenario (a bundled name or a file), check it and build its world."""
+    return build_world(load_scenario(name_or_path))
+
+
 def build_world(loaded: LoadedScenario) -> World:
-    """Build the deterministic world of a validated scenario."""
+    """Build the deterministic world of a loaded scenario, after its physical checks
+    (`kamae.world.checks.check_world`: an infeasible scenario raises `ScenarioErrors`)."""
+    check_world(loaded)
     s = loaded.scenario
     asset_index = {a.id: i for i, a in enumerate(s.assets)}
     asset_ecef = (
@@ -114,28 +122,16 @@ def build_world(loaded: LoadedScenario) -> World:
         else np.zeros((0, 3))
     )
 
-    ids, types, classes, rcs, targets, flights = [], [], [], [], [], []
+    ids, types, classes, rcs, targets = [], [], [], [], []
     for raid in s.raids:
         ttype = loaded.threats[raid.threat]
-        point = s.assets[asset_index[raid.target]] if raid.target is not None else raid.aim
-        assert point is not None
         for k in range(raid.count):
             ids.append(f"{raid.id}#{k + 1}")
             types.append(raid.threat)
             classes.append(THREAT_CLASSES.index(ttype.threat_class))
             rcs.append(ttype.rcs_m2)
             targets.append(asset_index[raid.target] if raid.target is not None else -1)
-        route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
-        route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
-        route.append((point.lat_deg, point.lon_deg))
-        flights.append(
-            RaidFlight(
-                threat=ttype,
-                route_deg=np.array(route, dtype=float),
-                launch_time_s=raid.launch_time_s + raid.interval_s * np.arange(raid.count),
-                apogee_km=raid.apogee_km,
-            )
-        )
+    flights = raid_flights(loaded)
     dt = s.time.step_s
     trajectory = fly_raids(flights, dt)
     times = trajectory.times

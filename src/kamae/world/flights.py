@@ -1,18 +1,25 @@
-"""Raid flights: each threat kind's generator, and the load-time feasibility of a raid (can its
-threat type fly it at the raid's actual range?).
+"""Threat flights of a scenario: each raid's missiles flown with its threat type's model.
 
-Wraps the checks of `kamae.kinematics.feasibility` with the scenario's catalog entry and the
-raid's route; a failure raises `InfeasibleThreat` naming the field, which the loader turns into
-a one-line error with file, line and field path.
+The glue between the scenario's threat catalog (analyst units, one entry per class) and the
+batched trajectory generators of `kamae.kinematics` (SI, arrays). Each raid is flown by the
+generator of its type's `kind` (ballistic, quasi_ballistic, glide, cruise) on one common time
+grid, long enough for the slowest flight, then trimmed to the last impact. The load-time
+feasibility of a raid (`check_raid_flight`, which flies one missile of it, so a raid that
+passes is a raid that flies) is used by `kamae.world.checks`.
+
+Neglected here as in the kinematics models (docs/kinematics.md): Earth rotation, J2, winds;
+reentry drag only for ballistic types with a `ballistic_coefficient_kg_m2`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.geo import geodesic_inverse_deg, geodetic_to_ecef
 from kamae.kinematics.ballistic import ballistic_trajectory
 from kamae.kinematics.cruise import cruise_trajectory
@@ -25,10 +32,12 @@ from kamae.kinematics.feasibility import (
 from kamae.kinematics.glide import glide_trajectory
 from kamae.kinematics.quasi_ballistic import quasi_ballistic_trajectory
 from kamae.kinematics.range_equation import ballistic_calculator
-from kamae.kinematics.trajectory import Trajectory
-from kamae.scenario.model import ThreatType
+from kamae.kinematics.trajectory import Trajectory, concatenate
+from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.model import Asset, Point, Raid, ThreatType
 
-FloatArray = npt.NDArray[np.float64]
+LEVEL_FLIGHT_KINDS = ("glide", "cruise")
+"""Kinds whose aerodynamic lift holds them up: tracked and predicted as level flight."""
 
 QUASI_DIVE_DEG = 60.0
 """Quasi-ballistic terminal dive angle when the type gives none (docs/kinematics.md)."""
@@ -217,3 +226,64 @@ def fly_raid(flight: RaidFlight, times: FloatArray) -> Trajectory:
         climb_range_m=None if t.climb_range_km is None else t.climb_range_km * 1e3,
         boost_time_s=t.boost_time_s or 0.0,
     )
+
+
+def fly_raids(flights: Sequence[RaidFlight], dt: float) -> Trajectory:
+    """All raids' missiles (in raid order) on one grid 0, dt, ... up to the last impact + dt."""
+    end = max(float(f.launch_time_s.max()) + flight_time_bound_s(f) for f in flights)
+    provisional = np.arange(0.0, end + dt, dt)
+    trajectory = concatenate([fly_raid(f, provisional) for f in flights])
+    last = float(np.max(trajectory.impact_time)) + dt
+    steps = np.arange(0.0, last + dt, dt).size
+    if steps > provisional.size:  # the bound was not one: never silently cut a flight
+        raise RuntimeError(f"flight time bound too short ({end:.0f} s < {last:.0f} s)")
+    return _first_steps(trajectory, steps)
+
+
+def _first_steps(trajectory: Trajectory, steps: int) -> Trajectory:
+    return replace(
+        trajectory,
+        times=trajectory.times[:steps],
+        position=trajectory.position[:, :steps],
+        velocity=trajectory.velocity[:, :steps],
+        altitude=trajectory.altitude[:, :steps],
+        in_flight=trajectory.in_flight[:, :steps],
+        phase=trajectory.phase[:, :steps],
+    )
+
+
+def raid_route_deg(raid: Raid, aim: Point | Asset) -> FloatArray:
+    """(W, 2) latitude, longitude (degrees) of a raid's route: launch, turn points, aim."""
+    route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
+    route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
+    route.append((aim.lat_deg, aim.lon_deg))
+    return np.array(route, dtype=float)
+
+
+def raid_flights(loaded: LoadedScenario) -> list[RaidFlight]:
+    """Every raid of the scenario as a flight: its type, route and missiles' launch times."""
+    s = loaded.scenario
+    assets = {a.id: a for a in s.assets}
+    flights = []
+    for raid in s.raids:
+        aim = assets[raid.target] if raid.target is not None else raid.aim
+        assert aim is not None  # the schema asks for exactly one of target and aim
+        flights.append(
+            RaidFlight(
+                threat=loaded.threats[raid.threat],
+                route_deg=raid_route_deg(raid, aim),
+                launch_time_s=raid.launch_time_s + raid.interval_s * np.arange(raid.count),
+                apogee_km=raid.apogee_km,
+            )
+        )
+    return flights
+
+
+def scenario_end_s(loaded: LoadedScenario) -> float:
+    """The scenario's time span ends at the last impact: each raid's last launch plus its
+    nominal flight time (`flight_time_bound_s` without margin)."""
+    ends = [
+        float(f.launch_time_s.max()) + flight_time_bound_s(f, margin_s=0.0)
+        for f in raid_flights(loaded)
+    ]
+    return max(ends, default=float("inf"))
