@@ -22,6 +22,7 @@ from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.scenario.base import PathKey, Problem
 from kamae.scenario.model import AnySensorType, Catalog, InterceptorType, Scenario, ThreatType
 from kamae.scenario.references import cross_check
+from kamae.scenario.threats import KIND_FIELDS
 
 
 @dataclass(frozen=True)
@@ -225,10 +226,12 @@ def pydantic_errors(
     """One `ScenarioError` per pydantic error, naming the file, line and field path.
 
     With the file's `data`, the tag pydantic puts in the path of a discriminated union's
-    member (`catalog.threats.x.glide.lift_to_drag`) is dropped: the user's path has none."""
+    member (`catalog.threats.x.glide.lift_to_drag`) is dropped: the user's path has none;
+    and a threat type's trajectory field missing for its kind, or given for another kind,
+    is said so on the entry (`lift_to_drag is required for kind glide`)."""
     errors = []
     for err in exc.errors(include_url=False):
-        loc = _user_path(err["loc"], data)
+        loc, tag = _user_path(err["loc"], data)
         message = err["msg"].removeprefix("Value error, ")
         kind = err["type"]
         value = err.get("input")
@@ -244,6 +247,8 @@ def pydantic_errors(
             show = False
             if kind == "union_tag_not_found":
                 message = "required field is missing"
+        if tag is not None and kind in ("missing", "extra_forbidden"):
+            loc, message = _kind_field(loc, tag, kind, message)
         errors.append(
             ScenarioError(
                 label,
@@ -257,15 +262,31 @@ def pydantic_errors(
     return errors
 
 
-def _user_path(loc: tuple[str | int, ...], data: Any) -> PathKey:
-    """A pydantic error location as a path into the file: validator and union tags out."""
+def _kind_field(loc: PathKey, tag: tuple[str, int], kind: str, message: str) -> tuple[PathKey, str]:
+    """A threat kind's own field, missing or out of place, named on the catalog entry."""
+    name, at = tag
+    field = loc[at] if len(loc) == at + 1 else None
+    if name not in KIND_FIELDS or not isinstance(field, str):
+        return loc, message
+    if kind == "missing" and field in KIND_FIELDS[name]:
+        return loc[:at], f"{field} is required for kind {name}"
+    if kind == "extra_forbidden" and any(field in f for f in KIND_FIELDS.values()):
+        return loc[:at], f"{field} does not apply to kind {name}"
+    return loc, message
+
+
+def _user_path(loc: tuple[str | int, ...], data: Any) -> tuple[PathKey, tuple[str, int] | None]:
+    """A pydantic error location as a path into the file (validator and union tags out),
+    and the last union tag dropped with the position it held in the path (None: none)."""
     out: list[str | int] = []
+    tag = None
     node = data
     for part in loc:
         if isinstance(part, str) and (part.startswith("function-") or part == "tagged-union"):
             continue
         if isinstance(node, dict) and part not in node and node.get("kind") == part:
-            continue  # a discriminated union's member tag
+            tag = (str(part), len(out))  # a discriminated union's member tag
+            continue
         out.append(part)
         if isinstance(node, dict):
             node = node.get(part)
@@ -273,4 +294,4 @@ def _user_path(loc: tuple[str | int, ...], data: Any) -> PathKey:
             node = node[part]
         else:
             node = None
-    return tuple(out)
+    return tuple(out), tag

@@ -17,15 +17,16 @@ import numpy.typing as npt
 from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import EngagementWindows, Envelopes
 from kamae.geo import geodetic_to_ecef
+from kamae.kinematics.threats import GlideFlight
 from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
 from kamae.scenario.loader import LoadedScenario, load_scenario
-from kamae.scenario.model import Doctrine as ScenarioDoctrine
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
 from kamae.world.checks import check_world
-from kamae.world.flights import GLIDE_DIVE_DEG, LEVEL_FLIGHT_KINDS, fly_raids, raid_flights
+from kamae.world.flights import fly_raids, raid_flights
 from kamae.world.network import blinded_layers, jammed_views, scenario_network
+from kamae.world.si import doctrine as doctrine_si
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -135,7 +136,8 @@ def build_world(loaded: LoadedScenario) -> World:
     dt = s.time.step_s
     trajectory = fly_raids(flights, dt)
     times = trajectory.times
-    kinds = [loaded.threats[name].kind for name in types]
+    per_missile = [f.flight for f in flights for _ in range(f.launch_time_s.size)]
+    kinds = [f.kind for f in per_missile]
     cep = [loaded.threats[name].cep_m for name in types]
     lethal = [loaded.threats[name].lethal_radius_m for name in types]
     threat_rcs = np.array(rcs, dtype=float)
@@ -281,12 +283,10 @@ def build_world(loaded: LoadedScenario) -> World:
         threat_rcs=threat_rcs,
         threat_target=np.array(targets, dtype=np.int64),
         threat_kind=kinds,
-        threat_level_flight=np.array([k in LEVEL_FLIGHT_KINDS for k in kinds], dtype=bool),
-        threat_dive_angle_rad=np.radians(
-            [
-                (loaded.threats[name].dive_angle_deg or GLIDE_DIVE_DEG) if kind == "glide" else 0.0
-                for name, kind in zip(types, kinds, strict=True)
-            ]
+        threat_level_flight=np.array([f.level_flight for f in per_missile], dtype=bool),
+        threat_dive_angle_rad=np.array(
+            [f.dive_angle_rad if isinstance(f, GlideFlight) else 0.0 for f in per_missile],
+            dtype=float,
         ),
         threat_cep_m=np.array([0.0 if c is None else c for c in cep], dtype=float),
         threat_lethal_radius_m=np.array([np.inf if x is None else x for x in lethal], dtype=float),
@@ -305,22 +305,4 @@ def build_world(loaded: LoadedScenario) -> World:
             dtype=float,
         ),
         loaded=loaded,
-    )
-
-
-def doctrine_si(d: ScenarioDoctrine) -> Doctrine:
-    """The scenario's doctrine in SI units."""
-    return Doctrine(
-        engage_radius_m=d.engage_radius_km * 1e3,
-        shots_per_salvo=d.shots_per_salvo,
-        shoot_look_shoot=d.shoot_look_shoot,
-        kill_assessment_s=d.kill_assessment_s,
-        kill_assessment_probability=d.kill_assessment_probability,
-        max_shots_per_threat=d.max_shots_per_threat,
-        layer_order=tuple(d.layer_order),
-        track_confirm_updates=d.track_confirm_updates,
-        fire_control_position_sigma_m=d.fire_control_position_sigma_m,
-        fire_control_velocity_sigma_mps=d.fire_control_velocity_sigma_mps,
-        reserve_fraction=d.reserve_fraction,
-        tracker_process_noise=d.tracker_process_noise,
     )

@@ -16,18 +16,20 @@ only when the rest of the file is sound.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from kamae.errors import ScenarioErrors
+from kamae.errors import InfeasibleThreat, ScenarioErrors
 from kamae.geo import geodesic_inverse_deg
-from kamae.kinematics.feasibility import InfeasibleThreat
 from kamae.scenario.base import Problem
 from kamae.scenario.loader import LoadedScenario, load_scenario
-from kamae.scenario.model import Raid
-from kamae.world.flights import RaidFlight, check_raid_flight, raid_flights, scenario_end_s
+from kamae.scenario.model import Raid, ThreatType
+from kamae.world.flights import RaidFlight, raid_flights, scenario_end_s
 from kamae.world.network import scenario_network, unreachable_remote_units
+from kamae.world.si import KM
 
 MIN_RANGE_KM = {"cruise": 10.0}
 """Shortest raid a kind flies, km (others: `MIN_BALLISTIC_RANGE_KM`)."""
@@ -55,19 +57,20 @@ def raid_problems(loaded: LoadedScenario) -> list[Problem]:
     problems: list[Problem] = []
     raids = loaded.scenario.raids
     for i, (raid, flight) in enumerate(zip(raids, raid_flights(loaded), strict=True)):
-        problem = raid_flight_problem(raid, flight)
+        problem = raid_flight_problem(raid, loaded.threats[raid.threat], flight)
         if problem is not None:
             field, text = problem
             problems.append((("raids", i, field), text, None))
     return problems
 
 
-def raid_flight_problem(raid: Raid, flight: RaidFlight) -> tuple[str, str] | None:
+def raid_flight_problem(
+    raid: Raid, ttype: ThreatType, flight: RaidFlight
+) -> tuple[str, str] | None:
     """Whether the raid's threat type can fly it: None, or (field of the raid, problem)."""
-    ttype = flight.threat
     route = flight.route_deg
     dist, _, _ = geodesic_inverse_deg(route[0, 0], route[0, 1], route[-1, 0], route[-1, 1])
-    km = float(dist) / 1000.0
+    km = float(dist) / KM
     minimum = MIN_RANGE_KM.get(ttype.kind, MIN_BALLISTIC_RANGE_KM)
     if km < minimum:
         return "launch", (
@@ -78,19 +81,55 @@ def raid_flight_problem(raid: Raid, flight: RaidFlight) -> tuple[str, str] | Non
             f"target is {km:.0f} km away, beyond the {ttype.max_range_km:.0f} km range of "
             f"{raid.threat}"
         )
-    one = RaidFlight(ttype, route, np.zeros(1), flight.apogee_km)
     try:
-        check_raid_flight(one, km)
+        flight.flight.check(route, float(dist))
+        length = flight.range_m
+        if length / KM > ttype.max_range_km:
+            raise InfeasibleThreat(
+                "waypoints",
+                f"make a route of {length / KM:.0f} km, beyond the type's max_range_km = "
+                f"{ttype.max_range_km:g}",
+            )
+        # A trial flight of one missile: the generators' own checks (e.g. a boost too short
+        # to climb to its burnout height at this range) refuse the raid here, not mid-run.
+        flight.flight.fly(route, np.zeros(1), np.zeros(1))
     except InfeasibleThreat as exc:
-        got = f" (got {exc.value!r})" if exc.value is not None else ""
-        if exc.field == "range_km":
-            return "launch", f"{raid.threat} cannot fly this raid: {exc.problem}{got}"
-        if exc.field == "waypoints":
-            return "waypoints", f"{exc.problem}{got}"
-        if exc.field == "apogee_km" and raid.apogee_km is not None:
-            return "apogee_km", f"{exc.problem}{got}"
-        return "threat", f"{raid.threat}.{exc.field} {exc.problem}{got} for this raid"
+        return _in_scenario_terms(exc, raid, ttype)
     return None
+
+
+def _in_scenario_terms(exc: InfeasibleThreat, raid: Raid, ttype: ThreatType) -> tuple[str, str]:
+    """A kinematic model's refusal (SI) said in the scenario's fields and units."""
+
+    def rename(name: str, value: float) -> tuple[str, float]:
+        return scenario_name(name, type(ttype).model_fields, value)
+
+    field, value = rename(exc.field, float("nan"))
+    problem = exc.describe(rename)
+    shown = exc.value
+    if isinstance(shown, int | float):
+        shown = rename(exc.field, float(shown))[1]
+    got = f" (got {shown!r})" if shown is not None else ""
+    if field == "range_km":
+        return "launch", f"{raid.threat} cannot fly this raid: {problem}{got}"
+    if field == "waypoints":
+        return "waypoints", f"{problem}{got}"
+    if field == "apogee_km" and raid.apogee_km is not None:
+        return "apogee_km", f"{problem}{got}"
+    return "threat", f"{raid.threat}.{field} {problem}{got} for this raid"
+
+
+def scenario_name(name: str, fields: Mapping[str, object], value: float) -> tuple[str, float]:
+    """An SI parameter's name and value in the scenario file's terms: `x_m` is `x_km` (and
+    the value in km) unless the file's model declares `x_m`, `x_rad` is `x_deg`."""
+    if name in fields:
+        return name, value
+    stem, _, unit = name.rpartition("_")
+    if unit == "m" and (f"{stem}_km" in fields or stem == "range"):
+        return f"{stem}_km", value / KM
+    if unit == "rad":
+        return f"{stem}_deg", math.degrees(value)
+    return name, value
 
 
 def network_problems(loaded: LoadedScenario) -> list[Problem]:
