@@ -16,6 +16,7 @@ from kamae.scenario import bundled_scenarios, load_scenario
 from kamae.scenario.references import all_sensor_ids
 from kamae.world import validate_scenario
 from kamae.world.flights import scenario_end_s
+from kamae.world.si import network_spec
 
 BASE = yaml.safe_load(bundled_scenarios()["japan-2027-networked"].read_text(encoding="utf-8"))
 
@@ -57,7 +58,7 @@ def test_bundled_variants_load_and_differ() -> None:
     for name, s in loaded.items():
         assert s.raids == base.raids and s.fire_units == base.fire_units, name
         net = build_network(
-            s.network.model_dump(),
+            network_spec(s.network),
             sensor_ids=all_sensor_ids(s),
             fire_unit_ids=[u.id for u in s.fire_units],
         )
@@ -68,7 +69,7 @@ def test_jammed_variant_cuts_the_picture_during_attacks() -> None:
     loaded = load_scenario("japan-2027-jammed")
     s = loaded.scenario
     net = build_network(
-        s.network.model_dump(),
+        network_spec(s.network),
         sensor_ids=all_sensor_ids(s),
         fire_unit_ids=[u.id for u in s.fire_units],
     )

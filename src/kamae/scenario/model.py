@@ -40,6 +40,9 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
+Tier = Literal["upper", "lower"]
+TIERS: tuple[Tier, ...] = ("upper", "lower")
+
 DetectionModel = Literal["fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4"]
 
 
@@ -236,7 +239,7 @@ AnySensorType = Annotated[SensorType | SpaceInfraredType, Field(discriminator="k
 class InterceptorType(Sourced):
     """A class of interceptor missile and its engagement envelope."""
 
-    tier: Literal["upper", "lower"] = Field(description="Defensive layer")
+    tier: Tier = Field(description="Defensive layer")
     min_altitude_km: float = Field(ge=0, le=5000, description="Lowest intercept altitude, km")
     max_altitude_km: float = Field(gt=0, le=5000, description="Highest intercept altitude, km")
     max_range_km: float = Field(gt=0, le=5000, description="Maximum slant range to intercept, km")
@@ -394,8 +397,8 @@ class Doctrine(_Strict):
     max_shots_per_threat: int = Field(
         default=4, ge=1, le=64, description="Interceptors fired at one threat, at most"
     )
-    layer_order: list[Literal["upper", "lower"]] = Field(
-        default_factory=lambda: ["upper", "lower"],
+    layer_order: list[Tier] = Field(
+        default_factory=lambda: list(TIERS),
         min_length=1,
         description="Layers in the order they engage",
     )

@@ -1,9 +1,11 @@
 """The world of one scenario: everything deterministic, built once and shared by replications.
 
-Converts the scenario's analyst units to SI, expands raids into missiles, samples their
-trajectories on the engine's time grid, precomputes each radar's visibility of each missile,
-and each fire unit's engagement window against each missile (intercept points inside the
-envelope and the launch time each needs).
+Checks the scenario's physics (`checks`), converts its parameter sets to SI (`si`), expands
+raids into missiles and samples their trajectories on the engine's time grid (`flights`),
+precomputes each radar's and space layer's view of each missile (with the network's jamming
+and lost satellites baked in: `network`), and each fire unit's engagement window against
+each missile (intercept points inside the envelope and the launch time each needs). The
+world holds SI arrays and frozen records only: the engine never sees the scenario's models.
 """
 
 from __future__ import annotations
@@ -12,24 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engagement.doctrine import Doctrine
-from kamae.engagement.envelope import EngagementWindows, Envelopes
+from kamae.engagement.envelope import EngagementWindows, Envelopes, Interceptor
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.threats import GlideFlight
 from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
 from kamae.scenario.loader import LoadedScenario, load_scenario
+from kamae.scenario.model import Scenario, SensorType, SpaceInfraredType
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
-from kamae.sensors.space_ir import SpaceLayerView, constellation, space_layer_view
+from kamae.sensors.space_ir import SpaceLayerView, space_layer_view
+from kamae.world import si
 from kamae.world.checks import check_world
-from kamae.world.flights import fly_raids, raid_flights
+from kamae.world.flights import RaidFlight, fly_raids, raid_flights
 from kamae.world.network import blinded_layers, jammed_views, scenario_network
-from kamae.world.si import doctrine as doctrine_si
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 THREAT_CLASSES = ("srbm", "mrbm", "irbm", "cruise", "hgv")
 
@@ -75,7 +75,7 @@ class World:
     """Asset index aimed at, -1 for a bare aim point."""
     threat_kind: list[str]
     """Trajectory model per missile (ballistic, quasi_ballistic, glide, cruise)."""
-    threat_level_flight: npt.NDArray[np.bool_]
+    threat_level_flight: BoolArray
     """Per missile: held up by lift (glide, cruise), so tracked and predicted as level flight
     rather than as a ballistic coast (the defense is taken to classify the kind correctly)."""
     threat_dive_angle_rad: FloatArray
@@ -94,12 +94,11 @@ class World:
     doctrine: Doctrine
     threat_unit_cost_musd: FloatArray
     """Per missile: assumed unit cost of its type, million USD (NaN: none given)."""
-    loaded: LoadedScenario
     space_layers: tuple[SpaceLayerView, ...] = ()
+    """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
     network: Network | None = None
     """The allied network (None: no `network:` section, every sensor's data reaches every
     fire unit at once)."""
-    """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
 
 
 def load_world(name_or_path: str | Path) -> World:
@@ -112,197 +111,143 @@ def build_world(loaded: LoadedScenario) -> World:
     (`kamae.world.checks.check_world`: an infeasible scenario raises `ScenarioErrors`)."""
     check_world(loaded)
     s = loaded.scenario
-    asset_index = {a.id: i for i, a in enumerate(s.assets)}
-    asset_ecef = (
-        geodetic_to_ecef(
-            np.radians([a.lat_deg for a in s.assets]),
-            np.radians([a.lon_deg for a in s.assets]),
-            np.zeros(len(s.assets)),
-        )
-        if s.assets
-        else np.zeros((0, 3))
-    )
-
-    ids, types, classes, rcs, targets = [], [], [], [], []
-    for raid in s.raids:
-        ttype = loaded.threats[raid.threat]
-        for k in range(raid.count):
-            ids.append(f"{raid.id}#{k + 1}")
-            types.append(raid.threat)
-            classes.append(THREAT_CLASSES.index(ttype.threat_class))
-            rcs.append(ttype.rcs_m2)
-            targets.append(asset_index[raid.target] if raid.target is not None else -1)
     flights = raid_flights(loaded)
-    dt = s.time.step_s
-    trajectory = fly_raids(flights, dt)
+    trajectory = fly_raids(flights, s.time.step_s)
     times = trajectory.times
-    per_missile = [f.flight for f in flights for _ in range(f.launch_time_s.size)]
-    kinds = [f.kind for f in per_missile]
-    cep = [loaded.threats[name].cep_m for name in types]
-    lethal = [loaded.threats[name].lethal_radius_m for name in types]
-    threat_rcs = np.array(rcs, dtype=float)
-
-    radars = []
-    for sensor in s.sensors:
-        st = loaded.sensors[sensor.type]
-        assert st.kind == "radar"  # the loader refuses other kinds in sensors[]
-        radars.append(
-            Radar(
-                lat=np.radians(sensor.lat_deg),
-                lon=np.radians(sensor.lon_deg),
-                height_m=sensor.altitude_m,
-                reference_range_m=st.reference_range_km * 1e3,
-                reference_rcs_m2=st.reference_rcs_m2,
-                max_range_m=st.max_range_km * 1e3,
-                boresight_azimuth=np.radians(sensor.boresight_deg),
-                azimuth_width=np.radians(st.azimuth_width_deg),
-                min_elevation=np.radians(st.min_elevation_deg),
-                max_elevation=np.radians(st.max_elevation_deg),
-                revisit_s=st.revisit_s,
-                pd_per_look=1.0 if st.pd_per_look is None else st.pd_per_look,
-                range_sigma_m=st.range_sigma_m,
-                angle_sigma=st.angle_sigma_mrad * 1e-3,
-                detection=st.detection,
-                reference_pd=st.reference_pd,
-                pfa=st.pfa,
-                noncoherent_pulses=st.noncoherent_pulses,
-                search_revisit_s=st.search_revisit_s,
-                track_dwell_s=None if st.track_dwell_ms is None else st.track_dwell_ms * 1e-3,
-                min_search_fraction=st.min_search_fraction,
-                false_alarms_per_scan=st.false_alarms_per_scan,
-                confirm_hits=st.confirm_hits,
-                confirm_looks=st.confirm_looks,
-                delete_after_misses=st.delete_after_misses,
-            )
-        )
-    sample_rcs = phase_rcs(threat_rcs, trajectory.phase)
+    threats = _threats(loaded, flights)
+    radars = [si.radar(x, _radar_type(loaded, x.type)) for x in s.sensors]
+    sample_rcs = phase_rcs(threats.rcs, trajectory.phase)
     views = [radar_view(r, trajectory.position, sample_rcs) for r in radars]
     network = scenario_network(s)
     if network is not None:
         views = jammed_views(network, radars, views, times, trajectory.position, sample_rcs)
-    space_layers = []
-    for layer in s.space_sensors:
-        sp = loaded.sensors[layer.type]
-        assert sp.kind == "space_ir"  # the loader refuses other kinds in space_sensors[]
-        space_layers.append(
-            space_layer_view(
-                layer.id,
-                sp.role,
-                constellation(
-                    geostationary_longitudes=np.radians(sp.geostationary_longitudes_deg),
-                    molniya_raan=np.radians(sp.molniya_raan_deg),
-                    walker=(sp.walker_total, sp.walker_planes, sp.walker_phasing),
-                    walker_altitude_m=sp.walker_altitude_km * 1e3,
-                    walker_inclination=np.radians(sp.walker_inclination_deg),
-                ),
-                trajectory,
-                cloud_top_altitude_m=sp.cloud_top_altitude_km * 1e3,
-                reporting_delay_s=sp.reporting_delay_s,
-                launch_point_sigma_m=sp.launch_point_sigma_km * 1e3,
-                launch_time_sigma_s=sp.launch_time_sigma_s,
-                heading_sigma=np.radians(sp.heading_sigma_deg),
-                limb_altitude_m=sp.limb_altitude_km * 1e3,
-                max_range_m=sp.max_range_km * 1e3,
-                revisit_s=sp.revisit_s,
-                pd_per_revisit=sp.pd_per_revisit,
-                position_sigma_m=sp.position_sigma_km * 1e3,
-                min_satellites=sp.min_satellites,
-            )
-        )
-
+    space_layers = [
+        space_layer_view(x.id, si.space_layer(_space_type(loaded, x.type)), trajectory)
+        for x in s.space_sensors
+    ]
     if network is not None:
         space_layers = blinded_layers(network, space_layers, len(radars), times)
-
-    units = s.fire_units
-    fu = FireUnits(
-        ids=[u.id for u in units],
-        interceptor=[u.interceptor for u in units],
-        ecef=(
-            geodetic_to_ecef(
-                np.radians([u.lat_deg for u in units]),
-                np.radians([u.lon_deg for u in units]),
-                np.zeros(len(units)),
-            )
-            if units
-            else np.zeros((0, 3))
-        ),
-        tier=[loaded.interceptors[u.interceptor].tier for u in units],
-        inventory=np.array([u.inventory for u in units], dtype=np.int64),
-        launchers=np.array([u.launchers for u in units], dtype=np.int64),
-        launch_interval_s=np.array([u.launch_interval_s for u in units], dtype=float),
-        sspk=np.array(
-            [
-                [loaded.interceptors[u.interceptor].sspk.get(c, np.nan) for c in THREAT_CLASSES]
-                for u in units
-            ],
-            dtype=float,
-        ).reshape(len(units), len(THREAT_CLASSES)),
-        handover_basket_m=[
-            None
-            if (b := loaded.interceptors[u.interceptor].handover_basket_km) is None
-            else b * 1e3
-            for u in units
-        ],
-        reserve=np.array(
-            [int(np.floor(s.doctrine.reserve_fraction * u.inventory)) for u in units],
-            dtype=np.int64,
-        ),
-        unit_cost_musd=np.array(
-            [loaded.interceptors[u.interceptor].unit_cost_musd for u in units], dtype=float
-        ),
-    )
-    specs = [loaded.interceptors[u.interceptor] for u in units]
-    envelopes = Envelopes(
-        unit_ecef=fu.ecef,
-        min_altitude_m=np.array([e.min_altitude_km * 1e3 for e in specs]),
-        max_altitude_m=np.array([e.max_altitude_km * 1e3 for e in specs]),
-        max_range_m=np.array([e.max_range_km * 1e3 for e in specs]),
-        max_target_speed_mps=np.array(
-            [np.inf if e.max_target_speed_mps is None else e.max_target_speed_mps for e in specs]
-        ),
-        flyout=[
-            {
-                "mean_speed_mps": e.mean_speed_mps,
-                "burnout_speed_mps": e.burnout_speed_mps,
-                "burn_time_s": e.burn_time_s,
-            }
-            for e in specs
-        ],
-    )
-    windows = envelopes.windows(trajectory)
+    interceptors = [si.interceptor(loaded.interceptors[u.interceptor]) for u in s.fire_units]
+    fire_units = _fire_units(s, interceptors)
+    envelopes = Envelopes.of(fire_units.ecef, interceptors)
     return World(
         name=s.name,
-        dt=dt,
+        dt=s.time.step_s,
         times=times,
         asset_ids=[a.id for a in s.assets],
-        asset_ecef=asset_ecef,
+        asset_ecef=_ecef([a.lat_deg for a in s.assets], [a.lon_deg for a in s.assets]),
         asset_value=np.array([a.value for a in s.assets], dtype=float),
-        threat_ids=ids,
-        threat_type=types,
-        threat_class=np.array(classes, dtype=np.int64),
-        threat_rcs=threat_rcs,
-        threat_target=np.array(targets, dtype=np.int64),
-        threat_kind=kinds,
-        threat_level_flight=np.array([f.level_flight for f in per_missile], dtype=bool),
-        threat_dive_angle_rad=np.array(
-            [f.dive_angle_rad if isinstance(f, GlideFlight) else 0.0 for f in per_missile],
-            dtype=float,
-        ),
-        threat_cep_m=np.array([0.0 if c is None else c for c in cep], dtype=float),
-        threat_lethal_radius_m=np.array([np.inf if x is None else x for x in lethal], dtype=float),
+        threat_ids=threats.ids,
+        threat_type=threats.types,
+        threat_class=threats.classes,
+        threat_rcs=threats.rcs,
+        threat_target=threats.targets,
+        threat_kind=threats.kinds,
+        threat_level_flight=threats.level_flight,
+        threat_dive_angle_rad=threats.dive_angle_rad,
+        threat_cep_m=threats.cep_m,
+        threat_lethal_radius_m=threats.lethal_radius_m,
         trajectory=trajectory,
         sensor_ids=[x.id for x in s.sensors],
         radars=radars,
         views=views,
         space_layers=tuple(space_layers),
         network=network,
-        fire_units=fu,
+        fire_units=fire_units,
         envelopes=envelopes,
-        windows=windows,
-        doctrine=doctrine_si(s.doctrine),
-        threat_unit_cost_musd=np.array(
-            [np.nan if (c := loaded.threats[name].unit_cost_musd) is None else c for name in types],
+        windows=envelopes.windows(trajectory),
+        doctrine=si.doctrine(s.doctrine),
+        threat_unit_cost_musd=threats.unit_cost_musd,
+    )
+
+
+def _ecef(lat_deg: list[float], lon_deg: list[float]) -> FloatArray:
+    """ECEF points (N, 3) on the ellipsoid; (0, 3) for none."""
+    if not lat_deg:
+        return np.zeros((0, 3))
+    return geodetic_to_ecef(np.radians(lat_deg), np.radians(lon_deg), np.zeros(len(lat_deg)))
+
+
+def _radar_type(loaded: LoadedScenario, name: str) -> SensorType:
+    st = loaded.sensors[name]
+    assert isinstance(st, SensorType)  # the loader refuses other kinds in sensors[]
+    return st
+
+
+def _space_type(loaded: LoadedScenario, name: str) -> SpaceInfraredType:
+    sp = loaded.sensors[name]
+    assert isinstance(sp, SpaceInfraredType)  # the loader refuses other kinds in space_sensors[]
+    return sp
+
+
+@dataclass(frozen=True)
+class _Missiles:
+    """The per-missile arrays of the world, in raid order."""
+
+    ids: list[str]
+    types: list[str]
+    classes: IntArray
+    rcs: FloatArray
+    targets: IntArray
+    kinds: list[str]
+    level_flight: BoolArray
+    dive_angle_rad: FloatArray
+    cep_m: FloatArray
+    lethal_radius_m: FloatArray
+    unit_cost_musd: FloatArray
+
+
+def _threats(loaded: LoadedScenario, flights: list[RaidFlight]) -> _Missiles:
+    s = loaded.scenario
+    asset_index = {a.id: i for i, a in enumerate(s.assets)}
+    ids, types, targets, flown = [], [], [], []
+    for raid, flight in zip(s.raids, flights, strict=True):
+        for k in range(raid.count):
+            ids.append(f"{raid.id}#{k + 1}")
+            types.append(raid.threat)
+            targets.append(asset_index[raid.target] if raid.target is not None else -1)
+            flown.append(flight.flight)
+    entries = [loaded.threats[name] for name in types]
+    return _Missiles(
+        ids=ids,
+        types=types,
+        classes=np.array([THREAT_CLASSES.index(t.threat_class) for t in entries], dtype=np.int64),
+        rcs=np.array([t.rcs_m2 for t in entries], dtype=float),
+        targets=np.array(targets, dtype=np.int64),
+        kinds=[f.kind for f in flown],
+        level_flight=np.array([f.level_flight for f in flown], dtype=bool),
+        dive_angle_rad=np.array(
+            [f.dive_angle_rad if isinstance(f, GlideFlight) else 0.0 for f in flown], dtype=float
+        ),
+        cep_m=np.array([0.0 if t.cep_m is None else t.cep_m for t in entries], dtype=float),
+        lethal_radius_m=np.array(
+            [np.inf if t.lethal_radius_m is None else t.lethal_radius_m for t in entries],
             dtype=float,
         ),
-        loaded=loaded,
+        unit_cost_musd=np.array(
+            [np.nan if t.unit_cost_musd is None else t.unit_cost_musd for t in entries],
+            dtype=float,
+        ),
+    )
+
+
+def _fire_units(s: Scenario, interceptors: list[Interceptor]) -> FireUnits:
+    units = s.fire_units
+    return FireUnits(
+        ids=[u.id for u in units],
+        interceptor=[u.interceptor for u in units],
+        ecef=_ecef([u.lat_deg for u in units], [u.lon_deg for u in units]),
+        tier=[i.tier for i in interceptors],
+        inventory=np.array([u.inventory for u in units], dtype=np.int64),
+        launchers=np.array([u.launchers for u in units], dtype=np.int64),
+        launch_interval_s=np.array([u.launch_interval_s for u in units], dtype=float),
+        sspk=np.array(
+            [[i.sspk.get(c, np.nan) for c in THREAT_CLASSES] for i in interceptors], dtype=float
+        ).reshape(len(units), len(THREAT_CLASSES)),
+        handover_basket_m=[i.handover_basket_m for i in interceptors],
+        reserve=np.array(
+            [int(np.floor(s.doctrine.reserve_fraction * u.inventory)) for u in units],
+            dtype=np.int64,
+        ),
+        unit_cost_musd=np.array([i.unit_cost_musd for i in interceptors], dtype=float),
     )

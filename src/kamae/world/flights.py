@@ -87,7 +87,9 @@ def raid_flights(loaded: LoadedScenario) -> list[RaidFlight]:
             RaidFlight(
                 flight=flight,
                 route_deg=raid_route_deg(raid, aim),
-                launch_time_s=raid.launch_time_s + raid.interval_s * np.arange(raid.count),
+                launch_time_s=np.asarray(
+                    raid.launch_time_s + raid.interval_s * np.arange(raid.count), dtype=np.float64
+                ),
             )
         )
     return flights

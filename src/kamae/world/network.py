@@ -24,6 +24,7 @@ from kamae.scenario.model import Scenario
 from kamae.scenario.references import all_sensor_ids
 from kamae.sensors.radar import Radar, RadarView, radar_view
 from kamae.sensors.space_ir import SpaceLayerView
+from kamae.world.si import network_spec
 
 
 def scenario_network(s: Scenario) -> Network | None:
@@ -32,7 +33,7 @@ def scenario_network(s: Scenario) -> Network | None:
     if s.network is None:
         return None
     return build_network(
-        s.network.model_dump(),
+        network_spec(s.network),
         sensor_ids=all_sensor_ids(s),
         fire_unit_ids=[u.id for u in s.fire_units],
     )
