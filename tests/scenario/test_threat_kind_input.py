@@ -10,8 +10,7 @@ import pytest
 from conftest import one_layer_scenario, write_scenario
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.scenario import load_scenario
-from kamae.world import validate_scenario
+from kamae.world import load_world, validate_scenario
 
 
 def _errors(path: Path) -> list[ScenarioError]:
@@ -75,8 +74,6 @@ def test_an_impossible_trajectory_is_one_line_naming_the_field(
 
 
 def test_every_kind_loads_and_flies(tmp_path: Path) -> None:
-    from kamae.world import build_world
-
     for i, threat in enumerate(
         [{"kind": "ballistic", "burn_time_s": 100, "burnout_altitude_km": 80,
           "ballistic_coefficient_kg_m2": 5000, "cep_m": 500},
@@ -85,7 +82,7 @@ def test_every_kind_loads_and_flies(tmp_path: Path) -> None:
     ):  # fmt: skip
         folder = tmp_path / str(i)
         folder.mkdir()
-        world = build_world(load_scenario(_with(folder, threat)))
+        world = load_world(_with(folder, threat))
         assert world.trajectory.count == 1
         assert world.trajectory.impact_time[0] > world.trajectory.launch_time[0]
         # The grid ends one step after the last impact.
