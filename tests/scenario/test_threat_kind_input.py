@@ -88,3 +88,25 @@ def test_every_kind_loads_and_flies(tmp_path: Path) -> None:
         # The grid ends one step after the last impact.
         assert world.times[-1] >= world.trajectory.impact_time[0]
         assert world.times[-1] - world.trajectory.impact_time[0] <= 2 * world.dt
+
+
+@pytest.mark.parametrize(
+    ("threat", "raid"),
+    [
+        ({"kind": "ballistic", "burnout_altitude_km": 60, "burn_time_s": 80},
+         {"launch": {"lat_deg": 36.9, "lon_deg": 139.77}}),
+        ({**GLIDE, "lift_to_drag": 0.5}, {}),
+        ({"kind": "ballistic", "burnout_altitude_km": 200, "burn_time_s": 60},
+         {"apogee_km": 150}),
+    ],
+)  # fmt: skip
+def test_building_the_world_refuses_as_validate_does(
+    tmp_path: Path, threat: dict, raid: dict
+) -> None:
+    """Every path that builds a world refuses an infeasible raid with validate's message,
+    also where only the generator (the full flight) finds the problem."""
+    path = _with(tmp_path, threat, **raid)
+    expected = [str(e) for e in _errors(path)]
+    with pytest.raises(ScenarioErrors) as info:
+        load_world(str(path))
+    assert [str(e) for e in info.value.errors] == expected

@@ -18,6 +18,7 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import EngagementWindows, Envelopes, Interceptor
+from kamae.errors import InfeasibleThreat
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.threats import GlideFlight
 from kamae.kinematics.trajectory import Trajectory
@@ -27,7 +28,7 @@ from kamae.scenario.model import Scenario, SensorType, SpaceInfraredType
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, space_layer_view
 from kamae.world import si
-from kamae.world.checks import check_world
+from kamae.world.checks import network_problems, raid_problems, refuse
 from kamae.world.flights import RaidFlight, fly_raids, raid_flights
 from kamae.world.network import blinded_layers, jammed_views, scenario_network
 
@@ -108,17 +109,23 @@ def load_world(name_or_path: str | Path) -> World:
 
 def build_world(loaded: LoadedScenario) -> World:
     """Build the deterministic world of a loaded scenario, after its physical checks
-    (`kamae.world.checks.check_world`: an infeasible scenario raises `ScenarioErrors`)."""
-    check_world(loaded)
+    (those of `kamae.world.checks.check_world`: an infeasible scenario raises
+    `ScenarioErrors` naming file, line and field, before anything runs)."""
+    refuse(loaded, raid_problems(loaded, trial_flights=False))
     s = loaded.scenario
     flights = raid_flights(loaded)
-    trajectory = fly_raids(flights, s.time.step_s)
+    try:
+        trajectory = fly_raids(flights, s.time.step_s)
+    except InfeasibleThreat:
+        refuse(loaded, raid_problems(loaded))  # the trial flights name the raid and field
+        raise
     times = trajectory.times
+    network = scenario_network(s)
+    refuse(loaded, network_problems(loaded, network))
     threats = _threats(loaded, flights)
     radars = [si.radar(x, _radar_type(loaded, x.type)) for x in s.sensors]
     sample_rcs = phase_rcs(threats.rcs, trajectory.phase)
     views = [radar_view(r, trajectory.position, sample_rcs) for r in radars]
-    network = scenario_network(s)
     if network is not None:
         views = jammed_views(network, radars, views, times, trajectory.position, sample_rcs)
     space_layers = [

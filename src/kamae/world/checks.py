@@ -24,6 +24,7 @@ import numpy as np
 
 from kamae.errors import InfeasibleThreat, ScenarioErrors
 from kamae.geo import geodesic_inverse_deg
+from kamae.network import Network
 from kamae.scenario.base import Problem
 from kamae.scenario.loader import LoadedScenario, load_scenario
 from kamae.scenario.model import Raid, ThreatType
@@ -45,19 +46,24 @@ def validate_scenario(name_or_path: str | Path) -> LoadedScenario:
 
 def check_world(loaded: LoadedScenario) -> None:
     """Raise `ScenarioErrors` naming every physical problem of the scenario; return if none."""
-    problems = raid_problems(loaded)
-    if not problems:
-        problems = network_problems(loaded)
+    refuse(loaded, raid_problems(loaded))
+    refuse(loaded, network_problems(loaded))
+
+
+def refuse(loaded: LoadedScenario, problems: list[Problem]) -> None:
+    """Raise the problems as `ScenarioErrors` naming the file's lines; return if none."""
     if problems:
         raise ScenarioErrors([loaded.error(p) for p in problems])
 
 
-def raid_problems(loaded: LoadedScenario) -> list[Problem]:
-    """Raids their threat types cannot fly; empty when every raid can be flown."""
+def raid_problems(loaded: LoadedScenario, *, trial_flights: bool = True) -> list[Problem]:
+    """Raids their threat types cannot fly; empty when every raid can be flown. Without
+    `trial_flights`, only what the models' checks tell (the caller flies the raids and
+    calls this again with them if a generator refuses one)."""
     problems: list[Problem] = []
     raids = loaded.scenario.raids
     for i, (raid, flight) in enumerate(zip(raids, raid_flights(loaded), strict=True)):
-        problem = raid_flight_problem(raid, loaded.threats[raid.threat], flight)
+        problem = raid_flight_problem(raid, loaded.threats[raid.threat], flight, trial_flights)
         if problem is not None:
             field, text = problem
             problems.append((("raids", i, field), text, None))
@@ -65,7 +71,7 @@ def raid_problems(loaded: LoadedScenario) -> list[Problem]:
 
 
 def raid_flight_problem(
-    raid: Raid, ttype: ThreatType, flight: RaidFlight
+    raid: Raid, ttype: ThreatType, flight: RaidFlight, trial_flight: bool = True
 ) -> tuple[str, str] | None:
     """Whether the raid's threat type can fly it: None, or (field of the raid, problem)."""
     route = flight.route_deg
@@ -92,7 +98,8 @@ def raid_flight_problem(
             )
         # A trial flight of one missile: the generators' own checks (e.g. a boost too short
         # to climb to its burnout height at this range) refuse the raid here, not mid-run.
-        flight.flight.fly(route, np.zeros(1), np.zeros(1))
+        if trial_flight:
+            flight.flight.fly(route, np.zeros(1), np.zeros(1))
     except InfeasibleThreat as exc:
         return _in_scenario_terms(exc, raid, ttype)
     return None
@@ -132,9 +139,10 @@ def scenario_name(name: str, fields: Mapping[str, object], value: float) -> tupl
     return name, value
 
 
-def network_problems(loaded: LoadedScenario) -> list[Problem]:
+def network_problems(loaded: LoadedScenario, network: Network | None = None) -> list[Problem]:
     """Network events outside the scenario's time span; if none, fire units in a remote
-    engagement mode that no remote sensor's tracks can reach."""
+    engagement mode that no remote sensor's tracks can reach (in `network`, the scenario's
+    network if built already)."""
     s = loaded.scenario
     net = s.network
     if net is None:
@@ -154,6 +162,6 @@ def network_problems(loaded: LoadedScenario) -> list[Problem]:
                 )
     if problems:
         return problems
-    network = scenario_network(s)
+    network = scenario_network(s) if network is None else network
     assert network is not None
     return unreachable_remote_units(s, network)
