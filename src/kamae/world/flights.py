@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kamae.arrays import FloatArray
-from kamae.geo import geodesic_inverse_deg
+from kamae.kinematics.cruise import route_length_m
 from kamae.kinematics.threats import BallisticFlight, QuasiBallisticFlight, ThreatFlight
 from kamae.kinematics.trajectory import Trajectory, concatenate
 from kamae.scenario.loader import LoadedScenario
@@ -43,7 +43,7 @@ class RaidFlight:
     @property
     def range_m(self) -> float:
         """Ground length of the route along its geodesic legs, m."""
-        return route_range_m(self.route_deg)
+        return route_length_m(self.route_deg)
 
     def nominal_flight_time_s(self) -> float:
         """One missile's flight time, estimated by its kind (`nominal_flight_time_s`)."""
@@ -60,14 +60,6 @@ def raid_route_deg(raid: Raid, aim: Point | Asset) -> FloatArray:
     route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
     route.append((aim.lat_deg, aim.lon_deg))
     return np.array(route, dtype=float)
-
-
-def route_range_m(route_deg: FloatArray) -> float:
-    """Ground length (m) of a route along its geodesic legs."""
-    legs, _, _ = geodesic_inverse_deg(
-        route_deg[:-1, 0], route_deg[:-1, 1], route_deg[1:, 0], route_deg[1:, 1]
-    )
-    return float(np.sum(legs))
 
 
 def raid_flights(loaded: LoadedScenario) -> list[RaidFlight]:
