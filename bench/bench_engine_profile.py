@@ -28,9 +28,9 @@ from importlib import metadata
 import numpy as np
 
 from kamae.engine import simulate_many
-from kamae.scenario import bundled_scenarios, load_scenario
+from kamae.scenario import bundled_scenarios
 from kamae.streams import replication_seeds
-from kamae.world import World, build_world
+from kamae.world import World, load_world
 
 CASES = (*bundled_scenarios(), "japan-2027-clutter")
 CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
@@ -39,13 +39,13 @@ CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
 def case_world(name: str) -> World:
     """The world of a case (``-clutter``: more false plots on every radar)."""
     if name.endswith("-clutter"):
-        world = build_world(load_scenario(name.removesuffix("-clutter")))
+        world = load_world(name.removesuffix("-clutter"))
         radars = [
             dataclasses.replace(r, false_alarms_per_scan=CLUTTER_FALSE_PLOTS_PER_SCAN)
             for r in world.radars
         ]
         return dataclasses.replace(world, radars=radars)
-    return build_world(load_scenario(name))
+    return load_world(name)
 
 
 def run_batch(world: World, seed: int, batch: int) -> list[dict]:

@@ -18,8 +18,7 @@ import numpy as np
 
 from kamae.engine import simulate_batch
 from kamae.engine.pictures import Pictures
-from kamae.scenario import load_scenario
-from kamae.world import build_world
+from kamae.world import load_world
 
 
 def main() -> None:
@@ -44,7 +43,7 @@ def main() -> None:
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     for name in ("japan-2027", "japan-2027-networked", "japan-2027-national",
                  "japan-2027-jammed"):  # fmt: skip
-        world = build_world(load_scenario(name))
+        world = load_world(name)
         gens = [
             np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(args.batch)
         ]

@@ -168,6 +168,7 @@ def other_generators(repeats: int) -> list[tuple[str, str, float]]:
                 burnout_altitude_m=25e3,
                 pullup_altitude_m=20e3,
                 pullup_range_m=60e3,
+                dive_angle_rad=np.radians(60.0),
             ),
         ),
         (
@@ -182,6 +183,7 @@ def other_generators(repeats: int) -> list[tuple[str, str, float]]:
                 glide_altitude_m=50e3,
                 lift_to_drag=2.5,
                 burn_time_s=60.0,
+                dive_angle_rad=np.radians(45.0),
             ),
         ),
     ]

@@ -21,6 +21,23 @@ def shared_reference() -> Path:
     return path
 
 
+FIXED_LOOKS = {
+    "detection": "fixed",
+    "reference_pd": 0.9,
+    "pfa": 1e-6,
+    "noncoherent_pulses": 1,
+    "search_revisit_s": None,
+    "track_dwell_s": None,
+    "min_search_fraction": 0.2,
+    "false_alarms_per_scan": 0.0,
+    "confirm_hits": 2,
+    "confirm_looks": 3,
+    "delete_after_misses": 3,
+}
+"""The rest of a `kamae.sensors.radar.Radar` for tests that give only its site, geometry and
+accuracy: the fixed detection model, no time budget, no false plots, 2-of-3 confirmation."""
+
+
 def radar_entry(max_range_km: float) -> dict:
     """A test radar catalog entry: 360° field of regard, Pd 1 per 1 s look, small errors."""
     return {

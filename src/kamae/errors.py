@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+Rename = Callable[[str, float], tuple[str, float]]
+"""(parameter name, SI value) -> (name, value) in another set of units."""
+
 
 class KamaeError(Exception):
     """Base of every error kamae raises for a user's mistake or an impossible request."""
@@ -36,3 +42,35 @@ class ScenarioErrors(KamaeError):
     def __init__(self, errors: list[ScenarioError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+class InfeasibleThreat(KamaeError, ValueError):
+    """A threat parameter that a kinematic model cannot fly: names the field and the value.
+
+    The kinematic models speak SI. `problem` may name other parameters as placeholders,
+    `{name}` (the name) or `{name=}` (the name and its value from `quantities`), so that a
+    caller speaking the analyst's units can say the same in those (`describe` with a
+    `rename`); `str()` says it in SI."""
+
+    def __init__(
+        self, field: str, problem: str, value: float | str | None = None, **quantities: float
+    ) -> None:
+        self.field = field
+        self.template = problem
+        self.value = value
+        self.quantities = quantities
+        self.problem = self.describe()
+        got = f" (got {value!r})" if value is not None else ""
+        super().__init__(f"{field}: {self.problem}{got}")
+
+    def describe(self, rename: Rename | None = None) -> str:
+        """The problem with its placeholders filled, names and values passed through
+        `rename` (name, SI value) -> (name, value) when given."""
+
+        def fill(match: re.Match[str]) -> str:
+            name, with_value = match.group(1), match.group(2) == "="
+            value = self.quantities.get(name, float("nan"))
+            shown, value = rename(name, value) if rename is not None else (name, value)
+            return f"{shown} = {value:g}" if with_value else shown
+
+        return re.sub(r"\{(\w+)(=?)\}", fill, self.template)

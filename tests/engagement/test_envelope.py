@@ -7,11 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from kamae.engagement.envelope import flyout_time, kill_probability_with_prediction_error
+from kamae.engagement.envelope import (
+    Flyout,
+    flyout_time,
+    kill_probability_with_prediction_error,
+)
 
 
 def test_flyout_mean_speed() -> None:
-    assert flyout_time([0.0, 3000.0], mean_speed_mps=1500.0).tolist() == [0.0, 2.0]
+    assert flyout_time([0.0, 3000.0], Flyout(1500.0, None, None)).tolist() == [0.0, 2.0]
 
 
 def test_flyout_profile_matches_kinematics() -> None:
@@ -19,7 +23,7 @@ def test_flyout_profile_matches_kinematics() -> None:
     v, tb = 3000.0, 40.0
     for t in (5.0, 20.0, 40.0, 100.0, 300.0):
         d = 0.5 * (v / tb) * t**2 if t <= tb else 0.5 * v * tb + v * (t - tb)
-        assert float(flyout_time(d, burnout_speed_mps=v, burn_time_s=tb)) == pytest.approx(t)
+        assert float(flyout_time(d, Flyout(None, v, tb))) == pytest.approx(t)
 
 
 def test_prediction_error_follows_the_maxwell_distribution() -> None:

@@ -12,8 +12,7 @@ from conftest import one_layer_scenario, radar_entry, write_scenario
 
 from kamae.engine import simulate_batch
 from kamae.geo import ecef_to_enu, enu_to_range_azimuth_elevation
-from kamae.scenario import load_scenario
-from kamae.world import build_world
+from kamae.world import load_world
 
 LATENCY_S = 2.0
 OWN_RANGE_KM = 700.0
@@ -62,7 +61,7 @@ def _geometry(mode: str) -> dict:
 
 
 def _first_launch(tmp_path: Path, doc: dict, name: str) -> float:
-    world = build_world(load_scenario(write_scenario(tmp_path, doc, name)))
+    world = load_world(write_scenario(tmp_path, doc, name))
     (result,) = simulate_batch(world, [np.random.default_rng(5)])
     launches = [t for t, k in zip(result.events.time_s, result.events.kind, strict=True)
                 if k == "launch"]  # fmt: skip
@@ -86,7 +85,7 @@ def test_engage_on_remote_moves_the_first_shot_earlier_by_the_predicted_amount(
 ) -> None:
     organic_doc = _geometry("organic")
     remote_doc = _geometry("engage_on_remote")
-    world = build_world(load_scenario(write_scenario(tmp_path, organic_doc, "probe.yaml")))
+    world = load_world(write_scenario(tmp_path, organic_doc, "probe.yaml"))
     t_own = _first_seen(world, (35.6, 139.7, 20.0), OWN_RANGE_KM * 1e3)
     t_fwd = _first_seen(world, (38.0, 134.0, 0.0), 3000e3)
     assert t_fwd + LATENCY_S < t_own  # the geometry is built so that the network helps
@@ -105,12 +104,12 @@ def test_a_cut_link_leaves_a_unit_without_its_remote_picture(tmp_path: Path) -> 
     doc = _geometry("engage_on_remote")
     doc["sensors"] = doc["sensors"][1:]  # no organic radar: remote data only
     doc["network"]["nodes"][1]["sensors"] = []
-    world = build_world(load_scenario(write_scenario(tmp_path, doc, "remote-only.yaml")))
+    world = load_world(write_scenario(tmp_path, doc, "remote-only.yaml"))
     end = float(world.times[-1])
     cut = copy.deepcopy(doc)
     cut["network"]["events"] = [{"kind": "link_cut", "links": ["b"], "start_s": 0, "end_s": end}]
     assert _first_launch(tmp_path, doc, "linked.yaml") > 0
-    world = build_world(load_scenario(write_scenario(tmp_path, cut, "cut.yaml")))
+    world = load_world(write_scenario(tmp_path, cut, "cut.yaml"))
     (result,) = simulate_batch(world, [np.random.default_rng(5)])
     assert "launch" not in result.events.kind
     assert result.metrics["track_messages_lost"] == result.metrics["track_messages"] > 0
@@ -118,7 +117,7 @@ def test_a_cut_link_leaves_a_unit_without_its_remote_picture(tmp_path: Path) -> 
 
 
 def test_networked_replications_do_not_depend_on_their_batch() -> None:
-    world = build_world(load_scenario("japan-2027-jammed"))
+    world = load_world("japan-2027-jammed")
     seeds = np.random.SeedSequence(9).spawn(3)
     together = simulate_batch(world, [np.random.default_rng(s) for s in seeds])
     alone = simulate_batch(world, [np.random.default_rng(seeds[1])])[0]
@@ -138,7 +137,7 @@ def test_the_network_declares_the_attack_after_its_sensors_report_it(tmp_path: P
         "declared_by": "c2", "confirming_nations": ["JP"], "min_threats": 1, "min_sensors": 2,
         "processing_s": 60,
     }  # fmt: skip
-    world = build_world(load_scenario(write_scenario(tmp_path, doc, "confirm.yaml")))
+    world = load_world(write_scenario(tmp_path, doc, "confirm.yaml"))
     (result,) = simulate_batch(world, [np.random.default_rng(5)])
     events = list(zip(result.events.time_s, result.events.kind, result.events.sensor,
                       strict=True))  # fmt: skip

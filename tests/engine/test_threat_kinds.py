@@ -11,8 +11,7 @@ from conftest import one_layer_scenario, write_scenario
 
 from kamae.engine import simulate_batch
 from kamae.kinematics.trajectory import PHASE_CRUISE, PHASE_GLIDE
-from kamae.scenario import load_scenario
-from kamae.world import build_world
+from kamae.world import load_world
 
 LOWER = {
     "tier": "lower",
@@ -41,7 +40,7 @@ def _terminal_defense(threat: str, count: int = 4, **raid: object) -> dict:
 
 
 def _run(tmp_path: Path, doc: dict) -> tuple[object, list]:
-    world = build_world(load_scenario(write_scenario(tmp_path, doc)))
+    world = load_world(write_scenario(tmp_path, doc))
     gens = [np.random.default_rng(s) for s in np.random.SeedSequence(3).spawn(8)]
     return world, simulate_batch(world, gens)
 
@@ -83,7 +82,7 @@ def test_ballistic_boost_and_reentry_drag_from_the_catalog(tmp_path: Path) -> No
     doc = one_layer_scenario(count=2, replications=2)
     doc["raids"][0]["threat"] = "mrbm-df-21-class"
     doc["raids"][0]["launch"] = {"lat_deg": 30.0, "lon_deg": 126.0}
-    world = build_world(load_scenario(write_scenario(tmp_path, doc)))
+    world = load_world(write_scenario(tmp_path, doc))
     traj = world.trajectory
     assert np.allclose(traj.burnout_time - traj.launch_time, 90.0)
     assert world.threat_cep_m.tolist() == [20.0, 20.0]

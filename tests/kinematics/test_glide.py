@@ -13,7 +13,13 @@ from kamae.kinematics.trajectory import PHASE_BOOST, PHASE_GLIDE, PHASE_TERMINAL
 PAD = geodetic_to_ecef(np.radians([41.0, 41.0]), np.radians([115.0, 115.0]), 0.0)
 AIM = geodetic_to_ecef(np.radians([26.3, 26.3]), np.radians([127.8, 127.8]), 0.0)
 TIMES = np.arange(0.0, 900.0, 1.0)
-KW = dict(glide_speed_mps=5000.0, glide_altitude_m=60e3, lift_to_drag=2.5, burn_time_s=80.0)
+KW = dict(
+    glide_speed_mps=5000.0,
+    glide_altitude_m=60e3,
+    lift_to_drag=2.5,
+    burn_time_s=80.0,
+    dive_angle_rad=np.radians(45.0),
+)
 
 
 def test_phases_in_order_and_lands_on_target() -> None:
@@ -46,7 +52,7 @@ def test_cross_range_offset_reaches_its_amplitude() -> None:
 
 def test_out_of_reach_is_refused() -> None:
     far = geodetic_to_ecef(np.radians([-10.0]), np.radians([150.0]), 0.0)
-    with pytest.raises(InfeasibleThreat, match="range_km"):
+    with pytest.raises(InfeasibleThreat, match="range_m"):
         glide_trajectory(PAD[:1], far, np.zeros(1), TIMES, **KW)
     with pytest.raises(InfeasibleThreat, match="glide_speed_mps"):
         glide_trajectory(PAD[:1], AIM[:1], np.zeros(1), TIMES, **{**KW, "glide_speed_mps": 9000.0})

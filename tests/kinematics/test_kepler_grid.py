@@ -6,9 +6,17 @@ import numpy as np
 import pytest
 
 from kamae.geo import ecef_to_geodetic, geodesic_direct_deg, geodetic_to_ecef
-from kamae.kinematics.ballistic import flight_time, minimum_energy_velocity
+from kamae.kinematics.ballistic import free_flight_velocity
 from kamae.kinematics.frames import eci_to_ecef
-from kamae.kinematics.kepler import Orbit, orbit_from_state, solve_kepler, state_at_eccentric
+from kamae.kinematics.kepler import (
+    Orbit,
+    flight_time,
+    mean_anomaly,
+    orbit_from_state,
+    solve_kepler,
+    state_at_eccentric,
+    true_anomaly,
+)
 from kamae.kinematics.kepler_grid import sample_kepler, window_indices
 
 
@@ -21,16 +29,15 @@ def _batch(n: int, seed: int = 3) -> tuple[Orbit, np.ndarray, np.ndarray, np.nda
     )
     r1 = geodetic_to_ecef(np.radians(lat), np.radians(lon), 0.0)
     r2 = geodetic_to_ecef(np.radians(lat2), np.radians(lon2), 0.0)
-    orbit = orbit_from_state(r1, minimum_energy_velocity(r1, r2))
+    orbit = orbit_from_state(r1, free_flight_velocity(r1, r2))
     m1 = _mean_anomaly(orbit, r1)
     t0 = rng.uniform(0.0, 100.0, n)
-    return orbit, m1, t0, t0 + flight_time(orbit, r1, r2)
+    tof = flight_time(orbit.n, orbit.e, true_anomaly(orbit, r1), true_anomaly(orbit, r2))
+    return orbit, m1, t0, t0 + tof
 
 
 def _mean_anomaly(orbit: Orbit, r: np.ndarray) -> np.ndarray:
-    from kamae.kinematics.ballistic import _mean_anomaly_at
-
-    return _mean_anomaly_at(orbit, r)
+    return mean_anomaly(true_anomaly(orbit, r), orbit.e)
 
 
 def _exact(orbit: Orbit, m1: np.ndarray, t0: np.ndarray, times: np.ndarray, rotating: bool):

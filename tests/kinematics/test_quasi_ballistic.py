@@ -18,7 +18,7 @@ KW = dict(
     burnout_altitude_m=25e3,
     pullup_altitude_m=20e3,
     pullup_range_m=60e3,
-    dive_angle_deg=60.0,
+    dive_angle_rad=np.radians(60.0),
 )
 
 

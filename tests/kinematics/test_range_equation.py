@@ -11,7 +11,7 @@ from kamae.kinematics.feasibility import InfeasibleThreat
 from kamae.kinematics.range_equation import (
     angle_for_apogee,
     apogee_radius,
-    ballistic_calculator,
+    ballistic_solution,
     burnout_speed,
     conic_parameter,
     flight_path_angles_for_range,
@@ -68,44 +68,44 @@ def test_angle_for_apogee_inverts_apogee() -> None:
 
 
 def test_calculator_minimum_energy_1000_km() -> None:
-    sol = ballistic_calculator(1000.0)
+    sol = ballistic_solution(1000e3)
     psi = 1e6 / R
     s = np.sin(psi / 2)
     assert sol.shape == "minimum-energy"
     assert sol.burnout_speed_mps == pytest.approx(np.sqrt(2 * s / (1 + s) * MU / R), rel=1e-12)
-    assert sol.burnout_angle_deg == pytest.approx(45.0 - np.degrees(psi) / 4, rel=1e-12)
-    assert sol.impact_angle_deg == pytest.approx(-sol.burnout_angle_deg, rel=1e-9)
+    assert sol.burnout_angle_rad == pytest.approx(np.pi / 4 - psi / 4, rel=1e-12)
+    assert sol.impact_angle_rad == pytest.approx(-sol.burnout_angle_rad, rel=1e-9)
     assert "spherical non-rotating" in sol.earth_model
-    assert 200 < sol.apogee_km < 300 and 400 < sol.flight_time_s < 550
+    assert 200e3 < sol.apogee_m < 300e3 and 400 < sol.flight_time_s < 550
 
 
 def test_calculator_shapes_and_burnout_altitude() -> None:
-    me = ballistic_calculator(1300.0, burnout_altitude_km=80.0)
-    lofted = ballistic_calculator(1300.0, apogee_km=me.apogee_km + 300, burnout_altitude_km=80.0)
-    depressed = ballistic_calculator(1300.0, apogee_km=me.apogee_km - 150, burnout_altitude_km=80.0)
+    me = ballistic_solution(1300e3, burnout_altitude_m=80e3)
+    lofted = ballistic_solution(1300e3, apogee_m=me.apogee_m + 300e3, burnout_altitude_m=80e3)
+    depressed = ballistic_solution(1300e3, apogee_m=me.apogee_m - 150e3, burnout_altitude_m=80e3)
     assert lofted.shape == "lofted" and depressed.shape == "depressed"
     assert lofted.burnout_speed_mps > me.burnout_speed_mps < depressed.burnout_speed_mps
     assert depressed.flight_time_s < me.flight_time_s < lofted.flight_time_s
-    by_angle = ballistic_calculator(
-        1300.0, burnout_angle_deg=lofted.burnout_angle_deg, burnout_altitude_km=80.0
+    by_angle = ballistic_solution(
+        1300e3, burnout_angle_rad=lofted.burnout_angle_rad, burnout_altitude_m=80e3
     )
-    assert by_angle.apogee_km == pytest.approx(lofted.apogee_km, rel=1e-9)
+    assert by_angle.apogee_m == pytest.approx(lofted.apogee_m, rel=1e-9)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"range_km": -5.0}, "range_km"),
-        ({"range_km": 30000.0}, "range_km"),
-        ({"range_km": 500.0, "apogee_km": 100.0, "burnout_angle_deg": 40.0}, "apogee_km"),
-        ({"range_km": 500.0, "apogee_km": 50.0, "burnout_altitude_km": 80.0}, "apogee_km"),
-        ({"range_km": 500.0, "burnout_angle_deg": 95.0}, "burnout_angle_deg"),
-        ({"range_km": 500.0, "burnout_altitude_km": -1.0}, "burnout_altitude_km"),
+        ({"range_m": -5e3}, "range_m"),
+        ({"range_m": 30000e3}, "range_m"),
+        ({"range_m": 500e3, "apogee_m": 100e3, "burnout_angle_rad": 0.7}, "apogee_m"),
+        ({"range_m": 500e3, "apogee_m": 50e3, "burnout_altitude_m": 80e3}, "apogee_m"),
+        ({"range_m": 500e3, "burnout_angle_rad": np.radians(95.0)}, "burnout_angle_rad"),
+        ({"range_m": 500e3, "burnout_altitude_m": -1e3}, "burnout_altitude_m"),
     ],
 )
 def test_calculator_refuses_with_the_field_named(kwargs: dict, field: str) -> None:
     with pytest.raises(InfeasibleThreat) as err:
-        ballistic_calculator(**kwargs)
+        ballistic_solution(**kwargs)
     assert err.value.field == field
     assert str(err.value).startswith(field)
     assert isinstance(err.value, ValueError)

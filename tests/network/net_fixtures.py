@@ -1,8 +1,22 @@
-"""Small networks for the network tests (plain sections, as `Network.model_dump()` gives)."""
+"""Small networks for the network tests: sections as a scenario file writes them, built
+through the file's model and the world's conversion to SI (`network_of`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from kamae.network import Network, build_network
+from kamae.scenario.network import Network as NetworkSection
+from kamae.world.si import network_spec
+
+
+def network_of(
+    section: dict[str, Any], *, sensor_ids: Sequence[str], fire_unit_ids: Sequence[str]
+) -> Network:
+    """The network of a `network:` section (validated by the file's model, converted to SI)."""
+    spec = network_spec(NetworkSection.model_validate(section))
+    return build_network(spec, sensor_ids=sensor_ids, fire_unit_ids=fire_unit_ids)
 
 
 def chain_section(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from net_fixtures import allied_section
+from net_fixtures import allied_section, network_of
 
-from kamae.network import ConfirmationRule, build_network, declaration_time, jamming_factors
+from kamae.network import ConfirmationRule, declaration_time, jamming_factors
 
 
 def test_declaration_needs_threats_and_sensors_of_confirming_nations() -> None:
@@ -40,7 +40,7 @@ def test_network_confirmation_travels_to_allowed_nodes() -> None:
         "min_sensors": 1,
         "processing_s": 60.0,
     }
-    net = build_network(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
+    net = network_of(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
     rng = np.random.default_rng(0)
     declared, received = net.attack_confirmation(
         np.array([100.0, 90.0]), np.array([0, 1]), np.array([4, 5]), rng
@@ -74,7 +74,7 @@ def test_radar_degradation_in_sector_and_window_only() -> None:
             "end_s": 20.0,
         }
     ]
-    net = build_network(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
+    net = network_of(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
     az = np.radians([310.0, 10.0, 90.0, 10.0])
     sensor = np.array([0, 0, 0, 1])
     noise, pd, rng_f = net.radar_degradation(15.0, sensor, az)

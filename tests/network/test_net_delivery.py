@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from net_fixtures import allied_section, chain_section
+from net_fixtures import allied_section, chain_section, network_of
 
 from kamae.errors import KamaeError
 from kamae.network import (
     EARLY_WARNING,
     TRACKS,
-    build_network,
     fifo_service_start,
     fully_connected,
 )
 
 
 def _chain(**kw):
-    return build_network(chain_section(**kw), sensor_ids=["radar"], fire_unit_ids=["unit"])
+    return network_of(chain_section(**kw), sensor_ids=["radar"], fire_unit_ids=["unit"])
 
 
 def _allied(**changes):
     section = allied_section()
     section.update(changes)
-    return build_network(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
+    return network_of(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
 
 
 def test_route_prefers_least_delay_and_adds_relay_processing() -> None:
@@ -99,7 +98,7 @@ def test_satellite_lost_blinds_hosted_sensors() -> None:
     section["nodes"][3]["kind"] = "sensor"
     section["nodes"][3]["sensors"] = ["ir"]
     section["events"] = [{"kind": "satellite_lost", "node": "sat", "start_s": 10.0}]
-    net = build_network(section, sensor_ids=["tpy2", "mpq65", "ir"], fire_unit_ids=["pac3"])
+    net = network_of(section, sensor_ids=["tpy2", "mpq65", "ir"], fire_unit_ids=["pac3"])
     assert net.sensors_blind(5.0).tolist() == [False, False, False]
     assert net.sensors_blind(10.0).tolist() == [False, False, True]
     assert not net.picture(20.0).reachable[0, 2]
@@ -125,7 +124,7 @@ def test_link_degradation_scales_delay_loss_capacity() -> None:
             "end_s": 20.0,
         }
     ]
-    net = build_network(
+    net = network_of(
         chain_section(hops=1, latency_ms=100, loss=0.1, capacity=10.0, events=events),
         sensor_ids=["radar"],
         fire_unit_ids=["unit"],
@@ -174,7 +173,7 @@ def test_fifo_matches_lindley_recursion() -> None:
 
 def test_same_generator_same_delivery_and_fixed_draw_count() -> None:
     net = _allied(events=[{"kind": "link_cut", "links": ["us-jp"], "start_s": 5.0}])
-    net_jit = build_network(
+    net_jit = network_of(
         chain_section(hops=2, jitter_ms=20, loss=0.3), sensor_ids=["radar"], fire_unit_ids=["unit"]
     )
     a = net_jit.deliver(np.arange(50.0), 0, 2, TRACKS, np.random.default_rng(9))
@@ -197,13 +196,13 @@ def test_bad_topology_raises() -> None:
     section = chain_section()
     section["links"][0]["between"] = ["n0", "nowhere"]
     with pytest.raises(KamaeError, match="unknown node 'nowhere'"):
-        build_network(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
+        network_of(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
     with pytest.raises(KamaeError, match="on no node: other"):
-        build_network(chain_section(), sensor_ids=["radar", "other"], fire_unit_ids=["unit"])
+        network_of(chain_section(), sensor_ids=["radar", "other"], fire_unit_ids=["unit"])
 
 
 def test_batch_delivery_equals_one_call_per_replication() -> None:
-    net = build_network(
+    net = network_of(
         chain_section(hops=2, jitter_ms=30, loss=0.2, capacity=4.0),
         sensor_ids=["radar"],
         fire_unit_ids=["unit"],

@@ -13,7 +13,10 @@ import yaml
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.network import build_network
 from kamae.scenario import bundled_scenarios, load_scenario
-from kamae.scenario.network import all_sensor_ids, scenario_end_s
+from kamae.scenario.references import all_sensor_ids
+from kamae.world import validate_scenario
+from kamae.world.flights import scenario_end_s
+from kamae.world.si import network_spec
 
 BASE = yaml.safe_load(bundled_scenarios()["japan-2027-networked"].read_text(encoding="utf-8"))
 
@@ -24,7 +27,7 @@ def _errors(tmp_path: Path, change) -> tuple[Path, list[ScenarioError]]:
     path = tmp_path / "net.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     with pytest.raises((ScenarioError, ScenarioErrors)) as info:
-        load_scenario(str(path))
+        validate_scenario(str(path))
     exc = info.value
     return path, exc.errors if isinstance(exc, ScenarioErrors) else [exc]
 
@@ -55,7 +58,7 @@ def test_bundled_variants_load_and_differ() -> None:
     for name, s in loaded.items():
         assert s.raids == base.raids and s.fire_units == base.fire_units, name
         net = build_network(
-            s.network.model_dump(),
+            network_spec(s.network),
             sensor_ids=all_sensor_ids(s),
             fire_unit_ids=[u.id for u in s.fire_units],
         )
@@ -63,15 +66,16 @@ def test_bundled_variants_load_and_differ() -> None:
 
 
 def test_jammed_variant_cuts_the_picture_during_attacks() -> None:
-    s = load_scenario("japan-2027-jammed").scenario
+    loaded = load_scenario("japan-2027-jammed")
+    s = loaded.scenario
     net = build_network(
-        s.network.model_dump(),
+        network_spec(s.network),
         sensor_ids=all_sensor_ids(s),
         fire_unit_ids=[u.id for u in s.fire_units],
     )
     before, during = net.picture(0.0).reachable.sum(), net.picture(150.0).reachable.sum()
     assert during < before
-    assert scenario_end_s(s) > 600.0
+    assert scenario_end_s(loaded) > 600.0
 
 
 def test_link_to_unknown_node(tmp_path: Path) -> None:
@@ -192,19 +196,19 @@ def test_remote_mode_without_remote_data(tmp_path: Path) -> None:
                     }
                 ]
             ),
-            "network.events[0].radar_jammed",
+            "network.events[0]",
             "not both",
         ),
         (
             lambda d: d["network"].update(
                 events=[{"kind": "link_cut", "links": ["us-jp"], "start_s": 50, "end_s": 20}]
             ),
-            "network.events[0].link_cut",
+            "network.events[0]",
             "end_s must be after start_s",
         ),
         (
             lambda d: d["network"].update(events=[{"kind": "meteor", "start_s": 0}]),
-            "network.events[0]",
+            "network.events[0].kind",
             "does not match any of the expected tags",
         ),
     ],

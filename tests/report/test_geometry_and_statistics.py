@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import FIXED_LOOKS
 from scipy import stats
 
 from kamae.geo import geodesic_direct_deg, geodesic_inverse_deg, geodetic_to_ecef
@@ -55,6 +56,7 @@ def _radar(width_deg: float = 360.0, max_elevation_deg: float = 90.0) -> Radar:
         pd_per_look=0.9,
         range_sigma_m=10.0,
         angle_sigma=1e-3,
+        **FIXED_LOOKS,
     )
 
 

@@ -13,7 +13,7 @@ import yaml
 from conftest import one_layer_scenario, write_scenario
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.scenario import load_scenario
+from kamae.world import validate_scenario
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -24,7 +24,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def _errors(path: Path) -> list[ScenarioError]:
     with pytest.raises((ScenarioError, ScenarioErrors)) as info:
-        load_scenario(str(path))
+        validate_scenario(str(path))
     exc = info.value
     return exc.errors if isinstance(exc, ScenarioErrors) else [exc]
 

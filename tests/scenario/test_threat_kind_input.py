@@ -10,12 +10,12 @@ import pytest
 from conftest import one_layer_scenario, write_scenario
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.scenario import load_scenario
+from kamae.world import load_world, validate_scenario
 
 
 def _errors(path: Path) -> list[ScenarioError]:
     with pytest.raises((ScenarioError, ScenarioErrors)) as info:
-        load_scenario(str(path))
+        validate_scenario(str(path))
     exc = info.value
     return exc.errors if isinstance(exc, ScenarioErrors) else [exc]
 
@@ -74,8 +74,6 @@ def test_an_impossible_trajectory_is_one_line_naming_the_field(
 
 
 def test_every_kind_loads_and_flies(tmp_path: Path) -> None:
-    from kamae.world import build_world
-
     for i, threat in enumerate(
         [{"kind": "ballistic", "burn_time_s": 100, "burnout_altitude_km": 80,
           "ballistic_coefficient_kg_m2": 5000, "cep_m": 500},
@@ -84,9 +82,31 @@ def test_every_kind_loads_and_flies(tmp_path: Path) -> None:
     ):  # fmt: skip
         folder = tmp_path / str(i)
         folder.mkdir()
-        world = build_world(load_scenario(_with(folder, threat)))
+        world = load_world(_with(folder, threat))
         assert world.trajectory.count == 1
         assert world.trajectory.impact_time[0] > world.trajectory.launch_time[0]
         # The grid ends one step after the last impact.
         assert world.times[-1] >= world.trajectory.impact_time[0]
         assert world.times[-1] - world.trajectory.impact_time[0] <= 2 * world.dt
+
+
+@pytest.mark.parametrize(
+    ("threat", "raid"),
+    [
+        ({"kind": "ballistic", "burnout_altitude_km": 60, "burn_time_s": 80},
+         {"launch": {"lat_deg": 36.9, "lon_deg": 139.77}}),
+        ({**GLIDE, "lift_to_drag": 0.5}, {}),
+        ({"kind": "ballistic", "burnout_altitude_km": 200, "burn_time_s": 60},
+         {"apogee_km": 150}),
+    ],
+)  # fmt: skip
+def test_building_the_world_refuses_as_validate_does(
+    tmp_path: Path, threat: dict, raid: dict
+) -> None:
+    """Every path that builds a world refuses an infeasible raid with validate's message,
+    also where only the generator (the full flight) finds the problem."""
+    path = _with(tmp_path, threat, **raid)
+    expected = [str(e) for e in _errors(path)]
+    with pytest.raises(ScenarioErrors) as info:
+        load_world(str(path))
+    assert [str(e) for e in info.value.errors] == expected

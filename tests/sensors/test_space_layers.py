@@ -9,6 +9,24 @@ import pytest
 from kamae import geo
 from kamae.sensors import orbits, space_ir
 
+EARLY_WARNING = dict(
+    cloud_top_altitude_m=10_000.0,
+    reporting_delay_s=30.0,
+    launch_point_sigma_m=2_000.0,
+    launch_time_sigma_s=2.0,
+    heading_sigma=float(np.radians(3.0)),
+)
+"""The catalog's defaults for an early-warning layer (space_ir entries), in SI."""
+TRACKING = dict(
+    limb_altitude_m=20_000.0,
+    max_range_m=5_000_000.0,
+    revisit_s=10.0,
+    pd_per_revisit=0.9,
+    position_sigma_m=1_000.0,
+    min_satellites=1,
+)
+"""The catalog's defaults for a tracking layer, in SI."""
+
 
 def _flyout(
     count: int,
@@ -54,13 +72,13 @@ def _flyout(
 def test_layer_rejects_bad_values() -> None:
     el = orbits.geostationary([0.0])
     with pytest.raises(ValueError, match="reporting_delay_s"):
-        space_ir.EarlyWarningLayer(el, reporting_delay_s=-1.0)
+        space_ir.EarlyWarningLayer(el, **{**EARLY_WARNING, "reporting_delay_s": -1.0})
     with pytest.raises(ValueError, match="revisit_s"):
-        space_ir.TrackingLayer(el, revisit_s=0.0)
+        space_ir.TrackingLayer(el, **{**TRACKING, "revisit_s": 0.0})
     with pytest.raises(ValueError, match="pd_per_revisit"):
-        space_ir.TrackingLayer(el, pd_per_revisit=1.2)
+        space_ir.TrackingLayer(el, **{**TRACKING, "pd_per_revisit": 1.2})
     with pytest.raises(ValueError, match="min_satellites"):
-        space_ir.TrackingLayer(el, min_satellites=0)
+        space_ir.TrackingLayer(el, **{**TRACKING, "min_satellites": 0})
     with pytest.raises(ValueError, match="revisit_s"):
         space_ir.revisit_looks(np.arange(5.0), 0.0)
 
@@ -71,7 +89,7 @@ def test_launch_report_timing_and_error_statistics() -> None:
     standard deviations (5 standard errors)."""
     n = 4000
     f = _flyout(n)
-    layer = space_ir.sbirs_like_layer()
+    layer = space_ir.sbirs_like_layer(**EARLY_WARNING)
     vis = space_ir.early_warning_visibility(
         layer, f["times"], f["position"], f["altitude"], f["burning"]
     )
@@ -98,7 +116,7 @@ def test_launch_report_timing_and_error_statistics() -> None:
 
 def test_reports_are_deterministic_per_seed() -> None:
     f = _flyout(3)
-    layer = space_ir.sbirs_like_layer()
+    layer = space_ir.sbirs_like_layer(**EARLY_WARNING)
     vis = space_ir.early_warning_visibility(
         layer, f["times"], f["position"], f["altitude"], f["burning"]
     )
@@ -113,7 +131,7 @@ def test_no_report_below_clouds_or_behind_the_earth() -> None:
     """A motor that burns out at 8 km (below 10 km cloud tops) is never reported; a layer
     whose only satellite is over the antipode (-54.3°E) sees nothing."""
     low = _flyout(2, burn_s=20.0)  # 20 s at 400 m/s = 8 km
-    layer = space_ir.sbirs_like_layer()
+    layer = space_ir.sbirs_like_layer(**EARLY_WARNING)
     vis = space_ir.early_warning_visibility(
         layer, low["times"], low["position"], low["altitude"], low["burning"]
     )
@@ -131,7 +149,7 @@ def test_no_report_below_clouds_or_behind_the_earth() -> None:
     assert not rep.detected.any()
     assert np.isnan(rep.report_time_s).all() and np.isnan(rep.launch_lat).all()
     f = _flyout(1)
-    far = space_ir.EarlyWarningLayer(orbits.geostationary(np.radians([-54.3])))
+    far = space_ir.EarlyWarningLayer(orbits.geostationary(np.radians([-54.3])), **EARLY_WARNING)
     vis_far = space_ir.early_warning_visibility(
         far, f["times"], f["position"], f["altitude"], f["burning"]
     )
@@ -140,7 +158,7 @@ def test_no_report_below_clouds_or_behind_the_earth() -> None:
 
 def test_geo_over_the_launch_area_sees_the_whole_burn_above_clouds() -> None:
     f = _flyout(1)
-    layer = space_ir.EarlyWarningLayer(orbits.geostationary(np.radians([125.0])))
+    layer = space_ir.EarlyWarningLayer(orbits.geostationary(np.radians([125.0])), **EARLY_WARNING)
     vis = space_ir.early_warning_visibility(
         layer, f["times"], f["position"], f["altitude"], f["burning"]
     )
@@ -154,7 +172,7 @@ def test_tracking_layer_follows_a_midcourse_object() -> None:
     n = 200
     f = _flyout(n, climb_mps=20.0, launch_s=0.0, steps=600)
     f["position"] = f["position"] * ((geo.WGS84_A + 300e3) / geo.WGS84_A)
-    layer = space_ir.tracking_layer_walker(min_satellites=1)
+    layer = space_ir.tracking_layer_walker(**TRACKING)
     trackable = f["in_flight"]
     vis = space_ir.tracking_layer_visibility(layer, f["times"], f["position"], trackable)
     assert vis.any()
@@ -181,11 +199,13 @@ def test_stereo_requirement_and_range_limit_reduce_coverage() -> None:
     f["position"] = f["position"] * ((geo.WGS84_A + 300e3) / geo.WGS84_A)
     args = (f["times"], f["position"], f["in_flight"])
     wide = space_ir.tracking_layer_visibility(
-        space_ir.tracking_layer_walker(min_satellites=2), *args
+        space_ir.tracking_layer_walker(**{**TRACKING, "min_satellites": 2}), *args
     )
     assert wide.all()
-    one = space_ir.tracking_layer_walker(min_satellites=1, max_range_m=3_000e3)
-    two = space_ir.tracking_layer_walker(min_satellites=2, max_range_m=3_000e3)
+    one = space_ir.tracking_layer_walker(**{**TRACKING, "max_range_m": 3_000e3})
+    two = space_ir.tracking_layer_walker(
+        **{**TRACKING, "min_satellites": 2, "max_range_m": 3_000e3}
+    )
     v1 = space_ir.tracking_layer_visibility(one, *args)
     v2 = space_ir.tracking_layer_visibility(two, *args)
     assert not (v2 & ~v1).any()

@@ -11,6 +11,7 @@ falls below the bound, which the second test checks.
 from __future__ import annotations
 
 import numpy as np
+from conftest import FIXED_LOOKS
 from scipy import stats
 
 from kamae.geo import ecef_to_enu, enu_to_range_azimuth_elevation, geodetic_to_ecef
@@ -23,7 +24,7 @@ RADAR = Radar(
     reference_range_m=3e6, reference_rcs_m2=0.1, max_range_m=3e6,
     boresight_azimuth=0.0, azimuth_width=2 * np.pi, min_elevation=0.0,
     max_elevation=np.pi / 2, revisit_s=1.0, pd_per_look=1.0,
-    range_sigma_m=30.0, angle_sigma=0.5e-3,
+    range_sigma_m=30.0, angle_sigma=0.5e-3, **FIXED_LOOKS,
 )  # fmt: skip
 
 

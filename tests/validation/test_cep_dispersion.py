@@ -15,8 +15,7 @@ from conftest import one_layer_scenario, write_scenario
 
 from kamae.engine import simulate_batch
 from kamae.results.statistics import wilson_interval
-from kamae.scenario import load_scenario
-from kamae.world import build_world
+from kamae.world import load_world
 
 
 def test_effective_leakers_follow_the_cep_law(tmp_path: Path) -> None:
@@ -36,7 +35,7 @@ def test_effective_leakers_follow_the_cep_law(tmp_path: Path) -> None:
         }
     }
     doc["raids"][0]["threat"] = "cep-test"
-    world = build_world(load_scenario(write_scenario(tmp_path, doc)))
+    world = load_world(write_scenario(tmp_path, doc))
     gens = [np.random.default_rng(s) for s in np.random.SeedSequence(2027).spawn(40)]
     results = simulate_batch(world, gens)
     leaked = sum(int(r.metrics["threats_leaked"]) for r in results)

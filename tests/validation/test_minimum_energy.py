@@ -12,12 +12,11 @@ from scipy.integrate import solve_ivp
 
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.ballistic import (
-    flight_time,
+    free_flight_velocity,
     minimum_energy_trajectory,
-    minimum_energy_velocity,
     predicted_impact,
 )
-from kamae.kinematics.kepler import MU_EARTH, orbit_from_state
+from kamae.kinematics.kepler import MU_EARTH, flight_time, orbit_from_state, true_anomaly
 
 R = 6_371_000.0
 
@@ -28,7 +27,7 @@ def test_textbook_relations_on_a_sphere(range_km: float) -> None:
     s = np.sin(psi / 2)
     r1 = np.array([[R, 0.0, 0.0]])
     r2 = np.array([[R * np.cos(psi), R * np.sin(psi), 0.0]])
-    v = minimum_energy_velocity(r1, r2)
+    v = free_flight_velocity(r1, r2)
     speed = np.linalg.norm(v)
     assert speed**2 * R / MU_EARTH == pytest.approx(2 * s / (1 + s), rel=1e-12)
     gamma = np.degrees(np.arcsin(v[0] @ r1[0] / (speed * R)))
@@ -44,8 +43,10 @@ def test_textbook_relations_on_a_sphere(range_km: float) -> None:
 def test_flight_time_and_apogee_against_numerical_integration(launch, aim) -> None:
     r1 = geodetic_to_ecef(np.radians(launch[0]), np.radians(launch[1]), 0.0)
     r2 = geodetic_to_ecef(np.radians(aim[0]), np.radians(aim[1]), 0.0)
-    v1 = minimum_energy_velocity(r1[None], r2[None])[0]
-    tof = float(flight_time(orbit_from_state(r1[None], v1[None]), r1[None], r2[None])[0])
+    v1 = free_flight_velocity(r1[None], r2[None])[0]
+    orbit = orbit_from_state(r1[None], v1[None])
+    nu1, nu2 = true_anomaly(orbit, r1[None]), true_anomaly(orbit, r2[None])
+    tof = float(flight_time(orbit.n, orbit.e, nu1, nu2)[0])
 
     def two_body(_t: float, y: np.ndarray) -> np.ndarray:
         r = y[:3]

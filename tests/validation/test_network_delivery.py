@@ -21,9 +21,9 @@ import pytest
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "network"))
-from net_fixtures import allied_section, chain_section  # noqa: E402
+from net_fixtures import allied_section, chain_section, network_of  # noqa: E402
 
-from kamae.network import TRACKS, build_network  # noqa: E402
+from kamae.network import TRACKS  # noqa: E402
 from kamae.results.statistics import mean_interval, wilson_interval  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def _chain_with(latencies_ms: list[float], loss: float = 0.0, capacity=None):
     section = chain_section(hops=len(latencies_ms), loss=loss, capacity=capacity)
     for link, lat in zip(section["links"], latencies_ms, strict=True):
         link["latency_ms"] = lat
-    return build_network(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
+    return network_of(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
 
 
 @pytest.mark.parametrize("latencies", [[40.0], [10.0, 250.0, 3.5], [1.0, 2.0, 3.0, 4.0, 500.0]])
@@ -47,7 +47,7 @@ def test_fixed_latency_on_a_routed_graph() -> None:
     section = allied_section()
     for node in section["nodes"]:
         node["processing_ms"] = 0.0
-    net = build_network(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
+    net = network_of(section, sensor_ids=["tpy2", "mpq65"], fire_unit_ids=["pac3"])
     nodes = net.topology.node_ids
     send = np.linspace(0.0, 60.0, 13)
     d = net.deliver(
@@ -94,7 +94,7 @@ def test_md1_mean_wait_is_pollaczek_khinchine(step_s: float | None) -> None:
 
 def test_jitter_gives_the_links_mean_and_deviation() -> None:
     section = chain_section(hops=1, latency_ms=200.0, jitter_ms=60.0)
-    net = build_network(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
+    net = network_of(section, sensor_ids=["radar"], fire_unit_ids=["unit"])
     n = 20000
     delay = net.deliver(np.zeros(n), 0, 1, TRACKS, np.random.default_rng(5)).arrival_s
     ci = mean_interval(delay)

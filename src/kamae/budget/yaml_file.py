@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.scenario.loader import PathKey, errors_from_pydantic, line_of, parse_yaml
+from kamae.scenario.loader import PathKey, line_of, parse_yaml, pydantic_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,7 +33,7 @@ def validated(model: type[M], text: str, label: str) -> tuple[M, dict[PathKey, i
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        raise ScenarioErrors(errors_from_pydantic(exc, label, lines)) from None
+        raise ScenarioErrors(pydantic_errors(exc, label, lines, data)) from None
 
 
 def field_error(

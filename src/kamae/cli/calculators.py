@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -114,39 +115,56 @@ def calc_ballistic(
     shot (minimum-energy unless an apogee or burnout angle is given)."""
     from dataclasses import asdict
 
-    from kamae.kinematics.feasibility import InfeasibleThreat
-    from kamae.kinematics.range_equation import ballistic_calculator
+    from kamae.errors import InfeasibleThreat
+    from kamae.kinematics.range_equation import ballistic_solution
 
     try:
-        sol = ballistic_calculator(
-            range_km,
-            apogee_km=apogee_km,
-            burnout_angle_deg=burnout_angle_deg,
-            burnout_altitude_km=burnout_altitude_km,
+        sol = ballistic_solution(
+            range_km * 1e3,
+            apogee_m=None if apogee_km is None else apogee_km * 1e3,
+            burnout_angle_rad=(
+                None if burnout_angle_deg is None else math.radians(burnout_angle_deg)
+            ),
+            burnout_altitude_m=burnout_altitude_km * 1e3,
         )
     except InfeasibleThreat as exc:
+        flag, value = _analyst_units(exc.field, exc.value)
         raise KamaeError(
-            f"--{exc.field.replace('_', '-')}: {exc.problem}"
-            + (f" (got {exc.value!r})" if exc.value is not None else "")
+            f"--{flag.replace('_', '-')}: {exc.describe(_analyst_units)}"
+            + (f" (got {value!r})" if value is not None else "")
         ) from None
-    doc = asdict(sol)
+    doc: dict[str, Any] = dict(_analyst_units(k, v) for k, v in asdict(sol).items())
     if as_json:
         print_json(doc)
         return
     typer.echo(
-        f"{sol.shape} trajectory, range {sol.range_km:,.0f} km "
-        f"(range angle {sol.range_angle_deg:.3f}°), burnout at {sol.burnout_altitude_km:g} km"
+        f"{sol.shape} trajectory, range {doc['range_km']:,.0f} km "
+        f"(range angle {doc['range_angle_deg']:.3f}°), burnout at "
+        f"{doc['burnout_altitude_km']:g} km"
     )
     typer.echo(f"burnout speed      {sol.burnout_speed_mps:,.1f} m/s")
-    typer.echo(f"flight-path angle  {sol.burnout_angle_deg:.3f}° above the local horizontal")
-    typer.echo(f"apogee             {sol.apogee_km:,.1f} km")
+    typer.echo(f"flight-path angle  {doc['burnout_angle_deg']:.3f}° above the local horizontal")
+    typer.echo(f"apogee             {doc['apogee_km']:,.1f} km")
     typer.echo(f"flight time        {sol.flight_time_s:,.1f} s (burnout to impact)")
-    typer.echo(f"impact             {sol.impact_speed_mps:,.1f} m/s at {sol.impact_angle_deg:.3f}°")
+    typer.echo(
+        f"impact             {sol.impact_speed_mps:,.1f} m/s at {doc['impact_angle_deg']:.3f}°"
+    )
     typer.echo(
         f"minimum energy     {sol.minimum_energy_speed_mps:,.1f} m/s at "
-        f"{sol.minimum_energy_angle_deg:.3f}°"
+        f"{doc['minimum_energy_angle_deg']:.3f}°"
     )
     typer.echo(f"Earth model: {sol.earth_model}")
+
+
+def _analyst_units(name: str, value: Any) -> tuple[str, Any]:
+    """A quantity of the (SI) calculator as the command line speaks it: m as km, rad as °."""
+    stem, _, unit = name.rpartition("_")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if unit == "m":
+        return f"{stem}_km", value / 1e3 if number else value
+    if unit == "rad":
+        return f"{stem}_deg", math.degrees(value) if number else value
+    return name, value
 
 
 @user_errors

@@ -122,9 +122,9 @@ def validate(
     scenario: Annotated[str, typer.Argument(help="Scenario file or bundled scenario name.")],
 ) -> None:
     """Check a scenario file; print `ok` and a summary, or one line per problem (exit 2)."""
-    from kamae.scenario import load_scenario
+    from kamae.world import validate_scenario
 
-    loaded = load_scenario(scenario)
+    loaded = validate_scenario(scenario)
     s = loaded.scenario
     missiles = sum(r.count for r in s.raids)
     inventory = sum(u.inventory for u in s.fire_units)

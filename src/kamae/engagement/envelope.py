@@ -18,17 +18,15 @@ range; the error of the predicted intercept point enters the kill probability, s
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.kinematics.trajectory import Trajectory
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -58,29 +56,59 @@ class EngagementWindows:
         return k, np.where(any_left, lt, np.nan)
 
 
-def flyout_time(
-    distance_m: npt.ArrayLike,
-    *,
-    mean_speed_mps: float | None = None,
-    burnout_speed_mps: float | None = None,
-    burn_time_s: float | None = None,
-) -> FloatArray:
+@dataclass(frozen=True)
+class Flyout:
+    """How fast an interceptor flies out: a constant mean speed, or a speed profile
+    (constant acceleration to its burnout speed over its burn time, then that speed)."""
+
+    mean_speed_mps: float | None
+    burnout_speed_mps: float | None
+    burn_time_s: float | None
+
+    def __post_init__(self) -> None:
+        profile = self.burnout_speed_mps is not None and self.burn_time_s is not None
+        if (self.mean_speed_mps is not None) == profile:
+            raise ValueError("need mean_speed_mps or both burnout_speed_mps and burn_time_s")
+
+
+def flyout_time(distance_m: npt.ArrayLike, flyout: Flyout) -> FloatArray:
     """Time for an interceptor to fly a straight distance, s.
 
     Mean speed: d / v. Speed profile: constant acceleration a = v_bo / t_b while burning, so
     t = sqrt(2d / a) for d <= v_bo·t_b / 2, else t = t_b + (d - v_bo·t_b / 2) / v_bo.
     """
     d = np.asarray(distance_m, dtype=float)
-    if mean_speed_mps is not None:
-        return d / mean_speed_mps
-    if burnout_speed_mps is None or burn_time_s is None:
-        raise ValueError("need mean_speed_mps or both burnout_speed_mps and burn_time_s")
+    if flyout.mean_speed_mps is not None:
+        return d / flyout.mean_speed_mps
+    burnout_speed_mps, burn_time_s = flyout.burnout_speed_mps, flyout.burn_time_s
+    assert burnout_speed_mps is not None and burn_time_s is not None  # __post_init__
     boost_distance = 0.5 * burnout_speed_mps * burn_time_s
     accel = burnout_speed_mps / burn_time_s
     with np.errstate(invalid="ignore"):
         boosting = np.sqrt(2.0 * np.maximum(d, 0.0) / accel)
     coasting = burn_time_s + (d - boost_distance) / burnout_speed_mps
     return np.where(d <= boost_distance, boosting, coasting)
+
+
+@dataclass(frozen=True)
+class Interceptor:
+    """A class of interceptor in SI: its layer, envelope, fly-out, kill probabilities and
+    cost (the scenario's catalog entry, converted by `kamae.world.si.interceptor`)."""
+
+    tier: str
+    """Defensive layer ("upper" or "lower")."""
+    min_altitude_m: float
+    max_altitude_m: float
+    max_range_m: float
+    """Largest slant range to an intercept, m."""
+    max_target_speed_mps: float
+    """Fastest target it can engage, m/s (inf: any)."""
+    flyout: Flyout
+    sspk: Mapping[str, float]
+    """Single-shot kill probability per threat class (absent: cannot kill it)."""
+    handover_basket_m: float | None
+    """Prediction error it can still correct, m (None: prediction taken as perfect)."""
+    unit_cost_musd: float
 
 
 def kill_probability_with_prediction_error(
@@ -112,8 +140,22 @@ class Envelopes:
     max_range_m: FloatArray
     max_target_speed_mps: FloatArray
     """+inf where a unit has no target-speed limit."""
-    flyout: list[dict[str, float | None]]
-    """Per unit, the keyword arguments of `flyout_time`."""
+    flyout: list[Flyout]
+    """Per unit, its interceptor's fly-out."""
+
+    @classmethod
+    def of(cls, unit_ecef: FloatArray, interceptors: Sequence[Interceptor]) -> Envelopes:
+        """The envelopes of F fire units at `unit_ecef` (F, 3) firing these interceptors."""
+        return cls(
+            unit_ecef=unit_ecef,
+            min_altitude_m=np.array([i.min_altitude_m for i in interceptors], dtype=float),
+            max_altitude_m=np.array([i.max_altitude_m for i in interceptors], dtype=float),
+            max_range_m=np.array([i.max_range_m for i in interceptors], dtype=float),
+            max_target_speed_mps=np.array(
+                [i.max_target_speed_mps for i in interceptors], dtype=float
+            ),
+            flyout=[i.flyout for i in interceptors],
+        )
 
     def windows(self, trajectory: Trajectory, units: IntArray | None = None) -> EngagementWindows:
         """Feasible intercept samples and launch times against a trajectory batch."""
@@ -134,7 +176,7 @@ class Envelopes:
                     & (slant <= self.max_range_m[j])
                     & (speed <= self.max_target_speed_mps[j])
                 )
-                lt = trajectory.times[None, :] - flyout_time(slant, **self.flyout[j])
+                lt = trajectory.times[None, :] - flyout_time(slant, self.flyout[j])
                 ok &= lt >= trajectory.launch_time[:, None]
             feasible[:, col, :] = ok
             launch[:, col, :] = np.where(ok, lt, np.nan)

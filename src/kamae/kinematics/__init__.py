@@ -24,11 +24,14 @@ from kamae.kinematics.feasibility import (
     check_cruise,
     check_glide,
     equilibrium_glide_range_m,
-    minimum_energy_speed_mps,
 )
 from kamae.kinematics.glide import glide_trajectory, simulate_glide_range
 from kamae.kinematics.quasi_ballistic import quasi_ballistic_trajectory
-from kamae.kinematics.range_equation import BallisticSolution, ballistic_calculator
+from kamae.kinematics.range_equation import (
+    BallisticSolution,
+    ballistic_solution,
+    minimum_energy_speed,
+)
 from kamae.kinematics.reentry import ExponentialAtmosphere
 from kamae.kinematics.trajectory import (
     PHASE_BOOST,
@@ -56,7 +59,7 @@ __all__ = [
     "ExponentialAtmosphere",
     "InfeasibleThreat",
     "Trajectory",
-    "ballistic_calculator",
+    "ballistic_solution",
     "ballistic_trajectory",
     "cep_to_sigma",
     "check_ballistic",
@@ -69,7 +72,7 @@ __all__ = [
     "equilibrium_glide_range_m",
     "free_flight_velocity",
     "glide_trajectory",
-    "minimum_energy_speed_mps",
+    "minimum_energy_speed",
     "minimum_energy_trajectory",
     "plan_ballistic",
     "predicted_impact",

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.errors import InfeasibleThreat
 from kamae.geo import ecef_to_geodetic, geodetic_to_ecef
 from kamae.kinematics.boost import boost_ground_distance, boost_state
-from kamae.kinematics.feasibility import InfeasibleThreat
 from kamae.kinematics.frames import ecef_to_eci, eci_to_ecef, ellipsoid_height
 from kamae.kinematics.integrate import GridSolution
 from kamae.kinematics.kepler import (
@@ -36,6 +36,8 @@ from kamae.kinematics.kepler import (
     Orbit,
     descending_true_anomaly_at_radius,
     eccentric_from_true,
+    flight_time,
+    mean_anomaly,
     mean_from_eccentric,
     orbit_from_state,
     solve_kepler,
@@ -69,13 +71,6 @@ IntArray = npt.NDArray[np.int64]
 
 _TARGETING_PASSES = 8
 _DRAG_PASSES = 3
-
-
-def minimum_energy_velocity(
-    burnout: npt.ArrayLike, aim: npt.ArrayLike, mu: float = MU_EARTH
-) -> FloatArray:
-    """Burnout velocity (N, 3) of the minimum-energy ellipse from burnout points to aim points."""
-    return free_flight_velocity(burnout, aim, mu=mu)
 
 
 def free_flight_velocity(
@@ -114,7 +109,7 @@ def free_flight_velocity(
         g = gam[use_gam]
         if np.any((g <= g_lo) | (g >= 0.5 * np.pi)):
             raise InfeasibleThreat(
-                "burnout_angle_deg", "is too shallow or steep to reach the aim point", None
+                "burnout_angle_rad", "is too shallow or steep to reach the aim point", None
             )
         p[use_gam] = conic_parameter(r1n[use_gam], r2n[use_gam], dnu[use_gam], g)
     f = 1.0 - (r2n / p) * (1.0 - cos_dnu)
@@ -122,7 +117,7 @@ def free_flight_velocity(
     v1 = (r2 - f[:, None] * r1) / g_lag[:, None]
     if np.any(0.5 * np.sum(v1 * v1, axis=-1) >= mu / r1n):
         raise InfeasibleThreat(
-            "apogee_km" if np.any(use_ra) else "burnout_angle_deg",
+            "apogee_m" if np.any(use_ra) else "burnout_angle_rad",
             "asks for escape speed at this range",
             None,
         )
@@ -135,16 +130,8 @@ def _per_missile(value: npt.ArrayLike | None, n: int) -> FloatArray:
     return np.broadcast_to(np.asarray(value, dtype=float), (n,)).astype(float)
 
 
-def flight_time(orbit: Orbit, burnout: npt.ArrayLike, aim: npt.ArrayLike) -> FloatArray:
-    """Time of free flight (s) from burnout to the aim point along the orbit (Kepler)."""
-    m1 = _mean_anomaly_at(orbit, burnout)
-    m2 = _mean_anomaly_at(orbit, aim)
-    return np.mod(m2 - m1, 2.0 * np.pi) / orbit.n
-
-
 def _mean_anomaly_at(orbit: Orbit, r: npt.ArrayLike) -> FloatArray:
-    nu = true_anomaly(orbit, r)
-    return mean_from_eccentric(eccentric_from_true(nu, orbit.e), orbit.e)
+    return mean_anomaly(true_anomaly(orbit, r), orbit.e)
 
 
 def apogee_height(orbit: Orbit, reference_radius: npt.ArrayLike) -> FloatArray:
@@ -220,7 +207,7 @@ def plan_ballistic(
     if np.any(t_burn < 0.0) or np.any(h_bo < 0.0):
         raise InfeasibleThreat("burn_time_s", "burn time and burnout altitude must be >= 0", None)
     if np.any((h_bo > 0.0) & (t_burn <= 0.0)):
-        raise InfeasibleThreat("burn_time_s", "must be positive when burnout_altitude_km > 0", None)
+        raise InfeasibleThreat("burn_time_s", "must be positive when {burnout_altitude_m} > 0")
     if np.any(beta <= 0.0):
         raise InfeasibleThreat("ballistic_coefficient_kg_m2", "must be positive", None)
     atm = atmosphere or ExponentialAtmosphere()
@@ -250,7 +237,9 @@ def plan_ballistic(
             r2 = ecef_to_eci(target, None, t_imp)[0] if earth_rotation else target
             v1 = free_flight_velocity(r1, r2, apogee_radius=ra, burnout_angle=gam, mu=mu)
             orbit = orbit_from_state(r1, v1, mu)
-            t_imp = t_b + flight_time(orbit, r1, r2)
+            t_imp = t_b + flight_time(
+                orbit.n, orbit.e, true_anomaly(orbit, r1), true_anomaly(orbit, r2)
+            )
             v_e = eci_to_ecef(r1, v1, t_b)[1] if earth_rotation else v1
             speed = np.linalg.norm(v_e, axis=-1)
         boost_ground_distance(speed, t_burn, h_bo)  # refuse a boost too short for its climb

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.errors import InfeasibleThreat
 from kamae.geo import ecef_to_geodetic, geodesic_direct_deg, geodetic_to_ecef
-from kamae.kinematics.feasibility import InfeasibleThreat
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -1,10 +1,12 @@
-"""Feasibility checks for threat parameters, in the catalog's units (field names carry them).
+"""Feasibility checks of threat parameters, in SI (m, s, rad): the one home of these checks.
 
-Pure functions that raise `InfeasibleThreat` (a ValueError and a KamaeError) naming the field,
-so the scenario loader can refuse a file at load time with the field path. The physics behind
-each check is the model's own relation: the minimum-energy speed for a ballistic range (Bate,
-Mueller & White 1971, section 6.3), the circular speed and the equilibrium-glide range for a
-glider (see `glide.py`), and geodesic lengths for cruise routes (pyproj, Karney 2013).
+Pure functions that raise `InfeasibleThreat` (a ValueError and a KamaeError) naming the
+field, so that the world can refuse a scenario before it runs with the file's field path
+(`kamae.world.checks` says the same in the scenario's units). The physics behind each check
+is the model's own relation: the minimum-energy speed for a ballistic range (Bate, Mueller &
+White 1971, section 5.2; `range_equation.minimum_energy_speed`), the circular speed and the
+equilibrium-glide range for a glider (see `glide.py`), and geodesic lengths for cruise routes
+(pyproj, Karney 2013).
 """
 
 from __future__ import annotations
@@ -14,20 +16,27 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from kamae.errors import KamaeError
+from kamae.arrays import FloatArray
+from kamae.errors import InfeasibleThreat
 from kamae.geo import EARTH_MEAN_RADIUS, geodesic_inverse_deg
 from kamae.kinematics.kepler import MU_EARTH
+from kamae.kinematics.range_equation import minimum_energy_speed
 
+__all__ = [
+    "END_OF_GLIDE_SPEED_MPS",
+    "InfeasibleThreat",
+    "check_ballistic",
+    "check_boost",
+    "check_cep",
+    "check_cruise",
+    "check_glide",
+    "check_non_negative",
+    "check_positive",
+    "equilibrium_glide_range_m",
+]
 
-class InfeasibleThreat(KamaeError, ValueError):
-    """A threat parameter that the kinematic model cannot fly; names the field and the value."""
-
-    def __init__(self, field: str, problem: str, value: object = None) -> None:
-        self.field = field
-        self.problem = problem
-        self.value = value
-        got = f" (got {value!r})" if value is not None else ""
-        super().__init__(f"{field}: {problem}{got}")
+END_OF_GLIDE_SPEED_MPS = 1000.0
+"""Speed at which a glide ends (the vehicle dives or stalls below it), m/s."""
 
 
 def check_positive(field: str, value: float) -> float:
@@ -44,68 +53,55 @@ def check_non_negative(field: str, value: float) -> float:
     return float(value)
 
 
-def minimum_energy_speed_mps(
-    range_km: float, burnout_altitude_km: float = 0.0, earth_radius_m: float = EARTH_MEAN_RADIUS
-) -> float:
-    """Least burnout speed (m/s) that reaches range_km from burnout_altitude_km (sphere, no drag).
-
-    Minimum-energy conic p = r1·r2·(1 - cos Ψ)/c, v = sqrt(mu·p)/(r1·cos γ) (BMW 1971, 5.2).
-    """
-    r1 = earth_radius_m + burnout_altitude_km * 1e3
-    r2 = earth_radius_m
-    psi = range_km * 1e3 / earth_radius_m
-    chord = np.sqrt(r1 * r1 + r2 * r2 - 2.0 * r1 * r2 * np.cos(psi))
-    p = r1 * r2 * (1.0 - np.cos(psi)) / chord
-    tan_g = (r1 * r2 * (1.0 - np.cos(psi)) / p - r1 + r2 * np.cos(psi)) / (r2 * np.sin(psi))
-    return float(np.sqrt(MU_EARTH * p) / (r1 * np.cos(np.arctan(tan_g))))
-
-
 def check_ballistic(
-    range_km: float,
+    range_m: float,
     *,
     burnout_speed_mps: float | None = None,
-    apogee_km: float | None = None,
-    burnout_angle_deg: float | None = None,
-    burnout_altitude_km: float = 0.0,
+    apogee_m: float | None = None,
+    burnout_angle_rad: float | None = None,
+    burnout_altitude_m: float = 0.0,
     burn_time_s: float = 0.0,
 ) -> None:
     """Refuse ballistic parameters no trajectory can fly (range, speed, apogee, boost)."""
-    check_positive("range_km", range_km)
-    if range_km * 1e3 >= np.pi * EARTH_MEAN_RADIUS:
+    check_positive("range_m", range_m)
+    if range_m >= np.pi * EARTH_MEAN_RADIUS:
         raise InfeasibleThreat(
-            "range_km", "must be less than half the Earth's circumference", range_km
+            "range_m", "must be less than half the Earth's circumference", range_m
         )
-    check_non_negative("burnout_altitude_km", burnout_altitude_km)
+    check_non_negative("burnout_altitude_m", burnout_altitude_m)
     check_non_negative("burn_time_s", burn_time_s)
-    if apogee_km is not None and burnout_angle_deg is not None:
+    if apogee_m is not None and burnout_angle_rad is not None:
         raise InfeasibleThreat(
-            "apogee_km", "give apogee_km or burnout_angle_deg, not both", apogee_km
+            "apogee_m", "give {apogee_m} or {burnout_angle_rad}, not both", apogee_m
         )
-    if apogee_km is not None and (not _finite(apogee_km) or apogee_km < burnout_altitude_km):
+    if apogee_m is not None and (not _finite(apogee_m) or apogee_m < burnout_altitude_m):
         raise InfeasibleThreat(
-            "apogee_km",
-            f"must be at or above burnout_altitude_km = {burnout_altitude_km}",
-            apogee_km,
+            "apogee_m",
+            "must be at or above {burnout_altitude_m=}",
+            apogee_m,
+            burnout_altitude_m=burnout_altitude_m,
         )
-    if burnout_angle_deg is not None and not (0.0 < burnout_angle_deg < 90.0):
+    if burnout_angle_rad is not None and not (0.0 < burnout_angle_rad < 0.5 * np.pi):
         raise InfeasibleThreat(
-            "burnout_angle_deg", "must lie strictly between 0 and 90", burnout_angle_deg
+            "burnout_angle_rad", "must lie strictly between 0 and 90 degrees", burnout_angle_rad
         )
-    if burnout_altitude_km > 0.0 and burn_time_s <= 0.0:
+    if burnout_altitude_m > 0.0 and burn_time_s <= 0.0:
         raise InfeasibleThreat(
-            "burn_time_s", "must be positive when burnout_altitude_km > 0", burn_time_s
+            "burn_time_s", "must be positive when {burnout_altitude_m} > 0", burn_time_s
         )
     if burnout_speed_mps is not None:
         check_positive("burnout_speed_mps", burnout_speed_mps)
-        need = minimum_energy_speed_mps(range_km, burnout_altitude_km)
+        r1 = EARTH_MEAN_RADIUS + burnout_altitude_m
+        need = float(minimum_energy_speed(r1, EARTH_MEAN_RADIUS, range_m / EARTH_MEAN_RADIUS))
         if burnout_speed_mps < need:
             raise InfeasibleThreat(
-                "range_km",
-                f"is beyond what burnout_speed_mps = {burnout_speed_mps:g} reaches; the "
-                f"minimum-energy trajectory needs {need:.0f} m/s",
-                range_km,
+                "range_m",
+                "is beyond what {burnout_speed_mps=} reaches; the minimum-energy trajectory "
+                f"needs {need:.0f} m/s",
+                range_m,
+                burnout_speed_mps=burnout_speed_mps,
             )
-        check_boost("burn_time_s", burn_time_s, burnout_speed_mps, burnout_altitude_km * 1e3)
+        check_boost("burn_time_s", burn_time_s, burnout_speed_mps, burnout_altitude_m)
 
 
 def check_boost(
@@ -122,34 +118,35 @@ def check_boost(
 
 
 def check_glide(
-    range_km: float,
+    range_m: float,
     *,
     glide_speed_mps: float,
-    glide_altitude_km: float,
+    glide_altitude_m: float,
     lift_to_drag: float,
     burn_time_s: float,
-    boost_range_km: float | None = None,
-    boost_apogee_km: float | None = None,
-    min_glide_speed_mps: float = 1000.0,
-    dive_angle_deg: float = 45.0,
+    dive_angle_rad: float,
+    boost_range_m: float | None = None,
+    boost_apogee_m: float | None = None,
+    min_glide_speed_mps: float = END_OF_GLIDE_SPEED_MPS,
 ) -> None:
     """Refuse glide parameters the equilibrium-glide model cannot fly."""
-    check_positive("range_km", range_km)
+    check_positive("range_m", range_m)
     check_positive("glide_speed_mps", glide_speed_mps)
-    check_positive("glide_altitude_km", glide_altitude_km)
+    check_positive("glide_altitude_m", glide_altitude_m)
     check_positive("lift_to_drag", lift_to_drag)
     check_positive("burn_time_s", burn_time_s)
-    if not 0.0 < dive_angle_deg < 90.0:
+    if not 0.0 < dive_angle_rad < 0.5 * np.pi:
         raise InfeasibleThreat(
-            "dive_angle_deg", "must lie strictly between 0 and 90", dive_angle_deg
+            "dive_angle_rad", "must lie strictly between 0 and 90 degrees", dive_angle_rad
         )
-    if boost_apogee_km is not None and boost_apogee_km < glide_altitude_km:
+    if boost_apogee_m is not None and boost_apogee_m < glide_altitude_m:
         raise InfeasibleThreat(
-            "boost_apogee_km",
-            f"is below the glide start at glide_altitude_km = {glide_altitude_km:g}",
-            boost_apogee_km,
+            "boost_apogee_m",
+            "is below the glide start at {glide_altitude_m=}",
+            boost_apogee_m,
+            glide_altitude_m=glide_altitude_m,
         )
-    r = EARTH_MEAN_RADIUS + glide_altitude_km * 1e3
+    r = EARTH_MEAN_RADIUS + glide_altitude_m
     v_circ = float(np.sqrt(MU_EARTH / r))
     if glide_speed_mps >= v_circ:
         raise InfeasibleThreat(
@@ -161,25 +158,24 @@ def check_glide(
             f"must exceed the end-of-glide speed {min_glide_speed_mps:g} m/s",
             glide_speed_mps,
         )
-    boost_m = (
-        0.5 * glide_speed_mps * burn_time_s if boost_range_km is None else boost_range_km * 1e3
-    )
-    if boost_range_km is not None:
-        check_positive("boost_range_km", boost_range_km)
-    check_boost("burn_time_s", burn_time_s, glide_speed_mps, glide_altitude_km * 1e3)
-    dive_m = 2.0 * glide_altitude_km * 1e3 / np.tan(np.radians(dive_angle_deg))
-    need = range_km * 1e3 - boost_m - dive_m
+    boost_m = 0.5 * glide_speed_mps * burn_time_s if boost_range_m is None else boost_range_m
+    if boost_range_m is not None:
+        check_positive("boost_range_m", boost_range_m)
+    check_boost("burn_time_s", burn_time_s, glide_speed_mps, glide_altitude_m)
+    dive_m = 2.0 * glide_altitude_m / np.tan(dive_angle_rad)
+    need = range_m - boost_m - dive_m
     if need <= 0.0:
         raise InfeasibleThreat(
-            "range_km", "is shorter than the boost and the terminal dive", range_km
+            "range_m", "is shorter than the boost and the terminal dive", range_m
         )
-    reach = equilibrium_glide_range_m(glide_speed_mps, min_glide_speed_mps, lift_to_drag, r)
+    reach = float(equilibrium_glide_range_m(glide_speed_mps, min_glide_speed_mps, lift_to_drag, r))
     if need > reach:
         raise InfeasibleThreat(
-            "range_km",
-            f"needs a {need / 1e3:.0f} km glide but lift_to_drag = {lift_to_drag:g} from "
+            "range_m",
+            f"needs a {need / 1e3:.0f} km glide but {{lift_to_drag=}} from "
             f"{glide_speed_mps:g} m/s reaches {reach / 1e3:.0f} km",
-            range_km,
+            range_m,
+            lift_to_drag=lift_to_drag,
         )
 
 
@@ -189,7 +185,7 @@ def equilibrium_glide_range_m(
     lift_to_drag: npt.ArrayLike,
     radius_m: npt.ArrayLike,
     surface_radius_m: float = EARTH_MEAN_RADIUS,
-) -> npt.NDArray[np.float64]:
+) -> FloatArray:
     """Ground range (m) of an equilibrium glide from v_start to v_end at radius r.
 
     R = (L/D)/2 · R_E · ln[(1 - v_end²/v_c²)/(1 - v_start²/v_c²)], v_c² = mu/r (the
@@ -229,7 +225,7 @@ def check_cruise(
     if terminal_range_m + climb_range_m > total:
         raise InfeasibleThreat(
             "terminal_range_m",
-            f"plus climb_range_m exceeds the route length {total / 1e3:.1f} km",
+            f"plus {{climb_range_m}} exceeds the route length {total / 1e3:.1f} km",
             terminal_range_m,
         )
     return total

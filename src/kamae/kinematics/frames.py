@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -29,6 +31,12 @@ def rotation_angle(t: npt.ArrayLike) -> FloatArray:
     return OMEGA_EARTH * np.asarray(t, dtype=float)
 
 
+@overload
+def eci_to_ecef(r: npt.ArrayLike, v: None, t: npt.ArrayLike) -> tuple[FloatArray, None]: ...
+@overload
+def eci_to_ecef(
+    r: npt.ArrayLike, v: npt.ArrayLike, t: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]: ...
 def eci_to_ecef(
     r: npt.ArrayLike, v: npt.ArrayLike | None, t: npt.ArrayLike
 ) -> tuple[FloatArray, FloatArray | None]:
@@ -53,6 +61,12 @@ def eci_to_ecef(
     return re, ve
 
 
+@overload
+def ecef_to_eci(r: npt.ArrayLike, v: None, t: npt.ArrayLike) -> tuple[FloatArray, None]: ...
+@overload
+def ecef_to_eci(
+    r: npt.ArrayLike, v: npt.ArrayLike, t: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]: ...
 def ecef_to_eci(
     r: npt.ArrayLike, v: npt.ArrayLike | None, t: npt.ArrayLike
 ) -> tuple[FloatArray, FloatArray | None]:

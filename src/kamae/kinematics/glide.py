@@ -17,7 +17,7 @@ Reference range (the equilibrium glide at constant height, γ ≈ 0, ground rang
 R_glide = (L/D)/2 · R_E · ln[(1 - v_end²/v_c²)/(1 - v0²/v_c²)], v_c² = mu/r (Eggers, Allen &
 Neice, NACA TR 1382, 1958; used for boost-glide weapons by J. M. Acton, "Hypersonic Boost-Glide
 Weapons", Science & Global Security 23, 2015 — secondary here, see docs/kinematics.md). The
-glide ends where a dive at `dive_angle_deg` from the current height reaches the target
+glide ends where a dive at `dive_angle_rad` from the current height reaches the target
 (`dive.py`). Neglected: Earth rotation, heating, ablation, L/D varying with Mach, bank dynamics.
 """
 
@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from kamae.kinematics.boost import boost_ground_distance, boost_state
 from kamae.kinematics.dive import dive_state, plan_dive
-from kamae.kinematics.feasibility import InfeasibleThreat, check_glide
+from kamae.kinematics.feasibility import END_OF_GLIDE_SPEED_MPS, InfeasibleThreat, check_glide
 from kamae.kinematics.frames import ellipsoid_height
 from kamae.kinematics.integrate import Derivative, rk4_to_grid
 from kamae.kinematics.kepler import MU_EARTH
@@ -190,9 +190,9 @@ def glide_trajectory(
     burn_time_s: npt.ArrayLike,
     boost_range_m: npt.ArrayLike | None = None,
     cross_range_m: npt.ArrayLike = 0.0,
-    dive_angle_deg: npt.ArrayLike = 45.0,
+    dive_angle_rad: npt.ArrayLike,
     terminal_speed_mps: npt.ArrayLike | None = None,
-    min_glide_speed_mps: float = 1000.0,
+    min_glide_speed_mps: float = END_OF_GLIDE_SPEED_MPS,
     constant_altitude: bool = False,
     atmosphere: ExponentialAtmosphere | None = None,
     mu: float = MU_EARTH,
@@ -214,21 +214,21 @@ def glide_trajectory(
         per(glide_altitude_m),
         per(lift_to_drag),
     )
-    t_burn, cross, dive = per(burn_time_s), per(cross_range_m), np.radians(per(dive_angle_deg))
+    t_burn, cross, dive = per(burn_time_s), per(cross_range_m), per(dive_angle_rad)
     track = Track.between(pad, aim)
     total = track.ground_distance()
     rows = np.arange(n)
     x_b = boost_ground_distance(v0, t_burn, h0) if boost_range_m is None else per(boost_range_m)
     for i in range(n):
         check_glide(
-            total[i] / 1e3,
-            glide_speed_mps=v0[i],
-            glide_altitude_km=h0[i] / 1e3,
-            lift_to_drag=ld[i],
-            burn_time_s=t_burn[i],
-            boost_range_km=x_b[i] / 1e3,
+            float(total[i]),
+            glide_speed_mps=float(v0[i]),
+            glide_altitude_m=float(h0[i]),
+            lift_to_drag=float(ld[i]),
+            burn_time_s=float(t_burn[i]),
+            boost_range_m=float(x_b[i]),
             min_glide_speed_mps=min_glide_speed_mps,
-            dive_angle_deg=float(np.degrees(dive[i])),
+            dive_angle_rad=float(dive[i]),
         )
     radius = 0.5 * (track.r_launch + track.r_aim)
     h_aim = ellipsoid_height(aim)
@@ -257,7 +257,7 @@ def glide_trajectory(
     x_d, h_d, v_d, g_d = sol.y_stop.T
     if np.any(v_d <= min_glide_speed_mps + 1e-6):
         raise InfeasibleThreat(
-            "range_km", "is beyond the glide: the vehicle slowed to min_glide_speed_mps first", None
+            "range_m", "is beyond the glide: the vehicle slowed to min_glide_speed_mps first"
         )
     position = np.full((n, grid.shape[0], 3), np.nan)
     velocity = np.full_like(position, np.nan)

@@ -91,6 +91,21 @@ def mean_from_eccentric(big_e: npt.ArrayLike, e: npt.ArrayLike) -> FloatArray:
     return big_e - np.asarray(e, dtype=float) * np.sin(big_e)
 
 
+def mean_anomaly(nu: npt.ArrayLike, e: npt.ArrayLike) -> FloatArray:
+    """Mean anomaly (rad) at true anomaly nu, through the eccentric anomaly."""
+    return mean_from_eccentric(eccentric_from_true(nu, e), e)
+
+
+def flight_time(
+    mean_motion: npt.ArrayLike, e: npt.ArrayLike, nu_from: npt.ArrayLike, nu_to: npt.ArrayLike
+) -> FloatArray:
+    """Time (s) to fly forward from true anomaly nu_from to nu_to (Kepler's equation): the
+    difference of mean anomalies, taken in [0, 2π), over the mean motion."""
+    m_from = mean_anomaly(nu_from, e)
+    m_to = mean_anomaly(nu_to, e)
+    return np.mod(m_to - m_from, 2.0 * np.pi) / np.asarray(mean_motion, dtype=float)
+
+
 def solve_kepler(mean_anomaly: npt.ArrayLike, e: npt.ArrayLike, iterations: int = 50) -> FloatArray:
     """Eccentric anomaly E from M = E - e·sin E by Newton's method, to ~1e-14 rad.
 

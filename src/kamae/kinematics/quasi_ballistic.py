@@ -3,7 +3,7 @@
 The missile boosts (`boost.py`), flies a depressed drag-free Kepler arc of the given apogee
 (`ballistic.py`) to a pull-up point `pullup_range_m` short of the target at
 `pullup_altitude_m`, then follows the kinematic pull-up and dive path of `dive.py` onto the
-target at `dive_angle_deg`. This reproduces what public reporting says defenders see: an
+target at `dive_angle_rad`. This reproduces what public reporting says defenders see: an
 apogee of ~50 km, below exo-atmospheric interceptors, and a terminal manoeuvre that moves the
 impact well beyond the point a ballistic extrapolation of the track predicts (South Korean JCS
 statements on the 2019 tests; CSIS Missile Threat, KN-23 entry, 2021). The arc neglects drag
@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.errors import InfeasibleThreat
 from kamae.kinematics.ballistic import BallisticPlan, _kepler_state, plan_ballistic, render
 from kamae.kinematics.dive import dive_state, plan_dive
-from kamae.kinematics.feasibility import InfeasibleThreat
 from kamae.kinematics.frames import ellipsoid_height, local_axes
 from kamae.kinematics.track import Track
 from kamae.kinematics.trajectory import PHASE_TERMINAL, Trajectory, samples_between
@@ -37,7 +37,7 @@ def quasi_ballistic_trajectory(
     burnout_altitude_m: npt.ArrayLike,
     pullup_altitude_m: npt.ArrayLike,
     pullup_range_m: npt.ArrayLike,
-    dive_angle_deg: npt.ArrayLike = 60.0,
+    dive_angle_rad: npt.ArrayLike,
     terminal_speed_mps: npt.ArrayLike | None = None,
 ) -> Trajectory:
     """Sample N quasi-ballistic flights; terminal speed defaults to the speed at pull-up."""
@@ -49,16 +49,16 @@ def quasi_ballistic_trajectory(
     def per(x: npt.ArrayLike) -> FloatArray:
         return np.broadcast_to(np.asarray(x, dtype=float), (n,)).astype(float)
 
-    h_pu, d_pu, dive = per(pullup_altitude_m), per(pullup_range_m), np.radians(per(dive_angle_deg))
+    h_pu, d_pu, dive = per(pullup_altitude_m), per(pullup_range_m), per(dive_angle_rad)
     apogee = per(apogee_m)
     if np.any(h_pu <= 0.0) or np.any(d_pu <= 0.0):
         raise InfeasibleThreat(
             "pullup_altitude_m", "pull-up height and range must be positive", None
         )
     if np.any((dive <= 0.0) | (dive >= 0.5 * np.pi)):
-        raise InfeasibleThreat("dive_angle_deg", "must lie strictly between 0 and 90", None)
+        raise InfeasibleThreat("dive_angle_rad", "must lie strictly between 0 and 90 degrees")
     if np.any(apogee < h_pu):
-        raise InfeasibleThreat("apogee_km", "must be at or above the pull-up altitude", None)
+        raise InfeasibleThreat("apogee_m", "must be at or above the pull-up altitude")
     track = Track.between(pad, aim)
     rows = np.arange(n)
     radius = 0.5 * (track.r_launch + track.r_aim)

@@ -13,10 +13,11 @@ the local horizontal) and an impact point (radius r2) a central angle Ψ downran
 - for r1 ≠ r2 the minimum-energy conic has p = r1·r2·(1 - cos Ψ)/c, c the chord
   (BMW section 5.2); a trajectory of given apogee radius is found by bisection on γ (apogee
   grows monotonically with γ on the branch whose apogee lies on the flight);
-- time of flight from Kepler's equation between the two eccentric anomalies.
+- time of flight from Kepler's equation between the two eccentric anomalies
+  (`kepler.flight_time`).
 
 Drag, the boost phase and Earth rotation are outside these relations (see `ballistic.py`).
-`ballistic_calculator` packages them for `kamae calc ballistic`.
+`ballistic_solution` packages them (in SI) for `kamae calc ballistic`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
+from kamae.errors import InfeasibleThreat
 from kamae.geo import EARTH_MEAN_RADIUS
-from kamae.kinematics.feasibility import InfeasibleThreat
-from kamae.kinematics.kepler import MU_EARTH
-
-FloatArray = npt.NDArray[np.float64]
+from kamae.kinematics.kepler import MU_EARTH, flight_time
 
 _BISECTIONS = 80
 
@@ -89,6 +89,15 @@ def minimum_energy_parameter(
     r1, r2, psi = (np.asarray(x, dtype=float) for x in (r1, r2, range_angle))
     chord = np.sqrt(r1 * r1 + r2 * r2 - 2.0 * r1 * r2 * np.cos(psi))
     return r1 * r2 * (1.0 - np.cos(psi)) / chord
+
+
+def minimum_energy_speed(
+    r1: npt.ArrayLike, r2: npt.ArrayLike, range_angle: npt.ArrayLike, mu: float = MU_EARTH
+) -> FloatArray:
+    """Least burnout speed (m/s) from radius r1 to radius r2 at central angle Ψ (sphere, no
+    drag): the minimum-energy conic's p, its burnout angle, then v = sqrt(mu·p)/(r1·cos γ)."""
+    p = minimum_energy_parameter(r1, r2, range_angle)
+    return burnout_speed(r1, p, angle_from_parameter(r1, r2, range_angle, p), mu)
 
 
 def angle_from_parameter(
@@ -190,27 +199,17 @@ def angle_for_apogee(
     return 0.5 * (lo + hi)
 
 
-def flight_time(
+def free_flight_time(
     r1: npt.ArrayLike,
     v: npt.ArrayLike,
     gamma: npt.ArrayLike,
     range_angle: npt.ArrayLike,
     mu: float = MU_EARTH,
 ) -> FloatArray:
-    """Time of free flight (s) from burnout through the central angle Ψ (Kepler's equation)."""
+    """Time of free flight (s) from burnout (r1, v, γ) through the central angle Ψ."""
     a, e, _, nu1 = conic_state(r1, v, gamma, mu)
     nu2 = nu1 + np.asarray(range_angle, dtype=float)
-    m1 = _mean_anomaly(nu1, e)
-    m2 = _mean_anomaly(nu2, e)
-    n = np.sqrt(mu / a**3)
-    return np.mod(m2 - m1, 2.0 * np.pi) / n
-
-
-def _mean_anomaly(nu: FloatArray, e: FloatArray) -> FloatArray:
-    big_e = 2.0 * np.arctan2(
-        np.sqrt(1.0 - e) * np.sin(0.5 * nu), np.sqrt(1.0 + e) * np.cos(0.5 * nu)
-    )
-    return big_e - e * np.sin(big_e)
+    return flight_time(np.sqrt(mu / a**3), e, nu1, nu2)
 
 
 def impact_angle(
@@ -236,82 +235,71 @@ EARTH_MODEL = (
 
 @dataclass(frozen=True)
 class BallisticSolution:
-    """Result of the quick ballistic calculator (units in the field names)."""
+    """Result of the quick ballistic calculator (SI)."""
 
-    range_km: float
-    range_angle_deg: float
-    burnout_altitude_km: float
-    impact_altitude_km: float
+    range_m: float
+    range_angle_rad: float
+    burnout_altitude_m: float
+    impact_altitude_m: float
     shape: str
     """'minimum-energy', 'lofted' or 'depressed'."""
     burnout_speed_mps: float
-    burnout_angle_deg: float
+    burnout_angle_rad: float
     """Flight-path angle above the local horizontal at burnout."""
-    apogee_km: float
+    apogee_m: float
     """Apogee height above the spherical surface."""
     flight_time_s: float
     """Free-flight time, burnout to impact."""
     impact_speed_mps: float
-    impact_angle_deg: float
+    impact_angle_rad: float
     """Flight-path angle at impact (negative: descending)."""
     minimum_energy_speed_mps: float
-    minimum_energy_angle_deg: float
+    minimum_energy_angle_rad: float
     earth_model: str
 
 
-def ballistic_calculator(
-    range_km: float,
+def ballistic_solution(
+    range_m: float,
     *,
-    apogee_km: float | None = None,
-    burnout_angle_deg: float | None = None,
-    burnout_altitude_km: float = 0.0,
-    impact_altitude_km: float = 0.0,
+    apogee_m: float | None = None,
+    burnout_angle_rad: float | None = None,
+    burnout_altitude_m: float = 0.0,
+    impact_altitude_m: float = 0.0,
     earth_radius_m: float = EARTH_MEAN_RADIUS,
     mu: float = MU_EARTH,
 ) -> BallisticSolution:
     """Burnout speed, angle, apogee and flight time of a ballistic shot of a given ground range.
 
-    Minimum-energy unless `apogee_km` (lofted or depressed) or `burnout_angle_deg` is given.
+    Minimum-energy unless `apogee_m` (lofted or depressed) or `burnout_angle_rad` is given.
     The range is measured along the surface from the point below burnout to the impact.
     Raises `InfeasibleThreat` (a ValueError) naming the offending field.
     """
-    if not np.isfinite(range_km) or range_km <= 0.0:
-        raise InfeasibleThreat("range_km", "must be a positive number of km", range_km)
-    if range_km * 1e3 >= np.pi * earth_radius_m:
+    _check_shot(range_m, apogee_m, burnout_angle_rad, burnout_altitude_m, impact_altitude_m)
+    if range_m >= np.pi * earth_radius_m:
         raise InfeasibleThreat(
-            "range_km", "must be less than half the Earth's circumference", range_km
+            "range_m", "must be less than half the Earth's circumference", range_m
         )
-    if apogee_km is not None and burnout_angle_deg is not None:
-        raise InfeasibleThreat(
-            "apogee_km", "give apogee_km or burnout_angle_deg, not both", apogee_km
-        )
-    for name, value in (
-        ("burnout_altitude_km", burnout_altitude_km),
-        ("impact_altitude_km", impact_altitude_km),
-    ):
-        if not np.isfinite(value) or value < 0.0:
-            raise InfeasibleThreat(name, "must be a non-negative number of km", value)
-    r1 = earth_radius_m + burnout_altitude_km * 1e3
-    r2 = earth_radius_m + impact_altitude_km * 1e3
-    psi = range_km * 1e3 / earth_radius_m
+    r1 = earth_radius_m + burnout_altitude_m
+    r2 = earth_radius_m + impact_altitude_m
+    psi = range_m / earth_radius_m
     p_min = minimum_energy_parameter(r1, r2, psi)
     g_min = angle_from_parameter(r1, r2, psi, p_min)
-    v_min = burnout_speed(r1, p_min, g_min, mu)
-    if apogee_km is not None:
-        ra = earth_radius_m + apogee_km * 1e3
-        if not np.isfinite(apogee_km) or ra < max(r1, r2):
+    v_min = minimum_energy_speed(r1, r2, psi, mu)
+    if apogee_m is not None:
+        ra = earth_radius_m + apogee_m
+        if not np.isfinite(apogee_m) or ra < max(r1, r2):
             raise InfeasibleThreat(
-                "apogee_km", "must be at or above the burnout and impact altitudes", apogee_km
+                "apogee_m", "must be at or above the burnout and impact altitudes", apogee_m
             )
         gamma = float(angle_for_apogee(r1, r2, psi, ra, mu)[0])
-    elif burnout_angle_deg is not None:
-        gamma = np.radians(burnout_angle_deg)
+    elif burnout_angle_rad is not None:
+        gamma = burnout_angle_rad
         g_lo = float(lowest_angle(r1, r2, psi))
         if not np.isfinite(gamma) or gamma <= g_lo or gamma >= 0.5 * np.pi:
             raise InfeasibleThreat(
-                "burnout_angle_deg",
+                "burnout_angle_rad",
                 f"must lie between {np.degrees(g_lo):.3f} and 90 degrees for this range",
-                burnout_angle_deg,
+                burnout_angle_rad,
             )
     else:
         gamma = float(g_min)
@@ -319,7 +307,7 @@ def ballistic_calculator(
     v = float(burnout_speed(r1, p, gamma, mu))
     if v * v * r1 / mu >= 2.0:
         raise InfeasibleThreat(
-            "burnout_angle_deg", "needs escape speed for this range", burnout_angle_deg
+            "burnout_angle_rad", "needs escape speed for this range", burnout_angle_rad
         )
     ra = float(apogee_radius(r1, v, gamma, mu))
     v_imp, g_imp = impact_angle(r1, v, gamma, psi, mu)
@@ -328,18 +316,39 @@ def ballistic_calculator(
     else:
         shape = "lofted" if gamma > g_min else "depressed"
     return BallisticSolution(
-        range_km=float(range_km),
-        range_angle_deg=float(np.degrees(psi)),
-        burnout_altitude_km=float(burnout_altitude_km),
-        impact_altitude_km=float(impact_altitude_km),
+        range_m=float(range_m),
+        range_angle_rad=float(psi),
+        burnout_altitude_m=float(burnout_altitude_m),
+        impact_altitude_m=float(impact_altitude_m),
         shape=shape,
         burnout_speed_mps=v,
-        burnout_angle_deg=float(np.degrees(gamma)),
-        apogee_km=(ra - earth_radius_m) / 1e3,
-        flight_time_s=float(flight_time(r1, v, gamma, psi, mu)),
+        burnout_angle_rad=float(gamma),
+        apogee_m=ra - earth_radius_m,
+        flight_time_s=float(free_flight_time(r1, v, gamma, psi, mu)),
         impact_speed_mps=float(v_imp),
-        impact_angle_deg=float(np.degrees(g_imp)),
+        impact_angle_rad=float(g_imp),
         minimum_energy_speed_mps=float(v_min),
-        minimum_energy_angle_deg=float(np.degrees(g_min)),
+        minimum_energy_angle_rad=float(g_min),
         earth_model=EARTH_MODEL.format(r_km=earth_radius_m / 1e3, mu=mu),
     )
+
+
+def _check_shot(
+    range_m: float,
+    apogee_m: float | None,
+    burnout_angle_rad: float | None,
+    burnout_altitude_m: float,
+    impact_altitude_m: float,
+) -> None:
+    if not np.isfinite(range_m) or range_m <= 0.0:
+        raise InfeasibleThreat("range_m", "must be a positive distance", range_m)
+    if apogee_m is not None and burnout_angle_rad is not None:
+        raise InfeasibleThreat(
+            "apogee_m", "give {apogee_m} or {burnout_angle_rad}, not both", apogee_m
+        )
+    for name, value in (
+        ("burnout_altitude_m", burnout_altitude_m),
+        ("impact_altitude_m", impact_altitude_m),
+    ):
+        if not np.isfinite(value) or value < 0.0:
+            raise InfeasibleThreat(name, "must be a non-negative height", value)

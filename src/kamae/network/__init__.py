@@ -2,8 +2,8 @@
 delay, loss and capacity, routes, sharing policy, engagement modes, attack confirmation,
 cyber / electronic-warfare / space events, and track fusion at C2 nodes.
 
-Arrays, not objects: a `Network` is built once per scenario (`build_network` from the
-scenario's section as plain values); the engine calls `Network.deliver`, `Network.picture`,
+Arrays, not objects: a `Network` is built once per scenario (`build_network` from its typed
+description in SI, `kamae.network.spec`); the engine calls `Network.deliver`, `Network.picture`,
 `Network.radar_degradation` and `Network.sensors_blind` with arrays. See docs/network.md.
 """
 
@@ -22,6 +22,14 @@ from kamae.network.fusion import (
 )
 from kamae.network.jamming import jamming_factors, radar_degradation
 from kamae.network.routing import Routes
+from kamae.network.spec import (
+    ConfirmationSpec,
+    EventSpec,
+    LinkSpec,
+    NetworkSpec,
+    NodeSpec,
+    SharingSpec,
+)
 from kamae.network.topology import (
     ATTACK_CONFIRMATION,
     EARLY_WARNING,
@@ -47,14 +55,20 @@ __all__ = [
     "ORGANIC",
     "TRACKS",
     "ConfirmationRule",
+    "ConfirmationSpec",
     "Delivery",
     "Epochs",
+    "EventSpec",
     "FusedTracks",
     "LinkQueues",
+    "LinkSpec",
     "Network",
     "NetworkEvent",
+    "NetworkSpec",
+    "NodeSpec",
     "Picture",
     "Routes",
+    "SharingSpec",
     "Topology",
     "associate_tracks",
     "build_network",

@@ -156,7 +156,7 @@ def difference_table(a: RunFolder, b: RunFolder) -> Markup:
 
 def comparison_html(a: RunFolder, b: RunFolder) -> str:
     """The comparison page, as text."""
-    sa, sb = a.world.loaded.scenario, b.world.loaded.scenario
+    sa, sb = a.loaded.scenario, b.loaded.scenario
     label_a, label_b = f"A: {sa.name}", f"B: {sb.name}"
     types = sorted(
         set(a.summary.get("interceptors_fired_by_type", {}))
@@ -220,7 +220,7 @@ def comparison_html(a: RunFolder, b: RunFolder) -> str:
         data[panel] = doc
 
     def describe(label: str, run: RunFolder) -> Markup:
-        s = run.world.loaded.scenario
+        s = run.loaded.scenario
         return tag(
             "p",
             {"class": "lead"},

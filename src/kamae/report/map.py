@@ -29,6 +29,8 @@ from kamae.report.footprints import (
 from kamae.report.frame import MapFrame, tiles_for
 from kamae.report.markup import Markup, join, number, tag, void
 from kamae.report.run_folder import Pick, RunFolder
+from kamae.scenario import LoadedScenario
+from kamae.scenario.model import SensorType
 from kamae.sensors.radar import detection_range
 from kamae.world import THREAT_CLASSES, World
 
@@ -66,10 +68,10 @@ def deg_text(lat: float, lon: float) -> str:
     return f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
 
 
-def scenario_points(world: World) -> tuple[FloatArray, FloatArray]:
+def scenario_points(loaded: LoadedScenario, world: World) -> tuple[FloatArray, FloatArray]:
     """Latitudes and longitudes (deg) that the map must show: assets, sensors, fire units,
     launch areas and ground tracks."""
-    s = world.loaded.scenario
+    s = loaded.scenario
     lat = [a.lat_deg for a in s.assets] + [x.lat_deg for x in s.sensors]
     lon = [a.lon_deg for a in s.assets] + [x.lon_deg for x in s.sensors]
     lat += [u.lat_deg for u in s.fire_units] + [r.launch.lat_deg for r in s.raids]
@@ -93,21 +95,21 @@ def build_map(
     """The map panel (controls, SVG, hover box) of one run."""
     world = run.world
     if frame is None:
-        frame = MapFrame.around(*scenario_points(world))
+        frame = MapFrame.around(*scenario_points(run.loaded, world))
     outcomes = {str(p.replication): _outcomes(world, run.events_of(p.replication)) for p in picks}
     layers: list[Layer] = []
     if tiles:
         layers.append(_tiles_layer(frame, tiles))
     layers.append(_basemap_layer(frame, dimmed=bool(tiles)))
-    layers.extend(_coverage_layers(world, frame))
-    layers.append(_envelope_layer(world, frame))
+    layers.extend(_coverage_layers(run.loaded, world, frame))
+    layers.append(_envelope_layer(run.loaded, frame))
     if rings:
         layers.append(_rings_layer(frame, rings))
     layers.append(_track_layer(run, frame, outcomes[str(picks[0].replication)]))
-    layers.append(_launch_layer(world, frame))
-    layers.append(_asset_layer(world, frame))
-    layers.append(_fire_unit_layer(world, frame))
-    layers.append(_sensor_layer(world, frame))
+    layers.append(_launch_layer(run.loaded, frame))
+    layers.append(_asset_layer(run.loaded, frame))
+    layers.append(_fire_unit_layer(run.loaded, frame))
+    layers.append(_sensor_layer(run.loaded, frame))
     layers.append(_intercept_layer(run, frame, picks))
     layers.append(_leak_layer(run, frame, picks))
     svg = tag(
@@ -295,8 +297,8 @@ def _height(metres: float) -> str:
     return f"{metres:.0f} m" if metres < 1e3 else f"{metres / 1e3:.0f} km"
 
 
-def _coverage_layers(world: World, frame: MapFrame) -> list[Layer]:
-    s = world.loaded.scenario
+def _coverage_layers(loaded: LoadedScenario, world: World, frame: MapFrame) -> list[Layer]:
+    s = loaded.scenario
     layers = []
     for k, (cls, (rcs, altitude)) in enumerate(_class_targets(world).items()):
         features = []
@@ -305,7 +307,7 @@ def _coverage_layers(world: World, frame: MapFrame) -> list[Layer]:
             rings = radar_footprint(radar, rcs, altitude, min_altitude_m=low)
             if not rings:
                 continue
-            stype = world.loaded.sensors[sensor.type]
+            stype = loaded.sensors[sensor.type]
             det = float(detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs))
             title = (
                 f"{sensor.id} ({sensor.type}) coverage against {cls.upper()}: a target of "
@@ -336,8 +338,7 @@ def _coverage_layers(world: World, frame: MapFrame) -> list[Layer]:
     return layers
 
 
-def _envelope_layer(world: World, frame: MapFrame) -> Layer:
-    loaded = world.loaded
+def _envelope_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
     features = []
     for unit in loaded.scenario.fire_units:
         it = loaded.interceptors[unit.interceptor]
@@ -391,7 +392,7 @@ def _track_layer(run: RunFolder, frame: MapFrame, outcome: list[str]) -> Layer:
     apogee = np.nanmax(np.where(traj.in_flight, traj.altitude, np.nan), axis=1)
     for n, tid in enumerate(world.threat_ids):
         x, y = frame.project_path(lats[n], lons[n])
-        ttype = world.loaded.threats[world.threat_type[n]]
+        ttype = run.loaded.threats[world.threat_type[n]]
         target = targets[world.threat_target[n]] if world.threat_target[n] >= 0 else "an aim point"
         k = leaks.get(tid, 0)
         title = (
@@ -415,10 +416,10 @@ def _track_layer(run: RunFolder, frame: MapFrame, outcome: list[str]) -> Layer:
     return Layer("tracks", "Threat ground tracks", len(features), join(features))
 
 
-def _launch_layer(world: World, frame: MapFrame) -> Layer:
+def _launch_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
     features = []
-    for raid in world.loaded.scenario.raids:
-        ttype = world.loaded.threats[raid.threat]
+    for raid in loaded.scenario.raids:
+        ttype = loaded.threats[raid.threat]
         x, y = _point(frame, raid.launch.lat_deg, raid.launch.lon_deg)
         target = raid.target if raid.target else deg_text(raid.aim.lat_deg, raid.aim.lon_deg)  # type: ignore[union-attr]
         title = (
@@ -482,7 +483,7 @@ def _intercept_layer(run: RunFolder, frame: MapFrame, picks: Sequence[Pick]) -> 
 
 def _leak_layer(run: RunFolder, frame: MapFrame, picks: Sequence[Pick]) -> Layer:
     world = run.world
-    s = world.loaded.scenario
+    s = run.loaded.scenario
     index = {tid: i for i, tid in enumerate(world.threat_ids)}
     groups, first_count = [], 0
     for p, pick in enumerate(picks):
@@ -523,8 +524,7 @@ def _variant(pick: Pick, position: int, features: list[Markup]) -> Markup:
     )
 
 
-def _asset_layer(world: World, frame: MapFrame) -> Layer:
-    loaded = world.loaded
+def _asset_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
     features = []
     for a in loaded.scenario.assets:
         x, y = _point(frame, a.lat_deg, a.lon_deg)
@@ -536,8 +536,7 @@ def _asset_layer(world: World, frame: MapFrame) -> Layer:
     return Layer("assets", "Defended assets", len(features), join(features))
 
 
-def _fire_unit_layer(world: World, frame: MapFrame) -> Layer:
-    loaded = world.loaded
+def _fire_unit_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
     features = []
     for u in loaded.scenario.fire_units:
         it = loaded.interceptors[u.interceptor]
@@ -550,11 +549,11 @@ def _fire_unit_layer(world: World, frame: MapFrame) -> Layer:
     return Layer("fire-units", "Fire units", len(features), join(features))
 
 
-def _sensor_layer(world: World, frame: MapFrame) -> Layer:
-    loaded = world.loaded
+def _sensor_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
     features = []
     for sensor in loaded.scenario.sensors:
         st = loaded.sensors[sensor.type]
+        assert isinstance(st, SensorType)  # the loader refuses other kinds in sensors[]
         x, y = _point(frame, sensor.lat_deg, sensor.lon_deg)
         sector = (
             "all round"

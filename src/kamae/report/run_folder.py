@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kamae.errors import KamaeError
-from kamae.scenario import load_scenario_text
+from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.world import World, build_world
 
 REQUIRED_FILES = (
@@ -49,6 +49,8 @@ class RunFolder:
     manifest: dict[str, Any]
     replications: pa.Table
     events: pa.Table
+    loaded: LoadedScenario
+    """The scenario file kept in the folder (scenario.yaml), as loaded."""
     world: World
     extra_tables: dict[str, pa.Table]
     """Optional tables present in the folder, by title."""
@@ -103,6 +105,7 @@ def read_run_folder(path: Path) -> RunFolder:
         manifest=manifest,
         replications=replications.sort_by("replication"),
         events=events,
+        loaded=loaded,
         world=build_world(loaded),
         extra_tables=extra,
     )

@@ -75,9 +75,9 @@ def report_html(
 ) -> str:
     """The report page of a run, as text."""
     picks = pick_replications(run, replication)
-    rings = (*rings, *campaign_rings(run.world.loaded))
+    rings = (*rings, *campaign_rings(run.loaded))
     body, data = run_section(run, picks, panel="run-a", tiles=tiles, rings=rings)
-    scenario = run.world.loaded.scenario
+    scenario = run.loaded.scenario
     page_body = join(
         [
             tag(
@@ -256,7 +256,7 @@ def asset_no_leak_rows(run: RunFolder) -> list[tuple[str, float, float, float]]:
         if a >= 0:
             hit[a].add(rep)
     rows = []
-    for a, asset in enumerate(world.loaded.scenario.assets):
+    for a, asset in enumerate(run.loaded.scenario.assets):
         iv = wilson_interval(n - len(hit[a]), n)
         rows.append((asset.name or asset.id, iv.estimate, iv.low, iv.high))
     return rows
@@ -265,7 +265,7 @@ def asset_no_leak_rows(run: RunFolder) -> list[tuple[str, float, float, float]]:
 def interceptor_stock(run: RunFolder) -> dict[str, int]:
     """Interceptors held by the scenario's fire units, by type."""
     stock: dict[str, int] = {}
-    for u in run.world.loaded.scenario.fire_units:
+    for u in run.loaded.scenario.fire_units:
         stock[u.interceptor] = stock.get(u.interceptor, 0) + u.inventory
     return stock
 

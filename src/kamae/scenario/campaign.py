@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, TypeAdapter, field_validator, model_validator
 
-from kamae.scenario.base import Identifier, Point, Probability
+from kamae.scenario.base import Identifier, PathKey, Point, Probability, Problem
 from kamae.scenario.base import Strict as _Strict
 
 Basing = Literal["ground", "ship", "air"]
@@ -359,10 +359,6 @@ def builtin_strike_weapons() -> dict[str, StrikeWeaponType]:
 def strike_weapons(campaign: Campaign) -> dict[str, StrikeWeaponType]:
     """Built-in strike weapons merged with the campaign's own (these win by name)."""
     return {**builtin_strike_weapons(), **campaign.strike_weapons}
-
-
-PathKey = tuple[str | int, ...]
-Problem = tuple[PathKey, str, object]
 
 
 def campaign_problems(

@@ -1,38 +1,28 @@
 """Load scenario files: YAML with line numbers, schema validation, cross-reference checks.
 
 Every problem becomes a `ScenarioError` naming the file, line, field path, value and what is
-expected; all problems of a file are reported together (`ScenarioErrors`).
+expected; all problems of a file are reported together (`ScenarioErrors`). The loaded scenario
+keeps the line of every field path (`LoadedScenario.lines`), so that the physical checks of
+`kamae.world.checks` can name lines too.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 from pydantic import ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
-from kamae.geo import geodesic_inverse_deg
-from kamae.kinematics.feasibility import InfeasibleThreat
-from kamae.scenario.campaign import campaign_problems
-from kamae.scenario.feasibility import RaidFlight, check_raid_flight
-from kamae.scenario.model import (
-    AnySensorType,
-    Asset,
-    Catalog,
-    InterceptorType,
-    Point,
-    Raid,
-    Scenario,
-    ThreatType,
-)
-
-PathKey = tuple[str | int, ...]
+from kamae.scenario.base import PathKey, Problem
+from kamae.scenario.model import AnySensorType, Catalog, InterceptorType, Scenario, ThreatType
+from kamae.scenario.references import cross_check
+from kamae.scenario.threats import KIND_FIELDS
 
 
 @dataclass(frozen=True)
@@ -47,6 +37,15 @@ class LoadedScenario:
     sha256: str
     text: str
     """The scenario file as read (kept with each run's results)."""
+    lines: Mapping[PathKey, int] = field(default_factory=dict, repr=False, compare=False)
+    """Line of every field path of the file (empty: none known)."""
+
+    def error(self, problem: Problem) -> ScenarioError:
+        """A `ScenarioError` naming this file and the line of the problem's field path."""
+        path, text, value = problem
+        return ScenarioError(
+            self.file, format_path(path), text, line=line_of(path, self.lines), value=value
+        )
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -107,12 +106,9 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioErrors(errors_from_pydantic(exc, label, lines)) from None
+        raise ScenarioErrors(pydantic_errors(exc, label, lines, data)) from None
     threats, sensors, interceptors = _merged_catalogs(scenario.catalog)
-    problems = _cross_check(scenario, threats, sensors, interceptors, label, lines)
-    if problems:
-        raise ScenarioErrors(problems)
-    return LoadedScenario(
+    loaded = LoadedScenario(
         scenario=scenario,
         threats=threats,
         sensors=sensors,
@@ -120,7 +116,12 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
         file=label,
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
+        lines=lines,
     )
+    problems = cross_check(scenario, threats, sensors, interceptors)
+    if problems:
+        raise ScenarioErrors([loaded.error(p) for p in problems])
+    return loaded
 
 
 def builtin_catalog() -> Catalog:
@@ -151,7 +152,7 @@ class _Loader(yaml.SafeLoader):
 
 
 def parse_yaml(text: str, label: str) -> tuple[Any, dict[PathKey, int]]:
-    """YAML text as Python data, with the line of every field path (ScenarioError if bad)."""
+    """Python data from YAML text, and the line of every field path in it."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -178,14 +179,14 @@ def _construct(
             if not isinstance(key, str | int):
                 raise ScenarioError(
                     label,
-                    _format_path(path),
+                    format_path(path),
                     "mapping keys must be text",
                     line=key_node.start_mark.line + 1,
                 )
             if key in out:
                 raise ScenarioError(
                     label,
-                    _format_path((*path, key)),
+                    format_path((*path, key)),
                     "duplicate key",
                     line=key_node.start_mark.line + 1,
                     show_value=False,
@@ -200,7 +201,8 @@ def _construct(
     return scalars.construct_object(node)
 
 
-def _format_path(path: PathKey) -> str:
+def format_path(path: PathKey) -> str:
+    """A field path as the user writes it: `raids[0].launch`."""
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -210,22 +212,26 @@ def _format_path(path: PathKey) -> str:
     return text or "(document)"
 
 
-def line_of(path: PathKey, lines: dict[PathKey, int]) -> int | None:
-    """The line of a field path, or of its nearest parent that has one."""
+def line_of(path: PathKey, lines: Mapping[PathKey, int]) -> int | None:
+    """The line of a field path, or of its nearest parent in the file."""
     for cut in range(len(path), -1, -1):
         if path[:cut] in lines:
             return lines[path[:cut]]
     return None
 
 
-def errors_from_pydantic(
-    exc: ValidationError, label: str, lines: dict[PathKey, int]
+def pydantic_errors(
+    exc: ValidationError, label: str, lines: Mapping[PathKey, int], data: Any = None
 ) -> list[ScenarioError]:
-    """One ScenarioError (file:line, field path, value) per problem pydantic found."""
+    """One `ScenarioError` per pydantic error, naming the file, line and field path.
+
+    With the file's `data`, the tag pydantic puts in the path of a discriminated union's
+    member (`catalog.threats.x.glide.lift_to_drag`) is dropped: the user's path has none;
+    and a threat type's trajectory field missing for its kind, or given for another kind,
+    is said so on the entry (`lift_to_drag is required for kind glide`)."""
     errors = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = tuple(p for p in loc if p not in ("tagged-union",))
+        loc, tag = _user_path(err["loc"], data)
         message = err["msg"].removeprefix("Value error, ")
         kind = err["type"]
         value = err.get("input")
@@ -235,10 +241,18 @@ def errors_from_pydantic(
             show = False
         if kind == "missing":
             message = "required field is missing"
+        if kind in ("union_tag_not_found", "union_tag_invalid"):  # the `kind:` field itself
+            loc = (*loc, "kind")
+            value = err.get("ctx", {}).get("tag")
+            show = False
+            if kind == "union_tag_not_found":
+                message = "required field is missing"
+        if tag is not None and kind in ("missing", "extra_forbidden"):
+            loc, message = _kind_field(loc, tag, kind, message)
         errors.append(
             ScenarioError(
                 label,
-                _format_path(loc),
+                format_path(loc),
                 message,
                 line=line_of(loc, lines),
                 value=value,
@@ -248,169 +262,36 @@ def errors_from_pydantic(
     return errors
 
 
-# -- Cross-references ----------------------------------------------------------------------
+def _kind_field(loc: PathKey, tag: tuple[str, int], kind: str, message: str) -> tuple[PathKey, str]:
+    """A threat kind's own field, missing or out of place, named on the catalog entry."""
+    name, at = tag
+    field = loc[at] if len(loc) == at + 1 else None
+    if name not in KIND_FIELDS or not isinstance(field, str):
+        return loc, message
+    if kind == "missing" and field in KIND_FIELDS[name]:
+        return loc[:at], f"{field} is required for kind {name}"
+    if kind == "extra_forbidden" and any(field in f for f in KIND_FIELDS.values()):
+        return loc[:at], f"{field} does not apply to kind {name}"
+    return loc, message
 
 
-def _cross_check(
-    s: Scenario,
-    threats: dict[str, ThreatType],
-    sensors: dict[str, AnySensorType],
-    interceptors: dict[str, InterceptorType],
-    label: str,
-    lines: dict[PathKey, int],
-) -> list[ScenarioError]:
-    problems: list[ScenarioError] = []
-
-    def fail(path: PathKey, problem: str, value: object = None) -> None:
-        problems.append(
-            ScenarioError(
-                label, _format_path(path), problem, line=line_of(path, lines), value=value
-            )
-        )
-
-    for section in ("assets", "raids", "sensors", "fire_units"):
-        seen: set[str] = set()
-        for i, item in enumerate(getattr(s, section)):
-            if item.id in seen:
-                fail((section, i, "id"), f"duplicate id in {section}", item.id)
-            seen.add(item.id)
-
-    assets = {a.id: a for a in s.assets}
-    for i, raid in enumerate(s.raids):
-        if raid.threat not in threats:
-            fail(
-                ("raids", i, "threat"),
-                f"unknown threat type; expected one of {_names(threats)}",
-                raid.threat,
-            )
+def _user_path(loc: tuple[str | int, ...], data: Any) -> tuple[PathKey, tuple[str, int] | None]:
+    """A pydantic error location as a path into the file (validator and union tags out),
+    and the last union tag dropped with the position it held in the path (None: none)."""
+    out: list[str | int] = []
+    tag = None
+    node = data
+    for part in loc:
+        if isinstance(part, str) and (part.startswith("function-") or part == "tagged-union"):
             continue
-        if raid.target is not None and raid.target not in assets:
-            fail(
-                ("raids", i, "target"),
-                f"unknown asset; expected one of {_names(assets)}",
-                raid.target,
-            )
+        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+            tag = (str(part), len(out))  # a discriminated union's member tag
             continue
-        aim = assets[raid.target] if raid.target is not None else raid.aim
-        assert aim is not None
-        ttype = threats[raid.threat]
-        dist, _, _ = geodesic_inverse_deg(
-            raid.launch.lat_deg, raid.launch.lon_deg, aim.lat_deg, aim.lon_deg
-        )
-        km = float(dist) / 1000.0
-        minimum = 10.0 if ttype.kind == "cruise" else 50.0
-        if km < minimum:
-            fail(
-                ("raids", i, "launch"),
-                f"target is {km:.1f} km away; {ttype.kind} raids need at least {minimum:.0f} km",
-            )
-            continue
-        if raid.waypoints and ttype.kind != "cruise":
-            fail(("raids", i, "waypoints"), f"only cruise raids take waypoints ({raid.threat} "
-                 f"is {ttype.kind})")  # fmt: skip
-            continue
-        if raid.apogee_km is not None and ttype.kind not in ("ballistic", "quasi_ballistic"):
-            fail(("raids", i, "apogee_km"), f"only ballistic raids take an apogee ({raid.threat} "
-                 f"is {ttype.kind})")  # fmt: skip
-            continue
-        if km > ttype.max_range_km:
-            fail(
-                ("raids", i, "launch"),
-                f"target is {km:.0f} km away, beyond the {ttype.max_range_km:.0f} km range of "
-                f"{raid.threat}",
-            )
-            continue
-        problem = raid_flight_problem(raid, ttype, aim, km)
-        if problem is not None:
-            field, text = problem
-            fail(("raids", i, field), text)
-    radars = {k: v for k, v in sensors.items() if v.kind == "radar"}
-    for i, sensor in enumerate(s.sensors):
-        if sensor.type not in radars:
-            fail(
-                ("sensors", i, "type"),
-                f"unknown radar type; expected one of {_names(radars)} (space layers go in "
-                "space_sensors)",
-                sensor.type,
-            )
-    space = {k: v for k, v in sensors.items() if v.kind == "space_ir"}
-    space_ids = {x.id for x in s.sensors}
-    for i, layer in enumerate(s.space_sensors):
-        if layer.type not in space:
-            fail(
-                ("space_sensors", i, "type"),
-                f"unknown space_ir sensor type; expected one of {_names(space)}",
-                layer.type,
-            )
-        if layer.id in space_ids:
-            fail(("space_sensors", i, "id"), "duplicate sensor id", layer.id)
-        space_ids.add(layer.id)
-    for i, unit in enumerate(s.fire_units):
-        if unit.interceptor not in interceptors:
-            fail(
-                ("fire_units", i, "interceptor"),
-                f"unknown interceptor type; expected one of {_names(interceptors)}",
-                unit.interceptor,
-            )
-            continue
-        if s.doctrine.shots_per_salvo > unit.launchers:
-            fail(
-                ("doctrine", "shots_per_salvo"),
-                f"salvo of {s.doctrine.shots_per_salvo} exceeds the {unit.launchers} "
-                f"launchers of fire unit {unit.id}",
-            )
-        missing = {threats[r.threat].threat_class for r in s.raids if r.threat in threats} - set(
-            interceptors[unit.interceptor].sspk
-        )
-        if missing:
-            fail(
-                ("fire_units", i, "interceptor"),
-                f"{unit.interceptor} has no sspk for threat class(es) {sorted(missing)} "
-                "raided in this scenario",
-            )
-    if s.campaign is not None:
-        used = {u.interceptor for u in s.fire_units}
-        confirms = s.network is not None and s.network.attack_confirmation is not None
-        for path, problem, value in campaign_problems(
-            s.campaign, [r.id for r in s.raids], used, network_confirms=confirms
-        ):
-            fail(path, problem, value)
-    if s.network is not None and not problems:
-        from kamae.scenario.network import cross_check_network
-
-        for path, problem, value in cross_check_network(s, threats):
-            fail(path, problem, value)
-    return problems
-
-
-def _names(d: dict[str, Any]) -> str:
-    names = sorted(d)
-    shown = ", ".join(names[:12])
-    return shown + (", ..." if len(names) > 12 else "") if names else "(none defined)"
-
-
-def raid_flight_problem(
-    raid: Raid, ttype: ThreatType, aim: Point | Asset, range_km: float
-) -> tuple[str, str] | None:
-    """Whether the raid's threat type can fly it: None, or (field of the raid, problem)."""
-    route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
-    route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
-    route.append((aim.lat_deg, aim.lon_deg))
-    flight = RaidFlight(
-        threat=ttype,
-        route_deg=np.array(route, dtype=float),
-        launch_time_s=np.zeros(1),
-        apogee_km=raid.apogee_km,
-    )
-    try:
-        check_raid_flight(flight, range_km)
-    except InfeasibleThreat as exc:
-        got = f" (got {exc.value!r})" if exc.value is not None else ""
-        if exc.field == "range_km":
-            return "launch", f"{raid.threat} cannot fly this raid: {exc.problem}{got}"
-        if exc.field == "waypoints":
-            return "waypoints", f"{exc.problem}{got}"
-        if exc.field == "apogee_km" and raid.apogee_km is not None:
-            return "apogee_km", f"{exc.problem}{got}"
-        return "threat", f"{raid.threat}.{exc.field} {exc.problem}{got} for this raid"
-    return None
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out), tag

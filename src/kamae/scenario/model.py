@@ -1,7 +1,8 @@
 """The scenario file format (version 1), declared once: types, ranges, units and a doc line.
 
 Units are in the field names (`_km`, `_m`, `_s`, `_deg`, `_mps`, `_m2`); they are converted to
-SI once, when the world is built. Catalog entries carry a `source` and a `notional` flag. Type
+SI once, when the world is built (`kamae.world.si`). Threat types, one model per trajectory
+kind, are in `kamae.scenario.threats`. Catalog entries carry a `source` and a `notional` flag. Type
 names in files are stable registered names (`kind: ballistic`, `kind: radar`), never Python
 paths. The JSON Schema (`kamae schema`) is generated from these classes.
 """
@@ -12,191 +13,35 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability
+from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability, Sourced
 from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
 from kamae.scenario.network import Network
+from kamae.scenario.threats import ThreatClass, ThreatType
+
+__all__ = [
+    "FORMAT_VERSION",
+    "AnySensorType",
+    "Asset",
+    "Catalog",
+    "Doctrine",
+    "FireUnit",
+    "InterceptorType",
+    "Raid",
+    "Scenario",
+    "Sensor",
+    "SensorType",
+    "SpaceInfraredType",
+    "SpaceSensor",
+    "ThreatClass",
+    "ThreatType",
+    "TimeSettings",
+]
 
 FORMAT_VERSION = 1
 
-ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
-ThreatKind = Literal["ballistic", "quasi_ballistic", "glide", "cruise"]
-
-
-class Sourced(_Strict):
-    """Every catalog entry says where its numbers come from."""
-
-    source: str = Field(min_length=1, description="Public source of the figures")
-    notional: bool = Field(description="True where the figures are estimates, not published")
-
-
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "ballistic": (
-        "burn_time_s",
-        "burnout_altitude_km",
-        "apogee_km",
-        "burnout_angle_deg",
-        "ballistic_coefficient_kg_m2",
-    ),
-    "quasi_ballistic": (
-        "burn_time_s",
-        "burnout_altitude_km",
-        "apogee_km",
-        "pullup_altitude_km",
-        "pullup_range_km",
-        "dive_angle_deg",
-        "terminal_speed_mps",
-    ),
-    "glide": (
-        "burn_time_s",
-        "glide_speed_mps",
-        "glide_altitude_km",
-        "lift_to_drag",
-        "boost_range_km",
-        "cross_range_km",
-        "dive_angle_deg",
-        "terminal_speed_mps",
-    ),
-    "cruise": (
-        "speed_mps",
-        "altitude_m",
-        "terminal_range_km",
-        "terminal_mode",
-        "popup_altitude_m",
-        "climb_range_km",
-        "boost_time_s",
-    ),
-}
-"""The trajectory fields each threat kind takes (see docs/kinematics.md)."""
-KIND_REQUIRED: dict[str, tuple[str, ...]] = {
-    "ballistic": (),
-    "quasi_ballistic": (
-        "burn_time_s",
-        "burnout_altitude_km",
-        "apogee_km",
-        "pullup_altitude_km",
-        "pullup_range_km",
-    ),
-    "glide": ("burn_time_s", "glide_speed_mps", "glide_altitude_km", "lift_to_drag"),
-    "cruise": ("speed_mps", "altitude_m"),
-}
-_ALL_KIND_FIELDS = sorted({f for fields in KIND_FIELDS.values() for f in fields})
-
-
-class ThreatType(Sourced):
-    """A class of threat missile: its trajectory model and the parameters of that model."""
-
-    kind: ThreatKind = Field(
-        description="Trajectory model: ballistic, quasi_ballistic (depressed with a terminal "
-        "pull-up), glide (boost-glide vehicle) or cruise"
-    )
-    threat_class: ThreatClass = Field(description="Class used to look up kill probabilities")
-    max_range_km: float = Field(gt=0, le=20000, description="Maximum ground range, km")
-    rcs_m2: float = Field(gt=0, le=1000, description="Radar cross-section of the warhead, m²")
-    unit_cost_musd: float | None = Field(
-        default=None,
-        gt=0,
-        description="Assumed unit cost, million US dollars (a user assumption: no public "
-        "figures exist); needed for the cost-exchange ratio",
-    )
-    cep_m: float | None = Field(
-        default=None,
-        ge=0,
-        le=100000,
-        description="Circular error probable of the impact point, m (drawn per replication; "
-        "none: impacts at the aim point)",
-    )
-    lethal_radius_m: float | None = Field(
-        default=None,
-        gt=0,
-        le=100000,
-        description="A leaker landing this close to its aim point is effective, m (none: "
-        "every leaker counts as effective)",
-    )
-    burn_time_s: float | None = Field(
-        default=None, ge=0, le=1000, description="Boost: motor burn time, s"
-    )
-    burnout_altitude_km: float | None = Field(
-        default=None, ge=0, le=1000, description="Boost: height at burnout, km"
-    )
-    apogee_km: float | None = Field(
-        default=None,
-        gt=0,
-        le=10000,
-        description="Ballistic: apogee height (lofted or depressed; none: minimum energy), km",
-    )
-    burnout_angle_deg: float | None = Field(
-        default=None, gt=0, lt=90, description="Ballistic: flight-path angle at burnout, degrees"
-    )
-    ballistic_coefficient_kg_m2: float | None = Field(
-        default=None,
-        gt=0,
-        le=1e6,
-        description="Ballistic: reentry ballistic coefficient m/(Cd·A), kg/m² (none: drag-free)",
-    )
-    pullup_altitude_km: float | None = Field(
-        default=None, gt=0, le=200, description="Quasi-ballistic: pull-up altitude, km"
-    )
-    pullup_range_km: float | None = Field(
-        default=None, gt=0, le=2000, description="Quasi-ballistic: range flown after pull-up, km"
-    )
-    dive_angle_deg: float | None = Field(
-        default=None, gt=0, le=90, description="Terminal dive angle below the horizon, degrees"
-    )
-    terminal_speed_mps: float | None = Field(
-        default=None, gt=0, le=10000, description="Speed at impact, m/s (none: kept)"
-    )
-    glide_speed_mps: float | None = Field(
-        default=None, gt=0, le=8000, description="Glide: speed at glide start, m/s"
-    )
-    glide_altitude_km: float | None = Field(
-        default=None, gt=0, le=120, description="Glide: altitude at glide start, km"
-    )
-    lift_to_drag: float | None = Field(
-        default=None, gt=0, le=20, description="Glide: lift-to-drag ratio"
-    )
-    boost_range_km: float | None = Field(
-        default=None, gt=0, le=5000, description="Glide: ground range of the boost, km"
-    )
-    cross_range_km: float | None = Field(
-        default=None, ge=-5000, le=5000, description="Glide: cross-range manoeuvre, km"
-    )
-    speed_mps: float | None = Field(
-        default=None, gt=0, le=5000, description="Cruise: speed (constant), m/s"
-    )
-    altitude_m: float | None = Field(
-        default=None, gt=0, le=30000, description="Cruise: altitude above the ellipsoid, m"
-    )
-    terminal_range_km: float | None = Field(
-        default=None, ge=0, le=500, description="Cruise: ground range of the terminal phase, km"
-    )
-    terminal_mode: Literal["dive", "popup", "level"] | None = Field(
-        default=None, description="Cruise: terminal manoeuvre (dive, popup or level)"
-    )
-    popup_altitude_m: float | None = Field(
-        default=None, gt=0, le=30000, description="Cruise: pop-up height before the dive, m"
-    )
-    climb_range_km: float | None = Field(
-        default=None, gt=0, le=1000, description="Cruise: range to climb to cruise altitude, km"
-    )
-    boost_time_s: float | None = Field(
-        default=None, ge=0, le=600, description="Cruise: booster time before cruise, s"
-    )
-    description: str = Field(default="", description="What the entry represents")
-
-    @model_validator(mode="after")
-    def _kind_fields(self) -> ThreatType:
-        allowed = KIND_FIELDS[self.kind]
-        for name in _ALL_KIND_FIELDS:
-            if getattr(self, name) is not None and name not in allowed:
-                raise ValueError(f"{name} does not apply to kind {self.kind}")
-        for name in KIND_REQUIRED[self.kind]:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} is required for kind {self.kind}")
-        if self.apogee_km is not None and self.burnout_angle_deg is not None:
-            raise ValueError("give apogee_km or burnout_angle_deg, not both")
-        return self
-
+Tier = Literal["upper", "lower"]
+TIERS: tuple[Tier, ...] = ("upper", "lower")
 
 DetectionModel = Literal["fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4"]
 
@@ -394,7 +239,7 @@ AnySensorType = Annotated[SensorType | SpaceInfraredType, Field(discriminator="k
 class InterceptorType(Sourced):
     """A class of interceptor missile and its engagement envelope."""
 
-    tier: Literal["upper", "lower"] = Field(description="Defensive layer")
+    tier: Tier = Field(description="Defensive layer")
     min_altitude_km: float = Field(ge=0, le=5000, description="Lowest intercept altitude, km")
     max_altitude_km: float = Field(gt=0, le=5000, description="Highest intercept altitude, km")
     max_range_km: float = Field(gt=0, le=5000, description="Maximum slant range to intercept, km")
@@ -552,8 +397,8 @@ class Doctrine(_Strict):
     max_shots_per_threat: int = Field(
         default=4, ge=1, le=64, description="Interceptors fired at one threat, at most"
     )
-    layer_order: list[Literal["upper", "lower"]] = Field(
-        default_factory=lambda: ["upper", "lower"],
+    layer_order: list[Tier] = Field(
+        default_factory=lambda: list(TIERS),
         min_length=1,
         description="Layers in the order they engage",
     )

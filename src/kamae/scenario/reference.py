@@ -37,10 +37,10 @@ from kamae.scenario.model import (
     SensorType,
     SpaceInfraredType,
     SpaceSensor,
-    ThreatType,
     TimeSettings,
 )
 from kamae.scenario.network import REFERENCE_SECTIONS as NETWORK_SECTIONS
+from kamae.scenario.threats import THREAT_KINDS
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Scenario (top level)", Scenario),
@@ -53,7 +53,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("fire_units[]", FireUnit),
     ("doctrine", Doctrine),
     ("catalog", Catalog),
-    ("catalog.threats.<name>", ThreatType),
+    *((f"catalog.threats.<name> (kind: {kind})", model) for kind, model in THREAT_KINDS.items()),
     ("catalog.sensors.<name> (kind: radar)", SensorType),
     ("catalog.sensors.<name> (kind: space_ir)", SpaceInfraredType),
     ("catalog.interceptors.<name>", InterceptorType),

@@ -92,7 +92,10 @@ def detection_range(
 
 @dataclass(frozen=True)
 class Radar:
-    """One radar: site, field of regard, radar-equation range, look schedule and accuracy."""
+    """One radar: site, field of regard, radar-equation range, look schedule and accuracy.
+
+    In SI, with no defaults: a scenario's sensor and its catalog entry (which declares the
+    defaults, in the analyst's units) become one `Radar` in `kamae.world.si.radar`."""
 
     lat: float
     """Geodetic latitude, rad."""
@@ -123,27 +126,27 @@ class Radar:
     angle_sigma: float
     """Standard deviation of the azimuth and elevation errors, rad (at the reference SNR for
     the Swerling models)."""
-    detection: str = "fixed"
+    detection: str
     """One of DETECTION_MODELS."""
-    reference_pd: float = 0.9
+    reference_pd: float
     """Swerling models: Pd at the reference range and RCS."""
-    pfa: float = 1e-6
+    pfa: float
     """Swerling models: probability of false alarm per resolution cell (sets the threshold)."""
-    noncoherent_pulses: int = 1
+    noncoherent_pulses: int
     """Swerling models: pulses integrated non-coherently per look."""
-    search_revisit_s: float | None = None
+    search_revisit_s: float | None
     """Time between search looks at an untracked, uncued target, s (None: revisit_s)."""
-    track_dwell_s: float | None = None
+    track_dwell_s: float | None
     """Radar time per track look, s; None: no time budget."""
-    min_search_fraction: float = 0.2
+    min_search_fraction: float
     """Share of the radar's time kept for search when tracks load it."""
-    false_alarms_per_scan: float = 0.0
+    false_alarms_per_scan: float
     """Mean number of false plots per search scan of the field of regard."""
-    confirm_hits: int = 2
+    confirm_hits: int
     """M of the M-of-N confirmation of tracks started on this radar's plots."""
-    confirm_looks: int = 3
+    confirm_looks: int
     """N of the M-of-N confirmation."""
-    delete_after_misses: int = 3
+    delete_after_misses: int
     """Consecutive missed looks that delete a confirmed track started on this radar's plots."""
 
     def __post_init__(self) -> None:

@@ -100,22 +100,23 @@ def shell_clear(
 
 @dataclass(frozen=True)
 class EarlyWarningLayer:
-    """Satellites that detect burning motors, and the launch reports they produce."""
+    """Satellites that detect burning motors, and the launch reports they produce (SI; the
+    scenario's catalog entry declares the defaults, `kamae.world.si.space_layer` converts)."""
 
     elements: OrbitalElements
     """The K satellites' orbits."""
+    cloud_top_altitude_m: float
+    """Plumes below this height are hidden and lines of sight may not pass below it, m."""
+    reporting_delay_s: float
+    """From first detection to the launch report, s."""
+    launch_point_sigma_m: float
+    """Standard deviation of each horizontal component of the launch-point error, m."""
+    launch_time_sigma_s: float
+    """Standard deviation of the launch-time error, s."""
+    heading_sigma: float
+    """Standard deviation of the heading error, rad."""
     angle_at_zero: float = 0.0
     """Earth rotation angle at scenario time 0, rad (see `orbits.eci_to_ecef`)."""
-    cloud_top_altitude_m: float = 10_000.0
-    """Plumes below this height are hidden and lines of sight may not pass below it, m."""
-    reporting_delay_s: float = 30.0
-    """From first detection to the launch report, s."""
-    launch_point_sigma_m: float = 2_000.0
-    """Standard deviation of each horizontal component of the launch-point error, m."""
-    launch_time_sigma_s: float = 2.0
-    """Standard deviation of the launch-time error, s."""
-    heading_sigma: float = float(np.radians(3.0))
-    """Standard deviation of the heading error, rad."""
 
     def __post_init__(self) -> None:
         _non_negative("cloud_top_altitude_m", self.cloud_top_altitude_m)
@@ -130,19 +131,20 @@ class TrackingLayer:
     """Low-orbit satellites that follow midcourse objects and glide vehicles."""
 
     elements: OrbitalElements
-    angle_at_zero: float = 0.0
-    limb_altitude_m: float = 20_000.0
+    limb_altitude_m: float
     """Lines of sight may not pass below this height (except looking down on the object), m."""
-    max_range_m: float = 5_000_000.0
+    max_range_m: float
     """Largest satellite-to-object range at which an object is detectable, m."""
-    revisit_s: float = 10.0
+    revisit_s: float
     """Time between two looks at the same object, s."""
-    pd_per_revisit: float = 0.9
+    pd_per_revisit: float
     """Probability of detecting a viewed object on one look."""
-    position_sigma_m: float = 1_000.0
+    position_sigma_m: float
     """Standard deviation of each component of the position error, m."""
-    min_satellites: int = 1
+    min_satellites: int
     """Satellites that must view an object at once (2 for a stereo fix)."""
+    angle_at_zero: float = 0.0
+    """Earth rotation angle at scenario time 0, rad (see `orbits.eci_to_ecef`)."""
 
     def __post_init__(self) -> None:
         _non_negative("limb_altitude_m", self.limb_altitude_m)
@@ -323,8 +325,8 @@ def sbirs_like_layer(
     """A notional SBIRS-like layer: GEO satellites plus Molniya-like HEO satellites.
 
     Four GEO and two HEO by default, echoing the public SBIRS architecture (GEO satellites
-    plus HEO payloads); the longitudes and planes are notional round numbers. Other keyword
-    arguments go to `EarlyWarningLayer`.
+    plus HEO payloads); the longitudes and planes are notional round numbers. The other
+    keyword arguments (the layer's parameters) go to `EarlyWarningLayer`.
     """
     geo = geostationary(np.radians(geo_longitudes_deg), angle_at_zero)
     raan = np.radians(heo_raan_deg)
@@ -342,8 +344,8 @@ def tracking_layer_walker(
     **kwargs: Any,
 ) -> TrackingLayer:
     """A notional low-orbit tracking layer: Walker delta 28/4/1 at 1000 km, 80° (round numbers
-    of the order of the SDA tracking layer's first tranche). Other keyword arguments go to
-    `TrackingLayer`."""
+    of the order of the SDA tracking layer's first tranche). The other keyword arguments (the
+    layer's parameters) go to `TrackingLayer`."""
     elements = walker_delta(total, planes, phasing, altitude_m, np.radians(inclination_deg))
     return TrackingLayer(elements=elements, **kwargs)
 
@@ -409,48 +411,14 @@ class SpaceLayerView:
 
 
 def space_layer_view(
-    layer_id: str,
-    role: str,
-    elements: OrbitalElements,
-    trajectory: Any,
-    *,
-    cloud_top_altitude_m: float,
-    reporting_delay_s: float,
-    launch_point_sigma_m: float,
-    launch_time_sigma_s: float,
-    heading_sigma: float,
-    limb_altitude_m: float,
-    max_range_m: float,
-    revisit_s: float,
-    pd_per_revisit: float,
-    position_sigma_m: float,
-    min_satellites: int,
+    layer_id: str, layer: EarlyWarningLayer | TrackingLayer, trajectory: Any
 ) -> SpaceLayerView:
-    """Build the layer of the given role and its visibility of a `Trajectory`."""
+    """A placed layer and its visibility of a `Trajectory`."""
     times, position = trajectory.times, trajectory.position
-    if role == "early_warning":
-        ew = EarlyWarningLayer(
-            elements=elements,
-            cloud_top_altitude_m=cloud_top_altitude_m,
-            reporting_delay_s=reporting_delay_s,
-            launch_point_sigma_m=launch_point_sigma_m,
-            launch_time_sigma_s=launch_time_sigma_s,
-            heading_sigma=heading_sigma,
-        )
+    if isinstance(layer, EarlyWarningLayer):
         visible = early_warning_visibility(
-            ew, times, position, trajectory.altitude, burning_mask(trajectory)
+            layer, times, position, trajectory.altitude, burning_mask(trajectory)
         )
-        return SpaceLayerView(layer_id, role, ew, visible)
-    if role == "tracking":
-        tl = TrackingLayer(
-            elements=elements,
-            limb_altitude_m=limb_altitude_m,
-            max_range_m=max_range_m,
-            revisit_s=revisit_s,
-            pd_per_revisit=pd_per_revisit,
-            position_sigma_m=position_sigma_m,
-            min_satellites=min_satellites,
-        )
-        visible = tracking_layer_visibility(tl, times, position, trajectory.in_flight)
-        return SpaceLayerView(layer_id, role, tl, visible)
-    raise ValueError(f"role must be early_warning or tracking (got {role!r})")
+        return SpaceLayerView(layer_id, "early_warning", layer, visible)
+    visible = tracking_layer_visibility(layer, times, position, trajectory.in_flight)
+    return SpaceLayerView(layer_id, "tracking", layer, visible)

@@ -66,7 +66,7 @@ from kamae.sweep.store import (
     SweepStore,
     chunk_rows,
 )
-from kamae.world import World, build_world
+from kamae.world import World, build_world, check_world
 
 MAX_REPLICATIONS = 10_000_000
 LIBRARIES = ("numpy", "scipy", "pyarrow", "pydantic", "pyyaml", "duckdb", "dask", "distributed")
@@ -305,7 +305,7 @@ def _points(
 def check_point(text: bytes, label: str) -> str | None:
     """None if the point's scenario file is valid; else the loader's first problem."""
     try:
-        load_scenario_text(text, label)
+        check_world(load_scenario_text(text, label))
     except ScenarioErrors as exc:
         more = len(exc.errors) - 1
         return str(exc.errors[0]) + (f" (and {more} more)" if more else "")

@@ -1,5 +1,6 @@
 """The allied network of a scenario, made ready for the engine: the `Network` (routes,
-epochs, events) and the electronic-warfare and space events baked into the sensors' views.
+epochs, events) and the electronic-warfare and space events baked into the sensors' views;
+and the physical check that remote engagement modes can be served (`kamae.world.checks`).
 
 A radar jammed in an azimuth sector during a window sees, for the looks in that window and
 sector, what a radar of reduced reference range would see (detection range × range factor,
@@ -14,16 +15,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.network import Network, build_network
 from kamae.network.jamming import in_sector
+from kamae.scenario.base import Problem
 from kamae.scenario.model import Scenario
-from kamae.scenario.network import all_sensor_ids
+from kamae.scenario.references import all_sensor_ids
 from kamae.sensors.radar import Radar, RadarView, radar_view
 from kamae.sensors.space_ir import SpaceLayerView
-
-FloatArray = npt.NDArray[np.float64]
+from kamae.world.si import network_spec
 
 
 def scenario_network(s: Scenario) -> Network | None:
@@ -32,7 +33,7 @@ def scenario_network(s: Scenario) -> Network | None:
     if s.network is None:
         return None
     return build_network(
-        s.network.model_dump(),
+        network_spec(s.network),
         sensor_ids=all_sensor_ids(s),
         fire_unit_ids=[u.id for u in s.fire_units],
     )
@@ -81,4 +82,26 @@ def blinded_layers(
     for i, layer in enumerate(out):
         if blind[i].any():
             out[i] = replace(layer, visible=layer.visible & ~blind[i][None, :])
+    return out
+
+
+def unreachable_remote_units(s: Scenario, network: Network) -> list[Problem]:
+    """A fire unit set to launch or engage on remote data must be able to receive some remote
+    sensor's tracks at the start (a route and a sharing policy), else its mode is meaningless.
+    (The default mode is not checked: a unit without remote sources then fights organically.)"""
+    assert s.network is not None
+    out: list[Problem] = []
+    remote = network.remote_track_sources(0.0)
+    modes = s.network.engagement_modes
+    for i, unit in enumerate(s.fire_units):
+        mode = modes.get(unit.id)
+        if mode is not None and mode != "organic" and not remote[i].any():
+            out.append(
+                (
+                    ("network", "engagement_modes", unit.id),
+                    f"fire unit {unit.id} is in {mode} but no remote sensor's tracks can reach "
+                    "it (no route, or no sharing policy releasing tracks to its nation)",
+                    mode,
+                )
+            )
     return out
