@@ -150,10 +150,10 @@ def test_a_diverged_track_is_deleted_and_counted() -> None:
     sensing.tracks.covariance[1, 0, 0] = -1.0  # not positive definite
     sensing._check_divergence(slots)
     assert sensing.tracks.initialised.tolist() == [True, False]
-    assert sensing.metrics(0)["tracks_diverged"] == 1.0
+    assert sensing.metrics(0).tracks_diverged == 1.0
     sensing.tracks.state[0, 2] = np.nan
     sensing._check_divergence(slots[:1])
-    assert sensing.metrics(0)["tracks_diverged"] == 2.0
+    assert sensing.metrics(0).tracks_diverged == 2.0
 
 
 def test_early_warning_cue_brings_first_radar_detection_earlier() -> None:

@@ -36,6 +36,7 @@ from kamae.engine.records import EventLog
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
+from kamae.results.metrics import EngagementCounts
 from kamae.world import World
 
 if TYPE_CHECKING:
@@ -427,50 +428,40 @@ class Battle:
                 f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}",
             )  # fmt: skip
 
-    def metrics(self, r: int) -> dict[str, float]:
-        """The replication's metrics as plain numbers."""
-        fu = self.world.fire_units
+    def metrics(self, r: int) -> EngagementCounts:
+        """Replication r's engagement counts, with the cost-exchange inputs: cost of the
+        interceptors fired and of the threats they engaged (a threat is engaged once an
+        interceptor was fired at it), million USD. Threat costs are user assumptions
+        (`unit_cost_musd`); engaged threats of a type without one are counted per type
+        (`engaged_without_cost`) instead of being priced."""
+        fu, world = self.world.fire_units, self.world
         n_leaked = int(self.leaked[r].sum())
-        metrics: dict[str, float] = {
-            "threats_launched": float(self.threats),
-            "threats_intercepted": float(self.threats - n_leaked - int(self.alive[r].sum())),
-            "threats_leaked": float(n_leaked),
-            "threats_leaked_effective": float(
-                np.count_nonzero(
-                    self.leaked[r] & (self.miss_m[r] <= self.world.threat_lethal_radius_m)
-                )
-            ),
-            "no_leak": float(n_leaked == 0),
-            "interceptors_fired": float(self.fired[r].sum()),
-            "interceptors_at_destroyed": float(self.wasted[r]),
-        }
+        fired_by_type = {}
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]
-            metrics[f"fired.{name}"] = float(self.fired[r, chosen].sum())
-        metrics.update(self._cost_metrics(r))
-        return metrics
-
-    def _cost_metrics(self, r: int) -> dict[str, float]:
-        """Cost-exchange inputs: cost of interceptors fired and of the threats they engaged
-        (a threat is engaged once an interceptor was fired at it), million USD. Threat costs
-        are user assumptions (`unit_cost_musd`); engaged threats of a type without one are
-        counted in `engaged_without_cost.<type>` instead of being priced."""
-        fu = self.world.fire_units
+            fired_by_type[name] = float(self.fired[r, chosen].sum())
         engaged = self.shots[r] > 0
-        fired_cost = float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0
-        metrics = {
-            "interceptor_cost_musd": fired_cost,
-            "threats_engaged": float(engaged.sum()),
-        }
         priced = 0.0
         unpriced: dict[str, float] = {}
-        for n, name in enumerate(self.world.threat_type):
-            cost = float(self.world.threat_unit_cost_musd[n])
+        for n, name in enumerate(world.threat_type):
+            cost = float(world.threat_unit_cost_musd[n])
             if np.isnan(cost):
                 unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
             elif engaged[n]:
                 priced += cost
-        metrics["threat_cost_engaged_musd"] = priced
-        for name in sorted(unpriced):
-            metrics[f"engaged_without_cost.{name}"] = unpriced[name]
-        return metrics
+        return EngagementCounts(
+            threats_launched=float(self.threats),
+            threats_intercepted=float(self.threats - n_leaked - int(self.alive[r].sum())),
+            threats_leaked=float(n_leaked),
+            threats_leaked_effective=float(
+                np.count_nonzero(self.leaked[r] & (self.miss_m[r] <= world.threat_lethal_radius_m))
+            ),
+            no_leak=float(n_leaked == 0),
+            interceptors_fired=float(self.fired[r].sum()),
+            interceptors_at_destroyed=float(self.wasted[r]),
+            fired_by_type=fired_by_type,
+            interceptor_cost_musd=float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0,
+            threats_engaged=float(engaged.sum()),
+            threat_cost_engaged_musd=priced,
+            engaged_without_cost={name: unpriced[name] for name in sorted(unpriced)},
+        )

@@ -23,6 +23,7 @@ from kamae.engine.battle import Battle
 from kamae.engine.pictures import Pictures
 from kamae.engine.records import EventLog, ReplicationResult
 from kamae.engine.sensing import Sensing
+from kamae.results.metrics import ReplicationMetrics
 from kamae.world import World
 
 
@@ -57,7 +58,9 @@ def simulate_batch(
     pictures.confirm_attack(logs)
     return [
         ReplicationResult(
-            metrics={**battle.metrics(r), **sensing.metrics(r), **pictures.metrics(r)},
+            metrics=ReplicationMetrics(
+                battle.metrics(r), sensing.metrics(r), pictures.metrics(r)
+            ).columns(),
             events=logs[r],
         )
         for r in range(len(logs))

@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from kamae.engine.records import EventLog
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
+from kamae.results.metrics import NetworkCounts
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.world import World
 
@@ -326,15 +327,16 @@ class Pictures:
             for bank in self.banks:
                 bank.drop(slots)
 
-    def metrics(self, r: int) -> dict[str, float]:
+    def metrics(self, r: int) -> NetworkCounts | None:
+        """Replication r's network counts (None without a network)."""
         if self.network is None:
-            return {}
-        return {
-            "track_messages": float(self.sent[r]),
-            "track_messages_lost": float(self.lost[r]),
-            "track_plots_stale": float(self.stale[r]),
-            "attack_confirmed": float(self.confirmed[r]),
-        }
+            return None
+        return NetworkCounts(
+            track_messages=float(self.sent[r]),
+            track_messages_lost=float(self.lost[r]),
+            track_plots_stale=float(self.stale[r]),
+            attack_confirmed=float(self.confirmed[r]),
+        )
 
 
 def _fuse_duplicates(

@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kamae.engine.records import EventLog
+from kamae.results.metrics import TrackingCounts
 from kamae.sensors.detection import revisit_under_load
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, launch_reports, revisit_looks
@@ -744,23 +745,23 @@ class Sensing:
             self.gospa_sum[r] += g.distance
             self.gospa_samples[r] += 1
 
-    def metrics(self, r: int) -> dict[str, float]:
-        """Replication r's sensing and tracking measures as plain numbers."""
+    def metrics(self, r: int) -> TrackingCounts:
+        """Replication r's sensing and tracking counts and measures."""
         measures = siap(self.siap_counts[r])
         samples = int(self.gospa_samples[r])
-        return {
-            "tracks_diverged": float(self.n_diverged[r]),
-            "false_plots": float(self.n_false_plots[r]),
-            "false_tracks": float(self.n_false_tracks[r]),
-            "false_tracks_confirmed": float(self.n_false_confirmed[r]),
-            "plots_misassociated": float(self.n_misassociated[r]),
-            "early_warning_reports": float(sum(int(rep.detected.sum()) for rep in self.reports[r])),
-            "siap_completeness": measures.completeness,
-            "siap_ambiguity": measures.ambiguity,
-            "siap_spuriousness": measures.spuriousness,
-            "siap_position_error_m": measures.positional_accuracy,
-            "gospa_m": float(self.gospa_sum[r] / samples) if samples else 0.0,
-        }
+        return TrackingCounts(
+            tracks_diverged=float(self.n_diverged[r]),
+            false_plots=float(self.n_false_plots[r]),
+            false_tracks=float(self.n_false_tracks[r]),
+            false_tracks_confirmed=float(self.n_false_confirmed[r]),
+            plots_misassociated=float(self.n_misassociated[r]),
+            early_warning_reports=float(sum(int(rep.detected.sum()) for rep in self.reports[r])),
+            siap_completeness=measures.completeness,
+            siap_ambiguity=measures.ambiguity,
+            siap_spuriousness=measures.spuriousness,
+            siap_position_error_m=measures.positional_accuracy,
+            gospa_m=float(self.gospa_sum[r] / samples) if samples else 0.0,
+        )
 
 
 def _mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
