@@ -152,7 +152,7 @@ def test_the_network_declares_the_attack_after_its_sensors_report_it(tmp_path: P
 
 def test_picture_fusion_matches_the_sensing_layers_information_form() -> None:
     from kamae.engine.pictures import _fuse_duplicates, _inverse_sym3
-    from kamae.engine.sensing import fuse_same_time
+    from kamae.tracking.fusion import fuse_same_time
 
     rng = np.random.default_rng(0)
     a = rng.normal(size=(40, 3, 3))

@@ -142,20 +142,6 @@ def test_false_plots_make_false_tracks_that_are_counted_not_engaged() -> None:
     assert gospa_noisy > 2 * gospa_clean
 
 
-def test_a_diverged_track_is_deleted_and_counted() -> None:
-    world = _world(one_layer_scenario(count=2))
-    sensing = Sensing(world, [np.random.default_rng(0)])
-    slots = np.array([0, 1])
-    sensing.tracks.update(slots, np.full((2, 3), 7e6), np.tile(100.0 * np.eye(3), (2, 1, 1)), 0.0)
-    sensing.tracks.covariance[1, 0, 0] = -1.0  # not positive definite
-    sensing._check_divergence(slots)
-    assert sensing.tracks.initialised.tolist() == [True, False]
-    assert sensing.metrics(0).tracks_diverged == 1.0
-    sensing.tracks.state[0, 2] = np.nan
-    sensing._check_divergence(slots[:1])
-    assert sensing.metrics(0).tracks_diverged == 2.0
-
-
 def test_early_warning_cue_brings_first_radar_detection_earlier() -> None:
     doc = one_layer_scenario(count=2, replications=8)
     _radar(doc)["search_revisit_s"] = 60  # slow search: a cue matters

@@ -49,16 +49,9 @@ from kamae.results.metrics import TrackingCounts
 from kamae.sensors.detection import revisit_under_load
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, launch_reports, revisit_looks
-from kamae.tracking.association import (
-    chi2_gate,
-    gnn_assign,
-    outside_gate_bound,
-    positive_definite_3x3,
-)
-from kamae.tracking.converted import BallisticTrackBank
-from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
-from kamae.tracking.kalman import covariance_diverged
+from kamae.tracking.initiation import MOfN
 from kamae.tracking.metrics import assign_tracks_to_truths, gospa, siap, siap_scan
+from kamae.tracking.tracker import Plots, SystemTracker
 from kamae.world import SpaceLayerView, World
 
 if TYPE_CHECKING:
@@ -73,9 +66,6 @@ INITIAL_VELOCITY_SIGMA_MPS = 3000.0
 
 BLOCK_STEPS = 64
 """Steps whose detection and noise draws a replication makes in one call."""
-
-GATE_PROBABILITY = 0.9999
-"""Probability that a track's own plot falls inside its chi-square gate (3 dof)."""
 
 METRICS_EVERY_STEPS = 10
 """SIAP and GOSPA are sampled every this many steps."""
@@ -118,32 +108,6 @@ class LookTable:
         return int(self.offset[k0 * sensors]), int(self.offset[k1 * sensors])
 
 
-@dataclass
-class _FalseTracks:
-    """Tracks started on false plots (all replications of the batch), row-aligned arrays."""
-
-    bank: BallisticTrackBank
-    rep: IntArray
-    sensor: IntArray
-    book: TrackBook
-    next_look: FloatArray
-    """Step of the track's next look by its radar."""
-    hit: BoolArray
-    """A plot was associated since the last look."""
-
-
-@dataclass
-class _Plots:
-    """One step's plots (all replications): origin threat index or -1 for a false plot."""
-
-    rep: IntArray
-    origin: IntArray
-    z: FloatArray
-    cov: FloatArray
-    sensor: IntArray
-    """Sensor index (radars, then space layers) of the plot; -1 after fusion."""
-
-
 class Sensing:
     """The sensing and tracking state of a batch of replications.
 
@@ -179,12 +143,6 @@ class Sensing:
         self.search_next = phase
         self.track_next = np.full((reps, s_count, n), -np.inf)
         self.seen = np.zeros((reps, s_count + len(world.space_layers), n), dtype=bool)
-        self.tracks = BallisticTrackBank(
-            reps * n,
-            doctrine.tracker_process_noise,
-            INITIAL_VELOCITY_SIGMA_MPS,
-            level=np.tile(world.threat_level_flight, reps),
-        )
         self.site_ecef = np.array([r.ecef for r in radars]).reshape(s_count, 3)
         self.site_rotation = np.array([r.enu_rotation for r in radars]).reshape(s_count, 3, 3)
         self.range_sigma = np.array([r.range_sigma_m for r in radars], dtype=float)
@@ -226,25 +184,20 @@ class Sensing:
             revisit_looks(world.times, x.layer.revisit_s)  # type: ignore[union-attr]
             for _, x in self.tracking_layers
         ]
-        # False tracks and the M-of-N logic of each radar.
-        self.logic = [MOfN(r.confirm_hits, r.confirm_looks, r.delete_after_misses) for r in radars]
-        self.false = _FalseTracks(
-            bank=BallisticTrackBank(0, doctrine.tracker_process_noise, INITIAL_VELOCITY_SIGMA_MPS),
-            rep=np.zeros(0, dtype=np.int64),
-            sensor=np.zeros(0, dtype=np.int64),
-            book=TrackBook.new(0),
-            next_look=np.zeros(0),
-            hit=np.zeros(0, dtype=bool),
+        # The tracker: threat slots and false tracks, M-of-N logic of each radar.
+        self.tracker = SystemTracker(
+            reps,
+            n,
+            doctrine.tracker_process_noise,
+            INITIAL_VELOCITY_SIGMA_MPS,
+            [MOfN(r.confirm_hits, r.confirm_looks, r.delete_after_misses) for r in radars],
+            self.track_period,
+            level=world.threat_level_flight,
         )
-        self.gate = chi2_gate(3, GATE_PROBABILITY)
+        self.tracks = self.tracker.tracks
         self.pictures: Pictures | None = None
         """Set by the loop: receives each step's threat plots per sensor (pictures)."""
-        # Per-replication counters.
-        self.n_diverged = np.zeros(reps, dtype=np.int64)
         self.n_false_plots = np.zeros(reps, dtype=np.int64)
-        self.n_false_tracks = np.zeros(reps, dtype=np.int64)
-        self.n_false_confirmed = np.zeros(reps, dtype=np.int64)
-        self.n_misassociated = np.zeros(reps, dtype=np.int64)
         self.siap_counts: list[list] = [[] for _ in range(reps)]
         self.gospa_sum = np.zeros(reps)
         self.gospa_samples = np.zeros(reps, dtype=np.int64)
@@ -309,19 +262,10 @@ class Sensing:
         self.search_next = np.where(search_now, k + search_period, self.search_next)
         plots = [self._radar_plots(k, t, alive, held, track_period, search_now, logs)]
         plots += self._tracking_layer_plots(k, t, alive, logs)
-        true = _concat(plots)
+        true = Plots.concatenate(plots)
         if self.pictures is not None:  # the network's fire-unit pictures (engine/pictures.py)
             self.pictures.observe(t, true.rep, true.origin, true.sensor, true.z, true.cov)
-        if true.rep.size:
-            slots, z, cov = fuse_same_time(true.rep * self.threats + true.origin, true.z, true.cov)
-            true = _Plots(
-                slots // self.threats, slots % self.threats, z, cov, np.full(slots.size, -1)
-            )
-        false = self._false_plots(k, search_now)
-        everything = _concat([true, false])
-        if everything.rep.size:
-            self._associate(k, t, everything)
-        self._false_track_looks(k)
+        self.tracker.scan(k, t, true, self._false_plots(k, search_now))
         if k % METRICS_EVERY_STEPS == 0:
             self._sample_metrics(k, t, alive)
 
@@ -388,7 +332,7 @@ class Sensing:
         track_period: FloatArray,
         search_now: BoolArray,
         logs: list[EventLog],
-    ) -> _Plots:
+    ) -> Plots:
         world = self.world
         rep_l, threat_l, sensor_l, draw_l = [], [], [], []
         for s in range(self.sensors):
@@ -425,7 +369,7 @@ class Sensing:
             first = ~held[reps, threats]
             self.track_next[reps[first], :, threats[first]] = k + track_period[reps[first], :]
         if not rep_l:
-            return _empty_plots()
+            return Plots.empty()
         sensor = np.concatenate(sensor_l)
         rep = np.concatenate(rep_l)
         threat = np.concatenate(threat_l)
@@ -440,11 +384,11 @@ class Sensing:
             self.geometry_elevation[sensor, threat, k],
             self._normal[rep, np.concatenate(draw_l)],
         )
-        return _Plots(rep, threat, z, cov, sensor)
+        return Plots(rep, threat, z, cov, sensor)
 
     def _tracking_layer_plots(
         self, k: int, t: float, alive: BoolArray, logs: list[EventLog]
-    ) -> list[_Plots]:
+    ) -> list[Plots]:
         out = []
         world = self.world
         j = k - self._block_k0
@@ -478,7 +422,7 @@ class Sensing:
             for r, n in zip(reps[new], threats[new], strict=True):
                 logs[r].add(t, "detection", world.threat_ids[n], layer.id, detail="space_track")
             self.seen[reps, column, threats] = True
-            out.append(_Plots(reps, threats, z, cov, np.full(reps.size, column)))
+            out.append(Plots(reps, threats, z, cov, np.full(reps.size, column)))
         return out
 
     @functools.cached_property
@@ -490,14 +434,14 @@ class Sensing:
         radars = self.world.radars
         return np.array([[getattr(r, f) for r in radars] for f in fields], dtype=float)
 
-    def _false_plots(self, k: int, search_now: BoolArray) -> _Plots:
+    def _false_plots(self, k: int, search_now: BoolArray) -> Plots:
         if not self._fa_counts:
-            return _empty_plots()
+            return Plots.empty()
         j = k - self._block_k0
         counts = self._fa_all_counts[:, j]
         r_idx, s_idx = np.nonzero((counts > 0) & search_now)
         if r_idx.size == 0:
-            return _empty_plots()
+            return Plots.empty()
         m = counts[r_idx, s_idx]
         start = self._fa_all_start[r_idx, j * self.sensors + s_idx]
         first = np.cumsum(m) - m
@@ -525,192 +469,7 @@ class Sensing:
             np.zeros((rep.size, 3)),
         )
         np.add.at(self.n_false_plots, rep, 1)
-        return _Plots(rep, np.full(rep.size, -1), z, cov, sensor)
-
-    # ----------------------------------------------------------------------------------------
-    # Association and track maintenance
-
-    def _associate(self, k: int, t: float, plots: _Plots) -> None:
-        bank, ft = self.tracks, self.false
-        reps_with = np.unique(plots.rep)
-        # Tracks of those replications: threat slots with a track, then live false tracks.
-        initialised = bank.initialised.reshape(self.reps, self.threats)[reps_with]
-        r_idx, n_idx = np.nonzero(initialised)
-        true_rep = reps_with[r_idx]
-        true_slot = true_rep * self.threats + n_idx
-        bank.predict(true_slot, t)
-        has_plots = np.zeros(self.reps, dtype=bool)
-        has_plots[reps_with] = True
-        live = np.flatnonzero(ft.book.alive & has_plots[ft.rep])
-        if live.size:
-            ft.bank.predict(live, t)
-        t_rep = np.concatenate([true_rep, ft.rep[live]])
-        t_own = np.concatenate([n_idx, np.full(live.size, -1)])
-        n_tracks, n_plots = t_rep.size, plots.rep.size
-        t2m = np.full(n_tracks, -1, dtype=np.int64)
-        m2t = np.full(n_plots, -1, dtype=np.int64)
-        if n_tracks:
-            t_pos = np.concatenate([bank.state[true_slot, :3], ft.bank.state[live, :3]])
-            t_cov = np.concatenate(
-                [bank.covariance[true_slot, :3, :3], ft.bank.covariance[live, :3, :3]]
-            )
-            pt, pm, cost = self._gated_pairs(plots, t_rep, t_own, t_pos, t_cov)
-            contested = (np.bincount(pt, minlength=n_tracks).max(initial=0) > 1) or (
-                np.bincount(pm, minlength=n_plots).max(initial=0) > 1
-            )
-            if not contested:
-                t2m[pt] = pm
-                m2t[pm] = pt
-            else:
-                dense = np.full((n_tracks, n_plots), np.inf)
-                dense[pt, pm] = cost
-                assignment = gnn_assign(dense, self.gate)
-                t2m[:] = assignment.track_to_measurement
-                m2t[:] = assignment.measurement_to_track
-        n_true = true_slot.size
-        # Updates of threat slots (their own plot, or a contested plot that won them).
-        took = np.flatnonzero(t2m[:n_true] >= 0)
-        m_true = t2m[took]
-        wrong = plots.origin[m_true] != n_idx[took]
-        np.add.at(self.n_misassociated, true_rep[took][wrong], 1)
-        bank.update(true_slot[took], plots.z[m_true], plots.cov[m_true], t)
-        # New threat slots: an unassociated plot of a threat that has no track yet.
-        free = m2t < 0
-        start = free & (plots.origin >= 0)
-        start &= ~bank.initialised[plots.rep * self.threats + np.maximum(plots.origin, 0)]
-        idx = np.flatnonzero(start)
-        new_slots = plots.rep[idx] * self.threats + plots.origin[idx]
-        bank.update(new_slots, plots.z[idx], plots.cov[idx], t)
-        self._check_divergence(np.concatenate([true_slot[took], new_slots]))
-        # False tracks: updates, then new ones from unassociated false plots.
-        f_took = np.flatnonzero(t2m[n_true:] >= 0)
-        if f_took.size:
-            rows = live[f_took]
-            m_f = t2m[n_true + f_took]
-            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t)
-            ft.hit[rows] = True
-        births = np.flatnonzero(free & (plots.origin < 0))
-        if births.size:
-            self._start_false_tracks(k, t, plots, births)
-        self._check_false_divergence()
-
-    def _gated_pairs(
-        self,
-        plots: _Plots,
-        t_rep: IntArray,
-        t_own: IntArray,
-        t_pos: FloatArray,
-        t_cov: FloatArray,
-    ) -> tuple[IntArray, IntArray, FloatArray]:
-        """The admissible (track, plot) pairs of the same replication and their GNN costs.
-
-        A pair is admissible when the plot is the track's own threat's, or when its d2 is
-        within the gate; an own pair costs min(d2, gate). The exact d2 (a 3×3 solve) is
-        computed only for the pairs that the trace bound (`outside_gate_bound`) cannot rule
-        out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
-        and no cost. Pairs with a track or plot covariance not certified positive definite are
-        never ruled out.
-        """
-        n_plots = plots.rep.size
-        order = np.argsort(t_rep, kind="stable")
-        t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
-        t_count = np.bincount(t_rep, minlength=self.reps)
-        lens = t_count[plots.rep]
-        pm = np.repeat(np.arange(n_plots), lens)
-        within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
-        pt = order[t_start[plots.rep][pm] + within]
-        y = plots.z[pm] - t_pos[pt]
-        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
-        # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
-        t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
-        m_trace = np.where(
-            positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
-        )
-        y_squared = np.einsum("pi,pi->p", y, y)
-        near = ~outside_gate_bound(y_squared, t_trace[pt] + m_trace[pm], self.gate)
-        d2 = np.full(pm.size, np.inf)
-        if np.any(near):
-            d2[near] = _mahalanobis_pairs(y[near], t_cov[pt[near]] + plots.cov[pm[near]])
-        admissible = own | (d2 <= self.gate)
-        cost = np.where(own, np.minimum(d2, self.gate), d2)
-        return pt[admissible], pm[admissible], cost[admissible]
-
-    def _start_false_tracks(self, k: int, t: float, plots: _Plots, births: IntArray) -> None:
-        ft = self.false
-        rows = ft.bank.extend(births.size)
-        ft.bank.update(rows, plots.z[births], plots.cov[births], t)
-        sensor = plots.sensor[births]
-        ft.rep = np.concatenate([ft.rep, plots.rep[births]])
-        ft.sensor = np.concatenate([ft.sensor, sensor])
-        ft.book = ft.book.concatenate(TrackBook.new(births.size))
-        ft.next_look = np.concatenate([ft.next_look, k + self.track_period[sensor]])
-        ft.hit = np.concatenate([ft.hit, np.zeros(births.size, dtype=bool)])
-        np.add.at(self.n_false_tracks, plots.rep[births], 1)
-        # An M = 1 logic confirms on the initiating plot.
-        m_one = np.array([self.logic[s].m == 1 for s in sensor], dtype=bool)
-        np.add.at(self.n_false_confirmed, plots.rep[births][m_one], 1)
-        ft.book.status[rows[m_one]] = TrackStatus.CONFIRMED
-
-    def _check_divergence(self, slots: IntArray) -> None:
-        if slots.size == 0:
-            return
-        bank = self.tracks
-        bad = covariance_diverged(bank.state[slots], bank.covariance[slots])
-        if np.any(bad):
-            gone = slots[bad]
-            np.add.at(self.n_diverged, gone // self.threats, 1)
-            bank.drop(gone)
-
-    def _check_false_divergence(self) -> None:
-        ft = self.false
-        live = np.flatnonzero(ft.book.alive)
-        if live.size == 0:
-            return
-        bad = live[covariance_diverged(ft.bank.state[live], ft.bank.covariance[live])]
-        if bad.size:
-            np.add.at(self.n_diverged, ft.rep[bad], 1)
-            ft.book.status[bad] = TrackStatus.DELETED
-
-    @functools.cached_property
-    def _logics(self) -> list[MOfN]:
-        """The distinct M-of-N logics of the radars (in order of first use)."""
-        return list(dict.fromkeys(self.logic))
-
-    @functools.cached_property
-    def _logic_group(self) -> IntArray:
-        """Per radar: index of its logic in `_logics`."""
-        logics = self._logics
-        return np.array([logics.index(x) for x in self.logic], dtype=np.int64)
-
-    def _false_track_looks(self, k: int) -> None:
-        """M-of-N on the false tracks whose radar looks at them now; compact the deleted."""
-        ft = self.false
-        if ft.rep.size == 0:
-            return
-        due = ft.book.alive & (k >= ft.next_look - 1e-9)
-        if np.any(due):
-            # One M-of-N step per distinct logic (radars sharing one are stepped together:
-            # the logic is row by row, so the grouping changes nothing).
-            group = self._logic_group[ft.sensor]
-            for g in np.unique(group[due]):
-                rows = np.flatnonzero(due & (group == g))
-                sub = ft.book.take(rows)
-                was = sub.confirmed
-                out = self._logics[g].step(sub, ft.hit[rows])
-                newly = out.book.confirmed & ~was
-                np.add.at(self.n_false_confirmed, ft.rep[rows[newly]], 1)
-                ft.book.status[rows] = out.book.status
-                ft.book.hits[rows] = out.book.hits
-                ft.book.age[rows] = out.book.age
-                ft.book.misses[rows] = out.book.misses
-                ft.hit[rows] = False
-                ft.next_look[rows] = k + self.track_period[ft.sensor[rows]]
-        keep = ft.book.alive
-        if not np.all(keep):
-            ft.bank.keep(keep)
-            ft.rep, ft.sensor = ft.rep[keep], ft.sensor[keep]
-            ft.book = ft.book.take(keep)
-            ft.next_look, ft.hit = ft.next_look[keep], ft.hit[keep]
+        return Plots(rep, np.full(rep.size, -1), z, cov, sensor)
 
     # ----------------------------------------------------------------------------------------
     # Multi-target tracking measures
@@ -722,7 +481,7 @@ class Sensing:
         flying = traj.in_flight[:, k]
         bank = self.tracks
         firm = (bank.updates >= self.confirm_updates).reshape(self.reps, self.threats)
-        ft = self.false
+        ft = self.tracker.false
         f_conf = np.flatnonzero(ft.book.confirmed)
         if not (np.any(alive[:, flying]) or firm.any() or f_conf.size):
             return
@@ -750,11 +509,11 @@ class Sensing:
         measures = siap(self.siap_counts[r])
         samples = int(self.gospa_samples[r])
         return TrackingCounts(
-            tracks_diverged=float(self.n_diverged[r]),
+            tracks_diverged=float(self.tracker.diverged[r]),
             false_plots=float(self.n_false_plots[r]),
-            false_tracks=float(self.n_false_tracks[r]),
-            false_tracks_confirmed=float(self.n_false_confirmed[r]),
-            plots_misassociated=float(self.n_misassociated[r]),
+            false_tracks=float(self.tracker.false_tracks[r]),
+            false_tracks_confirmed=float(self.tracker.false_confirmed[r]),
+            plots_misassociated=float(self.tracker.misassociated[r]),
             early_warning_reports=float(sum(int(rep.detected.sum()) for rep in self.reports[r])),
             siap_completeness=measures.completeness,
             siap_ambiguity=measures.ambiguity,
@@ -762,64 +521,3 @@ class Sensing:
             siap_position_error_m=measures.positional_accuracy,
             gospa_m=float(self.gospa_sum[r] / samples) if samples else 0.0,
         )
-
-
-def _mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
-    """d2 = y^T S^-1 y per pair (y (P, 3), S (P, 3, 3)); inf where S is singular or not
-    finite, or (when any S of the batch is singular) where det(S) <= 0."""
-    with np.errstate(invalid="ignore"):
-        try:
-            d2 = np.einsum("pi,pi->p", y, np.linalg.solve(s, y[..., None])[..., 0])
-        except np.linalg.LinAlgError:
-            d2 = np.full(y.shape[0], np.inf)
-            ok = np.all(np.isfinite(s), axis=(1, 2))
-            ok &= np.linalg.det(np.where(ok[:, None, None], s, np.eye(3))) > 0
-            d2[ok] = np.einsum("pi,pi->p", y[ok], np.linalg.solve(s[ok], y[ok][..., None])[..., 0])
-        return np.where(np.isfinite(d2), d2, np.inf)
-
-
-def _empty_plots() -> _Plots:
-    return _Plots(
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
-        np.zeros((0, 3)),
-        np.zeros((0, 3, 3)),
-        np.zeros(0, dtype=np.int64),
-    )
-
-
-def _concat(parts: list[_Plots]) -> _Plots:
-    parts = [p for p in parts if p.rep.size]
-    if not parts:
-        return _empty_plots()
-    if len(parts) == 1:
-        return parts[0]
-    return _Plots(
-        np.concatenate([p.rep for p in parts]),
-        np.concatenate([p.origin for p in parts]),
-        np.concatenate([p.z for p in parts]),
-        np.concatenate([p.cov for p in parts]),
-        np.concatenate([p.sensor for p in parts]),
-    )
-
-
-def fuse_same_time(
-    slots: IntArray, z: np.ndarray, cov: np.ndarray
-) -> tuple[IntArray, np.ndarray, np.ndarray]:
-    """Combine measurements of the same track taken at the same time into one.
-
-    For position measurements of one state, z = R·Σ R_i⁻¹ z_i with R = (Σ R_i⁻¹)⁻¹ is the
-    information-form combination, algebraically identical to updating with each in turn
-    (Bar-Shalom, Li & Kirubarajan 2001, section 7.4: the information filter).
-    """
-    unique, inverse = np.unique(slots, return_inverse=True)
-    if unique.size == slots.size:
-        return slots, z, cov
-    info = np.linalg.inv(cov)
-    info_sum = np.zeros((unique.size, 3, 3))
-    np.add.at(info_sum, inverse, info)
-    info_z = np.zeros((unique.size, 3))
-    np.add.at(info_z, inverse, np.einsum("mij,mj->mi", info, z))
-    fused_cov = np.linalg.inv(info_sum)
-    fused_z = np.einsum("mij,mj->mi", fused_cov, info_z)
-    return unique, fused_z, 0.5 * (fused_cov + fused_cov.transpose(0, 2, 1))

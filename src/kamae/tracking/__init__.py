@@ -2,7 +2,10 @@
 
 Every batch of N targets is a set of arrays (no object per track). SI units; states are
 [x, y, z, vx, vy, vz] in ECEF (or a sensor's ENU frame); radar measurements are (range,
-azimuth, elevation) in the sensor's ENU frame. Imports only numpy, scipy and kamae.errors.
+azimuth, elevation) in the sensor's ENU frame. Imports only numpy, scipy and kamae.errors /
+kamae.arrays. The engine runs `SystemTracker` (association, initiation, M-of-N, divergence
+deletion) over `converted.BallisticTrackBank` filters; the EKF and IMM are library-only until
+the engine path lands (docs/tracking.md).
 """
 
 from kamae.tracking.association import (
@@ -11,6 +14,7 @@ from kamae.tracking.association import (
     gnn_assign,
     mahalanobis_squared,
 )
+from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.ekf import (
     ekf_rae_update,
     enu_from_rae,
@@ -21,6 +25,7 @@ from kamae.tracking.ekf import (
     rae_prediction,
     wrap_angle,
 )
+from kamae.tracking.fusion import fuse_same_time
 from kamae.tracking.imm import IMMState, InteractingMultipleModel, MotionModel
 from kamae.tracking.initiation import (
     MOfN,
@@ -31,8 +36,6 @@ from kamae.tracking.initiation import (
     two_point_differencing,
 )
 from kamae.tracking.kalman import (
-    AxisKalmanFilter,
-    AxisTracks,
     GaussianUpdate,
     covariance_diverged,
     gaussian_update,
@@ -61,30 +64,30 @@ from kamae.tracking.motion import (
     cv_predict,
     dcwna_noise,
 )
-from kamae.tracking.tracker import GnnTracker, ScanResult, TrackTable
+from kamae.tracking.tracker import GATE_PROBABILITY, FalseTracks, Plots, SystemTracker
 
 __all__ = [
+    "GATE_PROBABILITY",
     "GM_EARTH",
     "OMEGA_EARTH",
     "Assignment",
-    "AxisKalmanFilter",
-    "AxisTracks",
     "BallisticCoast",
+    "BallisticTrackBank",
     "ConstantVelocity",
+    "FalseTracks",
     "GaussianUpdate",
-    "GnnTracker",
     "Gospa",
     "IMMState",
     "InteractingMultipleModel",
     "MOfN",
     "MotionModel",
+    "Plots",
     "ScanOutcome",
-    "ScanResult",
     "Siap",
     "SiapCounts",
+    "SystemTracker",
     "TrackBook",
     "TrackStatus",
-    "TrackTable",
     "assign_tracks_to_truths",
     "ballistic_acceleration_ecef",
     "ballistic_input",
@@ -97,6 +100,7 @@ __all__ = [
     "ekf_rae_update",
     "enu_from_rae",
     "enu_rotation",
+    "fuse_same_time",
     "gaussian_update",
     "gnn_assign",
     "gospa",

@@ -82,6 +82,20 @@ def mahalanobis_squared(
     return d2
 
 
+def mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
+    """d2 = y^T S^-1 y per pair (y (P, 3), S (P, 3, 3)); inf where S is singular or not
+    finite, or (when any S of the batch is singular) where det(S) <= 0."""
+    with np.errstate(invalid="ignore"):
+        try:
+            d2 = np.einsum("pi,pi->p", y, np.linalg.solve(s, y[..., None])[..., 0])
+        except np.linalg.LinAlgError:
+            d2 = np.full(y.shape[0], np.inf)
+            ok = np.all(np.isfinite(s), axis=(1, 2))
+            ok &= np.linalg.det(np.where(ok[:, None, None], s, np.eye(3))) > 0
+            d2[ok] = np.einsum("pi,pi->p", y[ok], np.linalg.solve(s[ok], y[ok][..., None])[..., 0])
+        return np.where(np.isfinite(d2), d2, np.inf)
+
+
 GATE_BOUND_MARGIN = 2.0
 """Safety factor of `outside_gate_bound`: a pair is ruled out only when its lower bound on d2
 exceeds the gate this many times over, so that rounding in the exact d2 (relative error of the

@@ -136,7 +136,7 @@ def ballistic_input(
 ) -> FloatArray:
     """Known-input acceleration (..., 3) for a ballistic step of dt seconds: the acceleration
     at the predicted midpoint position p + v dt/2 (second-order known input). Pass it as
-    ``accel`` to ``cv_predict`` or ``AxisKalmanFilter.predict``."""
+    ``accel`` to ``cv_predict``."""
     p = np.asarray(position, dtype=np.float64)
     v = np.asarray(velocity, dtype=np.float64)
     d = np.asarray(dt, dtype=np.float64)
