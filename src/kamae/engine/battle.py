@@ -19,7 +19,6 @@ salvos; a live threat is never declared dead). Destroyed threats are no longer d
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +31,7 @@ from kamae.engagement.threat_evaluation import (
     assess_level_threats,
     assess_threats,
 )
+from kamae.engine.draws import Draws
 from kamae.engine.records import EventLog
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
@@ -48,33 +48,28 @@ IntArray = npt.NDArray[np.int64]
 class Battle:
     """The engagement state of a batch of replications (arrays: replication × threat/unit).
 
-    Construction draws each replication's kill draws and kill-assessment draws (one uniform
-    per threat and possible shot each), right after the sensing layer's look phases.
+    Its random numbers (kill, kill-assessment and impact-dispersion draws) are drawn in the
+    replication's fixed order by `kamae.engine.draws.Draws`.
     """
 
-    def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
+    def __init__(self, world: World, draws: Draws) -> None:
         self.world = world
         self.doctrine = doctrine = world.doctrine
         fu = world.fire_units
-        self.reps = reps = len(generators)
+        self.reps = reps = len(draws.generators)
         self.threats = threats = world.trajectory.count
         self.units = units = len(fu.ids)
         self.tiers = list(doctrine.layer_order)
-        self.kill_draws = np.stack(
-            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
-        )
+        self.kill_draws = draws.kill
         self.impact_step = np.searchsorted(
             world.times, world.trajectory.impact_time - 1e-9, side="left"
         )
-        self.assess_draws = np.stack(
-            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
-        )
-        # Impact dispersion (CEP), drawn only when some threat has one, so that scenarios
-        # without it keep their random stream: one (east, north) normal pair per threat.
+        self.assess_draws = draws.assessment
+        # Impact dispersion (CEP): one (east, north) normal pair per threat, when any has one.
         cep = world.threat_cep_m
         self.miss_m = np.zeros((reps, threats))
-        if np.any(cep > 0.0):
-            offsets = np.stack([g.standard_normal((threats, 2)) for g in generators])
+        if draws.impact_offset is not None:
+            offsets = draws.impact_offset
             self.miss_m = np.hypot(offsets[..., 0], offsets[..., 1]) * cep_to_sigma(cep)[None, :]
         self.alive = np.ones((reps, threats), dtype=bool)
         self.time_to_go = np.full(reps * threats, np.inf)
@@ -134,7 +129,7 @@ class Battle:
         landing = np.flatnonzero(self.impact_step == k)
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
-            for r, n in zip(reps, landing[which], strict=True):
+            for r, n in zip(reps.tolist(), landing[which].tolist(), strict=True):
                 logs[r].add(
                     float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n],
                     detail=f"miss_m={self.miss_m[r, n]:.0f}",

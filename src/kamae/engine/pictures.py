@@ -25,9 +25,9 @@ counting to guard against at the fire unit (covariance intersection, `kamae.netw
 is for C2 nodes that fuse other nodes' tracks, not used here).
 
 Random numbers: each replication's network draws come from a stream of their own, keyed
-off the replication's seed sequence (`network_generator`), so they leave the sensing and
-battle streams untouched; within a replication, messages draw in a fixed order (step, then
-sensor, then group).
+off the replication's seed sequence (`kamae.engine.draws.network_generator`), so they leave
+the sensing and battle streams untouched; within a replication, messages draw in a fixed
+order (step, then sensor, then group).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from kamae.engine.records import EventLog
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
 from kamae.results.metrics import NetworkCounts
 from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.tracker import Plots
 from kamae.world import World
 
 FloatArray = npt.NDArray[np.float64]
@@ -117,10 +118,12 @@ class Pictures:
     """The fire units' track pictures for a batch of replications."""
 
     def __init__(
-        self, world: World, generators: Sequence[np.random.Generator], shared: BallisticTrackBank
+        self, world: World, streams: Sequence[np.random.Generator], shared: BallisticTrackBank
     ) -> None:
+        """``streams``: each replication's network stream (`kamae.engine.draws`); ``shared``:
+        the tracker's threat slots, the one picture without a network."""
         self.world = world
-        self.reps = reps = len(generators)
+        self.reps = reps = len(streams)
         self.threats = n = world.trajectory.count
         units = len(world.fire_units.ids)
         net = world.network
@@ -194,7 +197,7 @@ class Pictures:
             for f in range(units)
         ]
         self.sensor_count = sensors
-        self.rng = [network_generator(g) for g in generators]
+        self.rng = list(streams)
         self.queues = net.new_queues(reps)
 
     @property
@@ -214,13 +217,11 @@ class Pictures:
         views = self.world.views
         return any(bool(views[s].visible[threat, step]) for s in own.tolist())
 
-    def observe(
-        self, t: float, rep: IntArray, threat: IntArray, sensor: IntArray, z: FloatArray,
-        cov: FloatArray,
-    ) -> None:  # fmt: skip
+    def observe(self, t: float, plots: Plots) -> None:
         """Send this step's threat plots (one per sensor, before fusion) to the groups: one
         message per replication, sensor and group carries that sensor's plots of the step
         (a report of its tracks), so its plots share the message's fate."""
+        rep, threat, sensor, z, cov = plots.rep, plots.origin, plots.sensor, plots.z, plots.cov
         net = self.network
         if net is None or rep.size == 0:
             return
@@ -376,18 +377,3 @@ def _inverse_sym3(m: FloatArray) -> FloatArray:
         [big_a, big_b, big_c, big_b, big_d, big_e, big_c, big_e, big_f], axis=-1
     ).reshape(-1, 3, 3)
     return out / det[:, None, None]
-
-
-NETWORK_STREAM = 0x6E6574
-"""Spawn-key word of the network's random stream ("net"): far from the small integers that
-`SeedSequence.spawn` uses for children, so it never collides with a replication's seeds."""
-
-
-def network_generator(generator: np.random.Generator) -> np.random.Generator:
-    """The replication's network stream: derived from its seed sequence by key, so it does
-    not depend on how many children that sequence has spawned (unlike `Generator.spawn`)."""
-    ss = generator.bit_generator.seed_seq
-    if not isinstance(ss, np.random.SeedSequence):
-        raise ValueError("replication generators must be seeded from a SeedSequence")
-    key = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, NETWORK_STREAM))
-    return np.random.default_rng(key)

@@ -1,5 +1,5 @@
-"""The engine's sensing: SNR-based detection, false plots and false tracks, divergence,
-space-based infrared cueing, the radar time budget, and the bad inputs they bring."""
+"""The engine's sensing: SNR-based detection, false plots and false tracks, space-based
+infrared cueing, the radar time budget, and the bad inputs they bring."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import yaml
 from conftest import one_layer_scenario
 
 from kamae.engine import simulate, simulate_many
-from kamae.engine.sensing import Sensing
+from kamae.engine.draws import Draws
+from kamae.engine.looks import Looks
 from kamae.errors import ScenarioErrors
 from kamae.montecarlo import replication_seeds
 from kamae.scenario import load_scenario_text
@@ -188,12 +189,12 @@ def test_time_budget_stretches_revisits_under_load() -> None:
     doc = one_layer_scenario(count=2)
     _radar(doc).update({"track_dwell_ms": 600, "search_revisit_s": 4, "min_search_fraction": 0.2})
     world = _world(doc)
-    sensing = Sensing(world, [np.random.default_rng(0)])
+    looks = Looks(world, Draws(world, [np.random.default_rng(0)]))
     k = int(np.flatnonzero(world.views[0].visible.all(axis=0))[0])
     none = np.zeros((1, 2), dtype=bool)
-    track, search = sensing._periods(k, none)
+    track, search = looks.revisits(k, none)
     assert track[0, 0] == pytest.approx(1.0) and search[0, 0] == pytest.approx(4.0)
-    track, search = sensing._periods(k, np.ones((1, 2), dtype=bool))
+    track, search = looks.revisits(k, np.ones((1, 2), dtype=bool))
     # Two tracks want 2·0.6 s per 1 s > 0.8 of the time: revisit 1.2/0.8 = 1.5 s, search at 20 %.
     assert track[0, 0] == pytest.approx(1.5) and search[0, 0] == pytest.approx(20.0)
 
