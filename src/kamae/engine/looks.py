@@ -29,7 +29,7 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.engine.draws import DrawBlock, Draws
 from kamae.engine.records import EventLog
-from kamae.sensors.detection import revisit_under_load
+from kamae.sensors.detection import false_plot_positions, revisit_under_load
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, SpaceLayerView, revisit_looks
 from kamae.tracking.tracker import Plots
@@ -301,12 +301,8 @@ class Looks:
         rows = np.repeat(start - first, m) + np.arange(int(m.sum()))
         rep, sensor = np.repeat(r_idx, m), np.repeat(s_idx, m)
         u = block.false_uniform[rows]
-        fov = self._radar_fov
-        rng = fov[0][sensor] * u[:, 0]
-        bore, width = fov[1][sensor], fov[2][sensor]
-        s0, s1 = np.sin(fov[3][sensor]), np.sin(fov[4][sensor])
-        az = np.mod(bore + width * (u[:, 1] - 0.5), 2.0 * np.pi)
-        el = np.arcsin(s0 + (s1 - s0) * u[:, 2])
+        max_range, bore, width, min_el, max_el = (limit[sensor] for limit in self._radar_fov)
+        rng, az, el = false_plot_positions(u, 0.0, max_range, bore, width, min_el, max_el)
         # Reported with the accuracy of a reference-RCS target at that range.
         scale = np.where(
             self.fa_scaled[sensor], np.maximum(1.0, (rng / self.ref_range[sensor]) ** 2), 1.0
