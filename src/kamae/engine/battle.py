@@ -37,6 +37,7 @@ from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
 from kamae.results.metrics import EngagementCounts
+from kamae.tracking.base import TrackBank
 from kamae.world import World
 
 if TYPE_CHECKING:
@@ -142,8 +143,9 @@ class Battle:
     def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Evaluate tracks and launch the salvos whose time has come at step k.
 
-        Each fire unit decides on its own picture (`tracks.bank_of`): the shared one without a
-        network, else what has reached it over the network."""
+        Each fire unit decides on its own picture (`tracks.bank_of`, read through the
+        `TrackBank` protocol): the tracker's own without a network, else what has reached it
+        over the network."""
         if self.units == 0:
             return
         world, doctrine = self.world, self.doctrine
@@ -214,7 +216,7 @@ class Battle:
         velocity = np.empty((slots.size, 3))
         for g in np.unique(best).tolist():
             mine = best == g
-            bank = tracks.banks[g]
+            bank: TrackBank = tracks.banks[g]
             bank.predict(slots[mine], t)
             position[mine] = bank.state[slots[mine], :3]
             velocity[mine] = bank.state[slots[mine], 3:]
@@ -345,7 +347,7 @@ class Battle:
         keep = []
         groups = tracks.unit_group[units]
         for g in np.unique(groups).tolist():
-            bank = tracks.banks[g]
+            bank: TrackBank = tracks.banks[g]
             mine = units[groups == g]
             if world.threat_level_flight[n]:
                 predicted = level_flight_trajectory(
@@ -385,7 +387,7 @@ class Battle:
         if basket is None:
             return sspk
         horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
-        bank = tracks.bank_of(j)
+        bank: TrackBank = tracks.bank_of(j)
         sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
 

@@ -36,18 +36,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IndexArray, IntArray
 from kamae.engine.records import EventLog
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
 from kamae.results.metrics import NetworkCounts
+from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.tracker import Plots
 from kamae.world import World
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass
@@ -83,8 +80,8 @@ class _Pending:
 
 
 class GroupBank:
-    """One group's picture: a window of slots of the combined bank (same interface as the
-    `BallisticTrackBank` the battle manager reads)."""
+    """One group's picture: a window of slots of the combined bank (a `TrackBank`, as the
+    tracker's own `BallisticTrackBank` is)."""
 
     def __init__(self, bank: BallisticTrackBank, offset: int, size: int) -> None:
         self.bank, self.offset, self.size = bank, offset, size
@@ -99,10 +96,10 @@ class GroupBank:
         return self.updates > 0
 
     def position_sigma(self) -> FloatArray:
-        return np.sqrt(np.trace(self.covariance[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        return position_sigma(self.covariance)
 
     def velocity_sigma(self) -> FloatArray:
-        return np.sqrt(np.trace(self.covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+        return velocity_sigma(self.covariance)
 
     def predict(self, index: IntArray, t: float) -> None:
         self.bank.predict(np.asarray(index) + self.offset, t)
@@ -133,10 +130,12 @@ class Pictures:
         self.lost = np.zeros(reps, dtype=np.int64)
         self.stale = np.zeros(reps, dtype=np.int64)
         self.confirmed = np.zeros(reps, dtype=bool)
+        self.banks: list[TrackBank] = [shared]
+        """Each picture group's track bank (the tracker's own without a network)."""
+        self.unit_group = np.zeros(units, dtype=np.int64)
+        self.guided_by: list[IndexArray | None] = [None] * units
+        """Per unit: its own radars when it must guide with them (launch on remote)."""
         if net is None:
-            self.banks = [shared]
-            self.unit_group = np.zeros(units, dtype=np.int64)
-            self.guided_by = [None] * units
             return
         topo = net.topology
         sensors = topo.sensor_node.size
@@ -184,13 +183,11 @@ class Pictures:
             level=np.tile(level, len(keys)),
             joseph=False,  # the standard form: pictures hold many copies of each update
         )
-        self.banks: list[BallisticTrackBank | GroupBank] = [
-            GroupBank(self.combined, g * size, size) for g in range(len(keys))
-        ]
+        self.banks = [GroupBank(self.combined, g * size, size) for g in range(len(keys))]
         self.pending = _Pending()
         # Launch on remote: the unit's own radars must see the threat at intercept.
         radars = len(world.radars)
-        self.guided_by: list[IntArray | None] = [
+        self.guided_by = [
             np.flatnonzero(organic[f, :radars])
             if topo.fire_unit_mode[f] == LAUNCH_ON_REMOTE
             else None
@@ -204,7 +201,7 @@ class Pictures:
     def networked(self) -> bool:
         return self.network is not None
 
-    def bank_of(self, unit: int) -> BallisticTrackBank:
+    def bank_of(self, unit: int) -> TrackBank:
         """The track bank unit `unit` decides on."""
         return self.banks[int(self.unit_group[unit])]
 

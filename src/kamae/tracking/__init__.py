@@ -14,6 +14,7 @@ from kamae.tracking.association import (
     gnn_assign,
     mahalanobis_squared,
 )
+from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.ekf import (
     ekf_rae_update,
@@ -86,6 +87,7 @@ __all__ = [
     "Siap",
     "SiapCounts",
     "SystemTracker",
+    "TrackBank",
     "TrackBook",
     "TrackStatus",
     "assign_tracks_to_truths",
@@ -109,6 +111,7 @@ __all__ = [
     "ospa",
     "popcount",
     "position_matrix",
+    "position_sigma",
     "rae_from_enu",
     "rae_jacobian_enu",
     "rae_linearisation",
@@ -116,5 +119,6 @@ __all__ = [
     "siap",
     "siap_scan",
     "two_point_differencing",
+    "velocity_sigma",
     "wrap_angle",
 ]
