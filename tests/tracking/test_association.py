@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from kamae.errors import KamaeError
-from kamae.tracking.association import chi2_gate, gnn_assign, mahalanobis_squared
+from kamae.tracking.association import (
+    chi2_gate,
+    gnn_assign,
+    mahalanobis_pairs,
+    mahalanobis_squared,
+)
 
 
 def test_chi2_gate_values() -> None:
@@ -51,6 +56,37 @@ def test_mahalanobis_full_diagonal_and_wrapped() -> None:
     assert wrapped[0, 0] == pytest.approx(0.02**2)
     s[2] = -np.eye(3)
     assert np.isinf(mahalanobis_squared(zhat, s, z)[2]).all()
+
+
+def test_one_gate_distance_pair_by_pair() -> None:
+    """`mahalanobis_pairs` is the one gate distance: each pair's d2 is y^T S^-1 y whatever
+    its batch-mates (a singular or indefinite S beside it changes nothing, and is itself
+    inf), in 3 and in 6 dimensions; the track-to-track distance of `kamae.network.fusion`
+    is the same function of Pa + Pb."""
+    from kamae.network.fusion import track_distance_squared
+
+    rng = np.random.default_rng(3)
+    for m in (3, 6):
+        a = rng.normal(size=(5, m, m))
+        s = a @ np.swapaxes(a, 1, 2) + np.eye(m)
+        y = rng.normal(size=(5, m))
+        alone = mahalanobis_pairs(y, s)
+        np.testing.assert_allclose(
+            alone, [v @ np.linalg.solve(w, v) for v, w in zip(y, s, strict=True)], rtol=1e-12
+        )
+        bad = s.copy()
+        bad[1] = 0.0  # singular
+        bad[3] = -np.eye(m)  # indefinite
+        mixed = mahalanobis_pairs(y, bad)
+        assert np.isinf(mixed[[1, 3]]).all()
+        np.testing.assert_array_equal(mixed[[0, 2, 4]], alone[[0, 2, 4]])
+    xa, xb = rng.normal(size=(2, 6)), rng.normal(size=(3, 6))
+    pa, pb = s[:2], s[2:]
+    d2 = track_distance_squared(xa, pa, xb, pb)
+    for i in range(2):
+        for j in range(3):
+            expect = mahalanobis_pairs((xb[j] - xa[i])[None], (pa[i] + pb[j])[None])[0]
+            assert d2[i, j] == expect
 
 
 def _brute_force(d2: np.ndarray, gate: float) -> float:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kamae.network.topology import BoolArray, FloatArray, IntArray
-from kamae.tracking.association import Assignment, chi2_gate, gnn_assign
+from kamae.tracking.association import Assignment, chi2_gate, gnn_assign, mahalanobis_pairs
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -127,11 +127,13 @@ def information_fusion(
 def track_distance_squared(
     xa: FloatArray, pa: FloatArray, xb: FloatArray, pb: FloatArray
 ) -> FloatArray:
-    """(A, B) Bar-Shalom's d² = Δxᵀ (Pa + Pb)⁻¹ Δx for every pair of tracks."""
+    """(A, B) Bar-Shalom's d² = Δxᵀ (Pa + Pb)⁻¹ Δx for every pair of tracks, by the tracker's
+    gate distance (`kamae.tracking.association.mahalanobis_pairs`: inf where Pa + Pb is not
+    positive definite)."""
     dx = xb[None, :, :] - xa[:, None, :]
     s = pa[:, None, :, :] + pb[None, :, :, :]
-    sol = np.linalg.solve(s, dx[..., None])[..., 0]
-    return np.einsum("abi,abi->ab", dx, sol)
+    a, b, n = dx.shape
+    return mahalanobis_pairs(dx.reshape(-1, n), s.reshape(-1, n, n)).reshape(a, b)
 
 
 def associate_tracks(

@@ -12,6 +12,7 @@ from kamae.tracking.association import (
     Assignment,
     chi2_gate,
     gnn_assign,
+    mahalanobis_pairs,
     mahalanobis_squared,
 )
 from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
@@ -107,6 +108,7 @@ __all__ = [
     "gnn_assign",
     "gospa",
     "kalman_update",
+    "mahalanobis_pairs",
     "mahalanobis_squared",
     "ospa",
     "popcount",

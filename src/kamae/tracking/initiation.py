@@ -20,12 +20,8 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IndexArray, UIntArray
 from kamae.errors import KamaeError
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.intp]
-UIntArray = npt.NDArray[np.uint32]
 
 
 class TrackStatus(IntEnum):
@@ -84,7 +80,7 @@ class TrackBook:
         """(T,) True for confirmed tracks."""
         return self.status == TrackStatus.CONFIRMED
 
-    def take(self, index: IntArray | BoolArray) -> TrackBook:
+    def take(self, index: IndexArray | BoolArray) -> TrackBook:
         """The selected rows (copies): ``book.take(book.alive)`` compacts after deletions."""
         return TrackBook(self.status[index], self.hits[index], self.age[index], self.misses[index])
 

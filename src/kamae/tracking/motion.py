@@ -26,11 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import KamaeError
-
-FloatArray = npt.NDArray[np.float64]
 
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, NIMA TR8350.2 2000, table 3.1).
 GM_EARTH = 3.986004418e14
