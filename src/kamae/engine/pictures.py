@@ -39,6 +39,7 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IndexArray, IntArray
 from kamae.engine.records import EventLog
+from kamae.network.allied import Network
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
 from kamae.results.metrics import NetworkCounts
 from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
@@ -139,6 +140,38 @@ class Pictures:
             return
         topo = net.topology
         sensors = topo.sensor_node.size
+        organic, groups = self._form_groups(world, net)
+        q = world.doctrine.tracker_process_noise
+        level = np.tile(world.threat_level_flight, reps)
+        size = reps * n
+        self.combined = BallisticTrackBank(
+            groups * size,
+            q,
+            shared.initial_velocity_var**0.5,
+            level=np.tile(level, groups),
+            joseph=False,  # the standard form: pictures hold many copies of each update
+        )
+        self.banks = [GroupBank(self.combined, g * size, size) for g in range(groups)]
+        self.pending = _Pending()
+        # Launch on remote: the unit's own radars must see the threat at intercept.
+        radars = len(world.radars)
+        self.guided_by = [
+            np.flatnonzero(organic[f, :radars])
+            if topo.fire_unit_mode[f] == LAUNCH_ON_REMOTE
+            else None
+            for f in range(units)
+        ]
+        self.sensor_count = sensors
+        self.rng = list(streams)
+        self.queues = net.new_queues(reps)
+
+    def _form_groups(self, world: World, net: Network) -> tuple[BoolArray, int]:
+        """Group the fire units by picture (`unit_group`, `group_node`, `group_sensors`,
+        `group_threats`); returns the units' organic sensors (units, sensors) and the number
+        of groups."""
+        topo = net.topology
+        units, sensors = topo.fire_unit_node.size, topo.sensor_node.size
+        n = world.trajectory.count
         launch = np.zeros((units, sensors), dtype=bool)
         organic = np.zeros((units, sensors), dtype=bool)
         latency = np.full((units, sensors), np.inf)
@@ -173,29 +206,7 @@ class Pictures:
         for f in range(units):
             self.group_sensors[self.unit_group[f]] = launch[f]
             self.group_threats[self.unit_group[f]] |= engageable[:, f]
-        q = world.doctrine.tracker_process_noise
-        level = np.tile(world.threat_level_flight, reps)
-        size = reps * n
-        self.combined = BallisticTrackBank(
-            len(keys) * size,
-            q,
-            shared.initial_velocity_var**0.5,
-            level=np.tile(level, len(keys)),
-            joseph=False,  # the standard form: pictures hold many copies of each update
-        )
-        self.banks = [GroupBank(self.combined, g * size, size) for g in range(len(keys))]
-        self.pending = _Pending()
-        # Launch on remote: the unit's own radars must see the threat at intercept.
-        radars = len(world.radars)
-        self.guided_by = [
-            np.flatnonzero(organic[f, :radars])
-            if topo.fire_unit_mode[f] == LAUNCH_ON_REMOTE
-            else None
-            for f in range(units)
-        ]
-        self.sensor_count = sensors
-        self.rng = list(streams)
-        self.queues = net.new_queues(reps)
+        return organic, len(keys)
 
     @property
     def networked(self) -> bool:
