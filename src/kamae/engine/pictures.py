@@ -44,6 +44,7 @@ from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
 from kamae.results.metrics import NetworkCounts
 from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.fusion import fuse_measurements
 from kamae.tracking.tracker import Plots
 from kamae.world import World
 
@@ -276,7 +277,7 @@ class Pictures:
         # rounds, each track at most once per round, in measurement-time order.
         moments, moment = np.unique(times, return_inverse=True)
         key = slots * moments.size + moment
-        key, z, cov = _fuse_duplicates(key, z, cov)
+        key, z, cov = fuse_measurements(key, z, cov)
         slots, when = key // moments.size, moments[key % moments.size]
         first = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
         rank = np.arange(slots.size) - np.repeat(first, np.diff(np.r_[first, slots.size]))
@@ -346,42 +347,3 @@ class Pictures:
             track_plots_stale=float(self.stale[r]),
             attack_confirmed=float(self.confirmed[r]),
         )
-
-
-def _fuse_duplicates(
-    key: IntArray, z: FloatArray, cov: FloatArray
-) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Sorted unique keys, with the measurements sharing a key combined in information form,
-    z = R·Σ R_i⁻¹ z_i with R = (Σ R_i⁻¹)⁻¹ (as `sensing.fuse_same_time`; Bar-Shalom, Li &
-    Kirubarajan 2001, §7.4), inverting only where a key repeats, by the closed-form inverse
-    of symmetric 3×3 matrices."""
-    unique, first, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True
-    )
-    out_z, out_cov = z[first].copy(), cov[first].copy()
-    repeated = counts > 1
-    if repeated.any():
-        members = repeated[inverse]
-        info = _inverse_sym3(cov[members])
-        target = inverse[members]
-        info_sum = np.zeros((unique.size, 3, 3))
-        np.add.at(info_sum, target, info)
-        info_z = np.zeros((unique.size, 3))
-        np.add.at(info_z, target, np.einsum("mij,mj->mi", info, z[members]))
-        fused = _inverse_sym3(info_sum[repeated])
-        out_cov[repeated] = fused
-        out_z[repeated] = np.einsum("mij,mj->mi", fused, info_z[repeated])
-    return unique, out_z, out_cov
-
-
-def _inverse_sym3(m: FloatArray) -> FloatArray:
-    """Inverses of symmetric 3×3 matrices (M, 3, 3) by the adjugate over the determinant."""
-    a, b, c = m[:, 0, 0], m[:, 0, 1], m[:, 0, 2]
-    d, e, f = m[:, 1, 1], m[:, 1, 2], m[:, 2, 2]
-    big_a, big_b, big_c = d * f - e * e, c * e - b * f, b * e - c * d
-    big_d, big_e, big_f = a * f - c * c, b * c - a * e, a * d - b * b
-    det = a * big_a + b * big_b + c * big_c
-    out = np.stack(
-        [big_a, big_b, big_c, big_b, big_d, big_e, big_c, big_e, big_f], axis=-1
-    ).reshape(-1, 3, 3)
-    return out / det[:, None, None]

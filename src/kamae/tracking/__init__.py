@@ -27,7 +27,7 @@ from kamae.tracking.ekf import (
     rae_prediction,
     wrap_angle,
 )
-from kamae.tracking.fusion import fuse_same_time
+from kamae.tracking.fusion import fuse_measurements, symmetric_inverse
 from kamae.tracking.imm import IMMState, InteractingMultipleModel, MotionModel
 from kamae.tracking.initiation import (
     MOfN,
@@ -103,7 +103,7 @@ __all__ = [
     "ekf_rae_update",
     "enu_from_rae",
     "enu_rotation",
-    "fuse_same_time",
+    "fuse_measurements",
     "gaussian_update",
     "gnn_assign",
     "gospa",
@@ -120,6 +120,7 @@ __all__ = [
     "rae_prediction",
     "siap",
     "siap_scan",
+    "symmetric_inverse",
     "two_point_differencing",
     "velocity_sigma",
     "wrap_angle",

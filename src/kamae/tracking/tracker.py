@@ -51,7 +51,7 @@ from kamae.tracking.association import (
     positive_definite_3x3,
 )
 from kamae.tracking.converted import BallisticTrackBank
-from kamae.tracking.fusion import fuse_same_time
+from kamae.tracking.fusion import fuse_measurements
 from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
 from kamae.tracking.kalman import covariance_diverged
 
@@ -174,7 +174,8 @@ class SystemTracker:
         then the M-of-N looks of the false tracks due now."""
         true = threat_plots
         if true.rep.size:
-            slots, z, cov = fuse_same_time(true.rep * self.threats + true.origin, true.z, true.cov)
+            key = true.rep * self.threats + true.origin
+            slots, z, cov = fuse_measurements(key, true.z, true.cov)
             true = Plots(
                 slots // self.threats, slots % self.threats, z, cov, np.full(slots.size, -1)
             )
