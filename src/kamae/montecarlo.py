@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from kamae.engine import EventLog, ReplicationResult
+from kamae.results.metrics import MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
 from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
@@ -111,14 +112,15 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
 def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
     """The summary of a replication table (see `MonteCarloResult.summary`)."""
     n = table.num_rows
-    col = {
-        name: np.asarray(table.column(name).to_numpy(), dtype=float) for name in table.column_names
-    }
+    col = MetricColumns(
+        {
+            name: np.asarray(table.column(name).to_numpy(), dtype=float)
+            for name in table.column_names
+        }
+    )
     no_leak = int(col["no_leak"].sum())
     by_type = {
-        name.removeprefix("fired."): _count_interval(values).as_dict()
-        for name, values in col.items()
-        if name.startswith("fired.")
+        name: _count_interval(values).as_dict() for name, values in col.fired_by_type.items()
     }
     return {
         "scenario": scenario,
@@ -138,7 +140,7 @@ def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
     }
 
 
-def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
+def _cost_exchange(col: MetricColumns) -> dict[str, object]:
     """Cost of interceptors fired against cost of the threats they engaged (million USD).
 
     The ratio is of totals over replications, sum(interceptor cost) / sum(threat cost), with a
@@ -146,11 +148,7 @@ def _cost_exchange(col: dict[str, np.ndarray]) -> dict[str, object]:
     unit cost or no threat was engaged. Interceptor cost fired is always reported.
     """
     fired = col["interceptor_cost_musd"]
-    unpriced = sorted(
-        name.removeprefix("engaged_without_cost.")
-        for name, values in col.items()
-        if name.startswith("engaged_without_cost.") and values.sum() > 0
-    )
+    unpriced = sorted(name for name, values in col.engaged_without_cost.items() if values.sum() > 0)
     doc: dict[str, object] = {
         "interceptor_cost_fired_musd": _count_interval(fired).as_dict(),
         "threat_cost_engaged_musd": None,

@@ -147,21 +147,3 @@ def test_the_network_declares_the_attack_after_its_sensors_report_it(tmp_path: P
     first = {s: t for t, k, s in reversed(events) if k == "detection"}
     assert declared == pytest.approx(max(first.values()) + LATENCY_S / 2 + 60.0, abs=1e-6)
     assert result.metrics["attack_confirmed"] == 1.0
-
-
-def test_picture_fusion_matches_the_sensing_layers_information_form() -> None:
-    from kamae.engine.pictures import _fuse_duplicates, _inverse_sym3
-    from kamae.engine.sensing import fuse_same_time
-
-    rng = np.random.default_rng(0)
-    a = rng.normal(size=(40, 3, 3))
-    cov = a @ a.transpose(0, 2, 1) + 0.1 * np.eye(3)
-    assert np.allclose(_inverse_sym3(cov), np.linalg.inv(cov), rtol=1e-9, atol=0)
-    key = rng.integers(0, 15, size=40)
-    z = rng.normal(size=(40, 3))
-    mine = _fuse_duplicates(key, z, cov)
-    order = np.argsort(key, kind="stable")
-    ref = fuse_same_time(key[order], z[order], cov[order])
-    assert np.array_equal(mine[0], ref[0])
-    assert np.allclose(mine[1], ref[1], rtol=1e-9, atol=1e-12)
-    assert np.allclose(mine[2], ref[2], rtol=1e-9, atol=1e-12)

@@ -278,6 +278,18 @@ def test_false_alarms_count_and_placement() -> None:
     assert np.all(np.abs(counts / scans - mean) < 5 * np.sqrt(mean / scans))
 
 
+def test_false_plot_positions_span_the_field_of_regard() -> None:
+    """Uniforms 0 and 1 map to the range and elevation limits; azimuth spans the width around
+    the boresight (wrapped to [0, 2 pi)); the middle uniform is the boresight."""
+    u = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.5, 0.5, 0.5]])
+    bore, width = np.radians(350.0), np.radians(40.0)
+    rng, az, el = det.false_plot_positions(u, 1e3, 5e5, bore, width, 0.1, 1.0)
+    np.testing.assert_allclose(rng, [1e3, 5e5, 0.5 * (1e3 + 5e5)])
+    np.testing.assert_allclose(np.degrees(az), [330.0, 10.0, 350.0])
+    np.testing.assert_allclose(el[:2], [0.1, 1.0])
+    assert el[2] == pytest.approx(np.arcsin(0.5 * (np.sin(0.1) + np.sin(1.0))))
+
+
 # ----------------------------------------------------------------------------- time budget
 
 

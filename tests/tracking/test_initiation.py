@@ -15,7 +15,8 @@ from kamae.tracking.initiation import (
     popcount,
     two_point_differencing,
 )
-from kamae.tracking.kalman import AxisKalmanFilter, AxisTracks
+from kamae.tracking.kalman import kalman_update, position_matrix
+from kamae.tracking.motion import cv_predict
 
 T, C, D = TrackStatus.TENTATIVE, TrackStatus.CONFIRMED, TrackStatus.DELETED
 
@@ -126,12 +127,13 @@ def test_two_point_differencing_equals_filter_with_flat_prior() -> None:
     z1 = rng.normal(size=(5, 3)) * 1e3
     z2 = z1 + rng.normal(size=(5, 3)) * 300
     r = rng.uniform(10, 100, size=(5, 3))
-    direct = two_point_differencing(z1, z2, 2.0, r)
-    flat = AxisTracks.from_positions(z1, 1e9, 1e9)
-    kf = AxisKalmanFilter(0.0)
-    kf.update(flat, z1, r)
-    kf.predict(flat, 2.0)
-    kf.update(flat, z2, r)
-    np.testing.assert_allclose(direct.x, flat.x, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(direct.p, flat.p, rtol=1e-6)
-    assert direct.p[2, 0, 0] == pytest.approx(2 * r[0, 0] / 4.0)
+    x, p = two_point_differencing(z1, z2, 2.0, r)
+    h = position_matrix()
+    rm = np.einsum("ni,ij->nij", r, np.eye(3))
+    flat = kalman_update(np.zeros((5, 6)), np.tile(1e9 * np.eye(6), (5, 1, 1)), z1, h, rm)
+    xf, pf = cv_predict(flat.x, flat.p, 2.0, 0.0)
+    second = kalman_update(xf, pf, z2, h, rm)
+    np.testing.assert_allclose(x, second.x, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(p, second.p, rtol=1e-6, atol=1e-9 * np.abs(p).max())
+    assert p[0, 3, 3] == pytest.approx(2 * r[0, 0] / 4.0)
+    assert p[0, 0, 3] == pytest.approx(r[0, 0] / 2.0)

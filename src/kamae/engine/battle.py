@@ -19,7 +19,6 @@ salvos; a live threat is never declared dead). Destroyed threats are no longer d
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,10 +31,13 @@ from kamae.engagement.threat_evaluation import (
     assess_level_threats,
     assess_threats,
 )
+from kamae.engine.draws import Draws
 from kamae.engine.records import EventLog
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
+from kamae.results.metrics import EngagementCounts
+from kamae.tracking.base import TrackBank
 from kamae.world import World
 
 if TYPE_CHECKING:
@@ -47,33 +49,28 @@ IntArray = npt.NDArray[np.int64]
 class Battle:
     """The engagement state of a batch of replications (arrays: replication × threat/unit).
 
-    Construction draws each replication's kill draws and kill-assessment draws (one uniform
-    per threat and possible shot each), right after the sensing layer's look phases.
+    Its random numbers (kill, kill-assessment and impact-dispersion draws) are drawn in the
+    replication's fixed order by `kamae.engine.draws.Draws`.
     """
 
-    def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
+    def __init__(self, world: World, draws: Draws) -> None:
         self.world = world
         self.doctrine = doctrine = world.doctrine
         fu = world.fire_units
-        self.reps = reps = len(generators)
+        self.reps = reps = len(draws.generators)
         self.threats = threats = world.trajectory.count
         self.units = units = len(fu.ids)
         self.tiers = list(doctrine.layer_order)
-        self.kill_draws = np.stack(
-            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
-        )
+        self.kill_draws = draws.kill
         self.impact_step = np.searchsorted(
             world.times, world.trajectory.impact_time - 1e-9, side="left"
         )
-        self.assess_draws = np.stack(
-            [g.random((threats, doctrine.max_shots_per_threat)) for g in generators]
-        )
-        # Impact dispersion (CEP), drawn only when some threat has one, so that scenarios
-        # without it keep their random stream: one (east, north) normal pair per threat.
+        self.assess_draws = draws.assessment
+        # Impact dispersion (CEP): one (east, north) normal pair per threat, when any has one.
         cep = world.threat_cep_m
         self.miss_m = np.zeros((reps, threats))
-        if np.any(cep > 0.0):
-            offsets = np.stack([g.standard_normal((threats, 2)) for g in generators])
+        if draws.impact_offset is not None:
+            offsets = draws.impact_offset
             self.miss_m = np.hypot(offsets[..., 0], offsets[..., 1]) * cep_to_sigma(cep)[None, :]
         self.alive = np.ones((reps, threats), dtype=bool)
         self.time_to_go = np.full(reps * threats, np.inf)
@@ -133,7 +130,7 @@ class Battle:
         landing = np.flatnonzero(self.impact_step == k)
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
-            for r, n in zip(reps, landing[which], strict=True):
+            for r, n in zip(reps.tolist(), landing[which].tolist(), strict=True):
                 logs[r].add(
                     float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n],
                     detail=f"miss_m={self.miss_m[r, n]:.0f}",
@@ -146,8 +143,9 @@ class Battle:
     def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Evaluate tracks and launch the salvos whose time has come at step k.
 
-        Each fire unit decides on its own picture (`tracks.bank_of`): the shared one without a
-        network, else what has reached it over the network."""
+        Each fire unit decides on its own picture (`tracks.bank_of`, read through the
+        `TrackBank` protocol): the tracker's own without a network, else what has reached it
+        over the network."""
         if self.units == 0:
             return
         world, doctrine = self.world, self.doctrine
@@ -218,7 +216,7 @@ class Battle:
         velocity = np.empty((slots.size, 3))
         for g in np.unique(best).tolist():
             mine = best == g
-            bank = tracks.banks[g]
+            bank: TrackBank = tracks.banks[g]
             bank.predict(slots[mine], t)
             position[mine] = bank.state[slots[mine], :3]
             velocity[mine] = bank.state[slots[mine], 3:]
@@ -349,7 +347,7 @@ class Battle:
         keep = []
         groups = tracks.unit_group[units]
         for g in np.unique(groups).tolist():
-            bank = tracks.banks[g]
+            bank: TrackBank = tracks.banks[g]
             mine = units[groups == g]
             if world.threat_level_flight[n]:
                 predicted = level_flight_trajectory(
@@ -389,7 +387,7 @@ class Battle:
         if basket is None:
             return sspk
         horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
-        bank = tracks.bank_of(j)
+        bank: TrackBank = tracks.bank_of(j)
         sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
 
@@ -427,50 +425,40 @@ class Battle:
                 f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}",
             )  # fmt: skip
 
-    def metrics(self, r: int) -> dict[str, float]:
-        """The replication's metrics as plain numbers."""
-        fu = self.world.fire_units
+    def metrics(self, r: int) -> EngagementCounts:
+        """Replication r's engagement counts, with the cost-exchange inputs: cost of the
+        interceptors fired and of the threats they engaged (a threat is engaged once an
+        interceptor was fired at it), million USD. Threat costs are user assumptions
+        (`unit_cost_musd`); engaged threats of a type without one are counted per type
+        (`engaged_without_cost`) instead of being priced."""
+        fu, world = self.world.fire_units, self.world
         n_leaked = int(self.leaked[r].sum())
-        metrics: dict[str, float] = {
-            "threats_launched": float(self.threats),
-            "threats_intercepted": float(self.threats - n_leaked - int(self.alive[r].sum())),
-            "threats_leaked": float(n_leaked),
-            "threats_leaked_effective": float(
-                np.count_nonzero(
-                    self.leaked[r] & (self.miss_m[r] <= self.world.threat_lethal_radius_m)
-                )
-            ),
-            "no_leak": float(n_leaked == 0),
-            "interceptors_fired": float(self.fired[r].sum()),
-            "interceptors_at_destroyed": float(self.wasted[r]),
-        }
+        fired_by_type = {}
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]
-            metrics[f"fired.{name}"] = float(self.fired[r, chosen].sum())
-        metrics.update(self._cost_metrics(r))
-        return metrics
-
-    def _cost_metrics(self, r: int) -> dict[str, float]:
-        """Cost-exchange inputs: cost of interceptors fired and of the threats they engaged
-        (a threat is engaged once an interceptor was fired at it), million USD. Threat costs
-        are user assumptions (`unit_cost_musd`); engaged threats of a type without one are
-        counted in `engaged_without_cost.<type>` instead of being priced."""
-        fu = self.world.fire_units
+            fired_by_type[name] = float(self.fired[r, chosen].sum())
         engaged = self.shots[r] > 0
-        fired_cost = float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0
-        metrics = {
-            "interceptor_cost_musd": fired_cost,
-            "threats_engaged": float(engaged.sum()),
-        }
         priced = 0.0
         unpriced: dict[str, float] = {}
-        for n, name in enumerate(self.world.threat_type):
-            cost = float(self.world.threat_unit_cost_musd[n])
+        for n, name in enumerate(world.threat_type):
+            cost = float(world.threat_unit_cost_musd[n])
             if np.isnan(cost):
                 unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
             elif engaged[n]:
                 priced += cost
-        metrics["threat_cost_engaged_musd"] = priced
-        for name in sorted(unpriced):
-            metrics[f"engaged_without_cost.{name}"] = unpriced[name]
-        return metrics
+        return EngagementCounts(
+            threats_launched=float(self.threats),
+            threats_intercepted=float(self.threats - n_leaked - int(self.alive[r].sum())),
+            threats_leaked=float(n_leaked),
+            threats_leaked_effective=float(
+                np.count_nonzero(self.leaked[r] & (self.miss_m[r] <= world.threat_lethal_radius_m))
+            ),
+            no_leak=float(n_leaked == 0),
+            interceptors_fired=float(self.fired[r].sum()),
+            interceptors_at_destroyed=float(self.wasted[r]),
+            fired_by_type=fired_by_type,
+            interceptor_cost_musd=float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0,
+            threats_engaged=float(engaged.sum()),
+            threat_cost_engaged_musd=priced,
+            engaged_without_cost={name: unpriced[name] for name in sorted(unpriced)},
+        )

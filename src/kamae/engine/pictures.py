@@ -25,9 +25,9 @@ counting to guard against at the fire unit (covariance intersection, `kamae.netw
 is for C2 nodes that fuse other nodes' tracks, not used here).
 
 Random numbers: each replication's network draws come from a stream of their own, keyed
-off the replication's seed sequence (`network_generator`), so they leave the sensing and
-battle streams untouched; within a replication, messages draw in a fixed order (step, then
-sensor, then group).
+off the replication's seed sequence (`kamae.streams.network_generator`), so they leave
+the sensing and battle streams untouched; within a replication, messages draw in a fixed
+order (step, then sensor, then group).
 """
 
 from __future__ import annotations
@@ -36,17 +36,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IndexArray, IntArray
 from kamae.engine.records import EventLog
+from kamae.network.allied import Network
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
-from kamae.streams import network_generator
+from kamae.results.metrics import NetworkCounts
+from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.fusion import fuse_measurements
+from kamae.tracking.tracker import Plots
 from kamae.world import World
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass
@@ -82,8 +82,8 @@ class _Pending:
 
 
 class GroupBank:
-    """One group's picture: a window of slots of the combined bank (same interface as the
-    `BallisticTrackBank` the battle manager reads)."""
+    """One group's picture: a window of slots of the combined bank (a `TrackBank`, as the
+    tracker's own `BallisticTrackBank` is)."""
 
     def __init__(self, bank: BallisticTrackBank, offset: int, size: int) -> None:
         self.bank, self.offset, self.size = bank, offset, size
@@ -98,10 +98,10 @@ class GroupBank:
         return self.updates > 0
 
     def position_sigma(self) -> FloatArray:
-        return np.sqrt(np.trace(self.covariance[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        return position_sigma(self.covariance)
 
     def velocity_sigma(self) -> FloatArray:
-        return np.sqrt(np.trace(self.covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+        return velocity_sigma(self.covariance)
 
     def predict(self, index: IntArray, t: float) -> None:
         self.bank.predict(np.asarray(index) + self.offset, t)
@@ -117,10 +117,12 @@ class Pictures:
     """The fire units' track pictures for a batch of replications."""
 
     def __init__(
-        self, world: World, generators: Sequence[np.random.Generator], shared: BallisticTrackBank
+        self, world: World, streams: Sequence[np.random.Generator], shared: BallisticTrackBank
     ) -> None:
+        """``streams``: each replication's network stream (`kamae.engine.draws`); ``shared``:
+        the tracker's threat slots, the one picture without a network."""
         self.world = world
-        self.reps = reps = len(generators)
+        self.reps = reps = len(streams)
         self.threats = n = world.trajectory.count
         units = len(world.fire_units.ids)
         net = world.network
@@ -130,13 +132,47 @@ class Pictures:
         self.lost = np.zeros(reps, dtype=np.int64)
         self.stale = np.zeros(reps, dtype=np.int64)
         self.confirmed = np.zeros(reps, dtype=bool)
+        self.banks: list[TrackBank] = [shared]
+        """Each picture group's track bank (the tracker's own without a network)."""
+        self.unit_group = np.zeros(units, dtype=np.int64)
+        self.guided_by: list[IndexArray | None] = [None] * units
+        """Per unit: its own radars when it must guide with them (launch on remote)."""
         if net is None:
-            self.banks = [shared]
-            self.unit_group = np.zeros(units, dtype=np.int64)
-            self.guided_by = [None] * units
             return
         topo = net.topology
         sensors = topo.sensor_node.size
+        organic, groups = self._form_groups(world, net)
+        q = world.doctrine.tracker_process_noise
+        level = np.tile(world.threat_level_flight, reps)
+        size = reps * n
+        self.combined = BallisticTrackBank(
+            groups * size,
+            q,
+            shared.initial_velocity_var**0.5,
+            level=np.tile(level, groups),
+            joseph=False,  # the standard form: pictures hold many copies of each update
+        )
+        self.banks = [GroupBank(self.combined, g * size, size) for g in range(groups)]
+        self.pending = _Pending()
+        # Launch on remote: the unit's own radars must see the threat at intercept.
+        radars = len(world.radars)
+        self.guided_by = [
+            np.flatnonzero(organic[f, :radars])
+            if topo.fire_unit_mode[f] == LAUNCH_ON_REMOTE
+            else None
+            for f in range(units)
+        ]
+        self.sensor_count = sensors
+        self.rng = list(streams)
+        self.queues = net.new_queues(reps)
+
+    def _form_groups(self, world: World, net: Network) -> tuple[BoolArray, int]:
+        """Group the fire units by picture (`unit_group`, `group_node`, `group_sensors`,
+        `group_threats`); returns the units' organic sensors (units, sensors) and the number
+        of groups."""
+        topo = net.topology
+        units, sensors = topo.fire_unit_node.size, topo.sensor_node.size
+        n = world.trajectory.count
         launch = np.zeros((units, sensors), dtype=bool)
         organic = np.zeros((units, sensors), dtype=bool)
         latency = np.full((units, sensors), np.inf)
@@ -171,37 +207,13 @@ class Pictures:
         for f in range(units):
             self.group_sensors[self.unit_group[f]] = launch[f]
             self.group_threats[self.unit_group[f]] |= engageable[:, f]
-        q = world.doctrine.tracker_process_noise
-        level = np.tile(world.threat_level_flight, reps)
-        size = reps * n
-        self.combined = BallisticTrackBank(
-            len(keys) * size,
-            q,
-            shared.initial_velocity_var**0.5,
-            level=np.tile(level, len(keys)),
-            joseph=False,  # the standard form: pictures hold many copies of each update
-        )
-        self.banks: list[BallisticTrackBank | GroupBank] = [
-            GroupBank(self.combined, g * size, size) for g in range(len(keys))
-        ]
-        self.pending = _Pending()
-        # Launch on remote: the unit's own radars must see the threat at intercept.
-        radars = len(world.radars)
-        self.guided_by: list[IntArray | None] = [
-            np.flatnonzero(organic[f, :radars])
-            if topo.fire_unit_mode[f] == LAUNCH_ON_REMOTE
-            else None
-            for f in range(units)
-        ]
-        self.sensor_count = sensors
-        self.rng = [network_generator(g) for g in generators]
-        self.queues = net.new_queues(reps)
+        return organic, len(keys)
 
     @property
     def networked(self) -> bool:
         return self.network is not None
 
-    def bank_of(self, unit: int) -> BallisticTrackBank:
+    def bank_of(self, unit: int) -> TrackBank:
         """The track bank unit `unit` decides on."""
         return self.banks[int(self.unit_group[unit])]
 
@@ -214,13 +226,11 @@ class Pictures:
         views = self.world.views
         return any(bool(views[s].visible[threat, step]) for s in own.tolist())
 
-    def observe(
-        self, t: float, rep: IntArray, threat: IntArray, sensor: IntArray, z: FloatArray,
-        cov: FloatArray,
-    ) -> None:  # fmt: skip
+    def observe(self, t: float, plots: Plots) -> None:
         """Send this step's threat plots (one per sensor, before fusion) to the groups: one
         message per replication, sensor and group carries that sensor's plots of the step
         (a report of its tracks), so its plots share the message's fate."""
+        rep, threat, sensor, z, cov = plots.rep, plots.origin, plots.sensor, plots.z, plots.cov
         net = self.network
         if net is None or rep.size == 0:
             return
@@ -267,7 +277,7 @@ class Pictures:
         # rounds, each track at most once per round, in measurement-time order.
         moments, moment = np.unique(times, return_inverse=True)
         key = slots * moments.size + moment
-        key, z, cov = _fuse_duplicates(key, z, cov)
+        key, z, cov = fuse_measurements(key, z, cov)
         slots, when = key // moments.size, moments[key % moments.size]
         first = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
         rank = np.arange(slots.size) - np.repeat(first, np.diff(np.r_[first, slots.size]))
@@ -327,51 +337,13 @@ class Pictures:
             for bank in self.banks:
                 bank.drop(slots)
 
-    def metrics(self, r: int) -> dict[str, float]:
+    def metrics(self, r: int) -> NetworkCounts | None:
+        """Replication r's network counts (None without a network)."""
         if self.network is None:
-            return {}
-        return {
-            "track_messages": float(self.sent[r]),
-            "track_messages_lost": float(self.lost[r]),
-            "track_plots_stale": float(self.stale[r]),
-            "attack_confirmed": float(self.confirmed[r]),
-        }
-
-
-def _fuse_duplicates(
-    key: IntArray, z: FloatArray, cov: FloatArray
-) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Sorted unique keys, with the measurements sharing a key combined in information form,
-    z = R·Σ R_i⁻¹ z_i with R = (Σ R_i⁻¹)⁻¹ (as `sensing.fuse_same_time`; Bar-Shalom, Li &
-    Kirubarajan 2001, §7.4), inverting only where a key repeats, by the closed-form inverse
-    of symmetric 3×3 matrices."""
-    unique, first, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True
-    )
-    out_z, out_cov = z[first].copy(), cov[first].copy()
-    repeated = counts > 1
-    if repeated.any():
-        members = repeated[inverse]
-        info = _inverse_sym3(cov[members])
-        target = inverse[members]
-        info_sum = np.zeros((unique.size, 3, 3))
-        np.add.at(info_sum, target, info)
-        info_z = np.zeros((unique.size, 3))
-        np.add.at(info_z, target, np.einsum("mij,mj->mi", info, z[members]))
-        fused = _inverse_sym3(info_sum[repeated])
-        out_cov[repeated] = fused
-        out_z[repeated] = np.einsum("mij,mj->mi", fused, info_z[repeated])
-    return unique, out_z, out_cov
-
-
-def _inverse_sym3(m: FloatArray) -> FloatArray:
-    """Inverses of symmetric 3×3 matrices (M, 3, 3) by the adjugate over the determinant."""
-    a, b, c = m[:, 0, 0], m[:, 0, 1], m[:, 0, 2]
-    d, e, f = m[:, 1, 1], m[:, 1, 2], m[:, 2, 2]
-    big_a, big_b, big_c = d * f - e * e, c * e - b * f, b * e - c * d
-    big_d, big_e, big_f = a * f - c * c, b * c - a * e, a * d - b * b
-    det = a * big_a + b * big_b + c * big_c
-    out = np.stack(
-        [big_a, big_b, big_c, big_b, big_d, big_e, big_c, big_e, big_f], axis=-1
-    ).reshape(-1, 3, 3)
-    return out / det[:, None, None]
+            return None
+        return NetworkCounts(
+            track_messages=float(self.sent[r]),
+            track_messages_lost=float(self.lost[r]),
+            track_plots_stale=float(self.stale[r]),
+            attack_confirmed=float(self.confirmed[r]),
+        )

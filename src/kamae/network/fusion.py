@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kamae.network.topology import BoolArray, FloatArray, IntArray
-from kamae.tracking.association import Assignment, chi2_gate, gnn_assign
+from kamae.tracking.association import Assignment, chi2_gate, gnn_assign, mahalanobis_pairs
+from kamae.tracking.fusion import fuse_measurements
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -115,23 +116,27 @@ def information_fusion(
     xa: FloatArray, pa: FloatArray, xb: FloatArray, pb: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """The fusion that assumes independent errors (information sum), for comparison: it is
-    optimal for independent errors and overconfident for correlated ones."""
-    ia, ib = _inv(pa), _inv(pb)
-    p = _symmetrise(_inv(ia + ib))
-    x = np.einsum(
-        "kij,kj->ki", p, np.einsum("kij,kj->ki", ia, xa) + np.einsum("kij,kj->ki", ib, xb)
-    )
+    optimal for independent errors and overconfident for correlated ones. K pairs, by the
+    one information-form fusion (`kamae.tracking.fusion.fuse_measurements`)."""
+    xa, xb = np.atleast_2d(xa).astype(float), np.atleast_2d(xb).astype(float)
+    pa, pb = np.asarray(pa, dtype=float), np.asarray(pb, dtype=float)
+    if pa.ndim == 2:
+        pa, pb = pa[None], pb[None]
+    pair = np.tile(np.arange(xa.shape[0]), 2)
+    _, x, p = fuse_measurements(pair, np.concatenate([xa, xb]), np.concatenate([pa, pb]))
     return x, p
 
 
 def track_distance_squared(
     xa: FloatArray, pa: FloatArray, xb: FloatArray, pb: FloatArray
 ) -> FloatArray:
-    """(A, B) Bar-Shalom's d² = Δxᵀ (Pa + Pb)⁻¹ Δx for every pair of tracks."""
+    """(A, B) Bar-Shalom's d² = Δxᵀ (Pa + Pb)⁻¹ Δx for every pair of tracks, by the tracker's
+    gate distance (`kamae.tracking.association.mahalanobis_pairs`: inf where Pa + Pb is not
+    positive definite)."""
     dx = xb[None, :, :] - xa[:, None, :]
     s = pa[:, None, :, :] + pb[None, :, :, :]
-    sol = np.linalg.solve(s, dx[..., None])[..., 0]
-    return np.einsum("abi,abi->ab", dx, sol)
+    a, b, n = dx.shape
+    return mahalanobis_pairs(dx.reshape(-1, n), s.reshape(-1, n, n)).reshape(a, b)
 
 
 def associate_tracks(

@@ -39,6 +39,8 @@ import numpy.typing as npt
 from scipy.special import erfc, gammainc, gammaincc, gammainccinv, gammaln, xlogy
 from scipy.stats import binom, ncx2
 
+from kamae.geo import range_azimuth_elevation_to_enu
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -544,6 +546,31 @@ class FalseAlarms:
     """(M, 3)."""
 
 
+def false_plot_positions(
+    uniforms: FloatArray,
+    min_range_m: npt.ArrayLike,
+    max_range_m: npt.ArrayLike,
+    boresight_azimuth: npt.ArrayLike,
+    azimuth_width: npt.ArrayLike,
+    min_elevation: npt.ArrayLike,
+    max_elevation: npt.ArrayLike,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Range (m), azimuth and elevation (rad) of M false plots, uniform in range and in solid
+    angle over each plot's field of regard (azimuth uniform, sin(elevation) uniform), from
+    three uniforms per plot (M, 3); the limits broadcast against (M,)."""
+    u = np.asarray(uniforms, dtype=float)
+    r0 = np.asarray(min_range_m, dtype=float)
+    rng_m = r0 + (np.asarray(max_range_m, dtype=float) - r0) * u[:, 0]
+    az = np.mod(
+        np.asarray(boresight_azimuth, dtype=float)
+        + np.asarray(azimuth_width, dtype=float) * (u[:, 1] - 0.5),
+        2.0 * np.pi,
+    )
+    s0, s1 = np.sin(min_elevation), np.sin(max_elevation)
+    el = np.arcsin(s0 + (s1 - s0) * u[:, 2])
+    return rng_m, az, el
+
+
 def draw_false_alarms(
     rng: np.random.Generator,
     pfa: npt.ArrayLike,
@@ -558,8 +585,8 @@ def draw_false_alarms(
     max_elevation: npt.ArrayLike,
 ) -> FalseAlarms:
     """One scan's false alarms for S sensors (parameters (S,), sites (S, 3), rotations
-    (S, 3, 3) with rows east, north, up): counts Binomial(cells, Pfa), positions uniform in
-    range and in solid angle (azimuth uniform, sin(elevation) uniform)."""
+    (S, 3, 3) with rows east, north, up): counts Binomial(cells, Pfa), positions by
+    `false_plot_positions`."""
     p = check_probability("pfa", pfa)
     n_cells = np.asarray(cells)
     counts = rng.binomial(n_cells.astype(np.int64), p)
@@ -570,14 +597,16 @@ def draw_false_alarms(
     def per(x: npt.ArrayLike) -> FloatArray:
         return np.broadcast_to(_arr(x), counts.shape)[sensor]
 
-    u = rng.random((m, 3))
-    r0, r1 = per(min_range_m), per(max_range_m)
-    rng_m = r0 + (r1 - r0) * u[:, 0]
-    az = np.mod(per(boresight_azimuth) + per(azimuth_width) * (u[:, 1] - 0.5), 2.0 * np.pi)
-    s0, s1 = np.sin(per(min_elevation)), np.sin(per(max_elevation))
-    el = np.arcsin(s0 + (s1 - s0) * u[:, 2])
-    ce = np.cos(el)
-    enu = np.stack([rng_m * ce * np.sin(az), rng_m * ce * np.cos(az), rng_m * np.sin(el)], -1)
+    rng_m, az, el = false_plot_positions(
+        rng.random((m, 3)),
+        per(min_range_m),
+        per(max_range_m),
+        per(boresight_azimuth),
+        per(azimuth_width),
+        per(min_elevation),
+        per(max_elevation),
+    )
+    enu = range_azimuth_elevation_to_enu(rng_m, az, el)
     rot = np.asarray(enu_rotation, dtype=float)[sensor]
     ecef = np.einsum("mi,mij->mj", enu, rot) + np.asarray(site_ecef, dtype=float)[sensor]
     return FalseAlarms(sensor=sensor, range_m=rng_m, azimuth=az, elevation=el, ecef=ecef)

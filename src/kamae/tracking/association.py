@@ -22,13 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray, IndexArray
 from kamae.errors import KamaeError
 
 # scipy is imported inside the functions that use it: importing kamae.tracking (and with it
 # the engine) stays fast, scipy's submodules cost ~0.5 s each to import.
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 def chi2_gate(dim: int, probability: float) -> float:
@@ -42,14 +40,39 @@ def chi2_gate(dim: int, probability: float) -> float:
     return float(chdtri(dim, 1.0 - probability))
 
 
+def mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
+    """The one Mahalanobis gate distance: d2 = y^T S^-1 y per pair (y (P, m), S (P, m, m)),
+    by a batched solve; inf where S is not finite or not positive definite (Sylvester's
+    criterion for m = 3, the smallest eigenvalue otherwise), or where d2 is not finite.
+
+    Each pair's d2 depends on that pair only (never on its batch-mates)."""
+    y = np.asarray(y, dtype=np.float64)
+    s = np.asarray(s, dtype=np.float64)
+    m = y.shape[-1]
+    if s.shape != (y.shape[0], m, m):
+        raise KamaeError(f"s must be (P, {m}, {m}) for y of shape {y.shape}, got {s.shape}")
+    ok = np.asarray(np.isfinite(s).all(axis=(1, 2)), dtype=bool)
+    if m == 3:
+        ok &= positive_definite_3x3(s)
+    elif ok.any():
+        ok[ok] = np.linalg.eigvalsh(s[ok]).min(axis=1) > 0
+    d2 = np.full(y.shape[0], np.inf)
+    if ok.any():
+        yy = y[ok]
+        with np.errstate(invalid="ignore", over="ignore"):
+            d2[ok] = np.einsum("pi,pi->p", yy, np.linalg.solve(s[ok], yy[..., None])[..., 0])
+    return np.where(np.isfinite(d2), d2, np.inf)
+
+
 def mahalanobis_squared(
     zhat: FloatArray, s: FloatArray, z: FloatArray, angle_dims: tuple[int, ...] = ()
 ) -> FloatArray:
-    """d2[t, j] = (z_j - zhat_t)^T S_t^-1 (z_j - zhat_t), shape (T, M).
+    """d2[t, j] = (z_j - zhat_t)^T S_t^-1 (z_j - zhat_t), shape (T, M), by
+    `mahalanobis_pairs` over every (track, measurement) pair.
 
     ``zhat`` (T, m) predicted measurements; ``s`` (T, m, m) innovation covariances, or (T, m)
-    when diagonal (the axis-decoupled filter); ``z`` (M, m). Components in ``angle_dims``
-    are wrapped to [-pi, pi). Tracks whose S is not positive definite get d2 = inf.
+    when diagonal; ``z`` (M, m). Components in ``angle_dims`` are wrapped to [-pi, pi).
+    Tracks whose S is not positive definite get d2 = inf.
     """
     zhat = np.atleast_2d(np.asarray(zhat, dtype=np.float64))
     z = np.atleast_2d(np.asarray(z, dtype=np.float64))
@@ -57,29 +80,16 @@ def mahalanobis_squared(
     t_count, m = zhat.shape
     if z.shape[1:] != (m,) and z.size:
         raise KamaeError(f"z must be (M, {m}), got {z.shape}")
-    y = z[None, :, :] - zhat[:, None, :]  # (T, M, m)
+    if s.shape == (t_count, m):
+        s = np.einsum("ti,ij->tij", s, np.eye(m))
+    elif s.shape != (t_count, m, m):
+        raise KamaeError(f"s must be (T, {m}) or (T, {m}, {m}), got {s.shape}")
+    m_count = z.shape[0] if z.size else 0
+    y = z[None, :m_count, :] - zhat[:, None, :]  # (T, M, m)
     for k in angle_dims:
         y[..., k] = (y[..., k] + np.pi) % (2.0 * np.pi) - np.pi
-    if s.shape == (t_count, m):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d2 = np.einsum("tjk,tk->tj", y * y, 1.0 / s)
-        bad = np.asarray(~(np.isfinite(s).all(axis=1) & (s > 0).all(axis=1)), dtype=bool)
-    elif s.shape == (t_count, m, m):
-        bad = np.asarray(~np.isfinite(s).all(axis=(1, 2)), dtype=bool)
-        s_safe = np.where(bad[:, None, None], np.eye(m), s)
-        try:
-            chol = np.linalg.cholesky(s_safe)
-        except np.linalg.LinAlgError:
-            eig_ok = np.linalg.eigvalsh(s_safe).min(axis=1) > 0
-            bad |= ~eig_ok
-            s_safe = np.where(bad[:, None, None], np.eye(m), s_safe)
-            chol = np.linalg.cholesky(s_safe)
-        w = np.linalg.solve(chol[:, None], y[..., None])[..., 0]  # L^-1 y
-        d2 = np.einsum("tjk,tjk->tj", w, w)
-    else:
-        raise KamaeError(f"s must be (T, {m}) or (T, {m}, {m}), got {s.shape}")
-    d2[bad] = np.inf
-    return d2
+    pairs = np.broadcast_to(s[:, None], (t_count, m_count, m, m)).reshape(-1, m, m)
+    return mahalanobis_pairs(y.reshape(-1, m), pairs).reshape(t_count, m_count)
 
 
 GATE_BOUND_MARGIN = 2.0
@@ -119,9 +129,9 @@ def outside_gate_bound(
 class Assignment:
     """A one-to-one assignment of measurements to tracks (-1: none)."""
 
-    track_to_measurement: IntArray
+    track_to_measurement: IndexArray
     """(T,) measurement index assigned to each track, or -1."""
-    measurement_to_track: IntArray
+    measurement_to_track: IndexArray
     """(M,) track index assigned to each measurement, or -1 (a candidate new track)."""
     cost: float
     """Summed d2 of the assigned pairs plus the gate value per unassigned track."""

@@ -8,9 +8,8 @@ Navigation, 2001, section 6.2.2). Updates take Cartesian position measurements w
 converted covariances (see `kamae.sensors.radar.measure`), in Joseph form. All tracks live in
 arrays; there is no object per track.
 
-Simplifications of the walking skeleton, stated in docs/models.md: one system track per threat
-with perfect association (no false tracks, no track swaps); the gravity-gradient Jacobian is
-left out of the covariance propagation; initialisation at the first measurement with zero
+Simplifications, stated in docs/models.md: the gravity-gradient Jacobian is left out of the
+covariance propagation; initialisation at the first measurement with zero
 velocity and a broad velocity prior. With q = 0 the filter is consistent on drag-free flight
 (NEES test in tests/tracking/test_converted_filter.py); q > 0 makes it conservative.
 """
@@ -18,23 +17,22 @@ velocity and a broad velocity prior. With q = 0 the filter is consistent on drag
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.tracking.base import position_sigma, velocity_sigma
 from kamae.tracking.motion import BallisticCoast, ballistic_input, cv_predict
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 class BallisticTrackBank:
-    """N track slots (one per threat), updated in place by batched predict and update."""
+    """N track slots (one per threat), updated in place by batched predict and update; a
+    `kamae.tracking.base.TrackBank`."""
 
     def __init__(
         self,
         count: int,
         process_noise: float,
         initial_velocity_sigma_mps: float,
-        level: npt.NDArray[np.bool_] | None = None,
+        level: BoolArray | None = None,
         joseph: bool = True,
     ) -> None:
         self.joseph = joseph
@@ -51,7 +49,7 @@ class BallisticTrackBank:
         self.initial_velocity_var = float(initial_velocity_sigma_mps) ** 2
 
     @property
-    def initialised(self) -> npt.NDArray[np.bool_]:
+    def initialised(self) -> BoolArray:
         return self.updates > 0
 
     def predict(self, index: IntArray, t: float | FloatArray) -> None:
@@ -106,17 +104,17 @@ class BallisticTrackBank:
 
     def position_sigma(self) -> FloatArray:
         """RMS per-axis position standard deviation sqrt(trace(P_pos)/3), m (NaN if empty)."""
-        return np.sqrt(np.trace(self.covariance[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        return position_sigma(self.covariance)
 
     def velocity_sigma(self) -> FloatArray:
         """RMS per-axis velocity standard deviation, m/s (NaN if empty)."""
-        return np.sqrt(np.trace(self.covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+        return velocity_sigma(self.covariance)
 
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         """RMS per-axis position standard deviation (m) of the listed tracks predicted
         `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
         _, p = self._predict(index, np.full(index.size, horizon_s))
-        return np.sqrt(np.trace(p[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        return position_sigma(p)
 
     def _predict(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Ballistic prediction, gravity input zeroed for level-flight slots."""
@@ -150,7 +148,7 @@ class BallisticTrackBank:
         self.level = np.concatenate([self.level, np.zeros(count, dtype=bool)])
         return np.arange(start, start + count, dtype=np.int64)
 
-    def keep(self, index: IntArray | npt.NDArray[np.bool_]) -> None:
+    def keep(self, index: IntArray | BoolArray) -> None:
         """Keep only the listed slots (in that order): compacts after deletions."""
         self.state = self.state[index]
         self.covariance = self.covariance[index]

@@ -20,13 +20,8 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IndexArray, UIntArray
 from kamae.errors import KamaeError
-from kamae.tracking.kalman import AxisTracks
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.intp]
-UIntArray = npt.NDArray[np.uint32]
 
 
 class TrackStatus(IntEnum):
@@ -85,7 +80,7 @@ class TrackBook:
         """(T,) True for confirmed tracks."""
         return self.status == TrackStatus.CONFIRMED
 
-    def take(self, index: IntArray | BoolArray) -> TrackBook:
+    def take(self, index: IndexArray | BoolArray) -> TrackBook:
         """The selected rows (copies): ``book.take(book.alive)`` compacts after deletions."""
         return TrackBook(self.status[index], self.hits[index], self.age[index], self.misses[index])
 
@@ -171,8 +166,9 @@ class MOfN:
 
 def two_point_differencing(
     z_first: FloatArray, z_second: FloatArray, dt: float | FloatArray, r: float | FloatArray
-) -> AxisTracks:
-    """CV tracks from two position measurements (M, 3) dt apart (Bar-Shalom 2001, 5.5).
+) -> tuple[FloatArray, FloatArray]:
+    """CV tracks from two position measurements (M, 3) dt apart (Bar-Shalom 2001, 5.5):
+    means (M, 6) and covariances (M, 6, 6).
 
     Per axis, with measurement variance r: x = [z2, (z2 - z1)/dt],
     P = [[r, r/dt], [r/dt, 2 r/dt^2]] (two-point differencing). ``r`` scalar, (M,) or (M, 3).
@@ -186,7 +182,11 @@ def two_point_differencing(
     if np.any(d <= 0):
         raise KamaeError("two-point differencing needs dt > 0")
     ra = np.asarray(r, dtype=np.float64)
-    rr = np.broadcast_to(ra if ra.ndim != 1 else ra[:, None], (m, 3)).T  # (3, M)
-    x = np.stack([z2.T, (z2 - z1).T / d])
-    p = np.stack([rr, rr / d, 2.0 * rr / (d * d)])
-    return AxisTracks(x, p)
+    rr = np.broadcast_to(ra if ra.ndim != 1 else ra[:, None], (m, 3))  # (M, 3)
+    x = np.concatenate([z2, (z2 - z1) / d[:, None]], axis=1)
+    axis = np.arange(3)
+    p = np.zeros((m, 6, 6))
+    p[:, axis, axis] = rr
+    p[:, axis, axis + 3] = p[:, axis + 3, axis] = rr / d[:, None]
+    p[:, axis + 3, axis + 3] = 2.0 * rr / (d * d)[:, None]
+    return x, p

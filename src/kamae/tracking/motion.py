@@ -26,11 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import KamaeError
-
-FloatArray = npt.NDArray[np.float64]
 
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, NIMA TR8350.2 2000, table 3.1).
 GM_EARTH = 3.986004418e14
@@ -136,7 +134,7 @@ def ballistic_input(
 ) -> FloatArray:
     """Known-input acceleration (..., 3) for a ballistic step of dt seconds: the acceleration
     at the predicted midpoint position p + v dt/2 (second-order known input). Pass it as
-    ``accel`` to ``cv_predict`` or ``AxisKalmanFilter.predict``."""
+    ``accel`` to ``cv_predict``."""
     p = np.asarray(position, dtype=np.float64)
     v = np.asarray(velocity, dtype=np.float64)
     d = np.asarray(dt, dtype=np.float64)

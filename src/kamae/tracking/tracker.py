@@ -1,140 +1,378 @@
-"""A multi-target tracker on arrays: one scan = predict, gate, GNN, update, M-of-N, initiate.
+"""The multi-target tracker the engine runs, batched over replications: threat-indexed system
+tracks and tracks started on false plots, all held as arrays.
 
-Composes the parts of this package for 3-D position measurements (a sensor's Cartesian
-reports, or converted radar measurements whose noise is close to diagonal in the track
-frame): the axis-decoupled CV Kalman filter (``kalman.AxisKalmanFilter``), chi-square gates
-of probability P_G with per-pair innovation variances p_track + r_measurement, global
-nearest neighbour assignment (``association.gnn_assign``), M-of-N confirmation and deletion
-with divergence deletion (``initiation.MOfN``), and single-point initiation of a tentative
-track on every unassigned measurement (Blackman & Popoli, Design and Analysis of Modern
-Tracking Systems, Artech House 1999, chapters 3 and 6). Deleted rows are dropped at the end
-of each scan; each track keeps a unique integer id for the records.
+Plots carry the replication they belong to, the sensor that made them and their origin (the
+threat index, or -1 for a false plot). System tracks of true threats stay indexed by threat
+(`tracks`, a `BallisticTrackBank` with one slot per replication × threat): that is what a
+battle manager engages. One scan (`SystemTracker.scan`), for the plots of one step of every
+replication:
 
-Neglected: clutter-density-aware initiation and track scores (SPRT), and track-to-track
-fusion across sensors (one measurement set per scan).
+1. Plots of one threat in one step (several sensors) are fused in information form
+   (`kamae.tracking.fusion`).
+2. Every plot is gated (chi-square, 3 dof, `GATE_PROBABILITY`) against every track of its
+   replication: the threat slots that hold a track, predicted to the scan, and the live false
+   tracks. A threat's own slot always admits its own plot (cost capped at the gate), so
+   without contest association is by origin. The exact d2 (a 3×3 solve) is computed only
+   for pairs that the trace bound (`association.outside_gate_bound`) cannot rule out.
+3. Where a track gates several plots or a plot falls in several gates, global nearest
+   neighbour decides (`association.gnn_assign`: exact per connected component, an
+   unassigned track costing the gate); a false plot or another threat's plot may then take a
+   slot's update (counted, `misassociated`) and the displaced plot is dropped.
+4. Slots and false tracks are updated; an unassociated plot of a threat without a track
+   starts its slot; an unassociated false plot starts a tentative false track.
+5. A track whose state is not finite or whose covariance is not positive definite is deleted
+   on the scan it is found and counted (`diverged`); a threat slot starts again from its next
+   plot.
+6. False tracks due for a look by their sensor (every `revisit_steps` of that sensor) take one
+   M-of-N step (`initiation.MOfN`, the sensor's logic): confirmed on M hits of N looks,
+   deleted after consecutive misses; deleted rows are compacted.
+
+Blackman & Popoli, Design and Analysis of Modern Tracking Systems, Artech House 1999, ch. 3
+and 6; Bar-Shalom, Li & Kirubarajan 2001, §5.4. Neglected: JPDA/MHT (one hypothesis per
+scan), clutter-density track scores (SPRT), deletion of threat slots on missed looks (they
+coast until dropped by their user).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
-from kamae.tracking.association import Assignment, chi2_gate, gnn_assign
-from kamae.tracking.initiation import MOfN, TrackBook
-from kamae.tracking.kalman import AxisKalmanFilter, AxisTracks
+from kamae.tracking.association import (
+    chi2_gate,
+    gnn_assign,
+    mahalanobis_pairs,
+    outside_gate_bound,
+    positive_definite_3x3,
+)
+from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.fusion import fuse_measurements
+from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
+from kamae.tracking.kalman import covariance_diverged
 
-FloatArray = npt.NDArray[np.float64]
-IdArray = npt.NDArray[np.int64]
-
-
-@dataclass(eq=False)
-class TrackTable:
-    """All live tracks of one tracker: estimates, life-cycle bookkeeping and ids, row-aligned."""
-
-    tracks: AxisTracks
-    book: TrackBook
-    ids: IdArray
-    """(T,) unique track ids (int64), assigned in order of initiation."""
-    next_id: int = 0
-    """The id the next initiated track will get."""
-
-    @classmethod
-    def empty(cls) -> TrackTable:
-        """No tracks yet."""
-        return cls(AxisTracks.empty(), TrackBook.new(0), np.empty(0, dtype=np.int64), 0)
-
-    @property
-    def n(self) -> int:
-        """Number of tracks (tentative and confirmed)."""
-        return self.tracks.n
+GATE_PROBABILITY = 0.9999
+"""Probability that a track's own plot falls inside its chi-square gate (3 dof)."""
 
 
 @dataclass(frozen=True)
-class ScanResult:
-    """What one scan did; ``table`` is the tracker's new state."""
+class Plots:
+    """One scan's plots of a batch of replications, row-aligned arrays."""
 
-    table: TrackTable
-    assignment: Assignment
-    """Measurement-to-track assignment over the tracks as they were before this scan."""
-    confirmed_ids: IdArray
-    """Ids of tracks confirmed on this scan."""
-    deleted_ids: IdArray
-    """Ids of tracks deleted on this scan (lost, hopeless or diverged)."""
-    diverged_ids: IdArray
-    """Ids of tracks deleted on this scan because their estimate diverged."""
-    initiated_ids: IdArray
-    """Ids of the tentative tracks started on this scan's unassigned measurements."""
+    rep: IntArray
+    """(M,) replication of each plot."""
+    origin: IntArray
+    """(M,) threat index of the plot's origin, -1 for a false plot."""
+    z: FloatArray
+    """(M, 3) ECEF position, m."""
+    cov: FloatArray
+    """(M, 3, 3) its covariance, m²."""
+    sensor: IntArray
+    """(M,) index of the sensor that made it; -1 after fusion."""
+
+    @classmethod
+    def empty(cls) -> Plots:
+        """No plots."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none.copy(), np.zeros((0, 3)), np.zeros((0, 3, 3)), none.copy())
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Plots]) -> Plots:
+        """The plots of all parts, in order."""
+        parts = [p for p in parts if p.rep.size]
+        if not parts:
+            return cls.empty()
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            np.concatenate([p.rep for p in parts]),
+            np.concatenate([p.origin for p in parts]),
+            np.concatenate([p.z for p in parts]),
+            np.concatenate([p.cov for p in parts]),
+            np.concatenate([p.sensor for p in parts]),
+        )
 
 
-class GnnTracker:
-    """GNN tracker with CV (DCWNA) tracks and M-of-N logic, for 3-D position measurements."""
+@dataclass
+class FalseTracks:
+    """Tracks started on false plots (all replications), row-aligned arrays."""
+
+    bank: BallisticTrackBank
+    rep: IntArray
+    sensor: IntArray
+    """Sensor whose false plot started the track: it looks at it and runs its M-of-N."""
+    book: TrackBook
+    next_look: FloatArray
+    """Scan of the track's next look by its sensor."""
+    hit: BoolArray
+    """A plot was associated since the last look."""
+
+
+class SystemTracker:
+    """Threat-indexed system tracks and false tracks of `reps` replications × `threats`.
+
+    ``logic`` and ``revisit_steps`` are per sensor (the M-of-N of the false tracks a sensor
+    starts, and how many scans apart it looks at them); ``level`` (threats,) marks threats
+    held up by lift, predicted without the gravity input. Counts per replication:
+    ``diverged``, ``false_tracks``, ``false_confirmed``, ``misassociated``.
+    """
 
     def __init__(
         self,
-        q: float,
-        logic: MOfN,
-        initial_velocity_var: float,
-        gate_probability: float = 0.999,
+        reps: int,
+        threats: int,
+        process_noise: float,
+        initial_velocity_sigma_mps: float,
+        logic: Sequence[MOfN],
+        revisit_steps: FloatArray,
+        level: BoolArray | None = None,
+        gate_probability: float = GATE_PROBABILITY,
     ) -> None:
-        if not (np.isfinite(initial_velocity_var) and initial_velocity_var > 0):
+        if reps < 0 or threats < 0:
+            raise KamaeError(f"reps and threats must be >= 0, got {reps} and {threats}")
+        sigma = initial_velocity_sigma_mps
+        if not (np.isfinite(sigma) and sigma > 0):
+            raise KamaeError(f"initial velocity sigma must be finite and > 0 m/s, got {sigma}")
+        steps = np.asarray(revisit_steps, dtype=float)
+        if steps.shape != (len(logic),) or not np.all(steps > 0):
             raise KamaeError(
-                f"initial_velocity_var must be finite and > 0 m^2/s^2, got {initial_velocity_var}"
+                f"revisit_steps must be > 0, one per sensor's logic ({len(logic)}), got {steps}"
             )
-        self.filter = AxisKalmanFilter(q)
-        """The CV filter (q: white-noise acceleration density, m^2/s^3)."""
-        self.logic = logic
-        """Confirmation and deletion rule."""
-        self.initial_velocity_var = float(initial_velocity_var)
-        """Prior velocity variance of a new track on each axis, m^2/s^2."""
+        self.reps, self.threats = reps, threats
+        flat = np.zeros(threats, dtype=bool) if level is None else np.asarray(level, bool)
+        self.tracks = BallisticTrackBank(
+            reps * threats, process_noise, initial_velocity_sigma_mps, level=np.tile(flat, reps)
+        )
+        """Slot r·threats + n: replication r's system track of threat n."""
+        self.false = FalseTracks(
+            bank=BallisticTrackBank(0, process_noise, initial_velocity_sigma_mps),
+            rep=np.zeros(0, dtype=np.int64),
+            sensor=np.zeros(0, dtype=np.int64),
+            book=TrackBook.new(0),
+            next_look=np.zeros(0),
+            hit=np.zeros(0, dtype=bool),
+        )
+        self.logic = list(logic)
+        self.revisit_steps = steps
         self.gate = chi2_gate(3, gate_probability)
-        """Gate on the normalised squared distance (3 dof)."""
+        self.diverged = np.zeros(reps, dtype=np.int64)
+        self.false_tracks = np.zeros(reps, dtype=np.int64)
+        self.false_confirmed = np.zeros(reps, dtype=np.int64)
+        self.misassociated = np.zeros(reps, dtype=np.int64)
 
-    def step(
-        self, table: TrackTable, dt: float, z: FloatArray, r: float | FloatArray
-    ) -> ScanResult:
-        """One scan: measurements z (M, 3) with variances r (scalar, (M,) or (M, 3)), m^2,
-        taken dt seconds after the previous scan. ``table`` is consumed (updated in place)."""
-        z = np.asarray(z, dtype=np.float64).reshape(-1, 3)
-        m = z.shape[0]
-        ra = np.asarray(r, dtype=np.float64)
-        if ra.ndim == 0:
-            r_rows = np.full((m, 3), float(ra))
-        elif ra.shape == (m,):
-            r_rows = np.repeat(ra[:, None], 3, axis=1)
-        elif ra.shape == (m, 3):
-            r_rows = ra
+    @property
+    def held(self) -> BoolArray:
+        """(reps, threats): the threat slots that hold a track."""
+        return self.tracks.initialised.reshape(self.reps, self.threats)
+
+    def scan(self, step: int, t: float, threat_plots: Plots, false_plots: Plots) -> None:
+        """One scan at time t (scan index `step`): fuse, gate, assign, update, start, delete,
+        then the M-of-N looks of the false tracks due now."""
+        true = threat_plots
+        if true.rep.size:
+            key = true.rep * self.threats + true.origin
+            slots, z, cov = fuse_measurements(key, true.z, true.cov)
+            true = Plots(
+                slots // self.threats, slots % self.threats, z, cov, np.full(slots.size, -1)
+            )
+        everything = Plots.concatenate([true, false_plots])
+        if everything.rep.size:
+            self._associate(step, t, everything)
+        self._false_track_looks(step)
+
+    def _associate(self, step: int, t: float, plots: Plots) -> None:
+        bank, ft = self.tracks, self.false
+        reps_with = np.unique(plots.rep)
+        # Tracks of those replications: threat slots with a track, then live false tracks.
+        r_idx, n_idx = np.nonzero(self.held[reps_with])
+        true_rep = reps_with[r_idx]
+        true_slot = true_rep * self.threats + n_idx
+        bank.predict(true_slot, t)
+        has_plots = np.zeros(self.reps, dtype=bool)
+        has_plots[reps_with] = True
+        live = np.flatnonzero(ft.book.alive & has_plots[ft.rep])
+        if live.size:
+            ft.bank.predict(live, t)
+        t_rep = np.concatenate([true_rep, ft.rep[live]])
+        t_own = np.concatenate([n_idx, np.full(live.size, -1)])
+        t2m, m2t = self._assign(plots, t_rep, t_own, true_slot, live)
+        n_true = true_slot.size
+        # Updates of threat slots (their own plot, or a contested plot that won them).
+        took = np.flatnonzero(t2m[:n_true] >= 0)
+        m_true = t2m[took]
+        wrong = plots.origin[m_true] != n_idx[took]
+        np.add.at(self.misassociated, true_rep[took][wrong], 1)
+        bank.update(true_slot[took], plots.z[m_true], plots.cov[m_true], t)
+        # New threat slots: an unassociated plot of a threat that has no track yet.
+        free = m2t < 0
+        start = free & (plots.origin >= 0)
+        own = np.flatnonzero(start)
+        start[own] = ~bank.initialised[plots.rep[own] * self.threats + plots.origin[own]]
+        idx = np.flatnonzero(start)
+        new_slots = plots.rep[idx] * self.threats + plots.origin[idx]
+        bank.update(new_slots, plots.z[idx], plots.cov[idx], t)
+        self.delete_diverged(np.concatenate([true_slot[took], new_slots]))
+        # False tracks: updates, then new ones from unassociated false plots.
+        f_took = np.flatnonzero(t2m[n_true:] >= 0)
+        if f_took.size:
+            rows = live[f_took]
+            m_f = t2m[n_true + f_took]
+            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t)
+            ft.hit[rows] = True
+        births = np.flatnonzero(free & (plots.origin < 0))
+        if births.size:
+            self._start_false_tracks(step, t, plots, births)
+        self._delete_diverged_false()
+
+    def _assign(
+        self, plots: Plots, t_rep: IntArray, t_own: IntArray, true_slot: IntArray, live: IntArray
+    ) -> tuple[IntArray, IntArray]:
+        """Track-to-plot and plot-to-track assignment (-1: none) of one scan."""
+        bank, ft = self.tracks, self.false
+        n_tracks, n_plots = t_rep.size, plots.rep.size
+        t2m = np.full(n_tracks, -1, dtype=np.int64)
+        m2t = np.full(n_plots, -1, dtype=np.int64)
+        if not n_tracks:
+            return t2m, m2t
+        t_pos = np.concatenate([bank.state[true_slot, :3], ft.bank.state[live, :3]])
+        t_cov = np.concatenate(
+            [bank.covariance[true_slot, :3, :3], ft.bank.covariance[live, :3, :3]]
+        )
+        pt, pm, cost = self._gated_pairs(plots, t_rep, t_own, t_pos, t_cov)
+        contested = (np.bincount(pt, minlength=n_tracks).max(initial=0) > 1) or (
+            np.bincount(pm, minlength=n_plots).max(initial=0) > 1
+        )
+        if not contested:
+            t2m[pt] = pm
+            m2t[pm] = pt
         else:
-            raise KamaeError(f"r must be a scalar, (M,) or (M, 3) with M={m}, got {ra.shape}")
-        tracks, book = table.tracks, table.book
-        self.filter.predict(tracks, dt)
-        y = z[None, :, :] - tracks.position[:, None, :]  # (T, M, 3)
-        s = tracks.position_var[:, None, :] + r_rows[None, :, :]
-        d2 = np.sum(y * y / s, axis=2)
-        assignment = gnn_assign(d2, self.gate)
-        t2m = assignment.track_to_measurement
-        hit = t2m >= 0
-        if hit.any():
-            pick = np.maximum(t2m, 0)
-            self.filter.update(tracks, z[pick], r_rows[pick], mask=hit)
-        outcome = self.logic.step(book, hit, diverged=tracks.diverged())
-        fresh = np.flatnonzero(assignment.measurement_to_track < 0)
-        new_ids = table.next_id + np.arange(fresh.size, dtype=np.int64)
-        keep = outcome.book.alive
-        new_tracks = AxisTracks.from_positions(z[fresh], r_rows[fresh], self.initial_velocity_var)
-        new_table = TrackTable(
-            tracks.take(keep).concatenate(new_tracks),
-            outcome.book.take(keep).concatenate(TrackBook.new(fresh.size)),
-            np.concatenate([table.ids[keep], new_ids]),
-            table.next_id + int(fresh.size),
+            dense = np.full((n_tracks, n_plots), np.inf)
+            dense[pt, pm] = cost
+            assignment = gnn_assign(dense, self.gate)
+            t2m[:] = assignment.track_to_measurement
+            m2t[:] = assignment.measurement_to_track
+        return t2m, m2t
+
+    def _gated_pairs(
+        self,
+        plots: Plots,
+        t_rep: IntArray,
+        t_own: IntArray,
+        t_pos: FloatArray,
+        t_cov: FloatArray,
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """The admissible (track, plot) pairs of the same replication and their GNN costs.
+
+        A pair is admissible when the plot is the track's own threat's, or when its d2 is
+        within the gate; an own pair costs min(d2, gate). The exact d2 (a 3×3 solve) is
+        computed only for the pairs that the trace bound (`outside_gate_bound`) cannot rule
+        out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
+        and no cost. Pairs with a track or plot covariance not certified positive definite are
+        never ruled out.
+        """
+        n_plots = plots.rep.size
+        order = np.argsort(t_rep, kind="stable")
+        t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
+        t_count = np.bincount(t_rep, minlength=self.reps)
+        lens = t_count[plots.rep]
+        pm = np.repeat(np.arange(n_plots), lens)
+        within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
+        pt = order[t_start[plots.rep][pm] + within]
+        y = plots.z[pm] - t_pos[pt]
+        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
+        # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
+        t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
+        m_trace = np.where(
+            positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
         )
-        return ScanResult(
-            new_table,
-            assignment,
-            table.ids[outcome.confirmed],
-            table.ids[outcome.deleted],
-            table.ids[outcome.diverged],
-            new_ids,
-        )
+        y_squared = np.einsum("pi,pi->p", y, y)
+        near = ~outside_gate_bound(y_squared, t_trace[pt] + m_trace[pm], self.gate)
+        d2 = np.full(pm.size, np.inf)
+        if np.any(near):
+            d2[near] = mahalanobis_pairs(y[near], t_cov[pt[near]] + plots.cov[pm[near]])
+        admissible = own | (d2 <= self.gate)
+        cost = np.where(own, np.minimum(d2, self.gate), d2)
+        return pt[admissible], pm[admissible], cost[admissible]
+
+    def _start_false_tracks(self, step: int, t: float, plots: Plots, births: IntArray) -> None:
+        ft = self.false
+        rows = ft.bank.extend(births.size)
+        ft.bank.update(rows, plots.z[births], plots.cov[births], t)
+        sensor = plots.sensor[births]
+        ft.rep = np.concatenate([ft.rep, plots.rep[births]])
+        ft.sensor = np.concatenate([ft.sensor, sensor])
+        ft.book = ft.book.concatenate(TrackBook.new(births.size))
+        ft.next_look = np.concatenate([ft.next_look, step + self.revisit_steps[sensor]])
+        ft.hit = np.concatenate([ft.hit, np.zeros(births.size, dtype=bool)])
+        np.add.at(self.false_tracks, plots.rep[births], 1)
+        # An M = 1 logic confirms on the initiating plot.
+        m_one = np.array([self.logic[s].m == 1 for s in sensor], dtype=bool)
+        np.add.at(self.false_confirmed, plots.rep[births][m_one], 1)
+        ft.book.status[rows[m_one]] = TrackStatus.CONFIRMED
+
+    def delete_diverged(self, slots: IntArray) -> None:
+        """Delete, and count, the listed threat slots whose estimate diverged (state not
+        finite, or covariance not positive definite)."""
+        if slots.size == 0:
+            return
+        bank = self.tracks
+        bad = covariance_diverged(bank.state[slots], bank.covariance[slots])
+        if np.any(bad):
+            gone = slots[bad]
+            np.add.at(self.diverged, gone // self.threats, 1)
+            bank.drop(gone)
+
+    def _delete_diverged_false(self) -> None:
+        ft = self.false
+        live = np.flatnonzero(ft.book.alive)
+        if live.size == 0:
+            return
+        bad = live[covariance_diverged(ft.bank.state[live], ft.bank.covariance[live])]
+        if bad.size:
+            np.add.at(self.diverged, ft.rep[bad], 1)
+            ft.book.status[bad] = TrackStatus.DELETED
+
+    @functools.cached_property
+    def _logics(self) -> list[MOfN]:
+        """The distinct M-of-N logics of the sensors (in order of first use)."""
+        return list(dict.fromkeys(self.logic))
+
+    @functools.cached_property
+    def _logic_group(self) -> IntArray:
+        """Per sensor: index of its logic in `_logics`."""
+        logics = self._logics
+        return np.array([logics.index(x) for x in self.logic], dtype=np.int64)
+
+    def _false_track_looks(self, step: int) -> None:
+        """M-of-N on the false tracks whose sensor looks at them now; compact the deleted."""
+        ft = self.false
+        if ft.rep.size == 0:
+            return
+        due = ft.book.alive & (step >= ft.next_look - 1e-9)
+        if np.any(due):
+            # One M-of-N step per distinct logic (sensors sharing one are stepped together:
+            # the logic is row by row, so the grouping changes nothing).
+            group = self._logic_group[ft.sensor]
+            for g in np.unique(group[due]):
+                rows = np.flatnonzero(due & (group == g))
+                sub = ft.book.take(rows)
+                was = sub.confirmed
+                out = self._logics[g].step(sub, ft.hit[rows])
+                newly = out.book.confirmed & ~was
+                np.add.at(self.false_confirmed, ft.rep[rows[newly]], 1)
+                ft.book.status[rows] = out.book.status
+                ft.book.hits[rows] = out.book.hits
+                ft.book.age[rows] = out.book.age
+                ft.book.misses[rows] = out.book.misses
+                ft.hit[rows] = False
+                ft.next_look[rows] = step + self.revisit_steps[ft.sensor[rows]]
+        keep = ft.book.alive
+        if not np.all(keep):
+            ft.bank.keep(keep)
+            ft.rep, ft.sensor = ft.rep[keep], ft.sensor[keep]
+            ft.book = ft.book.take(keep)
+            ft.next_look, ft.hit = ft.next_look[keep], ft.hit[keep]

@@ -1,5 +1,5 @@
-"""The engine's sensing: SNR-based detection, false plots and false tracks, divergence,
-space-based infrared cueing, the radar time budget, and the bad inputs they bring."""
+"""The engine's sensing: SNR-based detection, false plots and false tracks, space-based
+infrared cueing, the radar time budget, and the bad inputs they bring."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import yaml
 from conftest import one_layer_scenario
 
 from kamae.engine import simulate, simulate_many
-from kamae.engine.sensing import Sensing
+from kamae.engine.draws import Draws
+from kamae.engine.looks import Looks
 from kamae.errors import ScenarioErrors
 from kamae.scenario import load_scenario_text
 from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
@@ -142,20 +143,6 @@ def test_false_plots_make_false_tracks_that_are_counted_not_engaged() -> None:
     assert gospa_noisy > 2 * gospa_clean
 
 
-def test_a_diverged_track_is_deleted_and_counted() -> None:
-    world = _world(one_layer_scenario(count=2))
-    sensing = Sensing(world, [np.random.default_rng(0)])
-    slots = np.array([0, 1])
-    sensing.tracks.update(slots, np.full((2, 3), 7e6), np.tile(100.0 * np.eye(3), (2, 1, 1)), 0.0)
-    sensing.tracks.covariance[1, 0, 0] = -1.0  # not positive definite
-    sensing._check_divergence(slots)
-    assert sensing.tracks.initialised.tolist() == [True, False]
-    assert sensing.metrics(0)["tracks_diverged"] == 1.0
-    sensing.tracks.state[0, 2] = np.nan
-    sensing._check_divergence(slots[:1])
-    assert sensing.metrics(0)["tracks_diverged"] == 2.0
-
-
 def test_early_warning_cue_brings_first_radar_detection_earlier() -> None:
     doc = one_layer_scenario(count=2, replications=8)
     _radar(doc)["search_revisit_s"] = 60  # slow search: a cue matters
@@ -202,12 +189,12 @@ def test_time_budget_stretches_revisits_under_load() -> None:
     doc = one_layer_scenario(count=2)
     _radar(doc).update({"track_dwell_ms": 600, "search_revisit_s": 4, "min_search_fraction": 0.2})
     world = _world(doc)
-    sensing = Sensing(world, [np.random.default_rng(0)])
+    looks = Looks(world, Draws(world, [np.random.default_rng(0)]))
     k = int(np.flatnonzero(world.views[0].visible.all(axis=0))[0])
     none = np.zeros((1, 2), dtype=bool)
-    track, search = sensing._periods(k, none)
+    track, search = looks.revisits(k, none)
     assert track[0, 0] == pytest.approx(1.0) and search[0, 0] == pytest.approx(4.0)
-    track, search = sensing._periods(k, np.ones((1, 2), dtype=bool))
+    track, search = looks.revisits(k, np.ones((1, 2), dtype=bool))
     # Two tracks want 2·0.6 s per 1 s > 0.8 of the time: revisit 1.2/0.8 = 1.5 s, search at 20 %.
     assert track[0, 0] == pytest.approx(1.5) and search[0, 0] == pytest.approx(20.0)
 

@@ -1,0 +1,321 @@
+"""Where the sensors look each step and what they see, for a batch of replications.
+
+Per step, in this order:
+
+1. Space-based early-warning reports whose time has come cue the radars: a cued threat is
+   looked at at the track revisit from then on instead of waiting for a search scan (the report
+   gives a small volume to search; its errors are logged, not propagated).
+2. Radar looks. A threat with a system track (or cued) gets a track look every track revisit;
+   other threats in the field of regard are looked at by the radar's search scan every search
+   revisit. With a time budget (`track_dwell_s`) the revisits stretch with the number of tracks
+   the radar holds (`kamae.sensors.detection.revisit_under_load`). Each look detects with the
+   Pd per look of the radar's view (fixed, or from the SNR: `kamae.sensors.radar.radar_view`),
+   and measures with noise that grows as 1/sqrt(SNR) below the reference SNR.
+3. Space tracking-layer looks (fixed Pd per revisit, isotropic position error).
+4. Each search scan brings Poisson(`false_alarms_per_scan`) false plots, uniform in range and
+   solid angle over the field of regard, reported with the accuracy of a reference-RCS target
+   at their range.
+
+A sensor's first detection of a threat is logged (`detection` events). The random numbers
+come from the step's `DrawBlock` (`kamae.engine.draws`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from kamae.arrays import BoolArray, FloatArray, IndexArray
+from kamae.engine.draws import DrawBlock, Draws
+from kamae.engine.records import EventLog
+from kamae.sensors.detection import false_plot_positions, revisit_under_load
+from kamae.sensors.radar import measure
+from kamae.sensors.space_ir import LaunchReports, SpaceLayerView, revisit_looks
+from kamae.tracking.tracker import Plots
+from kamae.world import World
+
+
+class Looks:
+    """The sensors' look schedules and detections of a batch of replications."""
+
+    def __init__(self, world: World, draws: Draws) -> None:
+        self.world = world
+        self.table = draws.looks
+        self.reports = draws.launch_reports
+        self.reps = reps = len(draws.generators)
+        self.threats = n = world.trajectory.count
+        self.radars = s_count = len(world.radars)
+        radars, dt = world.radars, world.dt
+        self.track_period = np.array([r.revisit_s / dt for r in radars], dtype=float)
+        """Per radar: track revisit, steps."""
+        self.search_period = np.array([r.search_period_s / dt for r in radars], dtype=float)
+        self.dwell_s = np.array([r.track_dwell_s or 0.0 for r in radars], dtype=float)
+        self.budget = self.dwell_s > 0
+        self.search_next = draws.search_phase
+        self.track_next = np.full((reps, s_count, n), -np.inf)
+        self.seen = np.zeros((reps, s_count + len(world.space_layers), n), dtype=bool)
+        self.site_ecef = np.array([r.ecef for r in radars]).reshape(s_count, 3)
+        self.site_rotation = np.array([r.enu_rotation for r in radars]).reshape(s_count, 3, 3)
+        self.range_sigma = np.array([r.range_sigma_m for r in radars], dtype=float)
+        self.angle_sigma = np.array([r.angle_sigma for r in radars], dtype=float)
+        self.ref_range = np.array([r.reference_range_m for r in radars], dtype=float)
+        self.fa_scaled = np.array([r.swerling is not None for r in radars], dtype=bool)
+        steps = world.times.shape[0]
+        empty = np.zeros((0, n, steps))
+        views = world.views
+        self.geometry_range = np.stack([v.range_m for v in views]) if radars else empty
+        self.geometry_azimuth = np.stack([v.azimuth for v in views]) if radars else empty
+        self.geometry_elevation = np.stack([v.elevation for v in views]) if radars else empty
+        self.pd = np.stack([v.pd for v in views]) if radars else empty
+        self.noise_scale = np.stack([v.noise_scale for v in views]) if radars else empty
+        self.ew_layers = [x for x in world.space_layers if x.role == "early_warning"]
+        self.cue_step = np.full((reps, n), np.inf)
+        """Step from which a threat is cued by an early-warning report."""
+        for r in range(reps):
+            for rep in self.reports[r]:
+                with np.errstate(invalid="ignore"):
+                    step = np.ceil(rep.report_time_s / dt - 1e-9)
+                self.cue_step[r] = np.fmin(self.cue_step[r], np.where(rep.detected, step, np.inf))
+        self.tracking_layers = [
+            (i, x) for i, x in enumerate(world.space_layers) if x.role == "tracking"
+        ]
+        self.tl_looks = [
+            revisit_looks(world.times, x.layer.revisit_s)  # type: ignore[union-attr]
+            for _, x in self.tracking_layers
+        ]
+        self.false_plots = np.zeros(reps, dtype=np.int64)
+        """Per replication: false plots reported."""
+
+    def early_warning_reports(self, r: int) -> int:
+        """Replication r's launch reports (threats detected, over the early-warning layers)."""
+        return sum(int(rep.detected.sum()) for rep in self.reports[r])
+
+    def step(
+        self,
+        k: int,
+        t: float,
+        block: DrawBlock,
+        alive: BoolArray,
+        held: BoolArray,
+        logs: list[EventLog],
+    ) -> tuple[Plots, Plots]:
+        """Step k's plots: the threats' (radars, then tracking layers; one per sensor) and the
+        false plots of its search scans. ``alive`` (reps × threats) are the threats still
+        flying; ``held`` the threats with a system track (their radars look at the track
+        revisit)."""
+        self._log_cues(k, t, logs)
+        held = held | (self.cue_step <= k)
+        track_period, search_period = self.revisits(k, held)
+        search_now = k >= self.search_next - 1e-9
+        self.search_next = np.where(search_now, k + search_period, self.search_next)
+        plots = [self._radar_plots(k, t, block, alive, held, track_period, search_now, logs)]
+        plots += self._tracking_layer_plots(k, t, block, alive, logs)
+        return Plots.concatenate(plots), self._false_plots(k, block, search_now)
+
+    def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
+        if not self.ew_layers:
+            return
+        world = self.world
+        for r, layer, rep, n in self._cues_by_step.get(k, ()):
+            logs[r].add(
+                t,
+                "detection",
+                world.threat_ids[n],
+                layer.id,
+                detail=(
+                    f"launch_report launch_time_s={rep.launch_time_s[n]:.0f} "
+                    f"heading_deg={np.degrees(rep.heading[n]):.0f}"
+                ),
+            )
+
+    @functools.cached_property
+    def _cues_by_step(self) -> dict[int, list[tuple[int, SpaceLayerView, LaunchReports, int]]]:
+        """Early-warning reports by the step they arrive: (replication, layer, reports,
+        threat), in replication, layer, threat order (the reports are drawn at construction)."""
+        out: dict[int, list[tuple[int, SpaceLayerView, LaunchReports, int]]] = {}
+        for r in range(self.reps):
+            for layer, rep in zip(self.ew_layers, self.reports[r], strict=True):
+                with np.errstate(invalid="ignore"):
+                    step = np.ceil(rep.report_time_s / self.world.dt - 1e-9)
+                for n in np.flatnonzero(rep.detected & np.isfinite(step)):
+                    out.setdefault(int(step[n]), []).append((r, layer, rep, int(n)))
+        return out
+
+    def revisits(self, k: int, held: BoolArray) -> tuple[FloatArray, FloatArray]:
+        """Track and search revisit (steps) per (replication, radar) under the time budget,
+        with the threats in ``held`` (reps × threats) taking track dwells."""
+        shape = (self.reps, self.radars)
+        track = np.broadcast_to(self.track_period, shape).copy()
+        search = np.broadcast_to(self.search_period, shape).copy()
+        if not np.any(self.budget):
+            return track, search
+        cols = np.flatnonzero(self.budget)
+        n_tracks = np.zeros((self.reps, cols.size))
+        for c, s in enumerate(cols):
+            n_tracks[:, c] = held[:, self.table.visible[s][k]].sum(axis=1)
+        dt = self.world.dt
+        radars = [self.world.radars[s] for s in cols]
+        sched = revisit_under_load(
+            n_tracks,
+            track_dwell_s=self.dwell_s[cols],
+            track_revisit_s=self.track_period[cols] * dt,
+            search_frame_s=self.search_period[cols] * dt,
+            search_revisit_s=self.search_period[cols] * dt,
+            min_search_fraction=np.array([r.min_search_fraction for r in radars]),
+        )
+        track[:, cols] = sched.track_revisit_s / dt
+        search[:, cols] = sched.search_revisit_s / dt
+        return track, search
+
+    def _radar_plots(
+        self,
+        k: int,
+        t: float,
+        block: DrawBlock,
+        alive: BoolArray,
+        held: BoolArray,
+        track_period: FloatArray,
+        search_now: BoolArray,
+        logs: list[EventLog],
+    ) -> Plots:
+        world = self.world
+        rep_l, threat_l, sensor_l, draw_l = [], [], [], []
+        for s in range(self.radars):
+            candidates = self.table.visible[s][k]
+            if candidates.size == 0:
+                continue
+            base = int(self.table.offset[k * self.radars + s]) - block.start
+            tracked = held[:, candidates]
+            due = k >= self.track_next[:, s, candidates] - 1e-9
+            look = np.where(tracked, due, search_now[:, s, None])
+            rows, cols = np.nonzero(look & tracked)
+            self.track_next[rows, s, candidates[cols]] = k + track_period[rows, s]
+            draws = block.detect[:, base : base + candidates.size]
+            hit = look & alive[:, candidates] & (draws < self.pd[s, candidates, k])
+            reps, cols = np.nonzero(hit)
+            if reps.size == 0:
+                continue
+            threats = candidates[cols]
+            rep_l.append(reps)
+            threat_l.append(threats)
+            sensor_l.append(np.full(reps.size, s))
+            draw_l.append(base + cols)
+            new = self._first_seen(reps, s, threats)
+            for r, n in zip(reps[new], threats[new], strict=True):
+                range_km = world.views[s].range_m[n, k] / 1e3
+                logs[r].add(
+                    t,
+                    "detection",
+                    world.threat_ids[n],
+                    world.sensor_ids[s],
+                    detail=f"range_km={range_km:.0f}",
+                )
+            # A threat first held now gets its next track look one revisit later.
+            first = ~held[reps, threats]
+            self.track_next[reps[first], :, threats[first]] = k + track_period[reps[first], :]
+        if not rep_l:
+            return Plots.empty()
+        sensor = np.concatenate(sensor_l)
+        rep = np.concatenate(rep_l)
+        threat = np.concatenate(threat_l)
+        scale = self.noise_scale[sensor, threat, k]
+        z, cov = measure(
+            self.site_ecef[sensor],
+            self.site_rotation[sensor],
+            self.range_sigma[sensor] * scale,
+            self.angle_sigma[sensor] * scale,
+            self.geometry_range[sensor, threat, k],
+            self.geometry_azimuth[sensor, threat, k],
+            self.geometry_elevation[sensor, threat, k],
+            block.noise[rep, np.concatenate(draw_l)],
+        )
+        return Plots(rep, threat, z, cov, sensor)
+
+    def _first_seen(self, reps: IndexArray, column: int, threats: IndexArray) -> BoolArray:
+        """Mark the (replication, threat) pairs as seen by the sensor (column); True where
+        this is its first detection of the threat."""
+        new = ~self.seen[reps, column, threats]
+        self.seen[reps, column, threats] = True
+        return new
+
+    def _tracking_layer_plots(
+        self, k: int, t: float, block: DrawBlock, alive: BoolArray, logs: list[EventLog]
+    ) -> list[Plots]:
+        out = []
+        world = self.world
+        j = k - block.k0
+        layers = len(self.tracking_layers)
+        for i, ((index, layer), looks) in enumerate(
+            zip(self.tracking_layers, self.tl_looks, strict=True)
+        ):
+            if not looks[k]:
+                continue
+            seen = layer.visible[:, k]
+            if not seen.any():
+                continue
+            tl = layer.layer
+            rows = []
+            for r in range(self.reps):
+                u = block.layer_uniform[r * layers + i][:, j]
+                rows.append(seen & alive[r] & (u < tl.pd_per_revisit))  # type: ignore[union-attr]
+            reps, threats = np.nonzero(np.stack(rows))
+            if reps.size == 0:
+                continue
+            noise = np.stack(
+                [
+                    block.layer_normal[r * layers + i][n, j]
+                    for r, n in zip(reps.tolist(), threats.tolist(), strict=True)
+                ]
+            )
+            sigma = tl.position_sigma_m  # type: ignore[union-attr]
+            z = world.trajectory.position[threats, k] + sigma * noise
+            cov = np.broadcast_to(sigma**2 * np.eye(3), (reps.size, 3, 3)).copy()
+            column = self.radars + index
+            new = self._first_seen(reps, column, threats)
+            for r, n in zip(reps[new], threats[new], strict=True):
+                logs[r].add(t, "detection", world.threat_ids[n], layer.id, detail="space_track")
+            out.append(Plots(reps, threats, z, cov, np.full(reps.size, column)))
+        return out
+
+    @functools.cached_property
+    def _radar_fov(self) -> FloatArray:
+        """Per radar (columns): maximum range, boresight azimuth, azimuth width, minimum and
+        maximum elevation (rows)."""
+        fields = ("max_range_m", "boresight_azimuth", "azimuth_width", "min_elevation",
+                  "max_elevation")  # fmt: skip
+        radars = self.world.radars
+        return np.array([[getattr(r, f) for r in radars] for f in fields], dtype=float)
+
+    def _false_plots(self, k: int, block: DrawBlock, search_now: BoolArray) -> Plots:
+        if block.false_counts is None:
+            return Plots.empty()
+        j = k - block.k0
+        counts = block.false_counts[:, j]
+        r_idx, s_idx = np.nonzero((counts > 0) & search_now)
+        if r_idx.size == 0:
+            return Plots.empty()
+        m = counts[r_idx, s_idx]
+        start = block.false_start[r_idx, j * self.radars + s_idx]
+        first = np.cumsum(m) - m
+        rows = np.repeat(start - first, m) + np.arange(int(m.sum()))
+        rep, sensor = np.repeat(r_idx, m), np.repeat(s_idx, m)
+        u = block.false_uniform[rows]
+        max_range, bore, width, min_el, max_el = (limit[sensor] for limit in self._radar_fov)
+        rng, az, el = false_plot_positions(u, 0.0, max_range, bore, width, min_el, max_el)
+        # Reported with the accuracy of a reference-RCS target at that range.
+        scale = np.where(
+            self.fa_scaled[sensor], np.maximum(1.0, (rng / self.ref_range[sensor]) ** 2), 1.0
+        )
+        z, cov = measure(
+            self.site_ecef[sensor],
+            self.site_rotation[sensor],
+            self.range_sigma[sensor] * scale,
+            self.angle_sigma[sensor] * scale,
+            rng,
+            az,
+            el,
+            np.zeros((rep.size, 3)),
+        )
+        np.add.at(self.false_plots, rep, 1)
+        return Plots(rep, np.full(rep.size, -1), z, cov, sensor)

@@ -1,0 +1,67 @@
+"""What a track picture offers its user: the `TrackBank` protocol and its quality measures.
+
+A bank is a batch of track slots held as arrays (ECEF state [x, y, z, vx, vy, vz] and
+covariance per slot), predicted and deleted by slot index. The engine's battle manager reads
+every fire unit's picture through this protocol: the tracker's own threat slots
+(`converted.BallisticTrackBank`) or a picture group's window of the network's combined bank
+(`kamae.engine.pictures.GroupBank`).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from kamae.arrays import BoolArray, FloatArray, IntArray
+
+
+def position_sigma(covariance: FloatArray) -> FloatArray:
+    """RMS per-axis position standard deviation sqrt(trace(P_pos)/3), m, of covariances
+    (..., 6, 6) (NaN for an empty slot)."""
+    return np.sqrt(np.trace(covariance[..., :3, :3], axis1=-2, axis2=-1) / 3.0)
+
+
+def velocity_sigma(covariance: FloatArray) -> FloatArray:
+    """RMS per-axis velocity standard deviation sqrt(trace(P_vel)/3), m/s (NaN if empty)."""
+    return np.sqrt(np.trace(covariance[..., 3:, 3:], axis1=-2, axis2=-1) / 3.0)
+
+
+@runtime_checkable
+class TrackBank(Protocol):
+    """Track slots a battle manager decides on."""
+
+    state: FloatArray
+    """(N, 6) ECEF position and velocity per slot (NaN when empty)."""
+    covariance: FloatArray
+    """(N, 6, 6)."""
+    time: FloatArray
+    """(N,) time of each slot's state, s."""
+    updates: IntArray
+    """(N,) measurement updates folded into each slot (0: empty)."""
+
+    @property
+    def initialised(self) -> BoolArray:
+        """(N,) slots that hold a track."""
+        ...
+
+    def position_sigma(self) -> FloatArray:
+        """(N,) RMS per-axis position standard deviation, m (`position_sigma`)."""
+        ...
+
+    def velocity_sigma(self) -> FloatArray:
+        """(N,) RMS per-axis velocity standard deviation, m/s (`velocity_sigma`)."""
+        ...
+
+    def predict(self, index: IntArray, t: float) -> None:
+        """Advance the listed slots to time t."""
+        ...
+
+    def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
+        """Position sigma of the listed slots `horizon_s` after their last update (the slots
+        are unchanged)."""
+        ...
+
+    def drop(self, index: IntArray) -> None:
+        """Delete the listed tracks."""
+        ...
