@@ -27,9 +27,9 @@ first step):
    (N, steps, 3).
 
 The network draws from a stream of its own (`kamae.streams.network_generator`, keyed off
-the replication's seed sequence), so that a network leaves the streams above untouched: per step, each message
-(in replication, sensor, group order) draws `Network.draws_per_message` uniforms; after the
-run, attack confirmation draws its own (`kamae.engine.pictures`).
+the replication's seed sequence), so that a network leaves the streams above untouched: per
+step, each message (in replication, sensor, group order) draws `Network.draws_per_message`
+uniforms; after the run, attack confirmation draws its own (`kamae.engine.pictures`).
 """
 
 from __future__ import annotations
