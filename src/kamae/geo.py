@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from pyproj import Geod
 
-FloatArray = npt.NDArray[np.float64]
+from kamae.arrays import FloatArray
 
 WGS84_A = 6_378_137.0
 """WGS84 semi-major axis, m."""

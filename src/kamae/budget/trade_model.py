@@ -36,6 +36,7 @@ import numpy.typing as npt
 import yaml
 
 from kamae.analytic.wilkening import kill_probability
+from kamae.arrays import FloatArray
 from kamae.budget.force import add_fire_units, add_rounds, add_sensors, remove_threats, split_evenly
 from kamae.budget.options import (
     CounterstrikeOption,
@@ -51,7 +52,6 @@ from kamae.world import THREAT_CLASSES, build_world
 
 __all__ = ["Effect", "TradeModel", "apply_allocation", "build_trade_model", "option_costs"]
 
-FloatArray = npt.NDArray[np.float64]
 Allocation = tuple[int, ...]
 
 

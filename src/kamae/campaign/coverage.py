@@ -23,10 +23,8 @@ import numpy as np
 import numpy.typing as npt
 from pyproj import Geod
 
+from kamae.arrays import BoolArray, FloatArray
 from kamae.geo import WGS84_A, WGS84_E2, geodesic_direct_deg
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 _GEOD = Geod(ellps="WGS84")
 _E = math.sqrt(WGS84_E2)

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.campaign.coverage import Site, reach_signatures
 from kamae.errors import KamaeError
 from kamae.scenario.campaign import (
@@ -24,10 +24,6 @@ from kamae.scenario.campaign import (
     strike_weapons,
 )
 from kamae.scenario.loader import LoadedScenario
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.campaign.plan import CampaignPlan
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

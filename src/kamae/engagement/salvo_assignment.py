@@ -18,9 +18,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
 _TIE = 1e-9
 """Score given up per rank of an option, to prefer earlier intercepts among equals."""
 

@@ -12,15 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray, IntArray
 from kamae.geo import ecef_to_geodetic, geocentric_radius
 from kamae.kinematics.ballistic import predicted_impact
 from kamae.kinematics.kepler import MU_EARTH
 from kamae.kinematics.level_flight import great_circle_frame
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import IntArray
 from kamae.engagement.envelope import kill_probability_with_prediction_error
 from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import (
@@ -42,8 +43,6 @@ from kamae.world import World
 
 if TYPE_CHECKING:
     from kamae.engine.pictures import Pictures
-
-IntArray = npt.NDArray[np.int64]
 
 
 class Battle:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import InfeasibleThreat
 from kamae.geo import ecef_to_geodetic, geodetic_to_ecef
 from kamae.kinematics.boost import boost_ground_distance, boost_state
@@ -65,9 +66,6 @@ from kamae.kinematics.trajectory import (
     Trajectory,
     samples_between,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _TARGETING_PASSES = 8
 _DRAG_PASSES = 3

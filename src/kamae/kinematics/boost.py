@@ -15,10 +15,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import InfeasibleThreat
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 def boost_ground_distance(

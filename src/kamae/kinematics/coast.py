@@ -23,8 +23,6 @@ from kamae.kinematics.kepler import (
 )
 from kamae.kinematics.trajectory import PHASE_MIDCOURSE, PHASE_NONE, Trajectory
 
-FloatArray = npt.NDArray[np.float64]
-
 
 def coast_trajectory(
     position: npt.ArrayLike, velocity: npt.ArrayLike, t0: float, times: npt.ArrayLike

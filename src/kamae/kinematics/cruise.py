@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pyproj import Geod
 
+from kamae.arrays import FloatArray
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.feasibility import InfeasibleThreat, check_cruise
 from kamae.kinematics.frames import curvature_radii
@@ -31,9 +32,6 @@ from kamae.kinematics.trajectory import (
     Trajectory,
     samples_between,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _GEOD = Geod(ellps="WGS84")
 TERMINAL_MODES = ("dive", "popup", "level")

@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import InfeasibleThreat
 from kamae.geo import ecef_to_geodetic, geodesic_direct_deg, geodetic_to_ecef
-
-FloatArray = npt.NDArray[np.float64]
 
 CEP_PER_SIGMA = float(np.sqrt(2.0 * np.log(2.0)))
 """CEP / σ of a circular normal distribution, sqrt(2 ln 2) ≈ 1.1774."""

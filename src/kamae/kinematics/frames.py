@@ -18,9 +18,8 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.geo import WGS84_A, WGS84_B, WGS84_E2, WGS84_EP2
-
-FloatArray = npt.NDArray[np.float64]
 
 OMEGA_EARTH = 7.292115e-5
 """Earth's rotation rate, rad/s (WGS84)."""

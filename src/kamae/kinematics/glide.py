@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray, IntArray
 from kamae.kinematics.boost import boost_ground_distance, boost_state
 from kamae.kinematics.dive import dive_state, plan_dive
 from kamae.kinematics.feasibility import END_OF_GLIDE_SPEED_MPS, InfeasibleThreat, check_glide
@@ -43,9 +44,6 @@ from kamae.kinematics.trajectory import (
     Trajectory,
     samples_between,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 GAMMA_GAIN = 0.2
 """k_γ, 1/s: how fast lift modulation pulls the flight-path angle onto its command."""

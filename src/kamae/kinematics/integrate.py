@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from kamae.arrays import FloatArray, IntArray
+
 Derivative = Callable[[FloatArray, FloatArray, IntArray], FloatArray]
 """f(t (M,), y (M, D), rows (M,)) -> dy/dt (M, D)."""
 StopFunction = Callable[[FloatArray, IntArray], FloatArray]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from kamae.arrays import FloatArray
 
 MU_EARTH = 3.986004418e14
 """Earth's gravitational parameter GM, m^3/s^2 (WGS84 / IERS 2010)."""

@@ -20,16 +20,15 @@ Neglected: J2, drag, third bodies.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.geo import WGS84_A, WGS84_E2
 from kamae.kinematics.frames import OMEGA_EARTH, _bowring
 from kamae.kinematics.kepler import Orbit, solve_kepler, state_at_eccentric
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 NODE_SPACING_S = 30.0
 """Largest gap between exact Kepler solutions on the fast path, s."""
@@ -91,7 +90,9 @@ def columns_at_or_after(n_t: int, k: IntArray) -> BoolArray:
     """(N, T) True where the sample index is >= k (narrow integers: fewer bytes to compare)."""
     dtype = np.int16 if n_t < 2**15 - 1 else np.int64
     cols = np.arange(n_t, dtype=dtype)
-    return cols[None, :] >= np.clip(k, -1, n_t).astype(dtype)[:, None]
+    limit: Any = np.clip(k, -1, n_t).astype(dtype)
+    out: BoolArray = cols[None, :] >= limit[:, None]
+    return out
 
 
 def _sample_exact(

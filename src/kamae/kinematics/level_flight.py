@@ -16,10 +16,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.geo import ecef_to_geodetic, geodetic_to_ecef
 from kamae.kinematics.trajectory import PHASE_CRUISE, PHASE_NONE, Trajectory
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def great_circle_frame(

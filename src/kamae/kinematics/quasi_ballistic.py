@@ -16,14 +16,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import InfeasibleThreat
 from kamae.kinematics.ballistic import BallisticPlan, _kepler_state, plan_ballistic, render
 from kamae.kinematics.dive import dive_state, plan_dive
 from kamae.kinematics.frames import ellipsoid_height, local_axes
 from kamae.kinematics.track import Track
 from kamae.kinematics.trajectory import PHASE_TERMINAL, Trajectory, samples_between
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def quasi_ballistic_trajectory(

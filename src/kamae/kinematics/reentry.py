@@ -19,12 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray, IntArray
 from kamae.kinematics.frames import OMEGA_EARTH, ellipsoid_height
 from kamae.kinematics.integrate import GridSolution, rk4_to_grid
 from kamae.kinematics.kepler import MU_EARTH
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 INTERFACE_ALTITUDE_M = 100_000.0
 """Height where drag integration takes over from the Kepler arc."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+from kamae.arrays import BoolArray, FloatArray, IntArray
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def concatenate(parts: Sequence[Trajectory]) -> Trajectory:
         if p.times.shape != times.shape or not np.array_equal(p.times, times):
             raise ValueError("trajectories must share the same time grid")
 
-    def cat(name: str) -> npt.NDArray[np.generic]:
+    def cat(name: str) -> Any:
         return np.concatenate([getattr(p, name) for p in parts], axis=0)
 
     burnout = np.concatenate(

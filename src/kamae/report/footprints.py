@@ -20,10 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.geo import EARTH_MEAN_RADIUS, geodesic_direct_deg, geodetic_to_ecef
 from kamae.sensors.radar import Radar, detection_range, radar_view
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from kamae.arrays import FloatArray
 
 MAX_LATITUDE_DEG = 85.05112878
 """Web Mercator's latitude limit."""

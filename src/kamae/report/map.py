@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
+from kamae.arrays import FloatArray
 from kamae.geo import ecef_to_geodetic, geodesic_inverse_deg
 from kamae.report.basemap import basemap_paths
 from kamae.report.footprints import (
@@ -33,8 +33,6 @@ from kamae.scenario import LoadedScenario
 from kamae.scenario.model import SensorType
 from kamae.sensors.radar import detection_range
 from kamae.world import THREAT_CLASSES, World
-
-FloatArray = npt.NDArray[np.float64]
 
 TRACK_POINTS = 48
 """Ground-track points kept per threat (thinned from the engine's time grid)."""

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from kamae.arrays import IntArray
 from kamae.errors import KamaeError
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.world import World, build_world
@@ -36,8 +36,6 @@ OPTIONAL_TABLES = {
 }
 """Optional result tables, charted when present (provisional names until the campaign and
 budget layers write them; see docs/report.md)."""
-
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

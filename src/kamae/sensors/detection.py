@@ -39,11 +39,8 @@ import numpy.typing as npt
 from scipy.special import erfc, gammainc, gammaincc, gammainccinv, gammaln, xlogy
 from scipy.stats import binom, ncx2
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.geo import range_azimuth_elevation_to_enu
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 SPEED_OF_LIGHT = 299_792_458.0
 """m/s (exact, SI)."""

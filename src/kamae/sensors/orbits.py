@@ -25,10 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.geo import WGS84_A
 from kamae.kinematics.kepler import MU_EARTH, Orbit, solve_kepler, state_at_eccentric
-
-FloatArray = npt.NDArray[np.float64]
 
 EARTH_ROTATION_RATE = 7.292115e-5
 """WGS84 angular velocity of the Earth (sidereal), rad/s (NIMA TR8350.2)."""

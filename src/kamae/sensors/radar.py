@@ -31,6 +31,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray
 from kamae.geo import (
     ecef_to_enu,
     enu_rotation,
@@ -48,9 +49,6 @@ from kamae.kinematics.trajectory import (
     PHASE_TERMINAL,
 )
 from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 DETECTION_MODELS = ("fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4")
 """Detection models a catalog may name (`detection:`)."""

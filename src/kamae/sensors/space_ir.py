@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.geo import (
     WGS84_A,
     WGS84_B,
@@ -53,10 +54,6 @@ from kamae.sensors.orbits import (
     satellite_ecef,
     walker_delta,
 )
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 
 def _non_negative(name: str, value: float) -> None:

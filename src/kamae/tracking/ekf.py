@@ -18,12 +18,10 @@ non-positive-definite innovation covariance and are returned as NaN (diverged).
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray
 from kamae.errors import KamaeError
 from kamae.tracking.kalman import GaussianUpdate, gaussian_update
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def enu_rotation(lat: float | FloatArray, lon: float | FloatArray) -> FloatArray:

@@ -24,14 +24,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.errors import KamaeError
 from kamae.tracking.kalman import GaussianUpdate
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-BoolArray = npt.NDArray[np.bool_]
 
 
 class MotionModel(Protocol):
@@ -62,11 +58,11 @@ class IMMState:
         """Moment-matched mean (N, 6) and covariance (N, 6, 6) (Bar-Shalom 2001, 11.6.6 step 5)."""
         return _mix_moments(self.x, self.p, self.mu.T)
 
-    def take(self, index: IntArray | BoolArray) -> IMMState:
+    def take(self, index: IndexArray | BoolArray) -> IMMState:
         """The targets selected by an index or mask (copies)."""
         return IMMState(self.x[:, index], self.p[:, index], self.mu[index])
 
-    def put(self, index: IntArray | BoolArray, other: IMMState) -> None:
+    def put(self, index: IndexArray | BoolArray, other: IMMState) -> None:
         """Overwrite the selected targets with ``other`` (in place)."""
         self.x[:, index] = other.x
         self.p[:, index] = other.p

@@ -21,12 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from kamae.arrays import FloatArray, IndexArray
 from kamae.errors import KamaeError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 def _check(c: float, p: float) -> None:
@@ -42,7 +39,7 @@ def _distances(a: FloatArray, b: FloatArray) -> FloatArray:
     return np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
 
 
-def _lsa(cost: FloatArray) -> tuple[IntArray, IntArray]:
+def _lsa(cost: FloatArray) -> tuple[IndexArray, IndexArray]:
     """Optimal rectangular assignment (Jonker-Volgenant, scipy; imported on first use)."""
     from scipy.optimize import linear_sum_assignment
 
@@ -83,7 +80,7 @@ class Gospa:
     """c^p / 2 per missed truth, m^p."""
     false: float
     """c^p / 2 per false estimate, m^p."""
-    assignment: IntArray
+    assignment: IndexArray
     """(n_truth,) index of the estimate assigned to each truth, -1 if missed."""
 
 
@@ -113,7 +110,7 @@ def gospa(estimates: FloatArray, truths: FloatArray, c: float, p: float = 1.0) -
 
 def assign_tracks_to_truths(
     track_position: FloatArray, truth_position: FloatArray, threshold: float
-) -> IntArray:
+) -> IndexArray:
     """Each track's nearest truth within ``threshold`` (m), or -1; shape (K,).
 
     Several tracks may share a truth (that is what SIAP ambiguity counts).
@@ -150,7 +147,7 @@ class SiapCounts:
 def siap_scan(
     track_position: FloatArray,
     truth_position: FloatArray,
-    track_truth: IntArray,
+    track_truth: IndexArray,
     track_velocity: FloatArray | None = None,
     truth_velocity: FloatArray | None = None,
 ) -> SiapCounts:
