@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import LinearConstraint, linprog, milp
-from scipy.sparse import csc_matrix
+from scipy.sparse import coo_matrix, csc_matrix
 
 from kamae.arrays import FloatArray, IntArray
 from kamae.engagement.wta_pricing import Priced, price_targets
@@ -62,24 +62,32 @@ class ColumnPool:
         self.counts.append(counts.astype(np.int64))
         return True
 
-    def add_assignment(self, v: FloatArray, q: FloatArray, x: IntArray) -> None:
-        """Every target's pattern in assignment x, and the empty pattern of every target."""
+    def add_empty(self, v: FloatArray) -> None:
+        """The empty pattern of every target (cost V_j): the master is always feasible."""
+        none = np.zeros(0, np.int64)
         for j in range(v.size):
+            self.add(j, none, none, float(v[j]))
+
+    def add_assignment(
+        self, v: FloatArray, q: FloatArray, x: IntArray, targets: IntArray | None = None
+    ) -> None:
+        """The non-empty patterns of assignment x (on `targets`, default all), costed with
+        the exact q = 1 - p."""
+        cols = np.arange(v.size) if targets is None else targets
+        for j in cols[x[:, cols].any(axis=0)]:
             types = np.flatnonzero(x[:, j])
-            self.add(j, np.zeros(0, np.int64), np.zeros(0, np.int64), float(v[j]))
-            if types.size:
-                cost = float(v[j] * np.prod(q[types, j] ** x[types, j]))
-                self.add(j, types, x[types, j], cost)
+            cost = float(v[j] * np.prod(q[types, j] ** x[types, j]))
+            self.add(int(j), types, x[types, j], cost)
 
     def matrix(self, n_targets: int) -> csc_matrix:
         """(types + targets) x columns: counts in the type rows, 1 in the target's row."""
-        sizes = np.array([r.size + 1 for r in self.rows])
-        rows = np.concatenate(
-            [np.append(r, self.n_types + j) for r, j in zip(self.rows, self.targets, strict=True)]
-        )
-        vals = np.concatenate([np.append(c, 1) for c in self.counts]).astype(float)
-        ptr = np.concatenate([[0], np.cumsum(sizes)])
-        return csc_matrix((vals, rows, ptr), shape=(self.n_types + n_targets, len(self.rows)))
+        k = len(self.rows)
+        sizes = np.array([r.size for r in self.rows], dtype=np.int64)
+        rows = np.concatenate([np.concatenate(self.rows), self.n_types + np.array(self.targets)])
+        cols = np.concatenate([np.repeat(np.arange(k), sizes), np.arange(k)])
+        vals = np.concatenate([np.concatenate(self.counts), np.ones(k, dtype=np.int64)])
+        shape = (self.n_types + n_targets, k)
+        return coo_matrix((vals.astype(float), (rows, cols)), shape=shape).tocsc()
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,9 +165,9 @@ def lagrangian_bound(
     x0: IntArray,
     *,
     max_iterations: int = 60,
-    tolerance: float = 1e-7,
-    alpha: float = 0.5,
-    method: str = "highs-ds",
+    tolerance: float = 1e-6,
+    alpha: float = 0.3,
+    method: str = "highs-ipm",
 ) -> tuple[Bound, ColumnPool]:
     """Best L(lambda) over a stabilised column generation started from assignment x0.
 
@@ -171,6 +179,7 @@ def lagrangian_bound(
     with np.errstate(divide="ignore"):
         a = -np.log1p(-p)
     pool = ColumnPool(m)
+    pool.add_empty(v)
     pool.add_assignment(v, q, x0)
     center = _insertion_prices(v, p, q, x0)
     priced = price_targets(v, p, q, a, w, center)
