@@ -297,11 +297,12 @@ def solve_heuristic(
     search = _descended(v, pr, w, patience, rng)
     start = greedy(v, search.q, w)
     best_x, best = search.x.copy(), search.total()
-    lb, pool = 0.0, None
+    lb, pool, recombine = 0.0, None, None
     if bound and w.sum() > 0:
         b, pool = lagrangian_bound(v, pr, w, best_x, max_iterations=bound_iterations)
         lb = b.value
-        best_x, best = _recombine(search, pool, w, master_nodes, patience, best_x, best)
+        recombine = _Recombination(pool, b, w, 1.0 - pr, master_nodes, patience)
+        best_x, best = recombine(search, best_x, best)
 
     def stop(value: float) -> bool:
         return (
@@ -321,8 +322,8 @@ def solve_heuristic(
         before = best
         if value < best - search.tol:
             best_x, best = x, value
-        if pool is not None:
-            best_x, best = _recombine(search, pool, w, master_nodes, patience, best_x, best)
+        if recombine is not None:
+            best_x, best = recombine(search, best_x, best)
             stalled = stalled + 1 if best >= before - search.tol else 0
     method = "greedy + VLSN descent + iterated local search"
     if pool is not None:
@@ -346,26 +347,32 @@ def _collector(pool: ColumnPool, v: FloatArray, q: FloatArray) -> Callable[[IntA
     return visit
 
 
-def _recombine(
-    search: LocalSearch,
-    pool: ColumnPool,
-    w: IntArray,
-    nodes: int,
-    patience: int,
-    best_x: IntArray,
-    best: float,
-) -> tuple[IntArray, float]:
-    """The restricted master's best combination of pool patterns, completed and descended,
-    if it beats (best_x, best)."""
-    x = restricted_master(pool, w, search.v.size, nodes)
-    if x is None:
+@dataclass(frozen=True, eq=False)
+class _Recombination:
+    """Set-partitioning recombination: the restricted master over the pool of patterns."""
+
+    pool: ColumnPool
+    bound: Bound
+    w: IntArray
+    q: FloatArray  # exact survival 1 - p, for the pool's costs
+    nodes: int
+    patience: int
+
+    def __call__(
+        self, search: LocalSearch, best_x: IntArray, best: float
+    ) -> tuple[IntArray, float]:
+        """The best combination of pool patterns, completed and descended, if it beats
+        (best_x, best); else (best_x, best)."""
+        self.pool.add_assignment(search.v, self.q, best_x)
+        x = restricted_master(self.pool, self.w, search.v.size, self.bound, best, self.nodes)
+        if x is None:
+            return best_x, best
+        search.x = fill(search.v, search.q, x, self.w)
+        search.refresh()
+        search.descend(self.patience)
+        if search.total() < best - search.tol:
+            return search.x.copy(), search.total()
         return best_x, best
-    search.x = fill(search.v, search.q, x, w)
-    search.refresh()
-    search.descend(patience)
-    if search.total() < best - search.tol:
-        return search.x.copy(), search.total()
-    return best_x, best
 
 
 def solve(

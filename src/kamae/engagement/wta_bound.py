@@ -96,6 +96,7 @@ class Bound:
 
     value: float
     multipliers: FloatArray
+    target_values: FloatArray  # g_j at the multipliers (lower bounds where pricing was capped)
     lp_value: float
     iterations: int
     exact_pricing: bool
@@ -184,6 +185,7 @@ def lagrangian_bound(
     center = _insertion_prices(v, p, q, x0)
     priced = price_targets(v, p, q, a, w, center)
     best, exact = _lagrangian(priced, center, w, v), bool(priced.exact.all())
+    best_g = priced.values
     _add_priced(pool, priced, v, q, center, None)
     lp_value, it = np.inf, 0
     while it < max_iterations:
@@ -201,26 +203,36 @@ def lagrangian_bound(
             value = _lagrangian(priced, lam, w, v)
             if value > best:
                 best, center, exact = value, lam, bool(priced.exact.all())
+                best_g = priced.values
             added = _add_priced(pool, priced, v, q, lam_rmp, sigma)
             if added or weight == 0.0:
                 break
             weight = max(0.0, weight - 0.25)  # mispricing: move towards the master's duals
         if not added:
             break
-    bound = Bound(best, center, lp_value, it, exact)
+    bound = Bound(best, center, best_g, lp_value, it, exact)
     return bound, pool
 
 
 def restricted_master(
-    pool: ColumnPool, w: IntArray, n: int, node_limit: int = 500
+    pool: ColumnPool, w: IntArray, n: int, bound: Bound, upper: float, node_limit: int = 500
 ) -> IntArray | None:
     """Best assignment made of pool columns (one per target, at most W_i of type i), by
-    HiGHS branch and bound with a node limit; None if it finds none."""
-    a = pool.matrix(n).tocsr()
+    HiGHS branch and bound with a node limit; None if it finds none.
+
+    Reduced-cost filter: with the bound's multipliers, any assignment costs at least
+    L(lambda) + sum of its columns' reduced costs c_k + lambda . x_k - g_j(lambda) >= 0, so a
+    column whose reduced cost exceeds upper - L(lambda) is in no assignment better than
+    `upper` and is left out (the incumbent's columns always stay)."""
+    a = pool.matrix(n)
     m = pool.n_types
+    costs = np.array(pool.costs)
+    reduced = costs + a[:m].T @ bound.multipliers - bound.target_values[pool.targets]
+    keep = np.flatnonzero(reduced <= upper - bound.value + 1e-9 * abs(upper))
+    a = a[:, keep].tocsr()
     res = milp(
-        np.array(pool.costs),
-        integrality=np.ones(a.shape[1]),
+        costs[keep],
+        integrality=np.ones(keep.size),
         bounds=(0, 1),
         constraints=[
             LinearConstraint(a[:m], -np.inf, w.astype(float)),
@@ -230,7 +242,7 @@ def restricted_master(
     )
     if res.x is None:
         return None
-    chosen = np.flatnonzero(res.x > 0.5)
+    chosen = keep[res.x > 0.5]
     x = np.zeros((m, n), dtype=np.int64)
     for k in chosen:
         x[pool.rows[k], pool.targets[k]] += pool.counts[k]
