@@ -75,8 +75,8 @@ def lap_objective(values: NDArray, p: NDArray) -> float:
 
 def milp(
     values: NDArray, p: NDArray, counts: NDArray, seconds: float, step: float
-) -> tuple[float, float, float]:
-    """(exact objective of HiGHS's incumbent, HiGHS dual bound, CPU seconds)."""
+) -> tuple[float, float, float, str]:
+    """(exact objective of HiGHS's incumbent, HiGHS dual bound, CPU seconds, model status)."""
     import highspy
 
     m, n = p.shape
@@ -121,12 +121,13 @@ def milp(
     h.run()
     cpu = time.process_time() - t0
     info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
     sol = np.asarray(h.getSolution().col_value[:nx])
     if sol.size != nx or not np.isfinite(sol).all():
-        return float("nan"), float(info.mip_dual_bound), cpu
+        return float("nan"), float(info.mip_dual_bound), cpu, status
     x = np.round(sol).astype(np.int64).reshape(m, n)
     obj = wta.objective(values, p, x) if (x.sum(axis=1) == counts).all() else float("nan")
-    return obj, float(info.mip_dual_bound), cpu
+    return obj, float(info.mip_dual_bound), cpu, status
 
 
 def bench_random(instances: int, milp_seconds: float, step: float, repeat: int) -> None:
@@ -148,8 +149,8 @@ def bench_random(instances: int, milp_seconds: float, step: float, repeat: int) 
         )
         t_def, r = fastest(lambda: wta.solve_heuristic(values, p, counts), 1)  # noqa: B023
         if milp_seconds > 0:
-            m_obj, m_bound, m_cpu = milp(values, p, counts, milp_seconds, step)
-            milp_txt = f"{m_obj:.3f} ({m_cpu:.1f} s CPU)"
+            m_obj, m_bound, m_cpu, status = milp(values, p, counts, milp_seconds, step)
+            milp_txt = f"{m_obj:.3f} ({m_cpu:.1f} s CPU, {status})"
             bound_txt = f"{m_bound:.3f}"
         else:
             milp_txt, bound_txt = "skipped", "-"
@@ -203,21 +204,22 @@ def bench_andersen(folder: Path, seeds: int, milp_seconds: float, step: float) -
     if milp_seconds <= 0:
         return
     print(
-        f"HiGHS on the outer approximation (tangent step {step}), {milp_seconds:g} s limit,"
-        " single thread, same run:\n"
+        f"HiGHS on the outer approximation (tangent step {step}), {milp_seconds:g} s wall-clock"
+        " limit, single thread, same run:\n"
     )
     print(
         "| instance | HiGHS objective (vs best known) | HiGHS bound | HiGHS certified gap"
-        " | HiGHS CPU s | kamae certified gap | kamae CPU s | CPU ratio HiGHS / kamae |"
+        " | HiGHS status | HiGHS CPU s | kamae certified gap | kamae CPU s"
+        " | CPU ratio HiGHS / kamae |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, (inst, r, cpu) in runs.items():
-        obj, bound, m_cpu = milp(inst.values, inst.p, inst.counts, milp_seconds, step)
+        obj, bound, m_cpu, status = milp(inst.values, inst.p, inst.counts, milp_seconds, step)
         best = BEST_KNOWN[name]
         gap = (obj - bound) / obj if np.isfinite(obj) and obj > 0 else float("nan")
         obj_txt = f"{obj:.4f} ({_pct(obj, best)})" if np.isfinite(obj) else "none"
         print(
-            f"| {name} | {obj_txt} | {bound:.4f} | {100 * gap:.3f}% | {m_cpu:.1f}"
+            f"| {name} | {obj_txt} | {bound:.4f} | {100 * gap:.3f}% | {status} | {m_cpu:.1f}"
             f" | {100 * r.gap:.4f}% | {cpu:.2f} | {m_cpu / cpu:.0f}x |"
         )
     print()

@@ -299,7 +299,9 @@ def solve_heuristic(
     best_x, best = search.x.copy(), search.total()
     lb, pool, recombine = 0.0, None, None
     if bound and w.sum() > 0:
-        b, pool = lagrangian_bound(v, pr, w, best_x, max_iterations=bound_iterations)
+        b, pool = lagrangian_bound(
+            v, pr, w, best_x, max_iterations=bound_iterations, upper=_surviving_value(v, pr, best_x)
+        )
         lb = b.value
         recombine = _Recombination(pool, b, w, 1.0 - pr, master_nodes, patience)
         best_x, best = recombine(search, best_x, best)

@@ -169,11 +169,13 @@ def lagrangian_bound(
     tolerance: float = 1e-6,
     alpha: float = 0.3,
     method: str = "highs-ipm",
+    upper: float = np.inf,
 ) -> tuple[Bound, ColumnPool]:
     """Best L(lambda) over a stabilised column generation started from assignment x0.
 
-    Stops when the master LP value and the bound agree to `tolerance` (relative), when no
-    column prices out at the master's duals, or after `max_iterations` master solves.
+    Stops when the master LP value and the bound agree to `tolerance` (relative), when the
+    bound is within `tolerance` of `upper` (a known objective: nothing left to prove), when
+    no column prices out at the master's duals, or after `max_iterations` master solves.
     """
     m, n = p.shape
     q = 1.0 - p
@@ -188,7 +190,7 @@ def lagrangian_bound(
     best_g = priced.values
     _add_priced(pool, priced, v, q, center, None)
     lp_value, it = np.inf, 0
-    while it < max_iterations:
+    while it < max_iterations and best < upper - tolerance * abs(upper):
         it += 1
         master = _master(pool, w, n, method)
         if master is None:
