@@ -16,7 +16,7 @@ logs/results.csv (tuliotoffolo/wta on GitHub). Example: for wta_150x300x2 the RE
 is probchain's 103.150726, while branch-and-adjust's exact 103.151031 is also our objective and,
 to 1e-8, our lower bound. So the bound is checked strictly against EXACT_UPPER (slack 1e-7 for
 its 6 decimals) and against the README with slack 5e-6.
-The 250x500 instances with mu >= 2 take 2-15 s here and are marked slow.
+wta_250x500x3 takes 6-15 s here and is marked slow; every other instance takes under 4 s.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def test_heuristic_within_0_1_percent_of_best_known(name: str) -> None:
     [
         *[f"wta_{size}x{mu}" for size in ("50x100", "100x200", "150x300") for mu in (1, 2, 3)],
         "wta_250x500x1",
-        pytest.param("wta_250x500x2", marks=pytest.mark.slow),
+        "wta_250x500x2",
         pytest.param("wta_250x500x3", marks=pytest.mark.slow),
     ],
 )
@@ -133,6 +133,8 @@ def test_default_run_is_within_0_1_percent_and_certifies_a_bound(name: str) -> N
     assert r.gap <= 1e-3  # the bound certifies the 0.1% on every instance of the benchmark
 
 
+# From the search-only heuristic, whose seeds 1 and 3 needed about 550 and 360 iterations here;
+# with the bound and recombination they are within 0.1% after the first restricted master.
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 3])
 def test_hardest_instance_other_seeds_need_600_iterations(seed: int) -> None:
