@@ -313,20 +313,8 @@ def solve_heuristic(
             or value - lb <= _CLOSED_GAP * value
         )
 
-    visit = None if pool is None else _collector(pool, v, 1.0 - pr)
-    left, stalled = iterations, 0
-    while left > 0 and stalled < stall_rounds and not stop(best):
-        k = min(left, recombine_every) if pool is not None else left
-        left -= k
-        search.x = best_x.copy()
-        search.refresh()
-        x, value = search.iterate(start, k, patience, restart_after, stop, visit)
-        before = best
-        if value < best - search.tol:
-            best_x, best = x, value
-        if recombine is not None:
-            best_x, best = recombine(search, best_x, best)
-            stalled = stalled + 1 if best >= before - search.tol else 0
+    schedule = _Schedule(iterations, recombine_every, stall_rounds, patience, restart_after)
+    best_x = _search_in_rounds(search, start, best_x, best, schedule, stop, recombine)
     method = "greedy + VLSN descent + iterated local search"
     if pool is not None:
         method = (
@@ -334,6 +322,45 @@ def solve_heuristic(
             " + iterated local search"
         )
     return _result(v, pr, best_x, method, False, lb)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """Iteration counts of the iterated local search (solve_heuristic's settings)."""
+
+    iterations: int
+    recombine_every: int
+    stall_rounds: int
+    patience: int
+    restart_after: int
+
+
+def _search_in_rounds(
+    search: LocalSearch,
+    start: IntArray,
+    best_x: IntArray,
+    best: float,
+    schedule: _Schedule,
+    stop: Callable[[float], bool],
+    recombine: _Recombination | None,
+) -> IntArray:
+    """Iterated local search from (best_x, best); with a recombination, in rounds that each
+    end with one, until `stall_rounds` rounds in a row bring nothing. Returns the best x."""
+    visit = None if recombine is None else _collector(recombine.pool, search.v, recombine.q)
+    left, stalled = schedule.iterations, 0
+    while left > 0 and stalled < schedule.stall_rounds and not stop(best):
+        k = left if recombine is None else min(left, schedule.recombine_every)
+        left -= k
+        search.x = best_x.copy()
+        search.refresh()
+        x, value = search.iterate(start, k, schedule.patience, schedule.restart_after, stop, visit)
+        before = best
+        if value < best - search.tol:
+            best_x, best = x, value
+        if recombine is not None:
+            best_x, best = recombine(search, best_x, best)
+            stalled = stalled + 1 if best >= before - search.tol else 0
+    return best_x
 
 
 def _collector(pool: ColumnPool, v: FloatArray, q: FloatArray) -> Callable[[IntArray], None]:
