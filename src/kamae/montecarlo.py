@@ -16,8 +16,10 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from kamae.engine import EventLog, ReplicationResult
+from kamae.engine.records import EVENT_COLUMNS
 from kamae.results.metrics import MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
+from kamae.results.why_not import why_not_summary
 from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import replication_seeds
@@ -36,8 +38,13 @@ class MonteCarloResult:
     """The event log of every replication."""
 
     def summary(self) -> dict[str, object]:
-        """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak))."""
-        return summarise(self.scenario, self.seed, self.replications)
+        """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak)),
+        and the why-not records counted by reason (`kamae.results.why_not.why_not_summary`)."""
+        ids = self.replications.column("replication").to_pylist()
+        return {
+            **summarise(self.scenario, self.seed, self.replications),
+            "why_not": why_not_summary(self.events, ids),
+        }
 
 
 def run_montecarlo(
@@ -83,6 +90,7 @@ _EVENT_SCHEMA = pa.schema(
         ("fire_unit", pa.string()),
         ("interceptor", pa.string()),
         ("detail", pa.string()),
+        ("reason", pa.dictionary(pa.int8(), pa.string())),
     ]
 )
 
@@ -93,7 +101,7 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
     for i, r in results:
         log = r.events
         replication.extend([i] * len(log))
-        for name in ("time_s", "kind", "threat", "sensor", "fire_unit", "interceptor", "detail"):
+        for name in EVENT_COLUMNS:
             getattr(merged, name).extend(getattr(log, name))
     return pa.table(
         {
@@ -105,6 +113,7 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
             "fire_unit": pa.array(merged.fire_unit, pa.string()),
             "interceptor": pa.array(merged.interceptor, pa.string()),
             "detail": pa.array(merged.detail, pa.string()),
+            "reason": pa.array(merged.reason, pa.string()).dictionary_encode(),
         }
     ).cast(_EVENT_SCHEMA)
 
