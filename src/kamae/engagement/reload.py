@@ -22,6 +22,7 @@ belong to the scenario (notional where estimated: see docs/models.md).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from kamae.arrays import FloatArray, IntArray
 
@@ -67,11 +68,13 @@ class Launchers:
         """Launchers of unit j (replication r) that can launch at time t."""
         return int(np.count_nonzero((self.free[r, j] <= t + 1e-9) & (self.loaded[r, j] > 0)))
 
-    def all_reloading(self, r: int, j: int, t: float) -> bool:
-        """Whether every launcher of unit j that holds no ready round now is waiting for a
-        reload, and at least one is (no launcher ready because of reloads)."""
-        waiting = self.reloading[r, j] & (self.free[r, j] > t + 1e-9)
-        return bool(waiting.any()) and self.ready(r, j, t) == 0
+    def ready_any(self, t: float) -> npt.NDArray[np.bool_]:
+        """(R, F) whether some launcher of the unit can launch at time t."""
+        return np.any((self.free <= t + 1e-9) & (self.loaded > 0), axis=2)
+
+    def reloading_any(self, t: float) -> npt.NDArray[np.bool_]:
+        """(R, F) whether some launcher of the unit is being reloaded at time t."""
+        return np.any(self.reloading & (self.free > t + 1e-9), axis=2)
 
     def fire(self, r: int, j: int, count: int, t: float, inventory_after: int) -> None:
         """Launch `count` rounds from unit j's ready launchers (in order) at time t; the unit's

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kamae.arrays import FloatArray, IntArray
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engagement.doctrine import gives_up, magazine_salvo, required_salvo
 from kamae.engagement.dynamic_wta import DynamicInstance, solve
 from kamae.engagement.envelope import kill_probability_with_prediction_error
@@ -133,6 +133,19 @@ class Battle:
              for c in range(fu.sspk.shape[1])], dtype=np.int64,
         )  # fmt: skip
         """Per threat class: the layers of the doctrine holding a unit that can kill it."""
+        self.plans_ahead = (
+            doctrine.salvo_policy == "magazine"
+            or doctrine.preferential_defense
+            or doctrine.hold_upper_tier
+            or doctrine.assignment == "dynamic"
+        )
+        """Whether the doctrine counts the threats at each asset (then every fire-control track
+        is evaluated at a decision step, not only those a unit can launch at now)."""
+        reach = np.linalg.norm(fu.ecef[:, None, :] - world.asset_ecef[None, :, :], axis=-1)
+        covered = (reach <= world.envelopes.max_range_m[:, None]) & fu.defends  # (F, assets)
+        later = covered[self.unit_tier > 0].any(axis=0)
+        self.upper_only_share = float(np.mean(~later)) if later.size else 0.0
+        """Share of the defended assets no unit of a later layer covers (defends and reaches)."""
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -197,13 +210,16 @@ class Battle:
         self.why_not.close(t, self.alive | self.ghost)
 
     def _note_standing(self, t: float) -> None:
-        """The reasons that hold whatever the step's decisions: class, rounds, reserve, the
-        unit's own track, the shot cap and a pending kill assessment."""
+        """The reasons that hold whatever the step's decisions: class, rounds, reserve,
+        launchers, the unit's own track, the shot cap and a pending kill assessment."""
         fu, note = self.world.fire_units, self.why_not.note
         note(~(fu.sspk[:, self.world.threat_class] > 0.0).T[None], "cannot_kill_class")
         stock = self.inventory[:, None, :]
         note(stock <= 0, "no_rounds")
         note(stock <= fu.reserve[None, None, :], "reserve_held")
+        ready = self.launchers.ready_any(t)  # (R, F)
+        note(~ready[:, None, :] & self.launchers.reloading_any(t)[:, None, :], "reloading")
+        note(~ready[:, None, :], "no_launcher_free")
         note(~self.unit_quality, "no_fire_control_track")
         note((self.shots >= self.doctrine.max_shots_per_threat)[:, :, None], "shot_cap")
         note((self.busy_until > t)[:, :, None], "kill_assessment_pending")
@@ -245,23 +261,19 @@ class Battle:
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
         self.why_not.note(~opening[None, :, :], "launch_time_later")
         stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
-        reps, threats = np.nonzero(
-            ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
-        )
-        if reps.size == 0:
+        decide = ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
+        if not decide.any():
             return
-        slots = reps * self.threats + threats
-        # Threat evaluation on the best picture holding the threat (least position error).
-        sigma = np.where(np.stack(qualities), np.stack(sigmas), np.inf)[:, reps, threats]
-        best = np.argmin(sigma, axis=0)
-        assessed = self._assess(slots, threats, tracks, best, t)
-        threatening = assessed.asset >= 0
+        # Plans that count the threats at each asset evaluate every fire-control track.
+        reps, threats, assessed = self._evaluate(
+            quality if self.plans_ahead else decide, qualities, sigmas, tracks, t
+        )
+        threatening = (assessed.asset >= 0) & decide[reps, threats]
         harmless = np.zeros(shape, dtype=bool)
-        harmless[reps[~threatening], threats[~threatening]] = True
+        harmless[reps, threats] = assessed.asset < 0
         self.why_not.note(harmless[:, :, None], "no_defended_asset")
         if not np.any(threatening):
             return
-        self.assessed_value[reps, threats] = assessed.value
         order = np.lexsort(
             (assessed.time_to_go_s[threatening], -assessed.value[threatening], reps[threatening])
         )
@@ -272,6 +284,24 @@ class Battle:
             mine = reps == r
             self._assign(int(r), _Step(threats[mine], values[mine], assets[mine], k, t,
                          steps_all, launch_all), tracks, logs[r])  # fmt: skip
+
+    def _evaluate(
+        self,
+        which: BoolArray,
+        qualities: list[BoolArray],
+        sigmas: list[FloatArray],
+        tracks: Pictures,
+        t: float,
+    ) -> tuple[IntArray, IntArray, ThreatAssessment]:
+        """Threat evaluation of the (replication, threat) pairs in `which`, each on the best
+        picture holding it (least position error); records the values found."""
+        reps, threats = np.nonzero(which)
+        slots = reps * self.threats + threats
+        sigma = np.where(np.stack(qualities), np.stack(sigmas), np.inf)[:, reps, threats]
+        best = np.argmin(sigma, axis=0)
+        assessed = self._assess(slots, threats, tracks, best, t)
+        self.assessed_value[reps, threats] = assessed.value
+        return reps, threats, assessed
 
     def _assess(
         self, slots: IntArray, threats: IntArray, tracks: Pictures, best: IntArray, t: float
@@ -307,7 +337,8 @@ class Battle:
         it now.
 
         Layers in doctrine order; a layer with no opportunity left passes the threat down (as
-        does the first layer, with `hold_upper_tier`, while a later layer has one). Within the
+        does the first layer, with `hold_upper_tier`, while a later layer has one and the first
+        keeps its rounds for threats only it can engage). Within the
         holding layer, units in order of earliest intercept, up to the first one whose launch
         time is still to come (the threat then waits for it). Returns (layer index, units); no
         units means nothing to fire now.
@@ -332,6 +363,7 @@ class Battle:
                 tier_index == 0
                 and doctrine.hold_upper_tier
                 and np.any(can & (self.unit_tier > 0) & (steps_n >= 0))
+                and self._upper_keeps(r, n, t)
             ):
                 note(r, n, np.flatnonzero(self.unit_tier == 0), "upper_tier_held")
                 continue  # a later layer can engage it: the first keeps its rounds
@@ -365,9 +397,6 @@ class Battle:
         # Each row prefers its options in earliest-intercept order among equal scores.
         order = np.full((len(rows), units.size), units.size, dtype=np.int64)
         for row, (n, _, options) in enumerate(rows):
-            for j in units[rounds <= 0].tolist():
-                reloading = self.launchers.all_reloading(r, j, step.t)
-                note(r, n, [j], "reloading" if reloading else "no_launcher_free")
             for rank, j in enumerate(options.tolist()):
                 p = self._kill_probability(r, n, j, intercept[(n, j)], step.t, tracks)
                 if p < doctrine.min_kill_probability:
@@ -462,10 +491,10 @@ class Battle:
 
     def _outlook(self, r: int, n: int, tier_index: int, t: float) -> tuple[int, int, int, int]:
         """A layer's planning figures at threat n: its rounds above reserve (pooled over its
-        units), the threats it still expects (at least the known ones it can still reach and
-        has not engaged, n included; else the expected raid less the threats resolved or
-        engaged by it), how many of those are unseen, and how many known ones are at
-        higher-value assets than n."""
+        units), the threats it still expects (at least the known ones, evaluated as aimed at a
+        defended asset, that it can still reach and has not engaged, n included; else the
+        expected raid less the threats resolved or engaged by it), how many of those are not
+        known, and how many known ones are at higher-value assets than n."""
         fu, world = self.world.fire_units, self.world
         in_layer = self.unit_tier == tier_index
         stock = int(np.maximum(self.inventory[r, in_layer] - fu.reserve[in_layer], 0).sum())
@@ -476,13 +505,35 @@ class Battle:
         reach = (self.why_not.last_launch[:, in_layer] >= t - 1e-9) & (
             fu.sspk[in_layer][:, world.threat_class].T > 0.0
         )
-        known = believed & self.quality_reported[r] & ~engaged & reach.any(axis=1)
+        with np.errstate(invalid="ignore"):
+            aimed = self.assessed_value[r] > 0.0  # evaluated as threatening a defended asset
+        known = believed & self.quality_reported[r] & aimed & ~engaged & reach.any(axis=1)
         known[n] = True
         count = int(known.sum())
         remaining = max(self.raid - done, count, 1)
         with np.errstate(invalid="ignore"):
             higher = known & others & (self.assessed_value[r] > self.assessed_value[r, n])
         return stock, remaining, remaining - count, int(higher.sum())
+
+    def _upper_keeps(self, r: int, n: int, t: float) -> bool:
+        """`hold_upper_tier`: whether the first layer keeps its rounds from threat n (which a
+        later layer can engage) for the threats only it can engage: the known ones it can
+        still reach, has not engaged and no stocked unit of a later layer can, and the unseen
+        part of the expected raid aimed at assets no later layer covers (unseen threats taken
+        as aimed evenly at the defended assets). It keeps them when fewer than one round
+        would be left after one round for each."""
+        fu, world = self.world.fire_units, self.world
+        stock, _, unseen, _ = self._outlook(r, n, 0, t)
+        open_now = (self.why_not.last_launch >= t - 1e-9) & (
+            fu.sspk[:, world.threat_class].T > 0.0
+        )  # (N, F)
+        stocked = self.inventory[r] > fu.reserve
+        upper = (open_now & (stocked & (self.unit_tier == 0))[None, :]).any(axis=1)
+        lower = (open_now & (stocked & (self.unit_tier > 0))[None, :]).any(axis=1)
+        exclusive = (self.alive[r] | self.ghost[r]) & self.quality_reported[r] & upper & ~lower
+        exclusive &= self.salvos[r, :, 0] == 0
+        exclusive[n] = False
+        return stock - (int(exclusive.sum()) + unseen * self.upper_only_share) < 1.0
 
     def _dynamic_choice(
         self,
@@ -589,7 +640,8 @@ class Battle:
                         keep.append(j)
                     else:
                         self.why_not.note_units(r, n, [j], "no_guidance")
-        self.why_not.note_units(r, n, units, "no_predicted_intercept")  # the others
+        dropped = units[~np.isin(units, keep)]
+        self.why_not.note_units(r, n, dropped, "no_predicted_intercept")
         order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
         return np.array(keep, dtype=np.int64)[order]
 

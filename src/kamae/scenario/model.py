@@ -471,8 +471,9 @@ class Doctrine(_Strict):
     )
     hold_upper_tier: bool = Field(
         default=False,
-        description="The first layer engages only threats no later layer can engage (keeps its "
-        "rounds for the threats only it can reach)",
+        description="The first layer keeps rounds for the threats only it can engage (known "
+        "ones, and the expected raid's share at assets no later layer covers): it engages a "
+        "threat a later layer can engage only with rounds to spare",
     )
     min_kill_probability: Probability = Field(
         default=0.0,
