@@ -196,3 +196,48 @@ def test_bad_reload_fields_are_one_line_errors() -> None:
         _loaded(doc)
     (err,) = info.value.errors
     assert err.field == "fire_units[0].defends[0]" and "unknown asset" in err.problem
+
+
+def _scarce_round(assignment: str) -> dict:
+    """A ship with one round reaches both threats; a battery (plenty) covers only the first
+    city. X (value 50) is launched first, Y (value 100) 20 s later: the ship's launch time at
+    X comes first."""
+    doc = one_layer_scenario(count=1, shots=1, sspk=0.6, replications=200, seed=3)
+    doc["assets"] = [
+        {"id": "x", "lat_deg": 33.59, "lon_deg": 130.40, "value": 50},
+        {"id": "y", "lat_deg": 35.68, "lon_deg": 139.77, "value": 100},
+    ]
+    raid = doc["raids"][0]
+    doc["raids"] = [
+        dict(raid, id="X", target="x", launch={"lat_deg": 39.0, "lon_deg": 126.0}),
+        dict(raid, id="Y", target="y", launch_time_s=20),
+    ]
+    doc["fire_units"][0]["inventory"] = 1
+    doc["catalog"]["interceptors"]["test-lower"] = {
+        "tier": "lower", "min_altitude_km": 0.02, "max_altitude_km": 36, "max_range_km": 60,
+        "mean_speed_mps": 1000, "sspk": {"mrbm": 0.9, "srbm": 0.9, "irbm": 0.9},
+        "unit_cost_musd": 5, "source": "test", "notional": True,
+    }  # fmt: skip
+    doc["fire_units"].append(
+        {"id": "battery", "interceptor": "test-lower", "lat_deg": 33.59, "lon_deg": 130.40,
+         "inventory": 10, "launchers": 4, "defends": ["x"]}
+    )  # fmt: skip
+    doc["doctrine"].update(
+        layer_order=["upper", "lower"], shoot_look_shoot=True, assignment=assignment,
+        max_shots_per_threat=2,
+    )  # fmt: skip
+    return doc
+
+
+def test_dynamic_wta_keeps_a_scarce_round_for_the_threat_only_it_reaches() -> None:
+    step, dynamic = _loaded(_scarce_round("step"), "step"), _loaded(_scarce_round("dynamic"))
+    result = compare_scenarios(step, dynamic, replications=200)
+    leaked = _metric(result, "threats_leaked")
+    # Step by step the ship fires at X (then the battery's one shot left: X leaks 0.4·0.1)
+    # and Y, which only the ship reaches, leaks: 1.04. The dynamic plan sees the battery's
+    # later shots at X and keeps the round for Y: 0.1·0.1 + 0.4 = 0.41.
+    assert leaked.mean_a == pytest.approx(1.04, abs=0.06)
+    assert leaked.mean_b == pytest.approx(0.41, abs=0.1)
+    assert leaked.difference.high < 0.0 and leaked.difference.low <= -0.63 <= leaked.difference.high
+    world = build_world(_loaded(_scarce_round("dynamic")))
+    assert step_reasons(world, 3, unit=0)["held_by_plan"] > 0

@@ -184,12 +184,18 @@ def test_predicted_miss() -> None:
     assert set(_leaker_reasons(doc)) <= {"predicted_miss", "no_predicted_intercept"}
 
 
-def test_engaged_and_missed_is_the_reason_closest_to_a_shot() -> None:
+def test_engaged_once_per_salvo_and_layer_fired_after_it() -> None:
     doc = _doc(shoot_look_shoot=False)
     _upper(doc)["sspk"]["mrbm"] = 0.02
+    seen = _step_reasons(doc)
+    (result,) = simulate_batch(
+        _world(doc), [np.random.default_rng(s) for s in replication_seeds(doc["seed"], 1)]
+    )
+    salvos = sum(k == "launch" for k in result.events.kind) // 2
+    assert salvos == 4 and seen["engaged"] == salvos  # one salvo at each of the four
     records = _records(doc)
-    fired = [r for r in records if r[0] == "threat"]
-    assert fired and all(r[3] in ("layer_fired", "engaged") for r in fired)
+    threat = [r for r in records if r[0] == "threat"]
+    assert threat and all(r[3] == "layer_fired" for r in threat)  # the salvo missed
 
 
 def test_launch_time_later_and_another_unit_first() -> None:
