@@ -133,6 +133,9 @@ class Battle:
              for c in range(fu.sspk.shape[1])], dtype=np.int64,
         )  # fmt: skip
         """Per threat class: the layers of the doctrine holding a unit that can kill it."""
+        self.predicted_sigma: dict[tuple[int, int, int], float] = {}
+        """Per (replication, threat, unit): the track's predicted position error (1σ per axis)
+        at the intercept, m, when last computed for a unit with a handover basket."""
         self.plans_ahead = (
             doctrine.salvo_policy == "magazine"
             or doctrine.preferential_defense
@@ -658,6 +661,7 @@ class Battle:
         horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
         bank: TrackBank = tracks.bank_of(j)
         sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
+        self.predicted_sigma[(r, n, j)] = float(sigma)
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
 
     def _launch(
@@ -690,11 +694,12 @@ class Battle:
         )
         self.shots[r, n] += count
         self._seq += 1
+        detail = f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}"
+        basket = fu.handover_basket_m[j]
+        if basket is not None:  # the prediction error the Pk was degraded by, and the basket
+            detail += f" sigma_m={self.predicted_sigma[(r, n, j)]:.1f} basket_m={basket:.0f}"
         for _ in range(count):
-            log.add(
-                t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
-                f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}",
-            )  # fmt: skip
+            log.add(t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j], detail)
 
     def metrics(self, r: int) -> EngagementCounts:
         """Replication r's engagement counts, with the cost-exchange inputs: cost of the
