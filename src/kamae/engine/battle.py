@@ -125,6 +125,8 @@ class Battle:
         """Why each unit did not fire at each threat (`kamae.engine.why_not`)."""
         self.assessed_value = np.full((reps, threats), np.nan)
         """Per threat: the value of the asset its latest threat evaluation found threatened."""
+        self.assessed_asset = np.full((reps, threats), -1, dtype=np.int64)
+        """Per threat: that asset's index (-1: none)."""
         self.raid = doctrine.expected_raid_threats or threats
         """Threats the doctrine plans for (the magazine policy, preferential defense)."""
         can_kill = fu.sspk > 0.0  # (F, classes)
@@ -304,6 +306,7 @@ class Battle:
         best = np.argmin(sigma, axis=0)
         assessed = self._assess(slots, threats, tracks, best, t)
         self.assessed_value[reps, threats] = assessed.value
+        self.assessed_asset[reps, threats] = assessed.asset
         return reps, threats, assessed
 
     def _assess(
@@ -410,7 +413,7 @@ class Battle:
         pk[want <= 0] = np.nan
         row_value = step.values[rows.kept]
         if doctrine.assignment == "dynamic":
-            chosen = self._dynamic_choice(r, rows, units, rounds, pk, want, row_value, step)
+            chosen = self._dynamic_choice(r, rows, units, rounds, pk, want, row_value, step, tracks)
         else:
             salvo = int(want[want > 0].min()) if np.any(want > 0) else 1
             salvo = doctrine.shots_per_salvo if doctrine.salvo_policy == "fixed" else salvo
@@ -548,12 +551,15 @@ class Battle:
         want: IntArray,
         row_value: FloatArray,
         step: _Step,
+        tracks: Pictures,
     ) -> list[tuple[int, int, int]]:
         """The dynamic WTA's launches now (`kamae.engagement.dynamic_wta`): targets are this
         step's threats and the other threatening tracks believed alive; opportunities the
         launches now (stage 0: this step's options, ready launchers, predicted Pk, salvo) and
-        a later launch of every stocked unit with a window left against a target (stage 1:
-        Pk = SSPK); each unit's stock covers both. Returns (row, unit column, rounds)."""
+        the next later launch of every stocked unit that defends the target's asset and has a
+        window left against it (stage 1, Pk predicted as now, over the horizon to that
+        intercept: no better track is assumed); each unit's stock covers both. Returns (row,
+        unit column, rounds)."""
         world, fu, doctrine = self.world, self.world.fire_units, self.doctrine
         row_threats = [n for n, _, _ in rows]
         believed = (self.alive[r] | self.ghost[r]) & self.quality_reported[r]
@@ -564,12 +570,14 @@ class Battle:
         opp: list[tuple[int, int, int, float, int]] = []  # (unit, target, stage, pk, limit)
         for row, c in zip(*np.nonzero(np.isfinite(pk)), strict=True):
             opp.append((int(units[c]), int(row), 0, float(pk[row, c]), int(want[row])))
-        reach = self.why_not.last_launch >= step.t + world.dt
+        steps, _ = world.windows.next_opportunity(np.array(targets), step.t + world.dt)
         for i, n in enumerate(targets):
             sspk = fu.sspk[:, world.threat_class[n]]
-            ok = reach[n] & (stock > 0) & (sspk > 0.0) & (self.unit_tier >= 0)
+            defends = fu.defends[:, int(self.assessed_asset[r, n])]
+            ok = (steps[i] >= 0) & (stock > 0) & (sspk > 0.0) & (self.unit_tier >= 0) & defends
             for j in np.flatnonzero(ok).tolist():
-                opp.append((j, i, 1, float(sspk[j]), doctrine.max_shots_per_threat))
+                p_later = self._kill_probability(r, n, j, int(steps[i, j]), step.t, tracks)
+                opp.append((j, i, 1, p_later, doctrine.max_shots_per_threat))
         if not opp:
             return []
         capacity = np.full((self.units, 2), np.iinfo(np.int32).max, dtype=np.int64)
