@@ -13,7 +13,14 @@ of `shots_per_salvo` launched when that unit's launch time comes; no further sal
 assessment at intercept time + `kill_assessment_s`, which recognises a kill with probability
 `kill_assessment_probability` (an unrecognised kill leaves a coasting track that draws more
 salvos; a live threat is never declared dead). Destroyed threats are no longer detected
-(debris is not modeled).
+(the debris of an intercept is not modeled).
+
+Hooks for the threats of docs/threats.md (`kamae.engine.threat_effects`): only objects the
+picture declares warheads are engaged; decoys and debris reaching the end of their flight do
+not leak (leaks and kills count warheads only); a warhead aimed at a sensor or fire unit that
+lands within its lethal radius destroys it (`unit_alive`, `radar_alive`: a dead unit fires
+nothing, a dead radar looks at nothing); against a manoeuvring reentry vehicle an interceptor
+below the acceleration it needs misses (`kamae.kinematics.marv`).
 """
 
 from __future__ import annotations
@@ -34,10 +41,12 @@ from kamae.engagement.threat_evaluation import (
 )
 from kamae.engine.draws import Draws
 from kamae.engine.records import EventLog
+from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
-from kamae.results.metrics import EngagementCounts
+from kamae.kinematics.marv import manoeuvre_kill_factor
+from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank
 from kamae.world import World
 
@@ -94,6 +103,12 @@ class Battle:
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot)
         self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
         self._seq = 0
+        self.damage = DefenseDamage(world, reps)
+        self.unit_alive = self.damage.unit_alive
+        """(reps, units) False once a unit is destroyed: it fires nothing."""
+        self.radar_alive = self.damage.radar_alive
+        """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
+        self.warhead = self.damage.warhead
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -129,12 +144,16 @@ class Battle:
         landing = np.flatnonzero(self.impact_step == k)
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
+            # A decoy or debris reaching the end of its flight (stripped) does not leak.
+            keep = self.warhead[landing[which]]
+            reps, which = reps[keep], which[keep]
             for r, n in zip(reps.tolist(), landing[which].tolist(), strict=True):
                 logs[r].add(
                     float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n],
                     detail=f"miss_m={self.miss_m[r, n]:.0f}",
                 )  # fmt: skip
             self.leaked[reps, landing[which]] = True
+            self.damage.landed(reps, landing[which], self.miss_m, t, logs)
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
@@ -151,8 +170,9 @@ class Battle:
         shape = (self.reps, self.threats)
         believed_alive = self.alive | self.ghost
         qualities, sigmas = [], []
-        for bank in tracks.banks:
+        for g, bank in enumerate(tracks.banks):
             firm = (bank.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
+            firm &= tracks.declared_warhead(g)  # interceptors go to objects declared warheads
             with np.errstate(invalid="ignore"):
                 position_sigma = bank.position_sigma()
                 position_ok = position_sigma <= doctrine.fire_control_position_sigma_m
@@ -177,7 +197,7 @@ class Battle:
         )
         with np.errstate(invalid="ignore"):
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
-        stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
+        stocked = ((self.inventory > world.fire_units.reserve) & self.unit_alive)[:, None, :]
         # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.
         self.unit_quality = np.stack(qualities)[tracks.unit_group].transpose(1, 2, 0)
         reps, threats = np.nonzero(
@@ -242,7 +262,7 @@ class Battle:
         """
         world, doctrine = self.world, self.doctrine
         none = np.zeros(0, dtype=np.int64)
-        stocked = self.inventory[r] > self.world.fire_units.reserve
+        stocked = (self.inventory[r] > self.world.fire_units.reserve) & self.unit_alive[r]
         stocked &= world.fire_units.sspk[:, world.threat_class[n]] > 0.0  # can kill this class
         stocked &= self.unit_quality[r, n]  # its own picture holds a fire-control track
         for tier_index in range(len(self.tiers)):
@@ -380,8 +400,11 @@ class Battle:
     ) -> float:
         """Pk of one interceptor of unit j at threat n, degraded by the track's predicted
         position error at the intercept time when the interceptor has a handover basket."""
-        fu = self.world.fire_units
-        sspk = float(fu.sspk[j, self.world.threat_class[n]])
+        fu, world = self.world.fire_units, self.world
+        sspk = float(fu.sspk[j, world.threat_class[n]]) * manoeuvre_kill_factor(
+            float(fu.max_acceleration_mps2[j]), float(world.threat_manoeuvre_mps2[n]),
+            float(world.times[intercept_step]), float(world.threat_manoeuvre_start_s[n]),
+        )  # fmt: skip
         basket = fu.handover_basket_m[j]
         if basket is None:
             return sspk
@@ -431,23 +454,24 @@ class Battle:
         (`unit_cost_musd`); engaged threats of a type without one are counted per type
         (`engaged_without_cost`) instead of being priced."""
         fu, world = self.world.fire_units, self.world
+        w = world.warheads  # leaks, kills and engaged threats count warheads only
         n_leaked = int(self.leaked[r].sum())
         fired_by_type = {}
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]
             fired_by_type[name] = float(self.fired[r, chosen].sum())
-        engaged = self.shots[r] > 0
+        engaged = self.shots[r, :w] > 0
         priced = 0.0
         unpriced: dict[str, float] = {}
-        for n, name in enumerate(world.threat_type):
+        for n, name in enumerate(world.threat_type[:w]):
             cost = float(world.threat_unit_cost_musd[n])
             if np.isnan(cost):
                 unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
             elif engaged[n]:
                 priced += cost
         return EngagementCounts(
-            threats_launched=float(self.threats),
-            threats_intercepted=float(self.threats - n_leaked - int(self.alive[r].sum())),
+            threats_launched=float(w),
+            threats_intercepted=float(w - n_leaked - int(self.alive[r, :w].sum())),
             threats_leaked=float(n_leaked),
             threats_leaked_effective=float(
                 np.count_nonzero(self.leaked[r] & (self.miss_m[r] <= world.threat_lethal_radius_m))
@@ -461,3 +485,8 @@ class Battle:
             threat_cost_engaged_musd=priced,
             engaged_without_cost={name: unpriced[name] for name in sorted(unpriced)},
         )
+
+    def countermeasures(self, r: int) -> CountermeasureCounts | None:
+        """Replication r's counts of decoys and debris engaged and of defense destroyed (None
+        when the scenario has neither objects nor aim points at the defense)."""
+        return countermeasure_counts(self.damage, self.shots[r], r)

@@ -12,6 +12,7 @@ EVENT_KINDS = (
     "kill",
     "leak",
     "attack_confirmed",
+    "destroyed",
 )
 
 
