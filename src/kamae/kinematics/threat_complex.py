@@ -1,7 +1,7 @@
 """A ballistic threat complex: the decoys and debris a warhead releases in midcourse.
 
-At a release time (the first grid sample at or after burnout + `release_after_burnout_s`,
-while the warhead is above the atmosphere) each object leaves the warhead's state with a
+At a release time (the first grid sample at or after burnout + `release_after_burnout_s`
+at which the warhead is above the atmosphere, 100 km) each object leaves the warhead's state with a
 separation velocity of `separation_speed_mps` in a fixed direction (the objects' directions are
 spread evenly over the sphere by the Fibonacci lattice, so the world stays deterministic) and
 flies its own drag-free Kepler arc (`kepler_grid.sample_kepler`, the warhead's own model). The
@@ -115,11 +115,12 @@ def release_objects(
         if rel.objects == 0:
             continue
         burnout = parents.launch_time if parents.burnout_time is None else parents.burnout_time
-        k = int(np.searchsorted(grid, burnout[n] + rel.release_after_burnout_s - 1e-9))
-        if k >= grid.size or not parents.in_flight[n, k]:
-            continue
-        if not parents.altitude[n, k] > INTERFACE_ALTITUDE_M:
-            continue  # released inside the atmosphere: nothing to release
+        k0 = int(np.searchsorted(grid, burnout[n] + rel.release_after_burnout_s - 1e-9))
+        with np.errstate(invalid="ignore"):
+            above = parents.in_flight[n, k0:] & (parents.altitude[n, k0:] > INTERFACE_ALTITUDE_M)
+        if not np.any(above):
+            continue  # never above the atmosphere after the release time: nothing released
+        k = k0 + int(np.argmax(above))
         dirs = fibonacci_directions(rel.objects)
         for j in range(rel.objects):
             decoy = j < rel.decoys
