@@ -86,11 +86,11 @@ def object_rows(
     release_of = dict(zip(with_cm, releases, strict=True))
     warheads = len(rows.ids)
     p = released.parent
-    count: dict[int, int] = {}
+    count: dict[tuple[int, int], int] = {}
     ids = []
     for parent, kind in zip(p.tolist(), released.kind.tolist(), strict=True):
-        count[parent] = count.get(parent, 0) + 1
-        ids.append(f"{rows.ids[parent]}/{OBJECT_KINDS[kind]}{count[parent]}")
+        count[parent, kind] = count.get((parent, kind), 0) + 1
+        ids.append(f"{rows.ids[parent]}/{OBJECT_KINDS[kind]}{count[parent, kind]}")
     release_s = rows.release_s.copy()
     mismatch = rows.length_mismatch_m.copy()
     decorrelation = rows.decorrelation_s.copy()
