@@ -103,7 +103,7 @@ class Battle:
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot)
         self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
         self._seq = 0
-        self.damage = DefenseDamage(world, reps)
+        self.damage = DefenseDamage(world, reps, draws.impact_offset)
         self.unit_alive = self.damage.unit_alive
         """(reps, units) False once a unit is destroyed: it fires nothing."""
         self.radar_alive = self.damage.radar_alive

@@ -6,7 +6,9 @@ The evidence of every radar's looks is combined for each object (one sum of log-
 ratios per replication and object: the system's discrimination), so a plot from any sensor,
 a space layer's included, carries the same declaration. A warhead without a complex (nothing
 released with it) is always declared a warhead: it is the only object there. Looks count
-from the complex's separation.
+from the complex's separation; until the doctrine's discrimination delay has passed since
+then, the complex's objects are undecided and carry no warhead declaration (they are not
+engaged: the defense waits for evidence).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Declarations:
         self.active = world.discriminates
         self.evidence = Evidence.empty(reps * n if self.active else 0)
         self.threshold = world.discrimination_threshold
+        self.delay = world.discrimination_delay_s
         self.release = world.object_release_s
         self.in_complex = np.isfinite(world.object_release_s)
         self.warhead = world.object_kind == OBJECT_WARHEAD
@@ -56,9 +59,9 @@ class Declarations:
         slot = rep * self.objects + obj
         self.evidence.add(slot, d, self.warhead[obj], normal, t, self.decorrelation[obj])
 
-    def of(self, rep: IntArray, obj: IntArray) -> BoolArray:
-        """Whether each (replication, object) is declared a warhead (True for a false plot,
-        origin -1, and for objects outside any complex)."""
+    def of(self, t: float, rep: IntArray, obj: IntArray) -> BoolArray:
+        """Whether each (replication, object) is declared a warhead at time t (True for a
+        false plot, origin -1, and for objects outside any complex; False while undecided)."""
         out = np.ones(rep.size, dtype=bool)
         if not self.active:
             return out
@@ -66,5 +69,6 @@ class Declarations:
         mine = np.flatnonzero(real)[self.in_complex[obj[real]]]
         if mine.size:
             slot = rep[mine] * self.objects + obj[mine]
-            out[mine] = self.evidence.declared_warhead(slot, self.threshold)
+            decided = t >= self.release[obj[mine]] + self.delay - 1e-9
+            out[mine] = decided & self.evidence.declared_warhead(slot, self.threshold)
         return out

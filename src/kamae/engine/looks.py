@@ -132,7 +132,7 @@ class Looks:
         self.search_next = np.where(search_now, k + search_period, self.search_next)
         plots = [self._radar_plots(k, t, block, alive, held, track_period, search_now, logs)]
         plots += self._tracking_layer_plots(k, t, block, alive, logs)
-        return self.declared(Plots.concatenate(plots)), self._false_plots(k, block, search_now)
+        return self.declared(t, Plots.concatenate(plots)), self._false_plots(k, block, search_now)
 
     def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
         if not self.ew_layers:
@@ -335,11 +335,11 @@ class Looks:
             out.append(Plots(reps, threats, z, cov, np.full(reps.size, column)))
         return out
 
-    def declared(self, plots: Plots) -> Plots:
-        """The plots with each object's current discrimination declaration."""
+    def declared(self, t: float, plots: Plots) -> Plots:
+        """The plots with each object's discrimination declaration at time t."""
         if not self.world.discriminates or plots.rep.size == 0:
             return plots
-        return replace(plots, warhead_declared=self.declarations.of(plots.rep, plots.origin))
+        return replace(plots, warhead_declared=self.declarations.of(t, plots.rep, plots.origin))
 
     @functools.cached_property
     def _radar_fov(self) -> FloatArray:

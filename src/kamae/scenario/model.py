@@ -554,6 +554,14 @@ class Doctrine(_Strict):
     tracker_process_noise: float = Field(
         default=1.0, ge=0, description="White-noise acceleration spectral density, m²/s³"
     )
+    discrimination_delay_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=3600,
+        description="Objects of a threat complex are engaged only once it has been separated "
+        "this long (the defense waits for discrimination evidence); 0: at once, each "
+        "declared a warhead until rejected",
+    )
     warhead_declaration_floor: float = Field(
         default=0.99,
         gt=0.5,

@@ -129,6 +129,9 @@ class World:
     discrimination_threshold: float
     """Declare a warhead when the discrimination statistic is at least this
     (`kamae.sensors.discrimination.declaration_threshold`)."""
+    discrimination_delay_s: float
+    """Objects of a threat complex are undecided (not engaged) until their complex has been
+    separated this long, s."""
     space_layers: tuple[SpaceLayerView, ...] = ()
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
     network: Network | None = None
@@ -224,6 +227,7 @@ def build_world(loaded: LoadedScenario) -> World:
         threat_aim_unit=aim_unit,
         radar_rf=rfs,
         discrimination_threshold=declaration_threshold(s.doctrine.warhead_declaration_floor),
+        discrimination_delay_s=s.doctrine.discrimination_delay_s,
     )
 
 
