@@ -74,20 +74,20 @@ def test_accumulated_evidence_matches_the_binormal_closed_form(looks: int) -> No
     rng = np.random.default_rng(16)
     slots, d = 20_000, 0.9
     warhead = np.arange(slots) < slots // 2
-    ev = Evidence.empty(slots)
+    ev = Evidence.empty(slots, 2)
     every = np.arange(slots)
+    zero, one = np.zeros(slots, dtype=np.int64), np.ones(slots, dtype=np.int64)
+    dd, dec = np.full(slots, d), np.ones(slots)
     for i in range(looks):
-        # Two looks per slot per second: the second repeats the evidence (decorrelation 1 s).
-        ev.add(
-            every, np.full(slots, d), warhead, rng.standard_normal(slots), float(i), np.ones(slots)
-        )
-        ev.add(
-            every, np.full(slots, d), warhead, rng.standard_normal(slots), i + 0.5, np.ones(slots)
-        )
-    np.testing.assert_allclose(ev.information, looks * d * d)
+        # Radar 0 looks twice a second (the second repeats its evidence: decorrelation 1 s);
+        # radar 1 once, from its own aspect (independent evidence).
+        ev.add(every, zero, dd, warhead, rng.standard_normal(slots), float(i), dec)
+        ev.add(every, zero, dd, warhead, rng.standard_normal(slots), i + 0.5, dec)
+        ev.add(every, one, dd, warhead, rng.standard_normal(slots), i + 0.5, dec)
+    np.testing.assert_allclose(ev.information, 2 * looks * d * d)
     z = declaration_threshold(0.99)
     declared = ev.declared_warhead(every, z)
-    total = d * np.sqrt(looks)
+    total = d * np.sqrt(2 * looks)
     for mask, is_warhead in ((warhead, True), (~warhead, False)):
         p = float(p_declared_warhead(total, is_warhead, z))
         half = 4.0 * np.sqrt(p * (1 - p) / mask.sum()) + 1e-9
@@ -145,7 +145,7 @@ def _evidence_of_the_views(world: World) -> np.ndarray:
     return np.array(out)
 
 
-@pytest.mark.parametrize("mismatch_m", [0.3, 0.5])
+@pytest.mark.parametrize("mismatch_m", [pytest.param(0.3, marks=pytest.mark.slow), 0.5])
 def test_engine_engages_wilkenings_objects(mismatch_m: float) -> None:
     loaded = load_scenario_text(yaml.safe_dump(_matched_doc(mismatch_m)).encode(), "m.yaml")
     world = build_world(loaded)

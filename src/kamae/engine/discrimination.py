@@ -27,7 +27,7 @@ class Declarations:
     def __init__(self, world: World, reps: int) -> None:
         self.objects = n = world.trajectory.count
         self.active = world.discriminates
-        self.evidence = Evidence.empty(reps * n if self.active else 0)
+        self.evidence = Evidence.empty(reps * n if self.active else 0, max(1, len(world.radars)))
         self.threshold = world.discrimination_threshold
         self.delay = world.discrimination_delay_s
         self.release = world.object_release_s
@@ -57,7 +57,7 @@ class Declarations:
         snr = self.snr[sensor, obj, k] * self.energy[sensor]
         d = look_detectability(snr, self.bandwidth[sensor], self.mismatch[obj])
         slot = rep * self.objects + obj
-        self.evidence.add(slot, d, self.warhead[obj], normal, t, self.decorrelation[obj])
+        self.evidence.add(slot, sensor, d, self.warhead[obj], normal, t, self.decorrelation[obj])
 
     def of(self, t: float, rep: IntArray, obj: IntArray) -> BoolArray:
         """Whether each (replication, object) is declared a warhead at time t (True for a

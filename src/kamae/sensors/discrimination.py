@@ -14,9 +14,10 @@ Looks are combined as independent Gaussian evidence (signal detection theory: Gr
 Signal Detection Theory and Psychophysics, 1966; the binormal ROC): a look gives
 x = ±d/2 + ε (ε standard normal; + for a warhead), the log-likelihood ratio of all looks since
 the objects separated is proportional to Σ dᵢxᵢ, and its normalised statistic
-S = Σ dᵢxᵢ / D, D = sqrt(Σ dᵢ²), is N(±D/2, 1). Looks of one object closer together than
-the object's feature decorrelation time (its tumbling or precession period) repeat the same
-evidence and are counted once. An object is declared a warhead when S ≥ z,
+S = Σ dᵢxᵢ / D, D = sqrt(Σ dᵢ²), is N(±D/2, 1). A radar's looks at one object closer
+together than the object's feature decorrelation time (its tumbling or precession period)
+repeat the same aspect's evidence and are counted once; different radars see the object from
+independent aspects. An object is declared a warhead when S ≥ z,
 z = Φ⁻¹(1 - floor) < 0 set by the doctrine's warhead-declaration floor, so that
 
     P(warhead declared warhead) = Φ(D/2 - z) ≥ floor,
@@ -69,38 +70,38 @@ def p_declared_warhead(
 
 @dataclass
 class Evidence:
-    """Accumulated discrimination evidence per slot (replication × object): Σ d·x and Σ d²,
-    and the time of each slot's last counted look."""
+    """Accumulated discrimination evidence per slot (replication × object), Σ d·x and Σ d²,
+    and the time of the last counted look of each slot by each source (a radar)."""
 
     weighted: FloatArray
     information: FloatArray
     counted_at: FloatArray
+    """(slots, sources) s."""
 
     @classmethod
-    def empty(cls, slots: int) -> Evidence:
-        return cls(np.zeros(slots), np.zeros(slots), np.full(slots, -np.inf))
+    def empty(cls, slots: int, sources: int = 1) -> Evidence:
+        return cls(np.zeros(slots), np.zeros(slots), np.full((slots, sources), -np.inf))
 
     def add(
         self,
         slot: IntArray,
+        source: IntArray,
         d: FloatArray,
         warhead: BoolArray,
         normal: FloatArray,
         t: float,
         decorrelation_s: FloatArray,
     ) -> None:
-        """Looks at time t, one per row: feature x = ±d/2 + ε (ε standard normal), counted
-        where the slot's last counted look is at least its decorrelation time old (of several
-        looks at one slot at once, the most informative)."""
-        order = np.lexsort((-d, slot))
-        first = order[np.r_[True, slot[order][1:] != slot[order][:-1]]] if slot.size else order
-        slot, d, warhead, normal = slot[first], d[first], warhead[first], normal[first]
-        new = (t - self.counted_at[slot] >= decorrelation_s[first] - 1e-9) & (d > 0.0)
-        slot, d = slot[new], d[new]
+        """Looks at time t, one per row (at most one per slot and source): feature
+        x = ±d/2 + ε (ε standard normal), counted where the source's last counted look at the
+        slot is at least the decorrelation time old (its looks in between repeat the same
+        aspect's evidence; different sources see independent aspects)."""
+        new = (t - self.counted_at[slot, source] >= decorrelation_s - 1e-9) & (d > 0.0)
+        slot, source, d = slot[new], source[new], d[new]
         x = np.where(warhead[new], 0.5, -0.5) * d + normal[new]
-        self.weighted[slot] += d * x
-        self.information[slot] += d * d
-        self.counted_at[slot] = t
+        np.add.at(self.weighted, slot, d * x)
+        np.add.at(self.information, slot, d * d)
+        self.counted_at[slot, source] = t
 
     def statistic(self, slot: IntArray) -> FloatArray:
         """S = Σ d·x / sqrt(Σ d²) (0 without information)."""
