@@ -56,44 +56,34 @@ def without_jammers(doc: Doc) -> Doc:
     return doc
 
 
-def without_decoys(doc: Doc) -> Doc:
-    """The raid's type without its decoys (its debris kept), as a scenario catalog entry."""
-    catalog = yaml.safe_load(
-        (
-            resolve_scenario_path("japan-2027").parent.parent / "catalogs" / "threats.yaml"
-        ).read_text()
-    )
-    entry = copy.deepcopy(catalog["mrbm-nodong-penaid-class"])
-    entry["countermeasures"]["decoys"] = 0
-    doc.setdefault("catalog", {}).setdefault("threats", {})["mrbm-nodong-penaid-class"] = entry
+def _override(doc: Doc, section: str, name: str, **changes: Any) -> Doc:
+    """The built-in catalog entry `name` of `section` (threats, sensors) with `changes` as
+    the scenario's own catalog entry (nested dicts are updated, not replaced)."""
+    catalogs = resolve_scenario_path("japan-2027").parent.parent / "catalogs"
+    entry = copy.deepcopy(yaml.safe_load((catalogs / f"{section}.yaml").read_text())[name])
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            entry[key].update(value)
+        else:
+            entry[key] = value
+    doc.setdefault("catalog", {}).setdefault(section, {})[name] = entry
     return doc
+
+
+def without_decoys(doc: Doc) -> Doc:
+    """The raid's type without its decoys (its debris kept)."""
+    return _override(doc, "threats", "mrbm-nodong-penaid-class", countermeasures={"decoys": 0})
 
 
 def wideband_aegis(doc: Doc) -> Doc:
     """The destroyers' S-band radars with a 500 MHz discrimination waveform (100 MHz in the
     catalog): a discrimination improvement of the kind a newer S-band array brings."""
-    catalog = yaml.safe_load(
-        (
-            resolve_scenario_path("japan-2027").parent.parent / "catalogs" / "sensors.yaml"
-        ).read_text()
-    )
-    entry = copy.deepcopy(catalog["spy-1d"])
-    entry["discrimination_bandwidth_mhz"] = 500
-    doc.setdefault("catalog", {}).setdefault("sensors", {})["spy-1d"] = entry
-    return doc
+    return _override(doc, "sensors", "spy-1d", discrimination_bandwidth_mhz=500)
 
 
 def longer_xband_dwell(doc: Doc) -> Doc:
     """The AN/TPY-2's discrimination looks at 80 ms (its track dwell is 20 ms): 4x the SNR."""
-    catalog = yaml.safe_load(
-        (
-            resolve_scenario_path("japan-2027").parent.parent / "catalogs" / "sensors.yaml"
-        ).read_text()
-    )
-    entry = copy.deepcopy(catalog["an-tpy-2"])
-    entry["discrimination_dwell_ms"] = 80
-    doc.setdefault("catalog", {}).setdefault("sensors", {})["an-tpy-2"] = entry
-    return doc
+    return _override(doc, "sensors", "an-tpy-2", discrimination_dwell_ms=80)
 
 
 VARIANTS: dict[str, list[tuple[str, Callable[[Doc], Doc]]]] = {
