@@ -12,8 +12,14 @@ EVENT_KINDS = (
     "kill",
     "leak",
     "attack_confirmed",
+    "why_not",
     "destroyed",
 )
+
+EVENT_COLUMNS = (
+    "time_s", "kind", "threat", "sensor", "fire_unit", "interceptor", "detail", "reason",
+)  # fmt: skip
+"""The columns of an event log, in order."""
 
 
 @dataclass
@@ -27,6 +33,8 @@ class EventLog:
     fire_unit: list[str | None] = field(default_factory=list)
     interceptor: list[str | None] = field(default_factory=list)
     detail: list[str | None] = field(default_factory=list)
+    reason: list[str | None] = field(default_factory=list)
+    """Why-not records: the reason (`kamae.results.why_not.REASONS`); None for other events."""
 
     def add(
         self,
@@ -37,6 +45,7 @@ class EventLog:
         fire_unit: str | None = None,
         interceptor: str | None = None,
         detail: str | None = None,
+        reason: str | None = None,
     ) -> None:
         self.time_s.append(float(time_s))
         self.kind.append(kind)
@@ -45,6 +54,7 @@ class EventLog:
         self.fire_unit.append(fire_unit)
         self.interceptor.append(interceptor)
         self.detail.append(detail)
+        self.reason.append(reason)
 
     def __len__(self) -> int:
         return len(self.time_s)

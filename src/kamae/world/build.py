@@ -53,6 +53,12 @@ class FireUnits:
     inventory: IntArray
     launchers: IntArray
     launch_interval_s: FloatArray
+    rounds_per_launcher: IntArray
+    """Per unit: ready rounds a launcher holds (0: no reload model, the whole inventory)."""
+    reload_s: FloatArray
+    """Per unit: time to reload an empty launcher from the magazine, s (0 without reloads)."""
+    defends: BoolArray
+    """(F, assets) the assets each unit defends."""
     sspk: FloatArray
     """(F, classes) kill probability per threat class (NaN where undefined)."""
     handover_basket_m: list[float | None]
@@ -299,6 +305,7 @@ def _fire_units(loaded: LoadedScenario, interceptors: list[Interceptor]) -> Fire
     s = loaded.scenario
     units = s.fire_units
     types = [loaded.interceptors[u.interceptor] for u in units]
+    points = [a[0] for a in defended_assets(loaded)]  # assets, then defended sensors and units
     return FireUnits(
         ids=[u.id for u in units],
         interceptor=[u.interceptor for u in units],
@@ -307,6 +314,11 @@ def _fire_units(loaded: LoadedScenario, interceptors: list[Interceptor]) -> Fire
         inventory=np.array([u.inventory for u in units], dtype=np.int64),
         launchers=np.array([u.launchers for u in units], dtype=np.int64),
         launch_interval_s=np.array([u.launch_interval_s for u in units], dtype=float),
+        rounds_per_launcher=np.array([u.rounds_per_launcher or 0 for u in units], dtype=np.int64),
+        reload_s=np.array([u.reload_s or 0.0 for u in units], dtype=float),
+        defends=np.array(
+            [[u.defends is None or a in u.defends for a in points] for u in units], dtype=bool
+        ).reshape(len(units), len(points)),
         sspk=np.array(
             [[i.sspk.get(c, np.nan) for c in THREAT_CLASSES] for i in interceptors], dtype=float
         ).reshape(len(units), len(THREAT_CLASSES)),
