@@ -8,6 +8,7 @@ improvement); it runs with the scenario's seed and the same replication streams 
 (`kamae.compare`: paired-t intervals of the per-replication differences B - A).
 
     python bench/compare_threats.py [--replications 100] [--only decoy-mrbm-raid] [--workers 1]
+        [--variants jammers,decoys]   (only the variants whose label contains one of these)
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--only", default="")
+    parser.add_argument("--variants", default="")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
@@ -120,6 +122,9 @@ def main() -> None:
     for name, variants in VARIANTS.items():
         if args.only and name not in args.only.split(","):
             continue
+        if args.variants:
+            wanted = args.variants.split(",")
+            variants = [v for v in variants if any(w in v[0] for w in wanted)]
         text = resolve_scenario_path(name).read_text()
         base_doc = yaml.safe_load(text)
         seed = base_doc["seed"]
