@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamae.network.fusion import information_fusion
+from kamae.tracking.track_fusion import information_fusion
 from kamae.tracking.fusion import fuse_measurements, symmetric_inverse
 from kamae.tracking.kalman import kalman_update
 

@@ -27,6 +27,7 @@ from kamae.scenario.loader import LoadedScenario, load_scenario
 from kamae.scenario.model import Scenario, SensorType, SpaceInfraredType
 from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
 from kamae.sensors.space_ir import SpaceLayerView, space_layer_view
+from kamae.tracking.filter_bank import TrackerSettings
 from kamae.world import si
 from kamae.world.checks import network_problems, raid_problems, refuse
 from kamae.world.flights import RaidFlight, fly_raids, raid_flights
@@ -95,6 +96,8 @@ class World:
     doctrine: Doctrine
     threat_unit_cost_musd: FloatArray
     """Per missile: assumed unit cost of its type, million USD (NaN: none given)."""
+    tracker: TrackerSettings
+    """The trackers' filter choice and the IMM's manoeuvre model (`doctrine.tracker_*`)."""
     space_layers: tuple[SpaceLayerView, ...] = ()
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
     network: Network | None = None
@@ -165,6 +168,7 @@ def build_world(loaded: LoadedScenario) -> World:
         windows=envelopes.windows(trajectory),
         doctrine=si.doctrine(s.doctrine),
         threat_unit_cost_musd=threats.unit_cost_musd,
+        tracker=si.tracker(s.doctrine),
     )
 
 

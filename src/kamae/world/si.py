@@ -53,6 +53,7 @@ from kamae.scenario.threats import (
 )
 from kamae.sensors.radar import Radar
 from kamae.sensors.space_ir import EarlyWarningLayer, TrackingLayer, constellation
+from kamae.tracking.filter_bank import Manoeuvre, TrackerSettings
 
 KM = 1e3
 """Metres per kilometre."""
@@ -131,6 +132,17 @@ def doctrine(d: DoctrineSection) -> Doctrine:
         fire_control_velocity_sigma_mps=d.fire_control_velocity_sigma_mps,
         reserve_fraction=d.reserve_fraction,
         tracker_process_noise=d.tracker_process_noise,
+    )
+
+
+def tracker(d: DoctrineSection) -> TrackerSettings:
+    """The trackers' filter choice and IMM manoeuvre model in SI units."""
+    return TrackerSettings(
+        filter=d.tracker_filter,
+        manoeuvre=Manoeuvre(
+            process_noise=d.tracker_manoeuvre_noise,
+            mean_sojourn_s=(d.tracker_mean_quiet_s, d.tracker_mean_manoeuvre_s),
+        ),
     )
 
 
