@@ -100,6 +100,10 @@ class Battle:
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
             _, _, r, n, j, first, count, p_kill = heapq.heappop(self.pending)
+            met = tracks.meets(j, r, n)
+            if met != n:
+                self._meet_other(t, r, n, j, first, count, p_kill, met, tracks, logs[r])
+                continue
             recognised = self.assess_draws[r, n, first] < self.doctrine.kill_assessment_probability
             if self.ghost[r, n]:
                 # A salvo at an object already destroyed but not recognised as such.
@@ -138,6 +142,29 @@ class Battle:
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
+
+    def _meet_other(
+        self, t: float, r: int, n: int, j: int, first: int, count: int, p_kill: float, met: int,
+        tracks: Pictures, log: EventLog,
+    ) -> None:  # fmt: skip
+        """A salvo guided on the unit's track of slot n, which follows another object `met`
+        (`Pictures.meets`: the picture associated another object's reports to it), or none
+        (-1: a track on false reports). It meets that object, with slot n's kill draws; a
+        kill deletes both slots' tracks (taken as recognised). Meeting nothing wastes it."""
+        world, fu = self.world, self.world.fire_units
+        if met < 0 or not self.alive[r, met]:
+            self.wasted[r] += count
+            log.add(t, "intercept", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
+                    "no_object")  # fmt: skip
+            return
+        hits = self.kill_draws[r, n, first : first + count] < p_kill
+        for h in hits:
+            log.add(t, "intercept", world.threat_ids[met], None, fu.ids[j], fu.interceptor[j],
+                    "hit" if h else "miss")  # fmt: skip
+        if hits.any():
+            self.alive[r, met] = False
+            log.add(t, "kill", world.threat_ids[met], None, fu.ids[j], fu.interceptor[j])
+            tracks.drop(np.array([r * self.threats + n, r * self.threats + met]))
 
     def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Evaluate tracks and launch the salvos whose time has come at step k.

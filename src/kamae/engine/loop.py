@@ -86,6 +86,7 @@ def simulate_batch(
         tracker.scan(k, t, plots, false_plots)
         measures.sample(k, t, battle.alive, tracker)
         pictures.advance(t)
+        pictures.measure(k, battle.alive)
         battle.engage(k, t, pictures, logs)
     pictures.confirm_attack(logs)
     return [

@@ -156,7 +156,7 @@ class BallisticTrackBank:
         self.updates = self.updates[index]
         self.level = self.level[index]
 
-    def predicted(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
-        """Mean (M, 6) and covariance (M, 6, 6) of the listed tracks predicted to time t (the
-        tracks themselves are unchanged)."""
+    def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Mean (M, 6) and covariance (M, 6, 6) of the listed tracks predicted to time t (one,
+        or one per track; the tracks themselves are unchanged)."""
         return self._predict(index, t - self.time[index])

@@ -354,6 +354,15 @@ class FilterBank(BallisticTrackBank):
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
+    def copy_from(self, index: IntArray, other: FilterBank, rows: IntArray) -> None:
+        """Overwrite the listed slots with rows of another bank (same filters)."""
+        self.state[index], self.covariance[index] = other.state[rows], other.covariance[rows]
+        self.time[index], self.updates[index] = other.time[rows], other.updates[rows]
+        self.kind[index], self.level[index] = other.kind[rows], other.level[rows]
+        self.mode_state[:, index] = other.mode_state[:, rows]
+        self.mode_covariance[:, index] = other.mode_covariance[:, rows]
+        self.mode_probability[index] = other.mode_probability[rows]
+
     def drop(self, index: IntArray) -> None:
         super().drop(index)
         self.mode_state[:, index] = np.nan

@@ -30,6 +30,7 @@ from kamae.network.spec import (
     LinkSpec,
     NetworkSpec,
     NodeSpec,
+    SharingPolicy,
     SharingSpec,
 )
 from kamae.scenario.model import Doctrine as DoctrineSection
@@ -240,6 +241,7 @@ def network_spec(net: NetworkSection) -> NetworkSpec:
                 fire_units=tuple(n.fire_units),
                 space=n.space,
                 processing_s=n.processing_ms * MS,
+                tracker_filter=n.tracker_filter,
             )
             for n in net.nodes
         ),
@@ -265,6 +267,12 @@ def network_spec(net: NetworkSection) -> NetworkSpec:
         engagement_modes=dict(net.engagement_modes),
         attack_confirmation=_confirmation(net.attack_confirmation),
         events=tuple(network_event(e) for e in net.events),
+        policy=SharingPolicy(
+            track_reports=net.track_reports,
+            track_report_interval_s=net.track_report_interval_s,
+            remote_track_start=net.remote_track_start,
+            late_plot_window_s=net.late_plot_window_s,
+        ),
     )
 
 
@@ -297,7 +305,15 @@ def network_event(e: Event) -> EventSpec:
                 capacity_factor=e.capacity_factor,
             )
             return EventSpec(degraded, tuple(e.links), None, None)
-        case NodeCompromised() | SatelliteLost():
+        case NodeCompromised():
+            end_s = math.inf if e.end_s is None else e.end_s
+            lie = NetworkEvent(
+                e.kind, e.start_s, end_s, deception=e.deception,
+                displacement_m=e.displacement_km * KM,
+                displacement_azimuth=math.radians(e.displacement_azimuth_deg),
+            )  # fmt: skip
+            return EventSpec(lie, (), e.node, None)
+        case SatelliteLost():
             return EventSpec(event(), (), e.node, None)
         case RadarJammed():
             if e.jamming_to_noise_db is not None:
