@@ -13,7 +13,9 @@ time by measurement time (ascending). At one time:
    (`association.gated_costs`). Association never looks at a report's origin.
 2. **Assignment.** Global nearest neighbour (`association.gnn_assign_pairs`), one problem per
    sensor scan: a sensor's reports of one time are one scan, in which a track takes at most
-   one report; reports of other sensors may update the same track (parallel sensors).
+   one report; reports of other sensors may update the same track (parallel sensors). Firm
+   tracks (`confirm_updates`) are served first, tentative ones from what is left, so that a
+   new track's wide gate never takes an established track's report.
 3. **Update.** A plot updates its track (KF, EKF or IMM: `filter_bank.FilterBank`); a plot
    older than the track's newest data by at most `late_window_s` is folded in by
    retrodiction (out-of-sequence measurement), an older one is dropped and counted. A shared
@@ -30,7 +32,7 @@ After the reports: a held-aside track moves into its storage slot when the slot 
 the track is believed (corroborated by a second source, or by an organic report); a firm one
 supersedes the slot's track when that has had no report for `SUPERSEDE_S` longer than it
 (the picture's reports moved to it: a real tracker would have dropped the old one after so
-many missed updates); a held-aside track that gates with its picture's slot track (6-dof,
+many missed updates); a firm held-aside track that gates with its slot's track (6-dof,
 Bar-Shalom 1981) is merged into it by covariance intersection (a duplicate from another
 nation merged); one without a report for `EXTRA_COAST_S` is deleted, and so is a slot track
 without one for `SLOT_COAST_S` (a track the reports have left; until issue 15 a slot coasted
@@ -285,31 +287,63 @@ class PictureTracks:
         return x, p, t, level, q
 
     def _at(self, r: Reports, tau: float) -> None:
-        """The reports of one time: gate, assign per scan, update, start new tracks."""
+        """The reports of one time: gate, assign per scan (firm tracks first), update, start
+        new tracks."""
         units_of = r.picture * self.reps + r.rep
         units = np.unique(units_of)
         t_unit, t_index, t_extra = self._candidates(units)
-        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
+        updates = np.empty(t_index.size, dtype=np.int64)
+        updates[~t_extra] = self.bank.updates[t_index[~t_extra]]
+        updates[t_extra] = self.extra.bank.updates[t_index[t_extra]]
+        firm = updates >= self.confirm_updates
         assigned = np.full(r.rep.size, -1, dtype=np.int64)
-        if pairs is not None and pairs[0].size:
-            pt, pm, cost = pairs
-            scans = units_of * (int(r.sensor.max()) + 1) + r.sensor
-            scan = np.unique(scans, return_inverse=True)[1]
-            n_scans = int(scan.max()) + 1
-            nodes, node_index = np.unique(pt * n_scans + scan[pm], return_inverse=True)
-            contested = np.bincount(node_index).max() > 1 or np.bincount(pm).max() > 1
-            if contested:
-                a = gnn_assign_pairs(node_index, pm, cost, nodes.size, r.rep.size, self.gate)
-                has = a.measurement_to_track >= 0
-                assigned[has] = nodes[a.measurement_to_track[has]] // n_scans
-            else:
-                assigned[pm] = pt
+        # Reports go first to firm tracks, then what is left to tentative ones (assignment
+        # priority of confirmed tracks, Blackman & Popoli 1999, section 6.6): a new track's
+        # wide gate (its velocity prior) never takes an established track's report.
+        for stage in (firm, ~firm):
+            left = np.flatnonzero(assigned < 0)
+            tracks = np.flatnonzero(stage)
+            if left.size == 0 or tracks.size == 0:
+                continue
+            sub = r.take(left)
+            got = self._assign(sub, units_of[left], tau, t_unit[tracks], t_index[tracks],
+                               t_extra[tracks])  # fmt: skip
+            ok = got >= 0
+            assigned[left[ok]] = tracks[got[ok]]
         hit = np.flatnonzero(assigned >= 0)
         if hit.size:
             self._update(r.take(hit), t_index[assigned[hit]], t_extra[assigned[hit]], tau)
         free = np.flatnonzero(assigned < 0)
         if free.size:
             self._start(r.take(free), units_of[free], tau)
+
+    def _assign(
+        self,
+        r: Reports,
+        units_of: IntArray,
+        tau: float,
+        t_unit: IntArray,
+        t_index: IntArray,
+        t_extra: BoolArray,
+    ) -> IntArray:
+        """Per report, the candidate track it is assigned to (-1: none): GNN per sensor scan."""
+        assigned = np.full(r.rep.size, -1, dtype=np.int64)
+        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
+        if pairs is None or pairs[0].size == 0:
+            return assigned
+        pt, pm, cost = pairs
+        scans = units_of * (int(r.sensor.max()) + 1) + r.sensor
+        scan = np.unique(scans, return_inverse=True)[1]
+        n_scans = int(scan.max()) + 1
+        nodes, node_index = np.unique(pt * n_scans + scan[pm], return_inverse=True)
+        contested = np.bincount(node_index).max() > 1 or np.bincount(pm).max() > 1
+        if contested:
+            a = gnn_assign_pairs(node_index, pm, cost, nodes.size, r.rep.size, self.gate)
+            has = a.measurement_to_track >= 0
+            assigned[has] = nodes[a.measurement_to_track[has]] // n_scans
+        else:
+            assigned[pm] = pt
+        return assigned
 
     def _pairs(
         self,
@@ -558,9 +592,9 @@ class PictureTracks:
         self._remove(rows)
 
     def _merge(self, t: float) -> None:
-        """Merge held-aside tracks that gate (6-dof) with their storage slot's track."""
+        """Merge firm held-aside tracks that gate (6-dof) with their storage slot's track."""
         ex = self.extra
-        rows = np.flatnonzero((ex.store >= 0) & (ex.bank.updates > 0))
+        rows = np.flatnonzero((ex.store >= 0) & (ex.bank.updates >= self.confirm_updates))
         if rows.size == 0:
             return
         slot = self._slot_of_extra(rows)
