@@ -32,11 +32,12 @@ After the reports: a held-aside track moves into its storage slot when the slot 
 the track is believed (corroborated by a second source, or by an organic report); a firm one
 supersedes the slot's track when that has had no report for `SUPERSEDE_S` longer than it
 (the picture's reports moved to it: a real tracker would have dropped the old one after so
-many missed updates); a firm held-aside track that gates with its slot's track (6-dof,
-Bar-Shalom 1981) is merged into it by covariance intersection (a duplicate from another
-nation merged); one without a report for `EXTRA_COAST_S` is deleted, and so is a slot track
-without one for `SLOT_COAST_S` (a track the reports have left; until issue 15 a slot coasted
-until its user dropped it).
+many missed updates), and a firm one of the unit's own radars supersedes a slot track that no
+own plot supports (own data outrank remote data they contradict); a firm held-aside track
+that gates with its slot's track (6-dof, Bar-Shalom 1981) is merged into it by covariance
+intersection (a duplicate from another nation merged); one without a report for
+`EXTRA_COAST_S` is deleted, and so is a slot track without one for `SLOT_COAST_S` (a track the
+reports have left; until issue 15 a slot coasted until its user dropped it).
 
 `follows[slot]` is the true object whose reports last updated the slot (-1: none), kept for
 resolution (which object an interceptor meets) and metrics, never for a decision; a report of
@@ -212,6 +213,8 @@ class PictureTracks:
         """Slot tracks (what a battle manager engages), standard-form KF updates."""
         self.follows = np.full(size, -1, dtype=np.int64)
         self.sources = np.zeros(size, dtype=np.int64)
+        self.own = np.zeros(size, dtype=bool)
+        """Per slot: its track holds a report of the picture's own (organic) sensors."""
         self.last = np.full(size, -np.inf)
         """Per slot: measurement time of its newest report (the state's own time moves
         with every prediction)."""
@@ -239,6 +242,7 @@ class PictureTracks:
         self.bank.drop(slot)
         self.follows[slot] = -1
         self.sources[slot] = 0
+        self.own[slot] = False
         self.last[slot] = -np.inf
 
     # -- reports ----------------------------------------------------------------------------------
@@ -448,6 +452,7 @@ class PictureTracks:
             np.add.at(self.counts["deceptive_rejected"], r.rep[deceptive], 1)
         else:
             np.maximum.at(self.last, index, when)
+            self.own[index[used & r.organic]] = True
             np.bitwise_or.at(self.sources, index[used], bits[used])
             self.follows[index[real]] = r.origin[real]
             np.add.at(self.counts["deceptive_believed"], r.rep[deceptive], 1)
@@ -576,7 +581,10 @@ class PictureTracks:
         held = self.bank.initialised[slot]
         firm = ex.bank.updates[rows] >= self.confirm_updates
         stale = held & firm & (self.last[slot] < ex.last[rows] - SUPERSEDE_S)
-        go = self._believed(rows) & (~held | stale)
+        # The unit's own radars outrank remote data: a firm track of its own plots takes the
+        # slot of a track that no own plot supports and that contradicts it.
+        outranked = held & firm & ex.organic[rows] & ~self.own[slot]
+        go = self._believed(rows) & (~held | stale | outranked)
         rows, slot = rows[go], slot[go]
         if rows.size == 0:
             return
@@ -588,6 +596,7 @@ class PictureTracks:
         self.bank.copy_from(slot, ex.bank, rows)
         self.follows[slot] = ex.follows[rows]
         self.sources[slot] = ex.sources[rows]
+        self.own[slot] = ex.organic[rows]
         self.last[slot] = ex.last[rows]
         self._remove(rows)
 
@@ -610,6 +619,7 @@ class PictureTracks:
         rows, slot = rows[near], slot[near]
         self.bank.fuse(slot, xb[near], pb[near], common[near])
         self.sources[slot] |= ex.sources[rows]
+        self.own[slot] |= ex.organic[rows]
         self.last[slot] = np.maximum(self.last[slot], ex.last[rows])
         np.add.at(self.counts["merged"], ex.rep[rows], 1)
         self._remove(rows)
