@@ -165,8 +165,10 @@ class LinkDegraded(_Window):
 
 
 class NodeCompromised(_Window):
-    """A node taken by a cyber attack: silent (it neither sends, relays nor receives), or,
-    with `deception`, still talking but lying: the reports its sensors send (plots or tracks)
+    """A node taken by a cyber attack: silent, or talking but lying (deception).
+
+    Silent: it neither sends, relays nor receives. With `deception` it still talks but
+    lies: the reports its sensors send (plots or tracks)
     are displaced (`displaced`), or each comes with a false twin (`false_tracks`), by
     `displacement_km` towards `displacement_azimuth_deg`. The receiving pictures' gating and
     the network's `remote_track_start` rule decide what is believed."""
