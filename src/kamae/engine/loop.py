@@ -89,6 +89,7 @@ def simulate_batch(
         pictures.measure(k, battle.alive)
         battle.engage(k, t, pictures, logs)
     pictures.confirm_attack(logs)
+    battle.finish(logs)
     return [
         ReplicationResult(
             metrics=ReplicationMetrics(
