@@ -154,6 +154,38 @@ def test_satellite_lost_needs_a_space_node_and_unknown_ids(tmp_path: Path) -> No
     assert "not a sensor id" in fields["network.events[2].sensor"]
 
 
+def test_bad_deceptions_and_sharing_fields_name_file_field_and_value(tmp_path: Path) -> None:
+    """A deception on a node without sensors, one without a displacement, an unknown
+    sharing policy: each a one-line error naming the field."""
+
+    def change(d):
+        d["network"]["events"] = [
+            {"kind": "node_compromised", "node": "jp-c2", "start_s": 10,
+             "deception": "displaced", "displacement_km": 5},
+        ]  # fmt: skip
+
+    _, errs = _errors(tmp_path, change)
+    fields = {e.field: e.problem for e in errs}
+    assert "hosts sensors" in fields["network.events[0].node"]
+
+    def no_move(d):
+        d["network"]["events"] = [
+            {"kind": "node_compromised", "node": "ew-okinawa", "start_s": 10,
+             "deception": "false_tracks"},
+        ]  # fmt: skip
+
+    _, errs = _errors(tmp_path, no_move)
+    assert any("displacement_km > 0" in e.problem for e in errs)
+
+    def bad_policy(d):
+        d["network"]["track_reports"] = "rumours"
+        d["network"]["track_report_interval_s"] = 0
+
+    _, errs = _errors(tmp_path, bad_policy)
+    fields = {e.field for e in errs}
+    assert {"network.track_reports", "network.track_report_interval_s"} <= fields
+
+
 def test_remote_mode_without_remote_data(tmp_path: Path) -> None:
     def change(d):
         d["network"]["links"] = [

@@ -35,7 +35,8 @@ def _tracking() -> TrackingCounts:
 
 
 def test_columns_follow_the_records_field_order_with_per_type_groups_in_place() -> None:
-    row = ReplicationMetrics(_engagement(), _tracking(), NetworkCounts(7.0, 1.0, 2.0, 1.0))
+    network = NetworkCounts(7.0, 1.0, 2.0, 1.0, *[0.0] * 15)
+    row = ReplicationMetrics(_engagement(), _tracking(), network)
     assert list(row.columns()) == [
         "threats_launched", "threats_intercepted", "threats_leaked",
         "threats_leaked_effective", "no_leak", "interceptors_fired",
@@ -45,6 +46,11 @@ def test_columns_follow_the_records_field_order_with_per_type_groups_in_place() 
         "plots_misassociated", "early_warning_reports", "siap_completeness", "siap_ambiguity",
         "siap_spuriousness", "siap_position_error_m", "gospa_m",
         "track_messages", "track_messages_lost", "track_plots_stale", "attack_confirmed",
+        "track_reports_shared", "track_plots_late", "picture_duplicates", "picture_merges",
+        "picture_promotions", "picture_unbelieved", "picture_tracks_diverged",
+        "picture_tracks_coasted",
+        "deceptive_reports", "deceptive_believed", "deceptive_rejected", "picture_completeness",
+        "picture_ambiguity", "picture_spuriousness", "picture_position_error_m",
     ]  # fmt: skip
     assert row.columns()["fired.sm-3"] == 3.0
     assert "track_messages" not in ReplicationMetrics(_engagement(), _tracking()).columns()

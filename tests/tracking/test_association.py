@@ -61,9 +61,9 @@ def test_mahalanobis_full_diagonal_and_wrapped() -> None:
 def test_one_gate_distance_pair_by_pair() -> None:
     """`mahalanobis_pairs` is the one gate distance: each pair's d2 is y^T S^-1 y whatever
     its batch-mates (a singular or indefinite S beside it changes nothing, and is itself
-    inf), in 3 and in 6 dimensions; the track-to-track distance of `kamae.network.fusion`
+    inf), in 3 and in 6 dimensions; the track-to-track distance of `kamae.tracking.track_fusion`
     is the same function of Pa + Pb."""
-    from kamae.network.fusion import track_distance_squared
+    from kamae.tracking.track_fusion import track_distance_squared
 
     rng = np.random.default_rng(3)
     for m in (3, 6):

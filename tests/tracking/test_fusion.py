@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamae.network.fusion import information_fusion
 from kamae.tracking.fusion import fuse_measurements, symmetric_inverse
 from kamae.tracking.kalman import kalman_update
+from kamae.tracking.track_fusion import information_fusion
 
 
 def _spd(rng: np.random.Generator, count: int, n: int) -> np.ndarray:

@@ -43,6 +43,7 @@ from kamae.engagement.threat_evaluation import (
     assess_threats,
 )
 from kamae.engine.draws import Draws
+from kamae.engine.engagement_counts import engagement_counts
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
@@ -172,6 +173,10 @@ class Battle:
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
             _, _, r, n, j, first, count, p_kill = heapq.heappop(self.pending)
+            met = tracks.meets(j, r, n)
+            if met != n:
+                self._meet_other(t, r, n, j, first, count, p_kill, met, tracks, logs[r])
+                continue
             recognised = self.assess_draws[r, n, first] < self.doctrine.kill_assessment_probability
             if self.ghost[r, n]:
                 # A salvo at an object already destroyed but not recognised as such.
@@ -215,6 +220,29 @@ class Battle:
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
+
+    def _meet_other(
+        self, t: float, r: int, n: int, j: int, first: int, count: int, p_kill: float, met: int,
+        tracks: Pictures, log: EventLog,
+    ) -> None:  # fmt: skip
+        """A salvo guided on the unit's track of slot n, which follows another object `met`
+        (`Pictures.meets`: the picture associated another object's reports to it), or none
+        (-1: a track on false reports). It meets that object, with slot n's kill draws; a
+        kill deletes both slots' tracks (taken as recognised). Meeting nothing wastes it."""
+        world, fu = self.world, self.world.fire_units
+        if met < 0 or not self.alive[r, met]:
+            self.wasted[r] += count
+            log.add(t, "intercept", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
+                    "no_object")  # fmt: skip
+            return
+        hits = self.kill_draws[r, n, first : first + count] < p_kill
+        for h in hits:
+            log.add(t, "intercept", world.threat_ids[met], None, fu.ids[j], fu.interceptor[j],
+                    "hit" if h else "miss")  # fmt: skip
+        if hits.any():
+            self.alive[r, met] = False
+            log.add(t, "kill", world.threat_ids[met], None, fu.ids[j], fu.interceptor[j])
+            tracks.drop(np.array([r * self.threats + n, r * self.threats + met]))
 
     def finish(self, logs: list[EventLog]) -> None:
         """At the end of the replications: the why-not records of units holding rounds."""
@@ -735,43 +763,11 @@ class Battle:
             log.add(t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j], detail)
 
     def metrics(self, r: int) -> EngagementCounts:
-        """Replication r's engagement counts, with the cost-exchange inputs: cost of the
-        interceptors fired and of the threats they engaged (a threat is engaged once an
-        interceptor was fired at it), million USD. Threat costs are user assumptions
-        (`unit_cost_musd`); engaged threats of a type without one are counted per type
-        (`engaged_without_cost`) instead of being priced."""
-        fu, world = self.world.fire_units, self.world
-        w = world.warheads  # leaks, kills and engaged threats count warheads only
-        n_leaked = int(self.leaked[r].sum())
-        fired_by_type = {}
-        for name in sorted(set(fu.interceptor)):
-            chosen = [i == name for i in fu.interceptor]
-            fired_by_type[name] = float(self.fired[r, chosen].sum())
-        engaged = self.shots[r, :w] > 0
-        priced = 0.0
-        unpriced: dict[str, float] = {}
-        for n, name in enumerate(world.threat_type[:w]):
-            cost = float(world.threat_unit_cost_musd[n])
-            if np.isnan(cost):
-                unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
-            elif engaged[n]:
-                priced += cost
-        return EngagementCounts(
-            threats_launched=float(w),
-            threats_intercepted=float(w - n_leaked - int(self.alive[r, :w].sum())),
-            threats_leaked=float(n_leaked),
-            threats_leaked_effective=float(
-                np.count_nonzero(self.leaked[r] & (self.miss_m[r] <= world.threat_lethal_radius_m))
-            ),
-            no_leak=float(n_leaked == 0),
-            interceptors_fired=float(self.fired[r].sum()),
-            interceptors_at_destroyed=float(self.wasted[r]),
-            fired_by_type=fired_by_type,
-            interceptor_cost_musd=float(self.fired[r] @ fu.unit_cost_musd) if self.units else 0.0,
-            threats_engaged=float(engaged.sum()),
-            threat_cost_engaged_musd=priced,
-            engaged_without_cost={name: unpriced[name] for name in sorted(unpriced)},
-        )
+        """Replication r's engagement counts (`kamae.engine.engagement_counts`)."""
+        return engagement_counts(
+            self.world, r, self.fired[r], self.shots[r], self.leaked[r], self.alive[r],
+            self.miss_m[r], float(self.wasted[r]),
+        )  # fmt: skip
 
     def countermeasures(self, r: int) -> CountermeasureCounts | None:
         """Replication r's counts of decoys and debris engaged and of defense destroyed (None

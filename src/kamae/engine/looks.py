@@ -38,6 +38,7 @@ from kamae.engine.records import EventLog
 from kamae.sensors.detection import false_plot_positions, revisit_under_load
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, SpaceLayerView, revisit_looks
+from kamae.tracking.ekf import PolarMeasurements
 from kamae.tracking.tracker import Plots
 from kamae.world import World
 
@@ -248,17 +249,38 @@ class Looks:
         if disc_l:
             self.declarations.look(t, k, rep, threat, sensor, np.concatenate(disc_l))
         scale = self.noise_scale[sensor, threat, k]
-        z, cov = measure(
-            self.site_ecef[sensor],
-            self.site_rotation[sensor],
-            self.range_sigma[sensor] * scale,
-            self.angle_sigma[sensor] * scale,
-            self.geometry_range[sensor, threat, k],
-            self.geometry_azimuth[sensor, threat, k],
-            self.geometry_elevation[sensor, threat, k],
-            np.concatenate(noise_l),
+        rae = np.stack(
+            [
+                self.geometry_range[sensor, threat, k],
+                self.geometry_azimuth[sensor, threat, k],
+                self.geometry_elevation[sensor, threat, k],
+            ],
+            axis=1,
         )
-        return Plots(rep, threat, z, cov, sensor)
+        sigma = np.stack(
+            [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
+        )
+        return self._plots(rep, threat, sensor, rae, sigma, np.concatenate(noise_l))
+
+    def _plots(
+        self,
+        rep: IndexArray,
+        origin: IndexArray,
+        sensor: IndexArray,
+        rae: FloatArray,
+        sigma: FloatArray,
+        noise: FloatArray,
+    ) -> Plots:
+        """Radar plots of true (rae, M × 3) range, azimuth and elevation with errors sigma
+        (M × 3) × noise (standard normals, M × 3): converted to ECEF (`measure`), with the
+        measured range, azimuth and elevation kept for an EKF (the same numbers)."""
+        site, rotation = self.site_ecef[sensor], self.site_rotation[sensor]
+        z, cov = measure(
+            site, rotation, sigma[:, 0], sigma[:, 1], rae[:, 0], rae[:, 1], rae[:, 2], noise
+        )
+        measured = rae + sigma * noise  # what `measure` converts
+        polar = PolarMeasurements(measured, sigma, site, rotation)
+        return Plots(rep, origin, z, cov, sensor, polar=polar)
 
     def _candidates(
         self, block: DrawBlock, s: int, k: int
@@ -370,15 +392,11 @@ class Looks:
         scale = np.where(
             self.fa_scaled[sensor], np.maximum(1.0, (rng / self.ref_range[sensor]) ** 2), 1.0
         )
-        z, cov = measure(
-            self.site_ecef[sensor],
-            self.site_rotation[sensor],
-            self.range_sigma[sensor] * scale,
-            self.angle_sigma[sensor] * scale,
-            rng,
-            az,
-            el,
-            np.zeros((rep.size, 3)),
+        sigma = np.stack(
+            [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
         np.add.at(self.false_plots, rep, 1)
-        return Plots(rep, np.full(rep.size, -1), z, cov, sensor)
+        return self._plots(
+            rep, np.full(rep.size, -1), sensor, np.stack([rng, az, el], axis=1), sigma,
+            np.zeros((rep.size, 3)),
+        )  # fmt: skip

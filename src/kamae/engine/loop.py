@@ -51,8 +51,9 @@ def simulate(world: World, generator: np.random.Generator) -> ReplicationResult:
 
 
 def system_tracker(world: World, reps: int) -> SystemTracker:
-    """The tracker of a batch: the doctrine's process noise, each radar's M-of-N logic for
-    the false tracks it starts, looked at every track revisit."""
+    """The tracker of a batch: the doctrine's process noise and filter per threat (the IMM for
+    glide and quasi-ballistic threats by default), each radar's M-of-N logic for the false
+    tracks it starts, looked at every track revisit."""
     radars = world.radars
     return SystemTracker(
         reps,
@@ -62,6 +63,8 @@ def system_tracker(world: World, reps: int) -> SystemTracker:
         [MOfN(r.confirm_hits, r.confirm_looks, r.delete_after_misses) for r in radars],
         np.array([r.revisit_s / world.dt for r in radars], dtype=float),
         level=world.threat_level_flight,
+        kind=world.tracker.kinds(world.threat_kind),
+        manoeuvre=world.tracker.manoeuvre,
     )
 
 
@@ -84,6 +87,7 @@ def simulate_batch(
         tracker.scan(k, t, plots, false_plots)
         measures.sample(k, t, battle.alive, tracker)
         pictures.advance(t)
+        pictures.measure(k, battle.alive)
         battle.engage(k, t, pictures, logs)
     pictures.confirm_attack(logs)
     battle.finish(logs)

@@ -1,94 +1,69 @@
-"""What each fire unit knows: the track picture it has received over the allied network.
+"""What each fire unit knows: the track picture built from what has reached it.
 
-Without a `network:` section every fire unit uses the sensing layer's own track bank: all
-sensors' data reach every unit at once (one shared picture), as in the walking skeleton.
+Without a `network:` section every fire unit uses the system tracker's own track bank: all
+sensors' data reach every unit at once (one shared picture), and a slot follows its object.
 
-With a network, fire units are grouped by engagement mode and the sensors whose tracks may
-reach them (`Network.picture`: sharing policy × routes × mode, over all event epochs); units
-whose mean delays from each sensor round to the same number of engine steps share one
-picture (their pictures would differ only by jitter). Each group keeps its own batched
-track bank (`BallisticTrackBank`, the sensing layer's filter). Each step, a sensor's threat
-plots are sent to each group that may hear it as one message (a report of its tracks) from
-the sensor's node to the group's node (`Network.deliver_batch`: route delays, jitter,
-queueing at link capacity, loss, events); they update the group's bank when they arrive, at
-their measurement time. So latency makes a unit's picture older, loss thins it, a cut link
-or a refused release empties it, and organic units hear only their own radars. A group
-receives the reports of the threats its units could ever engage (an intercept point inside
-one of their envelopes, a class they can kill), as a C2 node forwards the tracks of a unit's
-area of responsibility; the others could never draw its fire.
+With a network, fire units are grouped into pictures: units on one node with the same
+organic radars, the same engagement mode, the same tracker filter and the sensors whose data
+may reach them (`Network.picture`: sharing policy × routes × mode, over all event epochs),
+whose mean delays from each sensor round to the same number of engine steps, share one
+picture (theirs would differ only by jitter). Each picture (`kamae.tracking.picture`)
+associates what reaches it by gating and GNN, without true identities, and holds aside the
+duplicates, the false and the not-yet-believed tracks it cannot engage.
 
-Stated simplifications: a group's bank associates plots perfectly (by threat: false plots
-stay in the sensing layer's picture, where they are counted); a plot older than the group's
-newest update of that track is dropped and counted (no out-of-sequence filtering); the
-message is the plot itself (a measurement report), not a fused track, so there is no double
-counting to guard against at the fire unit (covariance intersection, `kamae.network.fusion`,
-is for C2 nodes that fuse other nodes' tracks, not used here).
+What reaches a picture, each step:
+
+- **Its own radars' plots, at once.** A unit's organic sensors feed its picture directly, at
+  their measurement time, whatever the network does (a unit's own radar is never behind a
+  data link): the network adds to what a unit's own sensors give it and never hides it.
+- **Remote data, over the network**, by the sharing policy (`network.track_reports`): each
+  sensor's plots of the step (`plots`, one message per replication, sensor and group), or
+  each sensor's own tracks once per `track_report_interval_s` (`tracks`, Link 16-like,
+  `picture_reports.SensorTracks`), fused by covariance intersection. Messages go by
+  `Network.deliver_batch` (route delays, jitter, queueing at link capacity, loss, events);
+  a report joins the picture when its message arrives. A plot that arrives after newer data
+  of its track is folded in by retrodiction (out-of-sequence measurement) up to
+  `late_plot_window_s`; a shared track is predicted to the picture's time. A compromised
+  node with a deception sends displaced reports or false twins (`kamae.network.deception`);
+  the pictures' gates and the `remote_track_start` rule decide what is believed.
+
+A group receives the reports of the threats its units could ever engage (an intercept point
+inside one of their envelopes, a class they can kill), as a C2 node forwards the tracks of a
+unit's area of responsibility. Stated simplifications: false plots stay in the system
+tracker (its M-of-N screens them before anything is reported); a report's object is known
+to the engine, which uses it only to store a new track in its object's slot, for
+`follows` (resolution and metrics) and for the counts of deceptive reports.
 
 Random numbers: each replication's network draws come from a stream of their own, keyed
-off the replication's seed sequence (`kamae.streams.network_generator`), so they leave
-the sensing and battle streams untouched; within a replication, messages draw in a fixed
-order (step, then sensor, then group).
+off the replication's seed sequence (`kamae.streams.network_generator`); within a
+replication, messages draw in a fixed order (step, then sensor, then group).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IndexArray, IntArray
+from kamae.engine.measures import METRICS_EVERY_STEPS
+from kamae.engine.picture_reports import InFlight, SensorTracks, plot_reports
 from kamae.engine.records import EventLog
 from kamae.network.allied import Network
+from kamae.network.deception import deceive
 from kamae.network.topology import LAUNCH_ON_REMOTE, TRACKS
 from kamae.results.metrics import NetworkCounts
 from kamae.tracking.base import TrackBank, position_sigma, velocity_sigma
-from kamae.tracking.converted import BallisticTrackBank
-from kamae.tracking.fusion import fuse_measurements
+from kamae.tracking.filter_bank import FilterBank
+from kamae.tracking.picture import PictureTracks, Reports
 from kamae.tracking.tracker import Plots
 from kamae.world import World
 
 
-@dataclass
-class _Pending:
-    """Track messages on their way to one group (arrays, one row per message)."""
-
-    arrival: FloatArray = field(default_factory=lambda: np.zeros(0))
-    time: FloatArray = field(default_factory=lambda: np.zeros(0))
-    slot: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    z: FloatArray = field(default_factory=lambda: np.zeros((0, 3)))
-    cov: FloatArray = field(default_factory=lambda: np.zeros((0, 3, 3)))
-    declared: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-
-    def add(self, arrival: FloatArray, time: float, slot: IntArray, z: FloatArray,
-            cov: FloatArray, declared: BoolArray) -> None:  # fmt: skip
-        self.arrival = np.concatenate([self.arrival, arrival])
-        self.time = np.concatenate([self.time, np.full(arrival.size, time)])
-        self.slot = np.concatenate([self.slot, slot])
-        self.z = np.concatenate([self.z, z])
-        self.cov = np.concatenate([self.cov, cov])
-        self.declared = np.concatenate([self.declared, declared])
-
-    def take(self, t: float) -> tuple[FloatArray, IntArray, FloatArray, FloatArray, BoolArray]:
-        """Remove and return the messages arrived by time t, in measurement-time order."""
-        due = self.arrival <= t + 1e-9
-        if not due.any():
-            none = np.zeros(0, dtype=np.int64)
-            return np.zeros(0), none, np.zeros((0, 3)), np.zeros((0, 3, 3)), none.astype(bool)
-        order = np.argsort(self.time[due], kind="stable")
-        out = (self.time[due][order], self.slot[due][order], self.z[due][order],
-               self.cov[due][order], self.declared[due][order])  # fmt: skip
-        keep = ~due
-        self.arrival, self.time, self.slot = self.arrival[keep], self.time[keep], self.slot[keep]
-        self.z, self.cov, self.declared = self.z[keep], self.cov[keep], self.declared[keep]
-        return out
-
-
 class GroupBank:
-    """One group's picture: a window of slots of the combined bank (a `TrackBank`, as the
-    tracker's own `BallisticTrackBank` is)."""
+    """One group's picture: a window of the slots of the pictures' bank (a `TrackBank`)."""
 
-    def __init__(self, bank: BallisticTrackBank, offset: int, size: int) -> None:
+    def __init__(self, bank: FilterBank, offset: int, size: int) -> None:
         self.bank, self.offset, self.size = bank, offset, size
         window = slice(offset, offset + size)
         self.state = bank.state[window]
@@ -120,7 +95,7 @@ class Pictures:
     """The fire units' track pictures for a batch of replications."""
 
     def __init__(
-        self, world: World, streams: Sequence[np.random.Generator], shared: BallisticTrackBank
+        self, world: World, streams: Sequence[np.random.Generator], shared: FilterBank
     ) -> None:
         """``streams``: each replication's network stream (`kamae.engine.draws`); ``shared``:
         the tracker's threat slots, the one picture without a network."""
@@ -133,8 +108,11 @@ class Pictures:
         self.shared = shared
         self.sent = np.zeros(reps, dtype=np.int64)
         self.lost = np.zeros(reps, dtype=np.int64)
-        self.stale = np.zeros(reps, dtype=np.int64)
+        self.deceptive = np.zeros(reps, dtype=np.int64)
         self.confirmed = np.zeros(reps, dtype=bool)
+        self.siap = np.zeros((5, reps))
+        """Per replication, summed over samples and groups: truths, truths tracked, tracks on
+        truths, tracks, position error of tracks on truths."""
         self.banks: list[TrackBank] = [shared]
         """Each picture group's track bank (the tracker's own without a network)."""
         self.unit_group = np.zeros(units, dtype=np.int64)
@@ -146,22 +124,38 @@ class Pictures:
         if net is None:
             return
         topo = net.topology
-        sensors = topo.sensor_node.size
         organic, groups = self._form_groups(world, net)
-        q = world.doctrine.tracker_process_noise
-        level = np.tile(world.threat_level_flight, reps)
-        size = reps * n
-        self.combined = BallisticTrackBank(
-            groups * size,
-            q,
-            shared.initial_velocity_var**0.5,
-            level=np.tile(level, groups),
-            joseph=False,  # the standard form: pictures hold many copies of each update
+        doctrine, tracker = world.doctrine, world.tracker
+        self.size = reps * n
+        kinds = np.stack(
+            [
+                tracker.kinds(world.threat_kind, net.filter_of_node(int(node)))
+                for node in self.group_node
+            ]
         )
-        self.banks = [GroupBank(self.combined, g * size, size) for g in range(groups)]
-        self.declared = np.ones((groups, size), dtype=bool)
-        self.pending = _Pending()
-        # Launch on remote: the unit's own radars must see the threat at intercept.
+        policy = net.policy
+        self.picture = PictureTracks(
+            groups, reps, n, doctrine.tracker_process_noise, shared.initial_velocity_var**0.5,
+            world.threat_level_flight, kinds, tracker.manoeuvre, policy.remote_track_start,
+            policy.late_plot_window_s, doctrine.track_confirm_updates,
+        )  # fmt: skip
+        self.banks = [GroupBank(self.picture.bank, g * self.size, self.size) for g in range(groups)]
+        self.remote = self.group_hears & ~self.group_organic
+        self.local: SensorTracks | None = None
+        if policy.track_reports == "tracks":
+            sensor_kinds = np.stack(
+                [
+                    tracker.kinds(world.threat_kind, net.filter_of_node(int(node)))
+                    for node in topo.sensor_node
+                ]
+            )
+            self.local = SensorTracks(
+                topo.sensor_node.size, reps, n, doctrine.tracker_process_noise,
+                shared.initial_velocity_var**0.5, world.threat_level_flight, sensor_kinds,
+                tracker.manoeuvre, policy.track_report_interval_s,
+            )  # fmt: skip
+        self.in_flight = InFlight()
+        self.direct: Reports | None = None
         radars = len(world.radars)
         self.guided_by = [
             np.flatnonzero(organic[f, :radars])
@@ -169,14 +163,14 @@ class Pictures:
             else None
             for f in range(units)
         ]
-        self.sensor_count = sensors
+        self.sensor_count = topo.sensor_node.size
         self.rng = list(streams)
         self.queues = net.new_queues(reps)
 
     def _form_groups(self, world: World, net: Network) -> tuple[BoolArray, int]:
-        """Group the fire units by picture (`unit_group`, `group_node`, `group_sensors`,
-        `group_threats`); returns the units' organic sensors (units, sensors) and the number
-        of groups."""
+        """Group the fire units by picture (`unit_group`, `group_node`, `group_hears`,
+        `group_organic`, `group_threats`); returns the units' organic sensors (units,
+        sensors) and the number of groups."""
         topo = net.topology
         units, sensors = topo.fire_unit_node.size, topo.sensor_node.size
         n = world.trajectory.count
@@ -189,21 +183,25 @@ class Pictures:
             organic |= p.organic
             if start <= 0.0:
                 latency = p.latency_s
-        # Units hearing the same sensors in the same mode, whose mean delays from each
-        # sensor round to the same number of engine steps, share one picture (delivered to
-        # the first such unit's node): their pictures would differ only by jitter.
+        # Units with the same organic radars, mode, filter and heard sensors, whose mean
+        # delays from each sensor round to the same number of engine steps, share one
+        # picture (delivered to the first such unit's node): theirs would differ only by
+        # jitter.
         steps = np.where(np.isfinite(latency), np.round(latency / world.dt), -1).astype(np.int64)
-        keys: dict[tuple[int, bytes, bytes], int] = {}
+        keys: dict[tuple[int, bytes, bytes, bytes, str | None], int] = {}
         group, node_of = [], []
         for f in range(units):
-            key = (int(topo.fire_unit_mode[f]), launch[f].tobytes(), steps[f].tobytes())
+            node = int(topo.fire_unit_node[f])
+            key = (int(topo.fire_unit_mode[f]), launch[f].tobytes(), steps[f].tobytes(),
+                   organic[f].tobytes(), net.filter_of_node(node))  # fmt: skip
             if key not in keys:
                 keys[key] = len(keys)
-                node_of.append(int(topo.fire_unit_node[f]))
+                node_of.append(node)
             group.append(keys[key])
         self.unit_group = np.array(group, dtype=np.int64)
         self.group_node = np.array(node_of, dtype=np.int64)
-        self.group_sensors = np.zeros((len(keys), sensors), dtype=bool)
+        self.group_hears = np.zeros((len(keys), sensors), dtype=bool)
+        self.group_organic = np.zeros((len(keys), sensors), dtype=bool)
         # A group's picture holds the threats its units could ever engage (an intercept
         # point inside an envelope at some time, a class they can kill): the reports a C2
         # node forwards to a unit are those of its area of responsibility.
@@ -212,21 +210,49 @@ class Pictures:
         )  # (N, F)
         self.group_threats = np.zeros((len(keys), n), dtype=bool)
         for f in range(units):
-            self.group_sensors[self.unit_group[f]] = launch[f]
+            self.group_hears[self.unit_group[f]] = launch[f]
+            self.group_organic[self.unit_group[f]] = organic[f]
             self.group_threats[self.unit_group[f]] |= engageable[:, f]
         return organic, len(keys)
+
+    # -- what the battle manager reads -------------------------------------------------------
 
     @property
     def networked(self) -> bool:
         return self.network is not None
 
-    def declared_warhead(self, group: int) -> BoolArray:
-        """(reps, objects) the group's picture declares each slot's object a warhead."""
-        return self.declared[group].reshape(self.reps, self.threats)
-
     def bank_of(self, unit: int) -> TrackBank:
         """The track bank unit `unit` decides on."""
         return self.banks[int(self.unit_group[unit])]
+
+    def follows(self, group: int) -> IntArray:
+        """(R, N): the object whose reports each slot of picture `group` has followed (-1:
+        none). For resolution (which object an interceptor meets) and metrics only."""
+        if self.network is None:
+            held = self.shared.initialised.reshape(self.reps, self.threats)
+            return np.where(held, np.arange(self.threats)[None, :], -1)
+        window = self.picture.follows[group * self.size : (group + 1) * self.size]
+        return window.reshape(self.reps, self.threats)
+
+    def meets(self, unit: int, rep: int, slot: int) -> int:
+        """The object an interceptor of `unit` guided on its track of slot `slot` meets: the
+        object that track follows (the slot's own without a network; -1: none)."""
+        if self.network is None:
+            return slot
+        g = int(self.unit_group[unit])
+        return int(self.picture.follows[g * self.size + rep * self.threats + slot])
+
+    def declared_warhead(self, group: int) -> BoolArray:
+        """(R, N): the picture declares the object in each slot a warhead: the declaration
+        the latest plot of the object the slot follows carried (`Plots.warhead_declared`;
+        a slot that follows nothing is undeclared, so engageable as a warhead). Stated
+        simplification: the declaration travels with the track, without a delay of its own."""
+        latest = self.declared[0].reshape(self.reps, self.threats)
+        if self.network is None:
+            return latest
+        follows = self.follows(group)
+        rows = np.arange(self.reps)[:, None]
+        return np.where(follows >= 0, latest[rows, np.maximum(follows, 0)], True)
 
     def guidance_ok(self, unit: int, threat: int, step: int) -> bool:
         """Whether the unit can guide an interceptor to this threat at this step: always,
@@ -237,78 +263,123 @@ class Pictures:
         views = self.world.views
         return any(bool(views[s].visible[threat, step]) for s in own.tolist())
 
+    # -- each step ----------------------------------------------------------------------------
+
     def observe(self, t: float, plots: Plots) -> None:
-        """Send this step's threat plots (one per sensor, before fusion) to the groups: one
-        message per replication, sensor and group carries that sensor's plots of the step
-        (a report of its tracks), so its plots share the message's fate."""
-        rep, threat, sensor, z, cov = plots.rep, plots.origin, plots.sensor, plots.z, plots.cov
+        """This step's threat plots: the groups' own radars' at once, remote sensors' (or, under
+        track sharing, their tracks when due) over the network."""
+        self.declared[0, plots.rep * self.threats + plots.origin] = plots.warhead_declared
         net = self.network
         if net is None:
-            self.declared[0, rep * self.threats + threat] = plots.warhead_declared
             return
-        if rep.size == 0:
+        topo = net.topology
+        reports = plot_reports(
+            plots, t, self.group_hears, self.group_threats, self.group_organic, topo.sensor_node
+        )
+        self.direct = reports.take(reports.organic)
+        if self.local is None:
+            remote = reports.take(~reports.organic)
+        else:
+            self.local.update(plots, t)
+            if not self.local.due(t):
+                return
+            remote = self.local.reports(t, self.remote, self.group_threats, topo.sensor_node)
+        deceptions = net.deceptions(t)
+        if deceptions:
+            remote = deceive(remote, deceptions, topo.sensor_node)
+            np.add.at(self.deceptive, remote.rep[remote.deceptive], 1)
+        self._send(t, remote)
+
+    def _send(self, t: float, reports: Reports) -> None:
+        """One message per (replication, sensor, group) carries that sensor's reports of the
+        step to the group's node, so they share its fate."""
+        net = self.network
+        if net is None or reports.rep.size == 0:
             return
-        groups, rows = np.nonzero(self.group_sensors[:, sensor] & self.group_threats[:, threat])
-        if groups.size == 0:
-            return
-        order = np.lexsort((rows, groups, sensor[rows], rep[rows]))
-        groups, rows = groups[order], rows[order]
-        key = (rep[rows] * len(self.banks) + groups) * self.sensor_count + sensor[rows]
-        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        message = np.cumsum(np.r_[False, key[1:] != key[:-1]])  # message index of each row
-        msg_rep = rep[rows[first]]
+        order = np.lexsort((reports.picture, reports.sensor, reports.rep))
+        reports = reports.take(order)
+        key = (reports.rep * len(self.banks) + reports.picture) * self.sensor_count
+        key = key + reports.sensor
+        change = np.r_[True, key[1:] != key[:-1]]
+        first = np.flatnonzero(change)
+        message = np.cumsum(change) - 1
+        msg_rep = reports.rep[first]
         counts = np.bincount(msg_rep, minlength=self.reps)
         uniforms = np.concatenate(
             [net.message_uniforms(self.rng[r], int(counts[r])) for r in np.flatnonzero(counts)]
         )
         delivery = net.deliver_batch(
             np.full(first.size, t),
-            net.topology.sensor_node[sensor[rows[first]]],
-            self.group_node[groups[first]],
+            net.topology.sensor_node[reports.sensor[first]],
+            self.group_node[reports.picture[first]],
             np.full(first.size, TRACKS),
             uniforms,
             msg_rep,
             self.queues,
         )
         self.sent += counts
+        np.add.at(self.lost, msg_rep[~np.isfinite(delivery.arrival_s)], 1)
         arrival = delivery.arrival_s[message]
         arrived = np.isfinite(arrival)
-        np.add.at(self.lost, msg_rep[~np.isfinite(delivery.arrival_s)], 1)
-        size = self.reps * self.threats
-        slots = groups * size + rep[rows] * self.threats + threat[rows]
-        self.pending.add(arrival[arrived], t, slots[arrived], z[rows[arrived]], cov[rows[arrived]],
-                         plots.warhead_declared[rows[arrived]])  # fmt: skip
+        self.in_flight.add(reports.take(arrived), arrival[arrived])
 
     def advance(self, t: float) -> None:
-        """Fold the plots arrived by time t into the groups' pictures at their measurement
-        times; a plot older than the picture's newest update of its track is dropped."""
+        """Fold what has reached the pictures by time t into them."""
         if self.network is None:
             return
-        bank = self.combined
-        times, slots, z, cov, declared = self.pending.take(t)
-        if times.size == 0:
+        parts = [r for r in (self.direct, self.in_flight.take(t)) if r is not None]
+        self.direct = None
+        if parts:
+            self.picture.take(Reports.concatenate(parts), t)
+
+    def measure(self, k: int, alive: BoolArray) -> None:
+        """At a sampling step, the SIAP tallies of every group's picture against the live
+        threats in flight in its area, each track assigned to the object it follows."""
+        if self.network is None or k % METRICS_EVERY_STEPS:
             return
-        self.declared.ravel()[slots] = declared  # in measurement-time order: the latest holds
-        # Plots of one track taken at one time are fused (information form); the rest go in
-        # rounds, each track at most once per round, in measurement-time order.
-        moments, moment = np.unique(times, return_inverse=True)
-        key = slots * moments.size + moment
-        key, z, cov = fuse_measurements(key, z, cov)
-        slots, when = key // moments.size, moments[key % moments.size]
-        first = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
-        rank = np.arange(slots.size) - np.repeat(first, np.diff(np.r_[first, slots.size]))
-        size = self.reps * self.threats
-        for r in range(int(rank.max()) + 1):
-            at = rank == r
-            s, zz, cc, tt = slots[at], z[at], cov[at], when[at]
-            old = bank.initialised[s] & (bank.time[s] > tt + 1e-9)
-            np.add.at(self.stale, (s[old] % size) // self.threats, 1)
-            s, zz, cc, tt = s[~old], zz[~old], cc[~old], tt[~old]
-            bank.update(s, zz, cc, tt)
-            bad = ~np.all(np.isfinite(bank.state[s]), axis=1)
-            if bad.any():  # a diverged track is deleted, never kept (counted as stale)
-                np.add.at(self.stale, (s[bad] % size) // self.threats, 1)
-                bank.drop(s[bad])
+        traj = self.world.trajectory
+        truth = alive & traj.in_flight[:, k][None, :]  # (R, N)
+        pic = self.picture
+        g_count = len(self.banks)
+        area = self.group_threats[:, None, :] & truth[None]  # (G, R, N)
+        firm = pic.bank.updates >= self.world.doctrine.track_confirm_updates
+        follows = np.where(firm, pic.follows, -2)
+        unit = np.repeat(np.arange(g_count * self.reps), self.threats)
+        ex = pic.extra
+        ex_on = ex.bank.updates > 0
+        t_unit = np.concatenate([unit[firm], (ex.picture * self.reps + ex.rep)[ex_on]])
+        t_obj = np.concatenate([follows[firm], ex.follows[ex_on]])
+        t = float(self.world.times[k])
+        slots, rows = np.flatnonzero(firm), np.flatnonzero(ex_on)
+        t_pos = np.concatenate(
+            [
+                pic.bank.predicted(slots, np.full(slots.size, t))[0][:, :3],
+                ex.bank.predicted(rows, np.full(rows.size, t))[0][:, :3],
+            ]
+        )
+        on = t_obj >= 0
+        on[on] = area.reshape(-1, self.threats)[t_unit[on], t_obj[on]]
+        rep = t_unit % self.reps
+        tracked = np.zeros(area.size, dtype=bool)
+        tracked[t_unit[on] * self.threats + t_obj[on]] = True
+        err = np.linalg.norm(t_pos[on] - traj.position[t_obj[on], k], axis=1)
+        self.siap[0] += area.sum(axis=(0, 2))
+        self.siap[1] += (tracked.reshape(area.shape)).sum(axis=(0, 2))
+        self.siap[2] += np.bincount(rep[on], minlength=self.reps)
+        self.siap[3] += np.bincount(rep, minlength=self.reps)
+        self.siap[4] += np.bincount(rep[on], weights=err, minlength=self.reps)
+
+    def drop(self, slots: IntArray) -> None:
+        """Delete tracks everywhere (threat destroyed and recognised, or impacted)."""
+        self.shared.drop(slots)
+        if self.network is None:
+            return
+        for g in range(len(self.banks)):
+            self.picture.drop(np.asarray(slots) + g * self.size)
+        if self.local is not None:
+            self.local.drop(slots)
+
+    # -- after the run ------------------------------------------------------------------------
 
     def confirm_attack(self, logs: Sequence[EventLog]) -> None:
         """Attack confirmation per replication, once the run is over: each sensor's first
@@ -346,20 +417,30 @@ class Pictures:
                 node = net.topology.node_ids[net.confirmation.declared_by]
                 log.add(float(declared), "attack_confirmed", detail=f"declared_by={node}")
 
-    def drop(self, slots: IntArray) -> None:
-        """Delete tracks everywhere (threat destroyed and recognised, or impacted)."""
-        self.shared.drop(slots)
-        if self.network is not None:
-            for bank in self.banks:
-                bank.drop(slots)
-
     def metrics(self, r: int) -> NetworkCounts | None:
         """Replication r's network counts (None without a network)."""
         if self.network is None:
             return None
+        c = {name: float(v[r]) for name, v in self.picture.counts.items()}
+        j, jt, na, n, err = self.siap[:, r]
         return NetworkCounts(
             track_messages=float(self.sent[r]),
             track_messages_lost=float(self.lost[r]),
-            track_plots_stale=float(self.stale[r]),
+            track_plots_stale=c["plots_stale"],
             attack_confirmed=float(self.confirmed[r]),
+            track_reports_shared=float(self.local.reported_by_rep[r]) if self.local else 0.0,
+            track_plots_late=c["plots_late"],
+            picture_duplicates=c["duplicates"],
+            picture_merges=c["merged"],
+            picture_promotions=c["promoted"],
+            picture_unbelieved=c["unbelieved"],
+            picture_tracks_diverged=c["diverged"],
+            picture_tracks_coasted=c["coasted"],
+            deceptive_reports=float(self.deceptive[r]),
+            deceptive_believed=c["deceptive_believed"],
+            deceptive_rejected=c["deceptive_rejected"],
+            picture_completeness=jt / j if j else 0.0,
+            picture_ambiguity=na / jt if jt else 1.0,
+            picture_spuriousness=(n - na) / n if n else 0.0,
+            picture_position_error_m=err / na if na else 0.0,
         )

@@ -12,14 +12,6 @@ from kamae.network.build import build_network, fully_connected
 from kamae.network.confirmation import ConfirmationRule, declaration_time
 from kamae.network.delivery import Delivery, LinkQueues, fifo_service_start
 from kamae.network.events import EVENT_KINDS, Epochs, NetworkEvent
-from kamae.network.fusion import (
-    FusedTracks,
-    associate_tracks,
-    covariance_intersection,
-    fuse_tracks,
-    information_fusion,
-    track_distance_squared,
-)
 from kamae.network.jamming import jamming_factors, radar_degradation
 from kamae.network.routing import Routes
 from kamae.network.spec import (
@@ -41,6 +33,14 @@ from kamae.network.topology import (
     ORGANIC,
     TRACKS,
     Topology,
+)
+from kamae.tracking.track_fusion import (
+    FusedTracks,
+    associate_tracks,
+    covariance_intersection,
+    fuse_tracks,
+    information_fusion,
+    track_distance_squared,
 )
 
 __all__ = [

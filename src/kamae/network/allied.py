@@ -16,6 +16,7 @@ from kamae.network.delivery import Delivery, LinkQueues, deliver_messages
 from kamae.network.events import Epochs, NetworkEvent, network_epochs
 from kamae.network.jamming import radar_degradation
 from kamae.network.routing import Routes, compute_routes
+from kamae.network.spec import SharingPolicy
 from kamae.network.topology import (
     ATTACK_CONFIRMATION,
     EARLY_WARNING,
@@ -27,6 +28,13 @@ from kamae.network.topology import (
     IntArray,
     Topology,
 )
+
+DEFAULT_POLICY = SharingPolicy(
+    track_reports="plots", track_report_interval_s=12.0, remote_track_start="any",
+    late_plot_window_s=10.0,
+)  # fmt: skip
+"""The policy of a network described without one (`fully_connected`, library use): the
+scenario file's defaults (`kamae.scenario.network.Network`)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,10 @@ class Network:
     epochs: Epochs
     routes: Routes
     confirmation: ConfirmationRule | None = None
+    policy: SharingPolicy = DEFAULT_POLICY
+    """How remote data reach the pictures and when they are believed."""
+    node_filter: tuple[str | None, ...] = ()
+    """Per node: its tracker's filter (None: the doctrine's); empty: None for every node."""
 
     @classmethod
     def build(
@@ -64,10 +76,23 @@ class Network:
         topology: Topology,
         events: tuple[NetworkEvent, ...] = (),
         confirmation: ConfirmationRule | None = None,
+        policy: SharingPolicy | None = None,
+        node_filter: tuple[str | None, ...] = (),
     ) -> Network:
         """Precompute epochs and routes."""
         epochs = network_epochs(topology, events)
-        return cls(topology, events, epochs, compute_routes(topology, epochs), confirmation)
+        return cls(
+            topology, events, epochs, compute_routes(topology, epochs), confirmation,
+            DEFAULT_POLICY if policy is None else policy, node_filter,
+        )  # fmt: skip
+
+    def filter_of_node(self, node: int) -> str | None:
+        """The filter node `node`'s tracker runs (None: the doctrine's)."""
+        return self.node_filter[node] if self.node_filter else None
+
+    def deceptions(self, t: float) -> list[NetworkEvent]:
+        """The deception events active at time t."""
+        return [e for e in self.events if e.deception != "none" and e.active(t)]
 
     # -- per replication ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from kamae.arrays import IntArray
 from kamae.errors import KamaeError
-from kamae.network.allied import Network
+from kamae.network.allied import DEFAULT_POLICY, Network
 from kamae.network.confirmation import ConfirmationRule
 from kamae.network.events import NetworkEvent
 from kamae.network.spec import EventSpec, LinkSpec, NetworkSpec, NodeSpec
@@ -86,7 +86,9 @@ def build_network(
             min_sensors=rule.min_sensors,
             processing_s=rule.processing_s,
         )
-    return Network.build(topology, events, confirmation)
+    return Network.build(
+        topology, events, confirmation, spec.policy, tuple(n.tracker_filter for n in spec.nodes)
+    )
 
 
 def _hosts(
@@ -120,7 +122,9 @@ def fully_connected(sensor_ids: Sequence[str], fire_unit_ids: Sequence[str]) -> 
     unit at once, which is what the engine assumed before networks existed)."""
 
     def node(id_: str, kind: str, sensors: tuple[str, ...], units: tuple[str, ...]) -> NodeSpec:
-        return NodeSpec(id_, kind, "all", sensors, units, space=False, processing_s=0.0)
+        return NodeSpec(
+            id_, kind, "all", sensors, units, space=False, processing_s=0.0, tracker_filter=None
+        )
 
     def link(end: str) -> LinkSpec:
         return LinkSpec(f"l-{end}", (end, "c2"), 0.0, 0.0, 0.0, float("inf"))
@@ -137,6 +141,7 @@ def fully_connected(sensor_ids: Sequence[str], fire_unit_ids: Sequence[str]) -> 
         engagement_modes={},
         attack_confirmation=None,
         events=(),
+        policy=DEFAULT_POLICY,
     )
     return build_network(spec, sensor_ids=sensor_ids, fire_unit_ids=fire_unit_ids)
 

@@ -9,8 +9,9 @@ minutes). Effects, per kind:
 - link_cut: the link carries nothing, both ways;
 - link_degraded: delay (mean and jitter) × latency_factor, loss + added_loss (capped at 1),
   capacity × capacity_factor; several at once multiply (factors) and add (loss);
-- node_compromised: the node neither sends, relays nor receives (deception, i.e. false
-  tracks injected by a compromised node, is not modeled);
+- node_compromised: the node neither sends, relays nor receives; with a `deception` it stays
+  up and its sensors' reports are displaced or get false twins (applied to the reports by
+  `kamae.network.deception`, not to the network's state);
 - satellite_lost: as node_compromised, and the sensors the node hosts are blind;
 - radar_jammed: see `kamae.network.jamming` (it changes the radar, not the network).
 """
@@ -47,6 +48,12 @@ class NetworkEvent:
     noise_factor: float = 1.0
     pd_factor: float = 1.0
     range_factor: float = 1.0
+    deception: str = "none"
+    """node_compromised: `none` (silent), `displaced` or `false_tracks`."""
+    displacement_m: float = 0.0
+    """Deception: how far a report is moved, m."""
+    displacement_azimuth: float = 0.0
+    """Deception: towards which azimuth at the reporting sensor, radians from north."""
 
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
@@ -59,6 +66,12 @@ class NetworkEvent:
             raise KamaeError(f"network event {self.kind}: capacity and pd factors in (0, 1]")
         if self.noise_factor < 1 or not 0 < self.range_factor <= 1:
             raise KamaeError(f"network event {self.kind}: noise >= 1, range factor in (0, 1]")
+        if self.deception not in ("none", "displaced", "false_tracks"):
+            raise KamaeError("network event deception must be none, displaced or false_tracks")
+        if self.deception != "none" and (
+            self.kind != "node_compromised" or self.displacement_m <= 0
+        ):
+            raise KamaeError("a deception is a node_compromised event with a displacement > 0 m")
 
     def active(self, t: float) -> bool:
         return self.start_s <= t < self.end_s
@@ -115,6 +128,8 @@ def network_epochs(topology: Topology, events: tuple[NetworkEvent, ...]) -> Epoc
                 jitter[e, links] *= ev.latency_factor
                 loss[e, links] = np.minimum(1.0, loss[e, links] + ev.added_loss)
                 capacity[e, links] *= ev.capacity_factor
+            elif ev.kind == "node_compromised" and ev.deception != "none":
+                continue  # a deceiving node stays up: it lies instead of falling silent
             elif ev.kind in ("node_compromised", "satellite_lost"):
                 node_up[e, ev.node] = False
                 if ev.kind == "satellite_lost":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kamae.errors import KamaeError
 from kamae.network.events import NetworkEvent
 
 
@@ -30,6 +31,9 @@ class NodeSpec:
     """In orbit (a `satellite_lost` event applies)."""
     processing_s: float
     """Delay added when a message is relayed through the node, s."""
+    tracker_filter: str | None
+    """Filter of the node's tracker (`kamae.tracking.filter_bank.FILTERS` or auto); None:
+    the doctrine's."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,25 @@ class EventSpec:
 
 
 @dataclass(frozen=True)
+class SharingPolicy:
+    """How remote data reach a picture, and when the picture believes them."""
+
+    track_reports: str
+    """`plots` (every plot forwarded) or `tracks` (each track once per interval)."""
+    track_report_interval_s: float
+    remote_track_start: str
+    """`any` or `corroborated` (`kamae.tracking.picture`)."""
+    late_plot_window_s: float
+    """Out-of-sequence plots up to this much older than their track are retrodicted, s."""
+
+    def __post_init__(self) -> None:
+        if self.track_reports not in ("plots", "tracks"):
+            raise KamaeError(f"track_reports must be plots or tracks, got {self.track_reports}")
+        if not self.track_report_interval_s > 0 or not self.late_plot_window_s >= 0:
+            raise KamaeError("track report interval must be > 0 s and the late window >= 0 s")
+
+
+@dataclass(frozen=True)
 class NetworkSpec:
     """The allied network: who owns what, how data moves, what is shared, what attacks it."""
 
@@ -98,3 +121,4 @@ class NetworkSpec:
     """Engagement mode per fire-unit id."""
     attack_confirmation: ConfirmationSpec | None
     events: tuple[EventSpec, ...]
+    policy: SharingPolicy

@@ -82,8 +82,34 @@ class NetworkCounts:
     track_messages: float
     track_messages_lost: float
     track_plots_stale: float
+    """Plots dropped: older than their picture track's newest data by more than the late
+    window."""
     attack_confirmed: float
     """1.0 when the attack was declared confirmed."""
+    track_reports_shared: float
+    """Track reports sent under track sharing (0 with plot forwarding)."""
+    track_plots_late: float
+    """Out-of-sequence plots folded into pictures by retrodiction."""
+    picture_duplicates: float
+    """Tracks held aside because their object's slot already held a track."""
+    picture_merges: float
+    picture_promotions: float
+    """Held-aside tracks moved into their slot (believed, or superseding)."""
+    picture_unbelieved: float
+    """Tracks started on remote reports that the corroboration rule did not yet believe."""
+    picture_tracks_diverged: float
+    picture_tracks_coasted: float
+    """Slot tracks deleted after a long time without a report."""
+    deceptive_reports: float
+    deceptive_believed: float
+    """Deceptive reports that updated or started an engageable track."""
+    deceptive_rejected: float
+    picture_completeness: float
+    picture_ambiguity: float
+    picture_spuriousness: float
+    picture_position_error_m: float
+    """SIAP of the fire units' pictures (every group, slot and held-aside tracks), with each
+    track assigned to the object it follows."""
 
 
 @dataclass(frozen=True)

@@ -596,6 +596,27 @@ class Doctrine(_Strict):
         description="Discrimination threshold: the least probability with which a warhead is "
         "declared a warhead (objects are declared decoys only beyond it)",
     )
+    tracker_filter: Literal["auto", "kf", "ekf", "imm"] = Field(
+        default="auto",
+        description="Filter of the system tracker and of every picture (a network node may "
+        "choose its own): kf = converted-measurement Kalman filter, ekf = extended Kalman "
+        "filter in the sensor's range, azimuth, elevation, imm = interacting multiple model "
+        "(ballistic / manoeuvre, EKF updates); auto = imm for glide and quasi-ballistic "
+        "threats, kf for the others",
+    )
+    tracker_manoeuvre_noise: float = Field(
+        default=2500.0,
+        ge=0,
+        le=1e7,
+        description="IMM manoeuvre mode: white-noise acceleration spectral density, m²/s³ "
+        "(about a² · 1 s for a manoeuvre of acceleration a; 2500: 5 g, notional)",
+    )
+    tracker_mean_quiet_s: float = Field(
+        default=60.0, gt=0, le=1e5, description="IMM: mean time between manoeuvres, s"
+    )
+    tracker_mean_manoeuvre_s: float = Field(
+        default=10.0, gt=0, le=1e5, description="IMM: mean duration of a manoeuvre, s"
+    )
     salvo_policy: Literal["fixed", "magazine"] = Field(
         default="fixed",
         description="fixed: every salvo is shots_per_salvo; magazine: each salvo sized from the "

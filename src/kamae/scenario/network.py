@@ -53,6 +53,11 @@ class Node(_Strict):
         description="Time a message spends in this node when relayed through it (fusion, "
         "operator), ms",
     )
+    tracker_filter: Literal["auto", "kf", "ekf", "imm"] | None = Field(
+        default=None,
+        description="Filter of this node's tracker (a fire unit's picture, a sensor's own "
+        "tracks under track sharing); none: doctrine.tracker_filter",
+    )
 
     @model_validator(mode="after")
     def _hosts_match_kind(self) -> Node:
@@ -160,10 +165,36 @@ class LinkDegraded(_Window):
 
 
 class NodeCompromised(_Window):
-    """A node taken out by a cyber attack: it neither sends, relays nor receives."""
+    """A node taken by a cyber attack: silent, or talking but lying (deception).
+
+    Silent: it neither sends, relays nor receives. With `deception` it still talks but
+    lies: the reports its sensors send (plots or tracks)
+    are displaced (`displaced`), or each comes with a false twin (`false_tracks`), by
+    `displacement_km` towards `displacement_azimuth_deg`. The receiving pictures' gating and
+    the network's `remote_track_start` rule decide what is believed."""
 
     kind: Literal["node_compromised"] = Field(description="Event kind")
     node: str = Field(description="Node id")
+    deception: Literal["none", "displaced", "false_tracks"] = Field(
+        default="none",
+        description="none: the node goes silent; displaced: its sensors' reports are moved; "
+        "false_tracks: each of its sensors' reports gets a false twin at the displacement",
+    )
+    displacement_km: float = Field(
+        default=0.0, ge=0, le=5000, description="Displacement of a deceptive report, km"
+    )
+    displacement_azimuth_deg: float = Field(
+        default=0.0,
+        ge=0,
+        lt=360,
+        description="Direction of the displacement, degrees from north at the report",
+    )
+
+    @model_validator(mode="after")
+    def _deception_moves(self) -> NodeCompromised:
+        if self.deception != "none" and self.displacement_km <= 0:
+            raise ValueError("a deception needs displacement_km > 0")
+        return self
 
 
 class SatelliteLost(_Window):
@@ -242,6 +273,33 @@ class Network(_Strict):
     )
     events: list[Event] = Field(
         default_factory=list, description="Cyber, electronic-warfare and space events"
+    )
+    track_reports: Literal["plots", "tracks"] = Field(
+        default="plots",
+        description="What a sensor's node sends to remote pictures: each plot (measurement "
+        "reports), or each of its tracks once per track_report_interval_s (Link 16-like "
+        "track sharing, fused by covariance intersection); a unit's own radars always reach "
+        "its picture as plots, at once",
+    )
+    track_report_interval_s: float = Field(
+        default=12.0,
+        gt=0,
+        le=600,
+        description="Track sharing: interval between two reports of one track, s (12: one "
+        "Link 16 frame of 1536 slots of 7.8125 ms)",
+    )
+    remote_track_start: Literal["any", "corroborated"] = Field(
+        default="any",
+        description="When a picture believes a track it has only from remote reports: any "
+        "(at once), or corroborated (once reports of it came from two source nodes, or from "
+        "the unit's own radar)",
+    )
+    late_plot_window_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=600,
+        description="A plot reaching a picture after its track's newer data is folded in by "
+        "retrodiction up to this much older, s; older ones are dropped",
     )
 
 

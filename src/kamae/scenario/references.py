@@ -330,5 +330,13 @@ def _events(net: Network, sensor_ids: set[str], fail: Fail) -> None:
                     "satellite_lost needs a node with space: true",
                     event.node,
                 )
+            elif (
+                isinstance(event, NodeCompromised) and event.deception != "none" and not hit.sensors
+            ):
+                fail(
+                    ("events", i, "node"),
+                    "a deception needs a node that hosts sensors (it lies about their reports)",
+                    event.node,
+                )
         elif event.sensor not in sensor_ids:
             fail(("events", i, "sensor"), "not a sensor id of this scenario", event.sensor)

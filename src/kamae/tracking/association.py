@@ -17,6 +17,7 @@ probabilistic weighting of JPDA/MHT (GNN commits to one hypothesis per scan).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +126,47 @@ def outside_gate_bound(
         return np.asarray(y_squared > (margin * gate) * trace_s, dtype=bool)
 
 
+def same_unit_pairs(
+    track_unit: IndexArray, meas_unit: IndexArray, units: int
+) -> tuple[IndexArray, IndexArray]:
+    """Every (track, measurement) pair of the same unit (a replication, or a picture of a
+    replication): track and measurement indices (P,), measurement-major."""
+    order = np.argsort(track_unit, kind="stable")
+    t_start = np.searchsorted(track_unit[order], np.arange(units), side="left")
+    t_count = np.bincount(track_unit, minlength=units)
+    lens = t_count[meas_unit]
+    pm = np.repeat(np.arange(meas_unit.size), lens)
+    within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
+    pt = order[t_start[meas_unit][pm] + within]
+    return pt, pm
+
+
+def gated_costs(
+    y: FloatArray,
+    trace_s: FloatArray,
+    covariance_of: Callable[[IndexArray], FloatArray],
+    gate: float,
+    own: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Which pairs are admissible, and their GNN costs, from their innovations y (P, m).
+
+    ``trace_s`` (P,) is trace(S) of each pair (NaN where a covariance is not certified
+    positive definite: never pre-filtered); ``covariance_of(i)`` returns S of the pairs i
+    (only those the trace bound, `outside_gate_bound`, cannot rule out get an exact d2,
+    `mahalanobis_pairs`). A pair is admissible when d2 <= gate, or when ``own`` marks it (an
+    own pair costs min(d2, gate))."""
+    y_squared = np.einsum("pi,pi->p", y, y)
+    near = ~outside_gate_bound(y_squared, trace_s, gate)
+    d2 = np.full(y.shape[0], np.inf)
+    if np.any(near):
+        idx = np.flatnonzero(near)
+        d2[near] = mahalanobis_pairs(y[near], covariance_of(idx))
+    if own is None:
+        return d2 <= gate, d2
+    admissible = own | (d2 <= gate)
+    return admissible, np.where(own, np.minimum(d2, gate), d2)
+
+
 @dataclass(frozen=True)
 class Assignment:
     """A one-to-one assignment of measurements to tracks (-1: none)."""
@@ -146,23 +188,37 @@ def gnn_assign(d2: FloatArray, gate: float) -> Assignment:
     d2 = np.asarray(d2, dtype=np.float64)
     if d2.ndim != 2:
         raise KamaeError(f"d2 must be (T, M), got shape {d2.shape}")
-    if not (np.isfinite(gate) and gate > 0):
-        raise KamaeError(f"gate must be finite and > 0, got {gate!r}")
-    t_count, m_count = d2.shape
-    t2m = np.full(t_count, -1, dtype=np.intp)
-    m2t = np.full(m_count, -1, dtype=np.intp)
     with np.errstate(invalid="ignore"):
         inside = d2 <= gate  # NaN and inf are outside
     rows, cols = np.nonzero(inside)
+    return gnn_assign_pairs(rows, cols, d2[rows, cols], d2.shape[0], d2.shape[1], gate)
+
+
+def gnn_assign_pairs(
+    rows: IndexArray,
+    cols: IndexArray,
+    cost: FloatArray,
+    tracks: int,
+    measurements: int,
+    gate: float,
+) -> Assignment:
+    """`gnn_assign` on the admissible pairs only: track ``rows`` (P,), measurement ``cols``
+    (P,) and their costs (P,) (each pair at most once), without a dense (T, M) array. The gate
+    graph splits into connected components, each solved exactly (Jonker-Volgenant, a dummy
+    column per track costing the gate); a component of one pair is assigned directly."""
+    if not (np.isfinite(gate) and gate > 0):
+        raise KamaeError(f"gate must be finite and > 0, got {gate!r}")
+    t2m = np.full(tracks, -1, dtype=np.intp)
+    m2t = np.full(measurements, -1, dtype=np.intp)
     if rows.size == 0:
-        return Assignment(t2m, m2t, float(gate) * t_count)
+        return Assignment(t2m, m2t, float(gate) * tracks)
     from scipy.optimize import linear_sum_assignment
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     graph = coo_matrix(
-        (np.ones(rows.size), (rows, t_count + cols)),
-        shape=(t_count + m_count, t_count + m_count),
+        (np.ones(rows.size), (rows, tracks + cols)),
+        shape=(tracks + measurements, tracks + measurements),
     )
     _, label = connected_components(graph, directed=False)
     pair_label = label[rows]
@@ -173,25 +229,25 @@ def gnn_assign(d2: FloatArray, gate: float) -> Assignment:
     assigned_tracks = 0
     for a, b in zip(starts, ends, strict=True):
         sel = order[a:b]
-        tr = np.unique(rows[sel])
-        ms = np.unique(cols[sel])
-        if tr.size == 1 and ms.size == 1:
-            t2m[tr[0]] = ms[0]
-            m2t[ms[0]] = tr[0]
-            total += float(d2[tr[0], ms[0]])
+        if sel.size == 1:
+            t, m = rows[sel[0]], cols[sel[0]]
+            t2m[t], m2t[m] = m, t
+            total += float(cost[sel[0]])
             assigned_tracks += 1
             continue
-        sub = d2[np.ix_(tr, ms)]
-        big = np.where(inside[np.ix_(tr, ms)], sub, np.inf)
+        tr, t_at = np.unique(rows[sel], return_inverse=True)
+        ms, m_at = np.unique(cols[sel], return_inverse=True)
+        big = np.full((tr.size, ms.size), np.inf)
+        big[t_at, m_at] = cost[sel]
         # Dummy column per track: staying unassigned costs the gate.
         dummy = np.full((tr.size, tr.size), np.inf)
         np.fill_diagonal(dummy, gate)
-        cost = np.hstack([big, dummy])
-        ri, ci = linear_sum_assignment(cost)
+        full = np.hstack([big, dummy])
+        ri, ci = linear_sum_assignment(full)
         real = ci < ms.size
         t2m[tr[ri[real]]] = ms[ci[real]]
         m2t[ms[ci[real]]] = tr[ri[real]]
-        total += float(cost[ri[real], ci[real]].sum())
+        total += float(full[ri[real], ci[real]].sum())
         assigned_tracks += int(np.count_nonzero(real))
-    total += float(gate) * (t_count - assigned_tracks)
+    total += float(gate) * (tracks - assigned_tracks)
     return Assignment(t2m, m2t, total)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.errors import KamaeError
 from kamae.tracking.base import position_sigma, velocity_sigma
-from kamae.tracking.motion import BallisticCoast, ballistic_input, cv_predict
+from kamae.tracking.motion import coast_or_level_predict
 
 
 class BallisticTrackBank:
@@ -45,7 +46,10 @@ class BallisticTrackBank:
         self.covariance = np.full((count, 6, 6), np.nan)
         self.time = np.full(count, np.nan)
         self.updates = np.zeros(count, dtype=np.int64)
-        self._model = BallisticCoast(q=float(process_noise))
+        if not (np.isfinite(process_noise) and process_noise >= 0.0):
+            raise KamaeError(f"process noise must be finite and >= 0 m²/s³, got {process_noise!r}")
+        self.q = float(process_noise)
+        """DCWNA spectral density of the motion model, m²/s³."""
         self.initial_velocity_var = float(initial_velocity_sigma_mps) ** 2
 
     @property
@@ -118,13 +122,9 @@ class BallisticTrackBank:
 
     def _predict(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Ballistic prediction, gravity input zeroed for level-flight slots."""
-        x, p = self.state[index], self.covariance[index]
-        level = self.level[index]
-        if not np.any(level):
-            return self._model.predict(x, p, dt)
-        accel = ballistic_input(x[:, :3], x[:, 3:], dt, self._model.earth_rotation)
-        accel[level] = 0.0
-        return cv_predict(x, p, dt, self._model.q, accel=accel)
+        return coast_or_level_predict(
+            self.state[index], self.covariance[index], dt, self.q, self.level[index]
+        )
 
     def drop(self, index: IntArray) -> None:
         """Delete tracks (threat destroyed or impacted)."""
@@ -156,7 +156,7 @@ class BallisticTrackBank:
         self.updates = self.updates[index]
         self.level = self.level[index]
 
-    def predicted(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
-        """Mean (M, 6) and covariance (M, 6, 6) of the listed tracks predicted to time t (the
-        tracks themselves are unchanged)."""
+    def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Mean (M, 6) and covariance (M, 6, 6) of the listed tracks predicted to time t (one,
+        or one per track; the tracks themselves are unchanged)."""
         return self._predict(index, t - self.time[index])

@@ -17,9 +17,12 @@ non-positive-definite innovation covariance and are returned as NaN (diverged).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
-from kamae.arrays import FloatArray
+from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.errors import KamaeError
 from kamae.tracking.kalman import GaussianUpdate, gaussian_update
 
@@ -124,3 +127,51 @@ def ekf_rae_update(
     y = np.asarray(z, dtype=np.float64) - zhat
     y[..., 1] = wrap_angle(y[..., 1])
     return gaussian_update(x, p, y, jac, r)
+
+
+@dataclass(frozen=True)
+class PolarMeasurements:
+    """Plots in their sensor's measurement space, row-aligned with the plots they describe:
+    what an EKF needs (a row of NaN: the plot has no polar measurement, e.g. a space track,
+    a fused plot or a shared track, and is used in Cartesian form)."""
+
+    rae: FloatArray
+    """(M, 3) measured range (m), azimuth (rad, clockwise from north) and elevation (rad)."""
+    sigma: FloatArray
+    """(M, 3) their 1-sigma errors (range m, azimuth rad, elevation rad)."""
+    site: FloatArray
+    """(M, 3) ECEF position of the sensor, m."""
+    rotation: FloatArray
+    """(M, 3, 3) ECEF -> ENU rotation at the sensor (`enu_rotation`)."""
+
+    @classmethod
+    def none(cls, count: int) -> PolarMeasurements:
+        """``count`` rows without a polar measurement."""
+        nan3 = np.full((count, 3), np.nan)
+        return cls(nan3, nan3.copy(), nan3.copy(), np.full((count, 3, 3), np.nan))
+
+    @property
+    def valid(self) -> BoolArray:
+        """(M,) rows that hold a polar measurement."""
+        return np.asarray(np.isfinite(self.rae).all(axis=1), dtype=bool)
+
+    @property
+    def noise(self) -> FloatArray:
+        """(M, 3, 3) measurement covariance diag(sigma^2) (independent errors)."""
+        return np.einsum("mi,ij->mij", self.sigma**2, np.eye(3))
+
+    def take(self, index: IndexArray | BoolArray) -> PolarMeasurements:
+        """The selected rows."""
+        return PolarMeasurements(
+            self.rae[index], self.sigma[index], self.site[index], self.rotation[index]
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[PolarMeasurements]) -> PolarMeasurements:
+        """The rows of all parts, in order."""
+        return cls(
+            np.concatenate([p.rae for p in parts]),
+            np.concatenate([p.sigma for p in parts]),
+            np.concatenate([p.site for p in parts]),
+            np.concatenate([p.rotation for p in parts]),
+        )

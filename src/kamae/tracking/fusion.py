@@ -5,8 +5,8 @@ errors, z = R·Σ R_i⁻¹ z_i with R = (Σ R_i⁻¹)⁻¹ is the information-fo
 algebraically identical to updating with each in turn (Bar-Shalom, Li & Kirubarajan 2001,
 section 7.4: the information filter). The one implementation, used for one track's plots of
 one step (the tracker), for one picture track's plots of one measurement time (the network
-pictures) and for pairs of independent tracks (`kamae.network.fusion.information_fusion`).
-Estimates that share data need covariance intersection instead (`kamae.network.fusion`).
+pictures) and for pairs of independent tracks (`kamae.tracking.track_fusion.information_fusion`).
+Estimates that share data need covariance intersection instead (`kamae.tracking.track_fusion`).
 """
 
 from __future__ import annotations

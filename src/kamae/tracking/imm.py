@@ -13,8 +13,9 @@ Kirubarajan, Estimation with Applications to Tracking and Navigation, Wiley 2001
 5. output by moment matching: x = sum mu_j x_j, P = sum mu_j (P_j + (x_j - x)(x_j - x)^T).
 
 All r x N filters are one batch (r, N, 6): one update call covers every mode and target.
-Neglected: the transition matrix is per scan, not scaled with the interval (fine for a fixed
-revisit); all modes share the state space.
+The transition matrix is either fixed per scan (`transition`) or given per target and call,
+e.g. from mean sojourn times scaled with the interval (`sojourn_transition`: a continuous-time
+Markov chain, so that a zero interval mixes nothing). All modes share the state space.
 """
 
 from __future__ import annotations
@@ -117,12 +118,18 @@ class InteractingMultipleModel:
             mu_a,
         )
 
-    def interact(self, state: IMMState) -> IMMState:
-        """Step 1: mixed initial conditions x0_j, P0_j; ``mu`` becomes the predicted c_j."""
-        pi = self.transition
+    def interact(self, state: IMMState, transition: FloatArray | None = None) -> IMMState:
+        """Step 1: mixed initial conditions x0_j, P0_j; ``mu`` becomes the predicted c_j.
+        ``transition`` (N, r, r) replaces the fixed matrix per target (e.g. scaled with each
+        target's interval, `sojourn_transition`)."""
+        pi = self.transition if transition is None else np.asarray(transition, np.float64)
         mu = state.mu  # (N, r)
-        c = mu @ pi  # (N, r_j)
-        num = mu[:, :, None] * pi[None]  # (N, r_i, r_j)
+        if pi.ndim == 2:
+            c = mu @ pi  # (N, r_j)
+            num = mu[:, :, None] * pi[None]  # (N, r_i, r_j)
+        else:
+            c = np.einsum("ni,nij->nj", mu, pi)
+            num = mu[:, :, None] * pi
         safe = c > 0
         w = np.divide(num, c[:, None, :], out=np.zeros_like(num), where=safe[:, None, :])
         # A mode with zero predicted probability keeps its own estimate (weight 1 on itself).
@@ -133,9 +140,12 @@ class InteractingMultipleModel:
         p0 = np.einsum("jin,inab->jnab", wt, state.p) + np.einsum("jin,jina,jinb->jnab", wt, dx, dx)
         return IMMState(x0, p0, c)
 
-    def predict(self, state: IMMState, dt: float | FloatArray) -> IMMState:
-        """Steps 1-2: interaction then mode-matched prediction over dt (s, scalar or (N,))."""
-        mixed = self.interact(state)
+    def predict(
+        self, state: IMMState, dt: float | FloatArray, transition: FloatArray | None = None
+    ) -> IMMState:
+        """Steps 1-2: interaction then mode-matched prediction over dt (s, scalar or (N,));
+        ``transition`` as in `interact`."""
+        mixed = self.interact(state, transition)
         xs, ps = [], []
         for j, model in enumerate(self.models):
             xj, pj = model.predict(mixed.x[j], mixed.p[j], dt)
@@ -159,3 +169,36 @@ class InteractingMultipleModel:
         w = np.exp(logw - np.where(np.isfinite(top), top, 0.0))
         mu = np.where(finite[:, None], w / w.sum(axis=1, keepdims=True), np.nan)
         return IMMState(u.x, u.p, mu), u
+
+
+def sojourn_transition(dt: FloatArray, mean_sojourn_s: Sequence[float]) -> FloatArray:
+    """Mode transition matrices (N, r, r) over intervals dt (N,) of a continuous-time Markov
+    chain whose mode i lasts on average ``mean_sojourn_s[i]`` and is left for the others in
+    equal shares: Pi(dt) = expm(L dt), L_ii = -1/tau_i, L_ij = 1/(tau_i (r - 1)) (e.g. Kemeny &
+    Snell, Finite Markov Chains, 1960; the IMM's "expected sojourn time" of Bar-Shalom, Li &
+    Kirubarajan 2001, section 11.6.6). Closed form for two modes,
+    p_ij = (l_ij / l)(1 - exp(-l dt)) with l = l_01 + l_10; Pi(0) = I exactly."""
+    tau = np.asarray(mean_sojourn_s, dtype=np.float64)
+    r = tau.size
+    if r < 1 or np.any(~np.isfinite(tau)) or np.any(tau <= 0):
+        raise KamaeError(f"mean sojourn times must be finite and > 0 s, got {tau}")
+    d = np.atleast_1d(np.asarray(dt, dtype=np.float64))
+    if r == 1:
+        return np.ones((d.size, 1, 1))
+    if r == 2:
+        l01, l10 = 1.0 / tau[0], 1.0 / tau[1]
+        lam = l01 + l10
+        e = -np.expm1(-lam * d)  # 1 - exp(-l dt), exact 0 at dt = 0
+        out = np.empty((d.size, 2, 2))
+        out[:, 0, 1] = l01 / lam * e
+        out[:, 1, 0] = l10 / lam * e
+        out[:, 0, 0] = 1.0 - out[:, 0, 1]
+        out[:, 1, 1] = 1.0 - out[:, 1, 0]
+        return out
+    from scipy.linalg import expm
+
+    gen = np.tile((1.0 / (tau * (r - 1)))[:, None], (1, r))
+    np.fill_diagonal(gen, -1.0 / tau)
+    values, inverse = np.unique(d, return_inverse=True)
+    mats = np.stack([expm(gen * v) for v in values])
+    return mats[inverse]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import FloatArray
+from kamae.arrays import BoolArray, FloatArray
 from kamae.errors import KamaeError
 
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, NIMA TR8350.2 2000, table 3.1).
@@ -140,6 +140,31 @@ def ballistic_input(
     d = np.asarray(dt, dtype=np.float64)
     d = d[..., None] if d.ndim else d
     return ballistic_acceleration_ecef(p + 0.5 * d * v, v, earth_rotation)
+
+
+def coast_or_level_predict(
+    x: FloatArray, p: FloatArray, dt: float | FloatArray, q: float, level: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Prediction of a batch (M, 6) of which the rows marked ``level`` (M,) are held up by lift
+    (the CV model: no gravity input) and the others coast (`BallisticCoast`'s gravity input at
+    the predicted midpoint), with DCWNA noise q. The one prediction of every track bank."""
+    if not np.any(level):
+        return BallisticCoast(q=q).predict(x, p, dt)
+    accel = ballistic_input(x[:, :3], x[:, 3:], dt)
+    accel[level] = 0.0
+    return cv_predict(x, p, dt, q, accel=accel)
+
+
+def coast_or_level_mean(x: FloatArray, dt: FloatArray, level: BoolArray) -> FloatArray:
+    """The mean of `coast_or_level_predict` alone, for states x (..., M, 6) over intervals dt
+    (M,) (negative: back in time; the midpoint input makes the step time-reversible)."""
+    d = np.asarray(dt, dtype=np.float64)
+    accel = ballistic_input(x[..., :3], x[..., 3:], d)
+    accel[..., level, :] = 0.0
+    out = np.empty_like(x)
+    out[..., :3] = x[..., :3] + d[:, None] * x[..., 3:] + 0.5 * (d * d)[:, None] * accel
+    out[..., 3:] = x[..., 3:] + d[:, None] * accel
+    return out
 
 
 @dataclass(frozen=True)

@@ -45,12 +45,14 @@ from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
+    gated_costs,
     gnn_assign,
-    mahalanobis_pairs,
-    outside_gate_bound,
     positive_definite_3x3,
+    same_unit_pairs,
 )
 from kamae.tracking.converted import BallisticTrackBank
+from kamae.tracking.ekf import PolarMeasurements
+from kamae.tracking.filter_bank import FilterBank, Manoeuvre
 from kamae.tracking.fusion import fuse_measurements
 from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
 from kamae.tracking.kalman import covariance_diverged
@@ -76,6 +78,10 @@ class Plots:
     warhead_declared: BoolArray = field(default_factory=lambda: np.ones(0, dtype=bool))
     """(M,) the look's discrimination declaration: True where the plot's object is declared
     a warhead (every plot, and the default, when no discrimination applies)."""
+    polar: PolarMeasurements | None = None
+    """The plots in their sensor's measurement space (range, azimuth, elevation, their
+    sigmas, the sensor's site and frame), what an EKF updates on; None: every plot is
+    Cartesian only (a NaN row: that plot is)."""
 
     def __post_init__(self) -> None:
         if self.warhead_declared.size == 0 and self.rep.size:
@@ -89,6 +95,14 @@ class Plots:
         none = np.zeros(0, dtype=np.int64)
         return cls(none, none.copy(), np.zeros((0, 3)), np.zeros((0, 3, 3)), none.copy())
 
+    def take(self, index: IntArray | BoolArray) -> Plots:
+        """The selected plots."""
+        polar = None if self.polar is None else self.polar.take(index)
+        return Plots(
+            self.rep[index], self.origin[index], self.z[index], self.cov[index],
+            self.sensor[index], self.warhead_declared[index], polar,
+        )  # fmt: skip
+
     @classmethod
     def concatenate(cls, parts: Sequence[Plots]) -> Plots:
         """The plots of all parts, in order."""
@@ -97,6 +111,11 @@ class Plots:
             return cls.empty()
         if len(parts) == 1:
             return parts[0]
+        polar = None
+        if any(p.polar is not None for p in parts):
+            polar = PolarMeasurements.concatenate(
+                [PolarMeasurements.none(p.rep.size) if p.polar is None else p.polar for p in parts]
+            )
         return cls(
             np.concatenate([p.rep for p in parts]),
             np.concatenate([p.origin for p in parts]),
@@ -104,6 +123,7 @@ class Plots:
             np.concatenate([p.cov for p in parts]),
             np.concatenate([p.sensor for p in parts]),
             np.concatenate([p.warhead_declared for p in parts]),
+            polar,
         )
 
 
@@ -141,6 +161,8 @@ class SystemTracker:
         revisit_steps: FloatArray,
         level: BoolArray | None = None,
         gate_probability: float = GATE_PROBABILITY,
+        kind: IntArray | None = None,
+        manoeuvre: Manoeuvre | None = None,
     ) -> None:
         if reps < 0 or threats < 0:
             raise KamaeError(f"reps and threats must be >= 0, got {reps} and {threats}")
@@ -154,10 +176,18 @@ class SystemTracker:
             )
         self.reps, self.threats = reps, threats
         flat = np.zeros(threats, dtype=bool) if level is None else np.asarray(level, bool)
-        self.tracks = BallisticTrackBank(
-            reps * threats, process_noise, initial_velocity_sigma_mps, level=np.tile(flat, reps)
+        filters = np.zeros(threats, dtype=np.int8) if kind is None else np.asarray(kind, np.int8)
+        self.tracks = FilterBank(
+            reps * threats,
+            process_noise,
+            initial_velocity_sigma_mps,
+            level=np.tile(flat, reps),
+            kind=np.tile(filters, reps),
+            manoeuvre=manoeuvre,
         )
-        """Slot r·threats + n: replication r's system track of threat n."""
+        """Slot r·threats + n: replication r's system track of threat n (its filter:
+        ``kind[n]``, `kamae.tracking.filter_bank`)."""
+        self._members: tuple[Plots, IntArray] | None = None
         self.false = FalseTracks(
             bank=BallisticTrackBank(0, process_noise, initial_velocity_sigma_mps),
             rep=np.zeros(0, dtype=np.int64),
@@ -183,9 +213,12 @@ class SystemTracker:
         """One scan at time t (scan index `step`): fuse, gate, assign, update, start, delete,
         then the M-of-N looks of the false tracks due now."""
         true = threat_plots
+        self._members = None
         if true.rep.size:
             key = true.rep * self.threats + true.origin
             slots, z, cov = fuse_measurements(key, true.z, true.cov)
+            if not self.tracks.simple:
+                self._members = (threat_plots, np.searchsorted(slots, key))
             true = Plots(
                 slots // self.threats, slots % self.threats, z, cov, np.full(slots.size, -1)
             )
@@ -216,7 +249,7 @@ class SystemTracker:
         m_true = t2m[took]
         wrong = plots.origin[m_true] != n_idx[took]
         np.add.at(self.misassociated, true_rep[took][wrong], 1)
-        bank.update(true_slot[took], plots.z[m_true], plots.cov[m_true], t)
+        self._update_slots(true_slot[took], m_true, plots, t)
         # New threat slots: an unassociated plot of a threat that has no track yet.
         free = m2t < 0
         start = free & (plots.origin >= 0)
@@ -237,6 +270,37 @@ class SystemTracker:
         if births.size:
             self._start_false_tracks(step, t, plots, births)
         self._delete_diverged_false()
+
+    def _update_slots(self, slots: IntArray, m: IntArray, plots: Plots, t: float) -> None:
+        """Update threat slots with their assigned plots m: the (fused) converted plot for
+        KF slots; for EKF and IMM slots each sensor's plot in its measurement space, one after
+        the other (a fused plot's members, `scan`)."""
+        bank = self.tracks
+        members = self._members
+        if members is None:
+            polar = None if bank.simple or plots.polar is None else plots.polar.take(m)
+            bank.update(slots, plots.z[m], plots.cov[m], t, polar)
+            return
+        raw, fused_of = members
+        n_fused = int(fused_of.max()) + 1
+        kf = (bank.kind[slots] == 0) | (m >= n_fused)  # false plots are their own member
+        if np.any(kf):
+            mk = m[kf]
+            bank.update(slots[kf], plots.z[mk], plots.cov[mk], t, plots.take(mk).polar)
+        if np.all(kf):
+            return
+        slot_of_fused = np.full(n_fused, -1, dtype=np.int64)
+        slot_of_fused[m[~kf]] = slots[~kf]
+        rows = np.flatnonzero(slot_of_fused[fused_of] >= 0)
+        target = slot_of_fused[fused_of[rows]]
+        order = np.argsort(target, kind="stable")
+        rows, target = rows[order], target[order]
+        first = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
+        rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
+        for k in range(int(rank.max()) + 1):
+            at = rows[rank == k]
+            sub = raw.take(at)
+            bank.update(target[rank == k], sub.z, sub.cov, t, sub.polar)
 
     def _assign(
         self, plots: Plots, t_rep: IntArray, t_own: IntArray, true_slot: IntArray, live: IntArray
@@ -284,14 +348,7 @@ class SystemTracker:
         and no cost. Pairs with a track or plot covariance not certified positive definite are
         never ruled out.
         """
-        n_plots = plots.rep.size
-        order = np.argsort(t_rep, kind="stable")
-        t_start = np.searchsorted(t_rep[order], np.arange(self.reps), side="left")
-        t_count = np.bincount(t_rep, minlength=self.reps)
-        lens = t_count[plots.rep]
-        pm = np.repeat(np.arange(n_plots), lens)
-        within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
-        pt = order[t_start[plots.rep][pm] + within]
+        pt, pm = same_unit_pairs(t_rep, plots.rep, self.reps)
         y = plots.z[pm] - t_pos[pt]
         own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
@@ -299,13 +356,13 @@ class SystemTracker:
         m_trace = np.where(
             positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
         )
-        y_squared = np.einsum("pi,pi->p", y, y)
-        near = ~outside_gate_bound(y_squared, t_trace[pt] + m_trace[pm], self.gate)
-        d2 = np.full(pm.size, np.inf)
-        if np.any(near):
-            d2[near] = mahalanobis_pairs(y[near], t_cov[pt[near]] + plots.cov[pm[near]])
-        admissible = own | (d2 <= self.gate)
-        cost = np.where(own, np.minimum(d2, self.gate), d2)
+        admissible, cost = gated_costs(
+            y,
+            t_trace[pt] + m_trace[pm],
+            lambda i: t_cov[pt[i]] + plots.cov[pm[i]],
+            self.gate,
+            own,
+        )
         return pt[admissible], pm[admissible], cost[admissible]
 
     def _start_false_tracks(self, step: int, t: float, plots: Plots, births: IntArray) -> None:

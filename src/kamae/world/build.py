@@ -31,6 +31,7 @@ from kamae.sensors.discrimination import declaration_threshold
 from kamae.sensors.radar import Radar, RadarView, phase_rcs
 from kamae.sensors.rf import RadarRF
 from kamae.sensors.space_ir import SpaceLayerView, space_layer_view
+from kamae.tracking.filter_bank import TrackerSettings
 from kamae.world import si
 from kamae.world.checks import network_problems, raid_problems, refuse
 from kamae.world.flights import fly_raids, raid_flights
@@ -138,6 +139,8 @@ class World:
     discrimination_delay_s: float
     """Objects of a threat complex are undecided (not engaged) until their complex has been
     separated this long, s."""
+    tracker: TrackerSettings
+    """The trackers' filter choice and the IMM's manoeuvre model (`doctrine.tracker_*`)."""
     space_layers: tuple[SpaceLayerView, ...] = ()
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
     network: Network | None = None
@@ -234,6 +237,7 @@ def build_world(loaded: LoadedScenario) -> World:
         radar_rf=rfs,
         discrimination_threshold=declaration_threshold(s.doctrine.warhead_declaration_floor),
         discrimination_delay_s=s.doctrine.discrimination_delay_s,
+        tracker=si.tracker(s.doctrine),
     )
 
 

@@ -32,6 +32,7 @@ from kamae.network.spec import (
     LinkSpec,
     NetworkSpec,
     NodeSpec,
+    SharingPolicy,
     SharingSpec,
 )
 from kamae.scenario.countermeasures import Countermeasures, TerminalManoeuvre
@@ -60,6 +61,8 @@ from kamae.sensors.jamming import NoiseJammer
 from kamae.sensors.radar import Radar
 from kamae.sensors.rf import RadarRF
 from kamae.sensors.space_ir import EarlyWarningLayer, TrackingLayer, constellation
+from kamae.tracking.filter_bank import Manoeuvre as ImmManoeuvre
+from kamae.tracking.filter_bank import TrackerSettings
 
 KM = 1e3
 """Metres per kilometre."""
@@ -159,6 +162,17 @@ def doctrine(d: DoctrineSection) -> Doctrine:
     )
 
 
+def tracker(d: DoctrineSection) -> TrackerSettings:
+    """The trackers' filter choice and IMM manoeuvre model in SI units."""
+    return TrackerSettings(
+        filter=d.tracker_filter,
+        manoeuvre=ImmManoeuvre(
+            process_noise=d.tracker_manoeuvre_noise,
+            mean_sojourn_s=(d.tracker_mean_quiet_s, d.tracker_mean_manoeuvre_s),
+        ),
+    )
+
+
 def radar(sensor: Sensor, st: SensorType) -> Radar:
     """A placed radar: the scenario's sensor (site, boresight) with its catalog entry."""
     return Radar(
@@ -253,6 +267,7 @@ def network_spec(net: NetworkSection) -> NetworkSpec:
                 fire_units=tuple(n.fire_units),
                 space=n.space,
                 processing_s=n.processing_ms * MS,
+                tracker_filter=n.tracker_filter,
             )
             for n in net.nodes
         ),
@@ -278,6 +293,12 @@ def network_spec(net: NetworkSection) -> NetworkSpec:
         engagement_modes=dict(net.engagement_modes),
         attack_confirmation=_confirmation(net.attack_confirmation),
         events=tuple(network_event(e) for e in net.events),
+        policy=SharingPolicy(
+            track_reports=net.track_reports,
+            track_report_interval_s=net.track_report_interval_s,
+            remote_track_start=net.remote_track_start,
+            late_plot_window_s=net.late_plot_window_s,
+        ),
     )
 
 
@@ -310,7 +331,15 @@ def network_event(e: Event) -> EventSpec:
                 capacity_factor=e.capacity_factor,
             )
             return EventSpec(degraded, tuple(e.links), None, None)
-        case NodeCompromised() | SatelliteLost():
+        case NodeCompromised():
+            end_s = math.inf if e.end_s is None else e.end_s
+            lie = NetworkEvent(
+                e.kind, e.start_s, end_s, deception=e.deception,
+                displacement_m=e.displacement_km * KM,
+                displacement_azimuth=math.radians(e.displacement_azimuth_deg),
+            )  # fmt: skip
+            return EventSpec(lie, (), e.node, None)
+        case SatelliteLost():
             return EventSpec(event(), (), e.node, None)
         case RadarJammed():
             if e.jamming_to_noise_db is not None:

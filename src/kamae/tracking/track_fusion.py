@@ -1,4 +1,5 @@
-"""Track-to-track association and fusion at C2 nodes, safe with unknown correlation.
+"""Track-to-track association and fusion (C2 nodes, fire-unit pictures), safe with unknown
+correlation.
 
 Tracks of one target reported by different sensors (or relayed by different nodes) have
 correlated errors whose cross-covariance nobody knows: common process noise, and the same
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.network.topology import BoolArray, FloatArray, IntArray
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.tracking.association import Assignment, chi2_gate, gnn_assign, mahalanobis_pairs
 from kamae.tracking.fusion import fuse_measurements
 
