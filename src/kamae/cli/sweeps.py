@@ -8,7 +8,7 @@ from typing import Annotated, Literal, cast
 
 import typer
 
-from kamae.cli.app import user_errors
+from kamae.cli.app import console, echo, markup_text, user_errors
 from kamae.errors import KamaeError
 
 
@@ -55,7 +55,7 @@ def sweep(
     from kamae.sweep.progress import RichProgress
 
     name = Path(scenario).stem if scenario.endswith((".yaml", ".yml")) else scenario
-    with RichProgress(f"{name} sweep") as bar:
+    with RichProgress(markup_text(f"{name} sweep"), console(stderr=True)) as bar:
         result = run_sweep(
             scenario,
             settings or [],
@@ -71,7 +71,7 @@ def sweep(
             progress=bar,
         )
     for line in result.report():
-        typer.echo(line)
+        echo(line)
     if not result.complete or result.invalid:
         raise typer.Exit(code=1)
 
@@ -90,4 +90,4 @@ def query(
 
     if fmt not in ("table", "csv", "json"):
         raise KamaeError(f"--format: expected table, csv or json, got {fmt!r}")
-    typer.echo(query_text(folder, sql, cast(Literal["table", "csv", "json"], fmt)), nl=False)
+    echo(query_text(folder, sql, cast(Literal["table", "csv", "json"], fmt)), nl=False)
