@@ -363,3 +363,24 @@ def format_path(path: PathKey) -> str:
 
 def _cut(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+class CoreDumper(yaml.SafeDumper):
+    """Writes data that `read_yaml` reads back as it was: text that the core schema (or YAML
+    1.1) would read as another type is quoted (`'1e3'`, `'0o17'`, `'yes'`); no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if not isinstance(core_scalar(data), str):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+CoreDumper.add_representer(str, CoreDumper.represent_str)
+
+
+def dump_yaml(doc: Any, **options: Any) -> str:
+    """YAML text of plain data, read back identically by `read_yaml` (`CoreDumper`)."""
+    return yaml.dump(doc, Dumper=CoreDumper, **options)

@@ -35,7 +35,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
 from kamae.engine import simulate_many
 from kamae.errors import ScenarioError, ScenarioErrors
@@ -52,7 +51,7 @@ from kamae.runners import (
 )
 from kamae.runners.base import chunk_range
 from kamae.scenario import load_scenario, load_scenario_text
-from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.loader import LoadedScenario, parse_yaml
 from kamae.streams import sweep_seed
 from kamae.sweep.errors import SweepError
 from kamae.sweep.points import SweepPoints, format_value, plan_points
@@ -298,7 +297,7 @@ def _points(
         raise SweepError(f"--replications {n}: expected 1 to {MAX_REPLICATIONS}")
     if s < 0:
         raise SweepError(f"--seed {s}: expected a non-negative integer")
-    base = yaml.safe_load(loaded.text)
+    base = parse_yaml(loaded.text, loaded.file)[0]
     return n, s, plan_points(base, settings, sample, s)
 
 
