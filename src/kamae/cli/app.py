@@ -117,6 +117,13 @@ def user_errors(func: F) -> F:
             for line in error_lines(exc):
                 typer.echo(line, err=True)
             raise typer.Exit(code=2) from None
+        except MemoryError:
+            typer.echo(
+                "error: out of memory: use fewer workers, objects or replications "
+                "(estimates: kamae validate)",
+                err=True,
+            )
+            raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -35,6 +35,13 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario's Monte Carlo and write its results folder."""
     from kamae.runners import DaskBackend
@@ -48,7 +55,13 @@ def run(
     total = loaded.scenario.replications if replications is None else replications
     if as_json:
         output = run_scenario(
-            loaded, replications=replications, seed=seed, workers=workers, out=out, backend=backend
+            loaded,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            out=out,
+            backend=backend,
+            force=force,
         )
         _write_report(output.folder)
         print_json(output.summary)
@@ -72,6 +85,7 @@ def run(
             out=out,
             progress=lambda n: bar.advance(task, n),
             backend=backend,
+            force=force,
         )
     _print_summary_table(output.summary)
     echo(f"results: {output.folder}")
@@ -120,9 +134,11 @@ def validate(
     scenario: Annotated[str, typer.Argument(help="Scenario file or bundled scenario name.")],
 ) -> None:
     """Check a scenario file; print `ok` and a summary, or one line per problem (exit 2)."""
+    from kamae.workload import estimate
     from kamae.world import validate_scenario
 
     loaded = validate_scenario(scenario)
+    work = estimate(loaded)
     s = loaded.scenario
     missiles = sum(r.count for r in s.raids)
     inventory = sum(u.inventory for u in s.fire_units)
@@ -134,7 +150,7 @@ def validate(
         f"interceptors; doctrine salvo {s.doctrine.shots_per_salvo}, "
         f"{'shoot-look-shoot' if s.doctrine.shoot_look_shoot else 'no shoot-look-shoot'}, "
         f"layers {' then '.join(s.doctrine.layer_order)}; {s.replications} replications, "
-        f"seed {s.seed}."
+        f"seed {s.seed}. Work: {work.describe()}."
     )
 
 

@@ -116,6 +116,13 @@ def campaign(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
     from kamae.campaign.confirmation import describe_confirmation
@@ -130,6 +137,7 @@ def campaign(
         sensitivity=sensitivity,
         workers=workers,
         out=out,
+        force=force,
     )
     report = build_campaign_report(study.folder) if study.folder is not None else None
     if as_json:
@@ -164,11 +172,20 @@ def compare(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the comparison as JSON and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run two scenarios with common random numbers; print B - A for every metric."""
     from kamae.compare import compare_scenarios
 
-    result = compare_scenarios(a, b, replications=replications, seed=seed, workers=workers)
+    result = compare_scenarios(
+        a, b, replications=replications, seed=seed, workers=workers, force=force
+    )
     if as_json:
         print_json(result.as_dict())
         return

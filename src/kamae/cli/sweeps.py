@@ -48,6 +48,13 @@ def sweep(
             help="Give each point its own random streams (default: common random numbers).",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario over a grid or sample of its fields; exit 1 if a point was invalid or did
     not finish (the others still ran)."""
@@ -69,6 +76,7 @@ def sweep(
             resume=resume,
             common_random_numbers=not independent,
             progress=bar,
+            force=force,
         )
     for line in result.report():
         echo(line)
