@@ -13,10 +13,13 @@ the other the next free name, `-2`, `-3`, ...), and its staging folder made besi
 output that cannot be written fails before the Monte Carlo, not after. The finished folder
 is renamed onto the claimed (empty) name in one step; a failure removes both.
 
-A process killed with SIGKILL leaves its temporary (and an empty claimed name) behind. Every
-temporary is locked (`flock`) by the process filling it while it lives, so the next claim in
-the same parent removes the temporaries nobody holds, with their empty claims
-(`remove_stale_temporaries`), and never one that a live writer is filling.
+A process killed with SIGKILL leaves its staging folder (and an empty claimed name) behind.
+A staging folder is locked (`flock`) by the process filling it while it lives, and claims
+and clean-ups in one parent take turns (a lock on the parent folder itself, held for the few
+system calls of a claim), so the next claim in the same parent removes the staging folders
+nobody holds, with their empty claims (`remove_stale_temporaries`), and never one that a
+live writer is filling or about to lock. (A killed `write_file_atomic` leaves a hidden
+temporary file; the sweep's resume removes those of a sweep folder.)
 """
 
 from __future__ import annotations
@@ -62,13 +65,14 @@ def _final_of(temporary: Path) -> Path:
     return temporary.with_name(name[: name.rindex(TEMPORARY_MARK)])
 
 
-def _lock(path: Path) -> int | None:
-    """An open descriptor of `path` holding an exclusive lock on it (None: no locks here)."""
+def _lock(path: Path, *, wait: bool = False) -> int | None:
+    """An open descriptor of `path` (a file or a folder) holding an exclusive lock on it
+    (None: no locks on this platform); without `wait`, OSError if another holds it."""
     if fcntl is None:
         return None
     fd = os.open(path, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
         raise
@@ -76,20 +80,24 @@ def _lock(path: Path) -> int | None:
 
 
 @contextmanager
-def staged(final: Path, *, durable: bool = False, folder: bool = False) -> Iterator[Path]:
-    """A temporary path beside `final` for the block to fill: an empty file, or with `folder`
-    an empty folder, locked by this process while it lives; renamed onto `final` when the
-    block ends (replacing a file, or an empty folder, there), removed if it raises. With
-    `durable`, the folder holding `final` is flushed to disk after the rename (flush the file
-    itself before the block ends). OSError passes through."""
-    tmp = _temporary_of(final)
-    if folder:
-        tmp.mkdir()
-    else:
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    lock = None
+def _turn(parent: Path) -> Iterator[None]:
+    """This process's turn to claim or clean up in `parent` (a lock on the folder itself)."""
+    lock = _lock(parent, wait=True)
     try:
-        lock = _lock(tmp)
+        yield
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+@contextmanager
+def staged(final: Path, *, durable: bool = False) -> Iterator[Path]:
+    """A temporary path beside `final` for the block to fill (a file, or a folder it makes);
+    renamed onto `final` when the block ends (replacing a file there), removed if it raises.
+    With `durable`, the folder holding `final` is flushed to disk after the rename (flush the
+    file itself before the block ends). OSError passes through."""
+    tmp = _temporary_of(final)
+    try:
         yield tmp
         _rename(tmp, final)
     except BaseException:
@@ -98,9 +106,6 @@ def staged(final: Path, *, durable: bool = False, folder: bool = False) -> Itera
         else:
             tmp.unlink(missing_ok=True)
         raise
-    finally:
-        if lock is not None:
-            os.close(lock)
     if durable:
         _fsync_folder(final.parent)
 
@@ -116,33 +121,33 @@ def _rename(tmp: Path, final: Path) -> None:
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Remove the temporaries in `folder` that no live process holds (left by a killed
-    writer), with the empty folder each had claimed; returns what was removed."""
-    removed: list[Path] = []
+    """Remove the staging folders in `folder` that no live process holds (left by a killed
+    writer), with the empty name each had claimed; returns what was removed."""
     if fcntl is None or not folder.is_dir():
-        return removed
+        return []
+    with _turn(folder):
+        return _remove_stale(folder)
+
+
+def _remove_stale(folder: Path) -> list[Path]:
+    removed: list[Path] = []
     try:
-        entries = list(os.scandir(folder))
+        entries = [e for e in os.scandir(folder) if is_temporary(e.name) and e.is_dir()]
     except OSError:
         return removed
     for entry in entries:
-        if not is_temporary(entry.name):
-            continue
         path = Path(entry.path)
         try:
             lock = _lock(path)
         except OSError:
             continue  # held by a live writer (or gone meanwhile)
         try:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-                claim = _final_of(path)
-                with contextlib.suppress(OSError):
-                    claim.rmdir()  # only if empty: the claim of the killed writer
-                    removed.append(claim)
-            else:
-                path.unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
+            claim = _final_of(path)
+            with contextlib.suppress(OSError):
+                claim.rmdir()  # only if empty: the name the killed writer had claimed
+                removed.append(claim)
         finally:
             if lock is not None:
                 os.close(lock)
@@ -233,32 +238,41 @@ def claim_run_folder(parent: Path, name: str) -> RunFolderClaim:
         raise KamaeError(
             f"{parent}: cannot create the output folder ({exc.strerror or exc})"
         ) from None
-    if not parent.is_dir():
-        raise KamaeError(f"{parent}: cannot create the output folder (not a folder)")
-    remove_stale_temporaries(parent)
+    try:
+        with _turn(parent):
+            _remove_stale(parent)
+            final = _free_name(parent, name)
+            staging = _temporary_of(final)
+            try:
+                staging.mkdir()
+                lock = _lock(staging)
+            except OSError:
+                for made in (staging, final):
+                    with contextlib.suppress(OSError):
+                        made.rmdir()
+                raise
+    except OSError as exc:
+        raise KamaeError(f"{parent}: cannot write results there ({exc.strerror})") from None
+    claim = RunFolderClaim(final, staging, lock)
+    try:
+        (staging / ".probe").write_bytes(b"")
+        (staging / ".probe").unlink()
+    except OSError as exc:
+        claim.release()
+        raise KamaeError(f"{parent}: cannot write results there ({exc.strerror})") from None
+    return claim
+
+
+def _free_name(parent: Path, name: str) -> Path:
+    """The first of `name`, `name-2`, ... that this process could `mkdir` (its claim)."""
     k = 1
     while True:
         final = parent / (name if k == 1 else f"{name}-{k}")
         try:
             final.mkdir()
-            break
+            return final
         except FileExistsError:
             k += 1
-        except OSError as exc:
-            raise KamaeError(f"{parent}: cannot write results there ({exc.strerror})") from None
-    staging = _temporary_of(final)
-    try:
-        staging.mkdir()
-        lock = _lock(staging)
-        probe = staging / ".probe"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            final.rmdir()
-        raise KamaeError(f"{parent}: cannot write results there ({exc.strerror})") from None
-    return RunFolderClaim(final, staging, lock)
 
 
 def write_run_folder(
