@@ -163,6 +163,8 @@ def test_calc_wta_json(tmp_path: Path) -> None:
     doc = json.loads(runner.invoke(app, ["calc", "wta", str(path), "--json"]).output)
     assert doc["assignment"] == [{"weapon_type": 0, "target": 0, "weapons": 1}]
     assert doc["objective"] == pytest.approx(10 * 0.1 + 1) and doc["optimal"]
+    # A proven optimum certifies itself: its bound is the objective, the gap zero.
+    assert doc["lower_bound"] == pytest.approx(doc["objective"]) and doc["gap"] == 0.0
 
 
 def test_calc_bad_input_is_one_line() -> None:

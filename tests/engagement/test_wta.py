@@ -1,5 +1,6 @@
 """Tests for kamae.engagement.wta: exact branch and bound against brute force, the heuristic
-against greedy and the exact optimum, closed-form limits, readers and input checks."""
+against greedy and the exact optimum, closed-form limits, readers and input checks, and the
+Lagrangian lower bound (exact pricing, never above the brute-force optimum)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from kamae.engagement import wta
+from kamae.engagement.wta_pricing import price_targets
 from kamae.errors import KamaeError
 
 
 def brute_force(values: NDArray, p: NDArray, counts: NDArray) -> float:
     """Least objective over every assignment: the product of each type's multisets of targets."""
     m, n = p.shape
-    log_q = np.log1p(-p)
+    with np.errstate(divide="ignore"):
+        log_q = np.log1p(-p)  # -inf where p = 1
     per_type = []  # for type i: (options, n) log survival of each multiset
     for i in range(m):
         opts = list(itertools.combinations_with_replacement(range(n), int(counts[i])))
@@ -27,7 +32,8 @@ def brute_force(values: NDArray, p: NDArray, counts: NDArray) -> float:
         for r, ts in enumerate(opts):
             for j in ts:
                 x[r, j] += 1
-        per_type.append(x * log_q[i])
+        with np.errstate(invalid="ignore"):
+            per_type.append(np.where(x > 0, x * log_q[i], 0.0))
     total = per_type[0]
     for extra in per_type[1:]:
         total = (total[:, None, :] + extra[None, :, :]).reshape(-1, n)
@@ -251,3 +257,133 @@ def test_stop_at_ends_the_search_early() -> None:
 def test_bad_search_settings_name_the_setting(kwargs: dict, name: str) -> None:
     with pytest.raises(KamaeError, match=f"^{name}"):
         wta.solve_heuristic([1.0, 2.0], [[0.5, 0.5]], **kwargs)
+
+
+# --------------------------------------------------------------------------- lower bound
+
+
+def brute_force_pricing(value: float, p: NDArray, lam: NDArray, counts: NDArray) -> float:
+    """min over 0 <= x_i <= W_i of V prod (1 - p_i)^x_i + lam . x, by enumeration."""
+    best = value
+    for x in itertools.product(*[range(int(c) + 1) for c in counts]):
+        xa = np.array(x)
+        best = min(best, value * float(np.prod((1 - p) ** xa)) + float(lam @ xa))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_pricing_is_exact_against_enumeration(seed: int) -> None:
+    # The bound is valid only if every per-target subproblem is solved exactly.
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+    values = rng.uniform(1, 100, n)
+    p = rng.uniform(0, 1, (m, n))
+    p[rng.random((m, n)) < 0.1] = 1.0
+    p[rng.random((m, n)) < 0.1] = 0.0
+    counts = rng.integers(0, 4, m)
+    lam = rng.uniform(0, 60, m) * (rng.random(m) > 0.2)
+    q = 1 - p
+    with np.errstate(divide="ignore"):
+        a = -np.log(q)
+    priced = price_targets(values, p, q, a, counts, lam)
+    expected = [brute_force_pricing(values[j], p[:, j], lam, counts) for j in range(n)]
+    assert priced.values == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert priced.exact.all()
+    x = np.zeros((m, n))
+    x[priced.entry_type, priced.entry_target] = priced.entry_count
+    assert (x <= counts[:, None]).all()
+    assert values * np.prod(q**x, axis=0) + lam @ x == pytest.approx(priced.values)
+
+
+def test_pricing_state_cap_still_bounds_from_below() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.uniform(50, 100, 4)
+    p = rng.uniform(0.05, 0.3, (6, 4))
+    counts = np.full(6, 3)
+    lam = np.full(6, 0.5)
+    q = 1 - p
+    capped = price_targets(values, p, q, -np.log(q), counts, lam, max_states=3)
+    exact = price_targets(values, p, q, -np.log(q), counts, lam)
+    assert not capped.exact.all()
+    assert (capped.values <= exact.values + 1e-12).all()
+
+
+@pytest.mark.parametrize(("seed", "m", "n", "max_count"), EXACT_CASES)
+def test_lower_bound_is_below_the_brute_force_optimum(
+    seed: int, m: int, n: int, max_count: int
+) -> None:
+    values, p, counts = random_instance(seed, m, n, max_count)
+    best = brute_force(values, p, counts)
+    bound = wta.lower_bound(values, p, counts)
+    assert bound.value <= best
+    assert bound.value >= 0.5 * best  # and useful, not trivially 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    m=st.integers(1, 3),
+    n=st.integers(1, 4),
+    max_count=st.integers(1, 3),
+    certain=st.booleans(),
+)
+def test_lower_bound_never_exceeds_the_optimum(
+    seed: int, m: int, n: int, max_count: int, certain: bool
+) -> None:
+    values, p, counts = random_instance(seed, m, n, max_count)
+    if certain:
+        p[0, 0] = 1.0
+    best = brute_force(values, p, counts)
+    for solver in (wta.solve_heuristic, wta.solve_greedy):
+        r = solver(values, p, counts)
+        assert r.lower_bound <= best
+        assert r.lower_bound <= r.objective
+        assert 0.0 <= r.gap <= 1.0
+
+
+def test_lower_bound_is_tight_with_one_weapon_type() -> None:
+    # One type: separable and convex, so the Dantzig-Wolfe master has an integral optimum
+    # and the bound meets the (greedy) optimum.
+    rng = np.random.default_rng(11)
+    values = rng.uniform(1, 100, 8)
+    p = rng.uniform(0.1, 0.9, (1, 8))
+    counts = np.array([6])
+    best = brute_force(values, p, counts)
+    assert wta.lower_bound(values, p, counts).value == pytest.approx(best, rel=1e-8)
+    assert wta.lower_bound(values, p, counts).value <= best
+
+
+def test_every_answer_carries_its_bound() -> None:
+    values, p, counts = random_instance(4, 6, 6, 2)
+    exact = wta.solve_exact(values, p, counts)
+    assert exact.optimal and exact.lower_bound == exact.objective and exact.gap == 0.0
+    capped = wta.solve_exact(values, p, counts, max_nodes=3)
+    assert 0.0 < capped.lower_bound <= exact.objective
+    heur = wta.solve_heuristic(values, p, counts)
+    assert 0.0 < heur.lower_bound <= exact.objective
+    assert wta.solve_heuristic(values, p, counts, bound=False).lower_bound == 0.0
+    assert wta.solve_greedy(values, p, counts, bound=False).lower_bound == 0.0
+    assert wta.solve(*random_instance(1, 30, 30, 1)).lower_bound > 0.0
+
+
+def test_bound_closes_on_one_weapon_per_target() -> None:
+    # The random 40 x 40 family of Ahuja et al.: the heuristic's answer is certified within
+    # 0.01% (one weapon per target is optimal or nearly so there).
+    rng = np.random.default_rng(7)
+    values = rng.uniform(25, 100, 40)
+    p = rng.uniform(0.6, 0.9, (40, 40))
+    r = wta.solve_heuristic(values, p)
+    assert r.gap <= 1e-4
+
+
+def test_lower_bound_start_is_checked() -> None:
+    with pytest.raises(KamaeError, match="^start"):
+        wta.lower_bound([1.0, 2.0], [[0.5, 0.5]], [1], start=[[2, 0]])
+
+
+def test_heuristic_with_bound_is_deterministic_for_a_seed() -> None:
+    inst = random_instance(8, 30, 50, 3)
+    a = wta.solve_heuristic(*inst, seed=5)
+    b = wta.solve_heuristic(*inst, seed=5)
+    assert np.array_equal(a.x, b.x)
+    assert a.lower_bound == b.lower_bound

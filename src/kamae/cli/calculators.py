@@ -305,6 +305,8 @@ def calc_wta(
         "objective": result.objective,
         "method": result.method,
         "optimal": result.optimal,
+        "lower_bound": result.lower_bound,
+        "gap": result.gap,
         "assignment": assignment,
     }
     if as_json:
@@ -314,6 +316,7 @@ def calc_wta(
         echo(f"type {row['weapon_type']} -> target {row['target']}: {row['weapons']}")
     proven = "proven optimal" if result.optimal else "not proven optimal"
     echo(f"objective {result.objective:.6f} ({result.method}, {proven})")
+    echo(f"lower bound {result.lower_bound:.6f} (certified gap {100 * result.gap:.4f}%)")
 
 
 @user_errors

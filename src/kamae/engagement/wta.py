@@ -1,32 +1,39 @@
-"""Static weapon-target assignment (WTA): exact branch and bound, and a fast local search.
+"""Static weapon-target assignment (WTA): the solvers, with a certified lower bound.
 
 Model: minimise the expected surviving value sum_j V_j * prod_i (1 - p_ij)^x_ij subject to
 sum_j x_ij = W_i (W_i weapons of type i), x_ij non-negative integers (Manne 1958; the form of
 Ahuja, Kumar, Jha & Orlin, "Exact and heuristic algorithms for the weapon-target assignment
-problem", Operations Research 55(6), 2007). The heuristic is their greedy maximum-marginal-return
-construction followed by a very-large-scale neighbourhood search whose cyclic and path exchanges
-are solved exactly as a linear assignment problem, then an iterated ruin-and-recreate search.
-Neglected: the dynamic (shoot-look-shoot) problem, weapon-target feasibility windows beyond a
-kill probability of zero, and correlated kills (weapons kill independently).
+problem", Operations Research 55(6), 2007). Small instances: exact branch and bound
+(wta_exact). Others: greedy maximum marginal return and a very-large-scale neighbourhood
+descent (wta_search), column generation on the Dantzig-Wolfe master whose Lagrangian dual value
+is the lower bound (wta_bound, wta_pricing), a restricted-master integer program over the
+generated and visited target patterns (set-partitioning recombination), and iterated local
+search. Neglected: the dynamic (shoot-look-shoot) problem, weapon-target feasibility windows
+beyond a kill probability of zero, and correlated kills (weapons kill independently).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linear_sum_assignment
+from numpy.typing import ArrayLike
 
+from kamae.arrays import FloatArray, IntArray
+from kamae.engagement.wta_bound import Bound, ColumnPool, lagrangian_bound, restricted_master
+from kamae.engagement.wta_exact import assignments_count, branch_and_bound
+from kamae.engagement.wta_search import LocalSearch, fill, greedy
 from kamae.errors import KamaeError
 
 __all__ = [
     "Assignment",
+    "Bound",
     "Instance",
+    "lower_bound",
     "objective",
     "read_andersen",
     "read_instance",
@@ -38,38 +45,50 @@ __all__ = [
 ]
 
 # Survival probabilities are floored here inside the search so that removing a weapon (a
-# division by 1 - p) stays finite; the reported objective always uses the exact p.
+# division by 1 - p) stays finite; the reported objective and the bound use the exact p.
 _Q_FLOOR = 1e-12
-# Improvement, relative to the total target value, below which a change is no change: a guard
-# against round-off in sums where large terms cancel.
-_REL_TOL = 1e-12
 # solve() uses the exact method when the number of distinct assignments is at most this.
 _EXACT_LEAVES = 10**7
 # solve_exact refuses more weapons than this (search depth and bound tables grow with it).
 _EXACT_MAX_WEAPONS = 64
+# The heuristic stops once (objective - bound) <= this * objective: column generation stops
+# when its bound and the master LP agree to this, so the gap cannot be closed further.
+_CLOSED_GAP = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
 class Assignment:
-    """A weapon-target assignment: x[i, j] weapons of type i on target j."""
+    """A weapon-target assignment: x[i, j] weapons of type i on target j.
 
-    x: NDArray[np.int64]
+    `lower_bound` is a certified lower bound on the optimum (0 when none was computed; the
+    objective itself when `optimal`); `gap` is the relative gap it certifies.
+    """
+
+    x: IntArray
     objective: float
     method: str
     optimal: bool
+    lower_bound: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        """(objective - lower_bound) / objective: how far from optimal x can be, at most."""
+        if self.objective <= 0.0:
+            return 0.0
+        return max(0.0, (self.objective - self.lower_bound) / self.objective)
 
 
 @dataclass(frozen=True, eq=False)
 class Instance:
     """A static WTA instance: target values V_j, kill probabilities p[i, j], counts W_i."""
 
-    values: NDArray[np.float64]
-    p: NDArray[np.float64]
-    counts: NDArray[np.int64]
+    values: FloatArray
+    p: FloatArray
+    counts: IntArray
     name: str = ""
 
 
-def _numbers(name: str, value: ArrayLike) -> NDArray[np.float64]:
+def _numbers(name: str, value: ArrayLike) -> FloatArray:
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError) as err:
@@ -78,7 +97,7 @@ def _numbers(name: str, value: ArrayLike) -> NDArray[np.float64]:
 
 def _check(
     values: ArrayLike, p: ArrayLike, counts: ArrayLike | None
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+) -> tuple[FloatArray, FloatArray, IntArray]:
     """Arrays of (values, p, counts) after checking shapes and ranges; KamaeError otherwise."""
     v = _numbers("values", values)
     pr = _numbers("p", p)
@@ -116,14 +135,21 @@ def objective(values: ArrayLike, p: ArrayLike, x: ArrayLike) -> float:
 
 
 def _result(
-    v: NDArray[np.float64], pr: NDArray[np.float64], x: NDArray[np.int64], method: str, opt: bool
+    v: FloatArray, pr: FloatArray, x: IntArray, method: str, opt: bool, bound: float = 0.0
 ) -> Assignment:
     x = x.astype(np.int64)
     x.setflags(write=False)
-    return Assignment(x=x, objective=_surviving_value(v, pr, x), method=method, optimal=opt)
+    value = _surviving_value(v, pr, x)
+    return Assignment(
+        x=x,
+        objective=value,
+        method=method,
+        optimal=opt,
+        lower_bound=value if opt else bound,
+    )
 
 
-def _surviving_value(v: NDArray[np.float64], pr: NDArray[np.float64], x: NDArray) -> float:
+def _surviving_value(v: FloatArray, pr: FloatArray, x: IntArray) -> float:
     """sum_j V_j prod_i (1 - p_ij)^x_ij with the exact p, touching only the non-zero x_ij."""
     i, j = np.nonzero(x)
     survival = np.ones(v.size)
@@ -131,272 +157,34 @@ def _surviving_value(v: NDArray[np.float64], pr: NDArray[np.float64], x: NDArray
     return float(v @ survival)
 
 
-# --------------------------------------------------------------------------- construction
+def lower_bound(
+    values: ArrayLike,
+    p: ArrayLike,
+    counts: ArrayLike | None = None,
+    *,
+    start: ArrayLike | None = None,
+    max_iterations: int = 60,
+) -> Bound:
+    """Certified lower bound on the WTA optimum: the Lagrangian dual value of the weapon-count
+    constraints with exact per-target pricing (wta_bound), its multipliers found by column
+    generation started from `start` (default: greedy and descent). `value` <= the optimum."""
+    v, pr, w = _check(values, p, counts)
+    if start is None:
+        x0 = _descended(v, pr, w, 1, np.random.default_rng(0)).x
+    else:
+        x0 = np.asarray(start, dtype=np.int64)
+        if x0.shape != pr.shape or (x0 < 0).any() or (x0.sum(axis=1) > w).any():
+            raise KamaeError(f"start: expected a {pr.shape} assignment within the counts")
+    return lagrangian_bound(v, pr, w, x0, max_iterations=max_iterations)[0]
 
 
-def _greedy(v: NDArray[np.float64], q: NDArray[np.float64], w: NDArray[np.int64]) -> NDArray:
-    """Maximum marginal return: repeatedly give the target with the largest expected value
-    destroyed V_j s_j p_ij to the weapon type that achieves it (Ahuja et al. 2007)."""
-    m, n = q.shape
-    p = 1.0 - q
-    gain = p * v
-    rows = np.arange(m)
-    left = w.copy()
-    best_j = gain.argmax(axis=1)
-    best_g = gain[rows, best_j]
-    best_g[left == 0] = -np.inf
-    best_j[left == 0] = -1
-    c = v.copy()
-    x = np.zeros((m, n), dtype=np.int64)
-    for _ in range(int(w.sum())):
-        i = int(best_g.argmax())
-        j = int(best_j[i])
-        x[i, j] += 1
-        left[i] -= 1
-        c[j] *= q[i, j]
-        gain[:, j] = p[:, j] * c[j]
-        if left[i] == 0:
-            best_g[i] = -np.inf
-            best_j[i] = -1
-        stale = (best_j == j).nonzero()[0]
-        if stale.size:
-            bj = gain[stale].argmax(axis=1)
-            best_j[stale] = bj
-            best_g[stale] = gain[stale, bj]
-    return x
-
-
-def _assignment(cost: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Rows of cost (rows <= columns) matched to distinct columns at least total cost.
-
-    Near-square problems are padded with zero rows and reduced (columns, then rows) first:
-    the optimum is unchanged and SciPy's shortest augmenting path solver is several times
-    faster on the column-scaled matrices WTA produces."""
-    r, n = cost.shape
-    if 4 * r < 3 * n:
-        return linear_sum_assignment(cost)
-    if r < n:
-        cost = np.vstack([cost, np.zeros((n - r, n))])
-    cost = cost - cost.min(axis=0)
-    cost -= cost.min(axis=1)[:, None]
-    rows, cols = linear_sum_assignment(cost)
-    keep = rows < r
-    return rows[keep], cols[keep]
-
-
-# --------------------------------------------------------------------------- local search
-
-
-class _Search:
-    """Incremental state of one local search: x, and c_j = V_j prod_i q_ij^x_ij."""
-
-    def __init__(
-        self,
-        v: NDArray[np.float64],
-        q: NDArray[np.float64],
-        x: NDArray[np.int64],
-        rng: np.random.Generator,
-    ) -> None:
-        self.v = v
-        self.q = q
-        self.qm1 = q - 1.0
-        self.inv_m1 = 1.0 / q - 1.0
-        self.log_q = np.log(q)
-        self.rng = rng
-        self.tol = _REL_TOL * float(v.sum())
-        self.x = x.copy()
-        self.c = np.empty_like(v)
-        self.refresh()
-
-    def refresh(self, cols: NDArray[np.intp] | None = None) -> None:
-        if cols is None:
-            self.c = self.v * np.exp(np.einsum("ij,ij->j", self.log_q, self.x))
-        else:
-            lq, xs = self.log_q[:, cols], self.x[:, cols]
-            self.c[cols] = self.v[cols] * np.exp(np.einsum("ij,ij->j", lq, xs))
-
-    def total(self) -> float:
-        return float(self.c.sum())
-
-    def relocate(self) -> bool:
-        """Single-weapon moves: best improving move per weapon type, applied in passes of
-        target-disjoint moves (so every applied delta is exact) until none improves."""
-        q, x, c = self.q, self.x, self.c
-        m, n = q.shape
-        rows = np.arange(m)
-        any_move = False
-        while True:
-            removal = np.where(x > 0, c * self.inv_m1, np.inf)  # cost of taking one off j
-            insert = c * self.qm1  # change from adding one to k (<= 0)
-            k1 = insert.argmin(axis=1)
-            b1 = insert[rows, k1]
-            insert[rows, k1] = np.inf
-            k2 = insert.argmin(axis=1)
-            b2 = insert[rows, k2]
-            is_k1 = np.arange(n)[None, :] == k1[:, None]
-            delta = removal + np.where(is_k1, b2[:, None], b1[:, None])
-            jb = delta.argmin(axis=1)
-            db = delta[rows, jb]
-            kb = np.where(jb == k1, k2, k1)
-            cand = np.flatnonzero(db < -self.tol)
-            if cand.size == 0:
-                return any_move
-            touched = np.zeros(n, dtype=bool)
-            for i in cand[np.argsort(db[cand])]:
-                j, k = jb[i], kb[i]
-                if touched[j] or touched[k]:
-                    continue
-                touched[j] = touched[k] = True
-                x[i, j] -= 1
-                x[i, k] += 1
-            self.refresh(touched.nonzero()[0])
-            any_move = True
-
-    def exchange(self) -> bool:
-        """One very-large-scale neighbourhood step: take one weapon off every occupied target
-        (chosen at random among its types, weighted by count) and put the taken weapons back,
-        at most one per target, at least cost. Every cyclic and path exchange of Ahuja et al.
-        (2007) through these weapons is a feasible reassignment, and the assignment problem
-        finds the best combination of them exactly."""
-        q, x, c = self.q, self.x, self.c
-        m, _ = q.shape
-        tg = np.flatnonzero(x.any(axis=0))
-        if tg.size == 0:
-            return False
-        ty = (x[:, tg] * self.rng.random((m, tg.size))).argmax(axis=0)
-        cp = c.copy()
-        cp[tg] /= q[ty, tg]
-        cost = cp * self.qm1[ty]
-        r, k = _assignment(cost)
-        new = float(cp.sum() + cost[r, k].sum())
-        if new >= float(c.sum()) - self.tol:
-            return False
-        x[ty, tg] -= 1
-        x[ty[r], k] += 1
-        changed = np.zeros(x.shape[1], dtype=bool)
-        changed[tg] = True
-        changed[k] = True
-        self.refresh(changed.nonzero()[0])
-        return True
-
-    def descend(self, patience: int) -> None:
-        """Relocations and exchanges until `patience` exchange rounds in a row find nothing."""
-        self.relocate()
-        fails = 0
-        while fails < patience:
-            if self.exchange():
-                self.relocate()
-                fails = 0
-            else:
-                fails += 1
-        self.refresh()
-
-    def ruin(self, k: int) -> None:
-        """Ruin and recreate: strip k random targets and give their weapons back one by one,
-        each to the target where it destroys the most expected value."""
-        x = self.x
-        m, n = x.shape
-        t = self.rng.choice(n, size=min(k, n), replace=False)
-        released = np.repeat(np.arange(m), x[:, t].sum(axis=1))
-        x[:, t] = 0
-        self.refresh()
-        self.rng.shuffle(released)
-        p = -self.qm1
-        c = self.c
-        for i in released:
-            j = int((c * p[i]).argmax())
-            x[i, j] += 1
-            c[j] *= self.q[i, j]
-
-    def kick(self, noise: float) -> None:
-        """A coordinated random step: the exchange of `exchange`, solved on costs multiplied
-        by 1 + noise * N(0, 1) and applied whether it improves or not."""
-        q, x, c = self.q, self.x, self.c
-        m, _ = q.shape
-        tg = np.flatnonzero(x.any(axis=0))
-        if tg.size == 0:
-            return
-        ty = (x[:, tg] * self.rng.random((m, tg.size))).argmax(axis=0)
-        cp = c.copy()
-        cp[tg] /= q[ty, tg]
-        cost = cp * self.qm1[ty]
-        r, k = _assignment(cost * (1.0 + noise * self.rng.standard_normal(cost.shape)))
-        x[ty, tg] -= 1
-        x[ty[r], k] += 1
-        self.refresh()
-
-
-# --------------------------------------------------------------------------- exact
-
-
-def _branch_and_bound(
-    v: NDArray[np.float64],
-    q: NDArray[np.float64],
-    w: NDArray[np.int64],
-    incumbent: NDArray[np.int64],
-    max_nodes: int,
-) -> tuple[NDArray[np.int64], bool]:
-    """Depth-first branch and bound over weapons, identical weapons as multisets.
-
-    Bound: with R weapons left, replace each by a weapon whose survival against target j is the
-    least among the types still to come (q*_j). Those weapons are identical, the relaxed problem
-    is separable and convex, and its optimum is the sum of the R largest marginal returns
-    V_j s_j q*_j^r (1 - q*_j); subtracting that from the current value bounds every completion.
-    """
-    m, n = q.shape
-    order = np.argsort(-((1.0 - q) * v).max(axis=1), kind="stable")
-    wt = np.repeat(order, w[order])
-    total = wt.size
-    if total == 0:
-        return np.zeros((m, n), dtype=np.int64), True
-    qw = q[wt]
-    suffix = np.minimum.accumulate(qw[::-1], axis=0)[::-1]
-    ramps = [
-        suffix[k][:, None] ** np.arange(total - k)[None, :] * (1.0 - suffix[k])[:, None]
-        for k in range(total)
-    ]
-    same = np.zeros(total, dtype=bool)
-    same[1:] = wt[1:] == wt[:-1]
-    s = v.copy()
-    path = np.zeros(total, dtype=np.int64)
-    tol = _REL_TOL * float(v.sum())
-    best_val = float(v @ np.prod(q**incumbent, axis=0)) + tol
-    best_path: NDArray[np.int64] | None = None
-    nodes = 0
-    complete = True
-
-    def dfs(k: int, lo: int) -> None:
-        nonlocal best_val, best_path, nodes, complete
-        nodes += 1
-        if nodes > max_nodes:
-            complete = False
-            return
-        if k == total:
-            val = float(s.sum())
-            if val < best_val - tol:
-                best_val, best_path = val, path.copy()
-            return
-        flat = (s[:, None] * ramps[k]).ravel()
-        left = total - k
-        reach = np.partition(flat, flat.size - left)[flat.size - left :].sum()
-        if float(s.sum() - reach) >= best_val - tol:
-            return
-        cand = np.arange(lo if same[k] else 0, n)
-        for j in cand[np.argsort(-s[cand] * (1.0 - qw[k, cand]), kind="stable")]:
-            old = s[j]
-            s[j] = old * qw[k, j]
-            path[k] = j
-            dfs(k + 1, int(j))
-            s[j] = old
-            if not complete:
-                return
-
-    dfs(0, 0)
-    if best_path is None:
-        return incumbent, complete
-    x = np.zeros((m, n), dtype=np.int64)
-    np.add.at(x, (wt, best_path), 1)
-    return x, complete
+def _descended(
+    v: FloatArray, pr: FloatArray, w: IntArray, patience: int, rng: np.random.Generator
+) -> LocalSearch:
+    q = np.maximum(1.0 - pr, _Q_FLOOR)
+    search = LocalSearch(v, q, greedy(v, q, w), rng)
+    search.descend(patience)
+    return search
 
 
 def solve_exact(
@@ -405,12 +193,14 @@ def solve_exact(
     counts: ArrayLike | None = None,
     *,
     max_nodes: int = 2_000_000,
+    bound: bool = True,
 ) -> Assignment:
     """Optimal assignment by branch and bound (small problems: at most 64 weapons in all, and in
     practice a few dozen).
 
     The incumbent is the heuristic's answer. If `max_nodes` is reached before the tree is
-    exhausted, the best assignment found is returned with `optimal=False`.
+    exhausted, the best assignment found is returned with `optimal=False` and, if `bound`, the
+    Lagrangian lower bound.
     """
     v, pr, w = _check(values, p, counts)
     if not isinstance(max_nodes, int) or max_nodes < 1:
@@ -421,20 +211,36 @@ def solve_exact(
             f" {int(w.sum())}; use solve_heuristic"
         )
     q = np.maximum(1.0 - pr, _Q_FLOOR)
-    start = solve_heuristic(v, pr, w, iterations=20).x
-    x, complete = _branch_and_bound(v, q, w, np.array(start), max_nodes)
+    start = solve_heuristic(v, pr, w, iterations=20, bound=False).x
+    x, complete = branch_and_bound(v, q, w, np.array(start), max_nodes)
     method = "branch-and-bound" if complete else "branch-and-bound (node limit reached)"
-    return _result(v, pr, x, method, complete)
+    lb = lower_bound(v, pr, w, start=x).value if bound and not complete else 0.0
+    return _result(v, pr, x, method, complete, lb)
 
 
-# --------------------------------------------------------------------------- heuristic
-
-
-def solve_greedy(values: ArrayLike, p: ArrayLike, counts: ArrayLike | None = None) -> Assignment:
-    """Greedy maximum-marginal-return assignment (Ahuja et al. 2007): the usual baseline."""
+def solve_greedy(
+    values: ArrayLike, p: ArrayLike, counts: ArrayLike | None = None, *, bound: bool = True
+) -> Assignment:
+    """Greedy maximum-marginal-return assignment (Ahuja et al. 2007): the usual baseline; with
+    `bound`, the Lagrangian lower bound too (which costs far more than the greedy itself)."""
     v, pr, w = _check(values, p, counts)
-    x = _greedy(v, np.maximum(1.0 - pr, _Q_FLOOR), w)
-    return _result(v, pr, x, "greedy", False)
+    x = greedy(v, np.maximum(1.0 - pr, _Q_FLOOR), w)
+    lb = lower_bound(v, pr, w).value if bound else 0.0
+    return _result(v, pr, x, "greedy", False, lb)
+
+
+def _checked_settings(**settings: int) -> None:
+    least = {
+        "restart_after": 1,
+        "recombine_every": 1,
+        "stall_rounds": 1,
+        "bound_iterations": 1,
+        "master_nodes": 1,
+    }
+    for name, value in settings.items():
+        low = least.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise KamaeError(f"{name}: expected a whole number >= {low}, got {value!r}")
 
 
 def solve_heuristic(
@@ -442,81 +248,160 @@ def solve_heuristic(
     p: ArrayLike,
     counts: ArrayLike | None = None,
     *,
-    iterations: int = 300,
+    iterations: int | None = None,
     seed: int = 0,
     time_limit: float | None = None,
     patience: int = 1,
     restart_after: int = 150,
     stop_at: float | None = None,
+    bound: bool = True,
+    recombine_every: int = 15,
+    stall_rounds: int = 1,
+    bound_iterations: int = 60,
+    master_nodes: int = 500,
 ) -> Assignment:
-    """Greedy construction, very-large-scale neighbourhood descent, then iterated local search.
+    """Greedy, VLSN descent, column generation with its lower bound, set-partitioning
+    recombination, then iterated local search.
 
-    Descent: single-weapon relocations and exchanges solved as an assignment problem (one
-    weapon off every occupied target, put back at most one per target) until `patience`
-    exchange rounds in a row find nothing. Iterated local search (Lourenco, Martin & Stuetzle,
-    Handbook of Metaheuristics, 2003): `iterations` times, perturb the current assignment (half
-    the time strip 2 to 6 random targets and give their weapons back greedily, half the time
-    apply a randomly perturbed exchange), descend, and keep it if better; after
-    `restart_after` iterations without improvement, restart from the greedy assignment
-    perturbed. Deterministic for a given seed when `time_limit` is None; `time_limit` (seconds,
-    wall clock) stops the iterations early, and so does reaching an objective <= `stop_at`.
-    Returns the best assignment seen: never worse than solve_greedy, never proven optimal.
+    1. Greedy maximum marginal return, then descent: single-weapon relocations and exchanges
+       solved as an assignment problem until `patience` exchange rounds in a row find nothing.
+    2. With `bound`: column generation (at most `bound_iterations` master solves) gives the
+       certified lower bound and a pool of target patterns; the best combination of pool
+       patterns (HiGHS, `master_nodes` nodes) is completed greedily and descended.
+    3. Iterated local search (Lourenco, Martin & Stuetzle 2003), at most `iterations` in all
+       (default 90 with `bound`, 300 without): perturb (a randomly perturbed exchange, or ruin
+       and recreate of 2-6 targets), descend, keep if better; restart from the greedy
+       assignment after `restart_after` without improvement. With `bound`, it runs in rounds
+       of `recombine_every` iterations; every local optimum's patterns join the pool, each
+       round ends with a recombination, and `stall_rounds` rounds in a row without
+       improvement end the search.
+    Stops early when the certified gap is closed (below 1e-6, the column generation's
+    tolerance), the objective is <= `stop_at`, or `time_limit` wall-clock seconds have passed
+    (the only machine-dependent setting; off by default). Deterministic for a seed. Never
+    worse than solve_greedy; `optimal` is never set (read `gap`).
     """
     v, pr, w = _check(values, p, counts)
-    for name, value, least in (
-        ("iterations", iterations, 0),
-        ("patience", patience, 0),
-        ("restart_after", restart_after, 1),
-    ):
-        if not isinstance(value, int) or value < least:
-            raise KamaeError(f"{name}: expected a whole number >= {least}, got {value!r}")
+    if iterations is None:
+        iterations = 90 if bound else 300
+    _checked_settings(
+        iterations=iterations,
+        stall_rounds=stall_rounds,
+        patience=patience,
+        restart_after=restart_after,
+        recombine_every=recombine_every,
+        bound_iterations=bound_iterations,
+        master_nodes=master_nodes,
+    )
     t0 = time.perf_counter()
-    q = np.maximum(1.0 - pr, _Q_FLOOR)
     rng = np.random.default_rng(seed)
-    start = _greedy(v, q, w)
-    search = _Search(v, q, start, rng)
-    search.descend(patience)
+    search = _descended(v, pr, w, patience, rng)
+    start = greedy(v, search.q, w)
     best_x, best = search.x.copy(), search.total()
-    cur_x, cur = best_x, best
-    since = 0
-    k_max = max(2, min(6, v.size // 10))
-    for _ in range(iterations):
-        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
-            break
-        if stop_at is not None and best <= stop_at:
-            break
-        if since >= restart_after:
-            search.x = start.copy()
-            search.refresh()
-            search.kick(0.3)
-            search.descend(patience)
-            cur_x, cur = search.x.copy(), search.total()
-            since = 0
-        search.x = cur_x.copy()
+    lb, pool, recombine = 0.0, None, None
+    if bound and w.sum() > 0:
+        b, pool = lagrangian_bound(
+            v, pr, w, best_x, max_iterations=bound_iterations, upper=_surviving_value(v, pr, best_x)
+        )
+        lb = b.value
+        recombine = _Recombination(pool, b, w, 1.0 - pr, master_nodes, patience)
+        best_x, best = recombine(search, best_x, best)
+
+    def stop(value: float) -> bool:
+        return (
+            (stop_at is not None and value <= stop_at)
+            or (time_limit is not None and time.perf_counter() - t0 >= time_limit)
+            or value - lb <= _CLOSED_GAP * value
+        )
+
+    schedule = _Schedule(iterations, recombine_every, stall_rounds, patience, restart_after)
+    best_x = _search_in_rounds(search, start, best_x, best, schedule, stop, recombine)
+    method = "greedy + VLSN descent + iterated local search"
+    if pool is not None:
+        method = (
+            "greedy + VLSN descent + column generation + set-partitioning recombination"
+            " + iterated local search"
+        )
+    return _result(v, pr, best_x, method, False, lb)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """Iteration counts of the iterated local search (solve_heuristic's settings)."""
+
+    iterations: int
+    recombine_every: int
+    stall_rounds: int
+    patience: int
+    restart_after: int
+
+
+def _search_in_rounds(
+    search: LocalSearch,
+    start: IntArray,
+    best_x: IntArray,
+    best: float,
+    schedule: _Schedule,
+    stop: Callable[[float], bool],
+    recombine: _Recombination | None,
+) -> IntArray:
+    """Iterated local search from (best_x, best); with a recombination, in rounds that each
+    end with one, until `stall_rounds` rounds in a row bring nothing. Returns the best x."""
+    visit = None if recombine is None else _collector(recombine.pool, search.v, recombine.q)
+    left, stalled = schedule.iterations, 0
+    while left > 0 and stalled < schedule.stall_rounds and not stop(best):
+        k = left if recombine is None else min(left, schedule.recombine_every)
+        left -= k
+        search.x = best_x.copy()
         search.refresh()
-        if rng.random() < 0.5:
-            search.kick(float(rng.uniform(0.05, 0.25)))
-        else:
-            search.ruin(int(rng.integers(2, k_max + 1)))
-        search.descend(patience)
-        val = search.total()
-        since += 1
-        if val < cur - search.tol:
-            cur_x, cur = search.x.copy(), val
-            since = 0
-        if val < best - search.tol:
-            best_x, best = search.x.copy(), val
-    return _result(v, pr, best_x, "greedy + VLSN descent + iterated local search", False)
+        x, value = search.iterate(start, k, schedule.patience, schedule.restart_after, stop, visit)
+        before = best
+        if value < best - search.tol:
+            best_x, best = x, value
+        if recombine is not None:
+            best_x, best = recombine(search, best_x, best)
+            stalled = stalled + 1 if best >= before - search.tol else 0
+    return best_x
 
 
-def _leaves(n: int, w: NDArray[np.int64]) -> float:
-    """Number of distinct assignments: product over types of multisets of size W_i from n."""
-    total = 1.0
-    for wi in w:
-        total *= math.comb(n + int(wi) - 1, int(wi))
-        if total > _EXACT_LEAVES:
-            break
-    return total
+def _collector(pool: ColumnPool, v: FloatArray, q: FloatArray) -> Callable[[IntArray], None]:
+    """A visitor adding to the pool the patterns of a local optimum that differ from the
+    previous one's."""
+    last = [np.zeros((q.shape[0], v.size), dtype=np.int64)]
+
+    def visit(x: IntArray) -> None:
+        changed = np.flatnonzero((x != last[0]).any(axis=0))
+        pool.add_assignment(v, q, x, changed)
+        last[0] = x.copy()
+
+    return visit
+
+
+@dataclass(frozen=True, eq=False)
+class _Recombination:
+    """Set-partitioning recombination: the restricted master over the pool of patterns."""
+
+    pool: ColumnPool
+    bound: Bound
+    w: IntArray
+    q: FloatArray  # exact survival 1 - p, for the pool's costs
+    nodes: int
+    patience: int
+
+    def __call__(
+        self, search: LocalSearch, best_x: IntArray, best: float
+    ) -> tuple[IntArray, float]:
+        """The best combination of pool patterns, completed and descended, if it beats
+        (best_x, best); else (best_x, best)."""
+        self.pool.add_assignment(search.v, self.q, best_x)
+        x = restricted_master(self.pool, self.w, search.v.size, self.bound, best, self.nodes)
+        if x is None:
+            return best_x, best
+        search.x = fill(search.v, search.q, x, self.w)
+        search.refresh()
+        search.descend(self.patience)
+        if search.total() < best - search.tol:
+            return search.x.copy(), search.total()
+        return best_x, best
 
 
 def solve(
@@ -526,13 +411,17 @@ def solve(
     *,
     seed: int = 0,
     time_limit: float | None = None,
+    bound: bool = True,
 ) -> Assignment:
     """Exact for small problems (at most 10^7 distinct assignments and 64 weapons), else the
-    heuristic."""
+    heuristic with its lower bound."""
     v, pr, w = _check(values, p, counts)
-    if w.sum() <= _EXACT_MAX_WEAPONS and _leaves(v.size, w) <= _EXACT_LEAVES:
-        return solve_exact(v, pr, w)
-    return solve_heuristic(v, pr, w, seed=seed, time_limit=time_limit)
+    if (
+        w.sum() <= _EXACT_MAX_WEAPONS
+        and assignments_count(v.size, w, _EXACT_LEAVES) <= _EXACT_LEAVES
+    ):
+        return solve_exact(v, pr, w, bound=bound)
+    return solve_heuristic(v, pr, w, seed=seed, time_limit=time_limit, bound=bound)
 
 
 # --------------------------------------------------------------------------- instances
