@@ -1,5 +1,5 @@
 """Hostile YAML: every class a tester tried gets one line naming the file, line and field,
-fast and small, never a traceback (issue 23). Time is measured in bench/bench_refusals.py;
+fast and small, never a traceback (issue 23). Time is measured in bench/bench_hostile.py;
 here each refusal's memory is bounded with tracemalloc (deterministic, not a timing)."""
 
 from __future__ import annotations
