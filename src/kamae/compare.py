@@ -15,6 +15,7 @@ for P(no leaker) it is applied to the 0/1 outcomes (normal approximation; at sma
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from kamae.errors import KamaeError
 from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
 from kamae.results.statistics import Interval, mean_interval
 from kamae.scenario.loader import LoadedScenario, load_scenario
+from kamae.workload import check_workload, estimate
 
 LABELS = {
     "threats_launched": "threats launched",
@@ -99,14 +101,20 @@ def compare_scenarios(
     seed: int | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Comparison:
-    """Run A and B with the same seed and replication count (defaults: A's) and compare."""
+    """Run A and B with the same seed and replication count (defaults: A's) and compare.
+    The work of both is checked first (`kamae.workload.check_workload`; `force` as there)."""
     la = a if isinstance(a, LoadedScenario) else load_scenario(a)
     lb = b if isinstance(b, LoadedScenario) else load_scenario(b)
     n = la.scenario.replications if replications is None else replications
     s = la.scenario.seed if seed is None else seed
     if n < 2:
         raise KamaeError("compare needs at least 2 replications for an interval")
+    wa, wb = (estimate(x, replications=n, workers=workers) for x in (la, lb))
+    big, other = (wa, wb) if wa.memory_bytes >= wb.memory_bytes else (wb, wa)
+    both = dataclasses.replace(big, extra_object_steps=other.object_steps)
+    check_workload(both, f"{la.file} and {lb.file}", force=force)
     ra = run_montecarlo(la, n, s, workers=workers, progress=progress)
     rb = run_montecarlo(lb, n, s, workers=workers, progress=progress)
     return Comparison(

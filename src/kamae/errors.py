@@ -9,6 +9,17 @@ Rename = Callable[[str, float], tuple[str, float]]
 """(parameter name, SI value) -> (name, value) in another set of units."""
 
 
+SHOWN_CHARACTERS = 120
+"""Longest value an error line echoes (longer ones are cut, their length said)."""
+
+
+def cut(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text` cut to about `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: max(limit - 30, 10)]}... ({len(text)} characters)"
+
+
 class KamaeError(Exception):
     """Base of every error kamae raises for a user's mistake or an impossible request."""
 
@@ -31,9 +42,9 @@ class ScenarioError(KamaeError):
         self.field = field
         self.problem = problem
         self.value = value
-        where = f"{file}:{line}" if line is not None else file
-        got = f" (got {value!r})" if show_value and value is not None else ""
-        super().__init__(f"{where}: {field}: {problem}{got}")
+        where = f"{cut(file, 300)}:{line}" if line is not None else cut(file, 300)
+        got = f" (got {cut(repr(value))})" if show_value and value is not None else ""
+        super().__init__(f"{where}: {cut(field, 300)}: {cut(problem, 500)}{got}")
 
 
 class ScenarioErrors(KamaeError):
@@ -60,7 +71,7 @@ class InfeasibleThreat(KamaeError, ValueError):
         self.value = value
         self.quantities = quantities
         self.problem = self.describe()
-        got = f" (got {value!r})" if value is not None else ""
+        got = f" (got {cut(repr(value))})" if value is not None else ""
         super().__init__(f"{field}: {self.problem}{got}")
 
     def describe(self, rename: Rename | None = None) -> str:

@@ -1,7 +1,10 @@
 """A run of a scenario: Monte Carlo replications, statistics, and the run's folder on disk.
 
 This is the Python API behind `kamae run`; the command line only parses arguments and calls
-`run_scenario`.
+`run_scenario`. Before any replication runs, the work and memory the run implies are checked
+(`kamae.workload`) and the run folder's name is claimed, so that a run too big for the
+machine, or an output folder that cannot be written, fails at once with one line, not after
+the Monte Carlo.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from importlib import metadata
 from pathlib import Path
 
 from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
-from kamae.results.files import write_run_folder
+from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.runners import Backend
 from kamae.scenario.loader import LoadedScenario, load_scenario
+from kamae.workload import Workload, WorkloadError, check_workload, estimate
 
 LIBRARIES = ("numpy", "scipy", "pyproj", "pydantic", "pyarrow", "pyyaml", "typer")
 
@@ -41,6 +45,7 @@ def run_scenario(
     out: Path | None = Path("kamae-out"),
     progress: Progress | None = None,
     backend: Backend | None = None,
+    force: bool = False,
 ) -> RunOutput:
     """Run a scenario (a bundled name, a file, or an already loaded scenario).
 
@@ -50,26 +55,64 @@ def run_scenario(
     written to a new folder `out/<scenario>-<UTC timestamp>/` (summary.json,
     replications.parquet, events.parquet, manifest.json, and scenario.yaml, the scenario
     file as run, so that the folder alone can rebuild the world for reports).
+
+    Refused before it starts (`WorkloadError`, a KamaeError): a run beyond
+    `kamae.workload.MAX_OBJECT_STEPS` or this machine's available memory, unless `force`
+    (never one beyond its total memory); an output folder that cannot be written.
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     n = loaded.scenario.replications if replications is None else replications
     s = loaded.scenario.seed if seed is None else seed
+    work = estimate(loaded, replications=n, workers=workers if backend is None else 1)
+    check_workload(work, loaded.file, force=force)
     started = datetime.now(UTC)
-    clock = time.perf_counter()
-    result = run_montecarlo(loaded, n, s, workers=workers, progress=progress, backend=backend)
-    elapsed = time.perf_counter() - clock
-    summary = result.summary()
-    manifest = build_manifest(loaded, n, s, workers, started, elapsed, backend)
-    folder = None
+    claim = None
     if out is not None:
-        folder = write_run_folder(
-            Path(out),
-            f"{loaded.scenario.name}-{started.strftime('%Y%m%dT%H%M%SZ')}",
-            {"summary.json": summary, "manifest.json": manifest},
-            {"replications.parquet": result.replications, "events.parquet": result.events},
-            {"scenario.yaml": loaded.text},
-        )
+        name = f"{loaded.scenario.name}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+        claim = claim_run_folder(Path(out), name)
+    with claim or _Unclaimed():
+        clock = time.perf_counter()
+        result = _run(loaded, n, s, workers, progress, backend, work)
+        elapsed = time.perf_counter() - clock
+        summary = result.summary()
+        manifest = build_manifest(loaded, n, s, workers, started, elapsed, backend)
+        folder = None
+        if claim is not None:
+            folder = claim.write(
+                {"summary.json": summary, "manifest.json": manifest},
+                {"replications.parquet": result.replications, "events.parquet": result.events},
+                {"scenario.yaml": loaded.text},
+            )
     return RunOutput(summary=summary, manifest=manifest, result=result, folder=folder)
+
+
+class _Unclaimed:
+    """No run folder (`out=None`): nothing to give back."""
+
+    def __enter__(self) -> RunFolderClaim | None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _run(
+    loaded: LoadedScenario,
+    n: int,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+    backend: Backend | None,
+    work: Workload,
+) -> MonteCarloResult:
+    """The Monte Carlo; a MemoryError (the estimate fell short) becomes one line."""
+    try:
+        return run_montecarlo(loaded, n, seed, workers=workers, progress=progress, backend=backend)
+    except MemoryError:
+        raise WorkloadError(
+            f"{loaded.file}: ran out of memory (estimated: {work.describe()}): use fewer "
+            "workers, objects or replications"
+        ) from None
 
 
 def build_manifest(

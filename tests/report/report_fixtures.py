@@ -26,7 +26,12 @@ HOSTILE = {
     "interceptor_source": '"><script>alert(3)</script>',
     "sensor_source": "</title><script>alert(4)</script>",
     "threat_source": "<svg onload=alert(5)>",
+    "interceptor_key": '<img src=x onerror="alert(6)">',
+    "area": "<script>alert(7)</script> area",
+    "strike_source": "'><img src=y onerror=alert(8)>",
 }
+"""Scenario text that would run script if a report did not escape it (each payload opens a
+dialog or loads an image when it is interpreted)."""
 
 
 def _run(tmp: Path, doc: dict[str, Any] | None, name: str, replications: int) -> Path:
@@ -83,7 +88,90 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     doc["catalog"]["threats"] = {"test-mrbm": threat}
     doc["raids"][0]["threat"] = "test-mrbm"
+    _hostile_interceptor_key(doc)
     return _run(tmp_path_factory.mktemp("hostile"), doc, "hostile", 3)
+
+
+def _hostile_interceptor_key(doc: dict[str, Any]) -> None:
+    """Name the interceptor type (a catalog key: free text) with markup."""
+    key = HOSTILE["interceptor_key"]
+    doc["catalog"]["interceptors"] = {key: doc["catalog"]["interceptors"]["test-upper"]}
+    doc["fire_units"][0]["interceptor"] = key
+
+
+LAUNCH_AREA = [
+    {"lat_deg": 38.5, "lon_deg": 126.0},
+    {"lat_deg": 38.5, "lon_deg": 129.5},
+    {"lat_deg": 41.5, "lon_deg": 129.5},
+    {"lat_deg": 41.5, "lon_deg": 126.0},
+]
+"""A coarse sea-and-land box around the notional launch point (40N 128E), not a site list."""
+
+
+def hostile_campaign_doc() -> dict[str, Any]:
+    """A small campaign (fast defense, counterstrike) whose free text holds markup."""
+    doc = one_layer_scenario(count=3, replications=4)
+    doc["name"] = "hostile-campaign"
+    doc["description"] = HOSTILE["description"]
+    doc["catalog"]["interceptors"]["test-upper"]["source"] = HOSTILE["interceptor_source"]
+    doc["fire_units"][0]["inventory"] = 10
+    _hostile_interceptor_key(doc)
+    doc["campaign"] = {
+        "steps": 3,
+        "defense": "fast",
+        "replications": 4,
+        "calibration_replications": 4,
+        "areas": [{"id": "launch-area", "name": HOSTILE["area"], "polygon": LAUNCH_AREA}],
+        "forces": [
+            {
+                "id": "force",
+                "raids": ["raid"],
+                "area": "launch-area",
+                "launchers": 3,
+                "missiles_per_launcher": 2,
+                "p_locate": 0.5,
+            }
+        ],
+        "strike_weapons": {
+            "test-strike": {
+                "range_km": 3000,
+                "basing": ["ground"],
+                "p_kill": 0.5,
+                "source": HOSTILE["strike_source"],
+                "notional": True,
+            }
+        },
+        "counterstrike": {
+            "rules": {"counterstrike": "after_confirmed_attack", "confirmation_delay_h": 1.0},
+            "platforms": [
+                {
+                    "id": "battery",
+                    "basing": "ground",
+                    "weapon": "test-strike",
+                    "lat_deg": 35.0,
+                    "lon_deg": 135.0,
+                    "inventory": 20,
+                    "launches_per_step": 4,
+                }
+            ],
+        },
+    }
+    return doc
+
+
+@pytest.fixture(scope="session")
+def hostile_campaign(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A campaign folder (with its campaign.html) of `hostile_campaign_doc`."""
+    from kamae.campaign.study import campaign_study
+    from kamae.report.campaign import build_campaign_report
+
+    tmp = tmp_path_factory.mktemp("hostile-campaign")
+    path = tmp / "campaign.yaml"
+    path.write_text(yaml.safe_dump(hostile_campaign_doc(), sort_keys=False), encoding="utf-8")
+    study = campaign_study(load_scenario(path), sensitivity=False, out=tmp / "out")
+    assert study.folder is not None
+    build_campaign_report(study.folder)
+    return study.folder
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from report_fixtures import (  # noqa: F401  (fixtures)
     Page,
     browser,
     default_run,
+    hostile_campaign,
     hostile_run,
     no_leak_run,
     no_sensor_run,
@@ -157,6 +158,45 @@ def test_scenario_text_renders_as_text(page: Page, hostile_run: Path) -> None:  
     titles = " ".join(p.locator(".feature > title").all_text_contents())
     for key in ("asset", "interceptor_source", "sensor_source", "threat_source"):
         assert HOSTILE[key] in titles
+
+
+def _inert(page: Page, p: Any) -> None:  # noqa: F811
+    """Nothing from the scenario ran as script or loaded: no dialog, no error, no image, our
+    two scripts only."""
+    assert page.dialogs == []
+    assert page.errors == []
+    assert p.locator("script").count() == 2
+    assert p.locator("img").count() == 0
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests
+
+
+def test_comparison_of_hostile_runs_renders_as_text(
+    page: Page,  # noqa: F811
+    hostile_run: Path,  # noqa: F811
+    no_leak_run: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    p = page.open(build_comparison(hostile_run, no_leak_run, tmp_path / "c.html"))
+    _inert(page, p)
+    body = p.locator("body").inner_text()
+    assert HOSTILE["description"] in body
+    assert f"{HOSTILE['interceptor_key']} fired" in body  # the type's row, as text
+    titles = " ".join(p.locator(".feature > title").all_text_contents())
+    for key in ("asset", "interceptor_source", "sensor_source", "threat_source"):
+        assert HOSTILE[key] in titles
+
+
+def test_campaign_report_with_hostile_text_renders_as_text(
+    page: Page,  # noqa: F811
+    hostile_campaign: Path,  # noqa: F811
+) -> None:
+    p = page.open(hostile_campaign / "campaign.html")
+    _inert(page, p)
+    assert HOSTILE["description"] in p.locator("header").inner_text()
+    assert f"{HOSTILE['interceptor_key']} left at the end" in p.locator("body").inner_text()
+    titles = " ".join(p.locator("svg title").all_text_contents())
+    assert f"launch-area: {HOSTILE['area']}" in titles  # the area on the map
+    assert f"Source: {HOSTILE['strike_source']}" in titles  # the platform's weapon
 
 
 @pytest.mark.parametrize("fixture", ["no_leak_run", "no_sensor_run"])

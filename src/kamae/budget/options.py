@@ -6,18 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from kamae.budget.yaml_file import field_error, read_text, validated
 from kamae.errors import ScenarioErrors
+from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.loader import LoadedScenario, PathKey
 from kamae.scenario.model import Identifier, Sensor
 
 __all__ = ["LoadedOptions", "TradeOptions", "load_options", "load_options_text"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class _Steps(_Strict):
@@ -37,7 +34,10 @@ class InterceptorsOption(_Steps):
     )
     batch: int = Field(default=1, ge=1, le=100000, description="Rounds bought per step")
     unit_cost_musd: float | None = Field(
-        default=None, gt=0, description="Cost per round, million USD (default: the catalog's)"
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Cost per round, million USD (default: the catalog's)",
     )
 
 
@@ -49,7 +49,9 @@ class FireUnitOption(_Steps):
     inventory: int | None = Field(
         default=None, ge=0, le=100000, description="Rounds of each new unit (default: like's)"
     )
-    unit_cost_musd: float = Field(gt=0, description="Cost of one unit without its rounds")
+    unit_cost_musd: float = Field(
+        gt=0, le=100_000, description="Cost of one unit without its rounds"
+    )
 
 
 class SensorOption(_Steps):
@@ -59,7 +61,7 @@ class SensorOption(_Steps):
     sensor: dict[str, Any] = Field(
         description="A scenario sensor entry (id, type, lat_deg, lon_deg, boresight_deg, ...)"
     )
-    unit_cost_musd: float = Field(gt=0, description="Cost of one radar, million USD")
+    unit_cost_musd: float = Field(gt=0, le=100_000, description="Cost of one radar, million USD")
 
 
 class CounterstrikeOption(_Steps):
@@ -68,7 +70,7 @@ class CounterstrikeOption(_Steps):
 
     kind: Literal["counterstrike"]
     batch: int = Field(default=1, ge=1, le=100000, description="Missiles bought per step")
-    unit_cost_musd: float = Field(gt=0, description="Cost per missile, million USD")
+    unit_cost_musd: float = Field(gt=0, le=100_000, description="Cost per missile, million USD")
     threats_removed_per_missile: float = Field(
         gt=0, le=10, description="Expected threats removed before launch per missile"
     )
@@ -86,15 +88,19 @@ Option = Annotated[
 class BudgetFromPath(_Strict):
     """The trade's budget as a slice of a share-of-GDP budget path."""
 
-    share: str | float | dict[int, Annotated[float, Field(ge=0, le=100)]] = Field(
-        description="Named path, share of GDP in percent, or {fiscal year: percent}"
-    )
+    share: (
+        str
+        | Annotated[float, Field(ge=0, le=100)]
+        | dict[int, Annotated[float, Field(ge=0, le=100)]]
+    ) = Field(description="Named path, share of GDP in percent, or {fiscal year: percent}")
     first_fiscal_year: int = Field(ge=2015, le=2100)
     last_fiscal_year: int = Field(ge=2015, le=2100)
     fraction_pct: float = Field(
         gt=0, le=100, description="Percent of the path's total spent on these options"
     )
-    yen_per_usd: float | None = Field(default=None, gt=0, description="Exchange rate")
+    yen_per_usd: float | None = Field(
+        default=None, gt=0, le=100_000, description="Exchange rate, yen per US dollar"
+    )
     gdp_base: Literal["2015", "2020"] = Field(default="2020", description="GDP series base")
 
     @model_validator(mode="after")
@@ -115,7 +121,7 @@ class TradeOptions(_Strict):
     """A trade study: what may be bought, and what counts as better."""
 
     version: Literal[1] = Field(description="Options format version")
-    budget_musd: float | None = Field(default=None, gt=0, description="Budget, million USD")
+    budget_musd: float | None = Field(default=None, gt=0, le=1e8, description="Budget, million USD")
     budget: BudgetFromPath | None = Field(default=None, description="Budget from a GDP path")
     objective: Literal["expected_leakers", "p_no_leakers", "days_of_stock"] = Field(
         default="expected_leakers", description="What the search optimises"

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from kamae.budget.options import LoadedOptions, TradeOptions, load_options
 from kamae.budget.paths import budget_path
@@ -35,6 +34,7 @@ from kamae.errors import KamaeError
 from kamae.montecarlo import run_montecarlo
 from kamae.results.statistics import mean_interval, wilson_interval
 from kamae.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
+from kamae.scenario.safe_yaml import dump_yaml
 
 __all__ = ["ENUMERATION_LIMIT", "TradeResult", "parse_budget", "trade_study"]
 
@@ -191,7 +191,7 @@ def _confirm(
                 note="counterstrike removes every threat: nothing to simulate",
             )
         else:
-            text = yaml.safe_dump(doc, sort_keys=False).encode()
+            text = dump_yaml(doc, sort_keys=False).encode()
             one = load_scenario_text(text, f"(trade candidate {list(cand.allocation)})")
             result = run_montecarlo(one, replications, seed, workers=workers)
             table = result.replications.to_pydict()

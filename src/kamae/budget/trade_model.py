@@ -33,7 +33,6 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from kamae.analytic.wilkening import kill_probability
 from kamae.arrays import FloatArray
@@ -46,8 +45,9 @@ from kamae.budget.options import (
     TradeOptions,
 )
 from kamae.geo import geodesic_inverse_deg
-from kamae.scenario.loader import LoadedScenario, load_scenario_text
+from kamae.scenario.loader import LoadedScenario, load_scenario_text, parse_yaml
 from kamae.scenario.model import ThreatClass
+from kamae.scenario.safe_yaml import dump_yaml
 from kamae.world import THREAT_CLASSES, build_world
 
 __all__ = ["Effect", "TradeModel", "apply_allocation", "build_trade_model", "option_costs"]
@@ -93,7 +93,7 @@ def apply_allocation(
     loaded: LoadedScenario, options: TradeOptions, allocation: Sequence[int]
 ) -> dict[str, Any]:
     """The scenario document with `allocation[i]` purchase steps of option i."""
-    doc: dict[str, Any] = yaml.safe_load(loaded.text)
+    doc: dict[str, Any] = parse_yaml(loaded.text, loaded.file)[0]
     removed: dict[str, float] = {}
     for opt, q in zip(options.options, allocation, strict=True):
         if isinstance(opt, InterceptorsOption):
@@ -238,7 +238,7 @@ def _threatened(loaded: LoadedScenario) -> list[bool]:
 def build_trade_model(loaded: LoadedScenario, options: TradeOptions) -> TradeModel:
     """Build the model: one world holding every unit and sensor the options could add."""
     s = loaded.scenario
-    doc = yaml.safe_load(loaded.text)
+    doc = parse_yaml(loaded.text, loaded.file)[0]
     owner_u = [-1] * len(s.fire_units)
     copy_u = [0] * len(s.fire_units)
     owner_s = [-1] * len(s.sensors)
@@ -256,9 +256,7 @@ def build_trade_model(loaded: LoadedScenario, options: TradeOptions) -> TradeMod
             doc = add_sensors(doc, {"id": opt.name, **opt.sensor}, opt.max_batches, opt.name)
             owner_s += [i] * opt.max_batches
             copy_s += list(range(opt.max_batches))
-    full = load_scenario_text(
-        yaml.safe_dump(doc, sort_keys=False).encode(), "(trade: every option)"
-    )
+    full = load_scenario_text(dump_yaml(doc, sort_keys=False).encode(), "(trade: every option)")
     world = build_world(full)
     fs = full.scenario
     raid_index = {r.id: k for k, r in enumerate(s.raids)}

@@ -10,17 +10,16 @@ from pydantic import BaseModel, ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.scenario.loader import PathKey, line_of, parse_yaml, pydantic_errors
+from kamae.scenario.safe_yaml import read_input_file
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_text(path: str | Path) -> str:
-    """A file's UTF-8 text, or a ScenarioError naming it."""
+    """A file's UTF-8 text (a regular file of bounded size), or a ScenarioError naming it."""
     label = str(path)
     try:
-        return Path(path).read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ScenarioError(label, "file", f"cannot be read: {exc.strerror}") from None
+        return read_input_file(path, label).decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(label, "file", "is not UTF-8 text") from None
 

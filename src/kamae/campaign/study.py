@@ -11,6 +11,7 @@ range question for a scenario's areas.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ from kamae.campaign.plan import build_plan
 from kamae.campaign.run import CampaignResult, run_campaign
 from kamae.campaign.sensitivity import campaign_sensitivity
 from kamae.errors import KamaeError
-from kamae.results.files import write_run_folder
+from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.runners import LocalBackend
 from kamae.scenario.campaign import Campaign, strike_weapons
 from kamae.scenario.loader import LoadedScenario, load_scenario
+from kamae.workload import check_workload, estimate
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,41 @@ def campaign_study(
     sensitivity: bool = True,
     workers: int = 1,
     out: Path | None = Path("kamae-out"),
+    force: bool = False,
 ) -> CampaignStudy:
-    """Run a scenario's campaign, its expected trajectory and (optionally) its sensitivity."""
+    """Run a scenario's campaign, its expected trajectory and (optionally) its sensitivity.
+
+    The work is checked first (`kamae.workload.check_workload`; `force` as there) and the
+    campaign folder's name claimed, so that neither fails after the campaign has run."""
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     campaign_of(loaded)
+    work = estimate(
+        loaded,
+        workers=workers,
+        campaign=True,
+        campaign_replications=replications,
+        campaign_defense=defense,
+    )
+    check_workload(work, loaded.file, force=force)
     started = datetime.now(UTC)
+    claim = None
+    if out is not None:
+        name = f"{loaded.scenario.name}-campaign-{started.strftime('%Y%m%dT%H%M%SZ')}"
+        claim = claim_run_folder(Path(out), name)
+    with claim or contextlib.nullcontext():
+        return _study(loaded, replications, seed, defense, sensitivity, workers, started, claim)
+
+
+def _study(
+    loaded: LoadedScenario,
+    replications: int | None,
+    seed: int | None,
+    defense: str | None,
+    sensitivity: bool,
+    workers: int,
+    started: datetime,
+    claim: RunFolderClaim | None,
+) -> CampaignStudy:
     clock = time.perf_counter()
     plan = build_plan(loaded)
     s = loaded.scenario.seed if seed is None else seed
@@ -155,7 +187,7 @@ def campaign_study(
     summary["wall_time_s"] = round(time.perf_counter() - clock, 3)
     summary["started_utc"] = started.strftime("%Y-%m-%dT%H:%M:%SZ")
     folder = None
-    if out is not None:
+    if claim is not None:
         tables = {
             "campaign.parquet": result.table,
             "campaign_steps.parquet": result.step_means(),
@@ -163,9 +195,7 @@ def campaign_study(
         }
         if sens is not None:
             tables["sensitivity.parquet"] = sens
-        folder = write_run_folder(
-            Path(out),
-            f"{loaded.scenario.name}-campaign-{started.strftime('%Y%m%dT%H%M%SZ')}",
+        folder = claim.write(
             {"summary.json": summary, "coverage.json": cov},
             tables,
             {"scenario.yaml": loaded.text},

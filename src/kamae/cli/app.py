@@ -1,18 +1,31 @@
-"""The `kamae` Typer app and what every command shares: user errors as one line, JSON output.
+"""The `kamae` Typer app and what every command shares: user errors as one line, JSON output,
+and terminal-safe text.
 
-A user's mistake (bad scenario, bad option value) is one line on stderr and exit code 2.
+A user's mistake (bad scenario, bad option value) is one line on stderr and exit code 2 (at
+most `MAX_ERROR_LINES` lines, each cut to `MAX_LINE` characters).
+
+Text that reaches the terminal may come from a file someone else wrote (names, sources,
+catalog keys, query results), so every line printed goes through `terminal_text`: control
+characters (escape sequences, carriage returns, backspaces, bidirectional overrides) are
+shown as `\x1b`-style escapes instead of acting on the terminal; what goes through rich is
+also markup-escaped (`markup_text`: `[/bold]` prints as itself) on a console without emoji
+codes (`console`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from kamae.errors import KamaeError
+from kamae.errors import KamaeError, ScenarioErrors
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +42,70 @@ app.add_typer(calc, name="calc")
 DEFAULT_SCENARIO = "japan-2027"
 
 
+MAX_ERROR_LINES = 50
+"""Most problems printed for one error (the rest are counted)."""
+MAX_LINE = 1000
+"""Longest error line printed, characters."""
+
+_CONTROL = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
+)
+"""Characters that act on a terminal or reorder text: C0 and C1 controls (tab excepted; a
+newline too, in one line of output), zero-width and bidirectional marks and overrides, and
+lone surrogates (which cannot be encoded)."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: object, *, lines: bool = False) -> str:
+    r"""`text` with every control character shown as an escape (`\x1b`, `\u202e`); with
+    `lines`, newlines are kept (text of several lines), else escaped too (one line)."""
+    raw = str(text)
+    if lines:
+        return "\n".join(_CONTROL.sub(_escaped, part) for part in raw.split("\n"))
+    return _CONTROL.sub(_escaped, raw)
+
+
+def markup_text(text: object) -> str:
+    """`terminal_text` escaped for rich markup, for table cells and titles (`[b]` stays)."""
+    from rich.markup import escape
+
+    return escape(terminal_text(text))
+
+
+def echo(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print text of one or more lines to stdout (stderr with `err`), terminal-safe."""
+    typer.echo(terminal_text(text, lines=True), err=err, nl=nl)
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console for tables and progress bars: no emoji codes, no highlighting (print
+    only `markup_text` in it)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, emoji=False, highlight=False)
+
+
+def error_lines(exc: KamaeError) -> list[str]:
+    """The lines printed for an error: one per problem, each terminal-safe and cut."""
+    if isinstance(exc, ScenarioErrors):
+        problems = [str(e) for e in exc.errors]
+    else:
+        problems = str(exc).splitlines() or [type(exc).__name__]
+    lines = []
+    for problem in problems[:MAX_ERROR_LINES]:
+        line = terminal_text(problem)
+        if len(line) > MAX_LINE:
+            line = f"{line[: MAX_LINE - 40]}... ({len(line)} characters)"
+        lines.append(f"error: {line}")
+    if len(problems) > MAX_ERROR_LINES:
+        lines.append(f"error: ... and {len(problems) - MAX_ERROR_LINES} more problems")
+    return lines
+
+
 def user_errors(func: F) -> F:
     """Report KamaeError as one line per problem on stderr and exit with code 2."""
 
@@ -37,12 +114,20 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KamaeError as exc:
-            for line in str(exc).splitlines():
-                typer.echo(f"error: {line}", err=True)
+            for line in error_lines(exc):
+                typer.echo(line, err=True)
+            raise typer.Exit(code=2) from None
+        except MemoryError:
+            typer.echo(
+                "error: out of memory: use fewer workers, objects or replications "
+                "(estimates: kamae validate)",
+                err=True,
+            )
             raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def print_json(doc: object) -> None:
+    """JSON on stdout (control characters in strings are `\\u` escapes: terminal-safe)."""
     typer.echo(json.dumps(doc, indent=2))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kamae.cli.app import print_json, user_errors
+from kamae.cli.app import echo, print_json, user_errors
 from kamae.errors import KamaeError
 
 
@@ -42,7 +42,7 @@ def calc_horizon(
     if as_json:
         print_json(doc)
         return
-    typer.echo(
+    echo(
         f"radar horizon: {approx / 1e3:.1f} km (d = sqrt(2kR·h1) + sqrt(2kR·h2), k = 4/3, "
         f"R = 6371 km); exact tangent geometry {exact / 1e3:.1f} km"
     )
@@ -73,7 +73,7 @@ def calc_distance(
     if as_json:
         print_json(doc)
         return
-    typer.echo(
+    echo(
         f"{doc['distance_km']:.3f} km, azimuth {doc['azimuth_deg']:.3f}°, "
         f"back azimuth {doc['back_azimuth_deg']:.3f}° (WGS84 geodesic)"
     )
@@ -137,23 +137,21 @@ def calc_ballistic(
     if as_json:
         print_json(doc)
         return
-    typer.echo(
+    echo(
         f"{sol.shape} trajectory, range {doc['range_km']:,.0f} km "
         f"(range angle {doc['range_angle_deg']:.3f}°), burnout at "
         f"{doc['burnout_altitude_km']:g} km"
     )
-    typer.echo(f"burnout speed      {sol.burnout_speed_mps:,.1f} m/s")
-    typer.echo(f"flight-path angle  {doc['burnout_angle_deg']:.3f}° above the local horizontal")
-    typer.echo(f"apogee             {doc['apogee_km']:,.1f} km")
-    typer.echo(f"flight time        {sol.flight_time_s:,.1f} s (burnout to impact)")
-    typer.echo(
-        f"impact             {sol.impact_speed_mps:,.1f} m/s at {doc['impact_angle_deg']:.3f}°"
-    )
-    typer.echo(
+    echo(f"burnout speed      {sol.burnout_speed_mps:,.1f} m/s")
+    echo(f"flight-path angle  {doc['burnout_angle_deg']:.3f}° above the local horizontal")
+    echo(f"apogee             {doc['apogee_km']:,.1f} km")
+    echo(f"flight time        {sol.flight_time_s:,.1f} s (burnout to impact)")
+    echo(f"impact             {sol.impact_speed_mps:,.1f} m/s at {doc['impact_angle_deg']:.3f}°")
+    echo(
         f"minimum energy     {sol.minimum_energy_speed_mps:,.1f} m/s at "
         f"{doc['minimum_energy_angle_deg']:.3f}°"
     )
-    typer.echo(f"Earth model: {sol.earth_model}")
+    echo(f"Earth model: {sol.earth_model}")
 
 
 def _analyst_units(name: str, value: Any) -> tuple[str, Any]:
@@ -207,7 +205,7 @@ def calc_leakage(
     if as_json:
         print_json(doc)
         return
-    typer.echo(
+    echo(
         f"per-threat leak probability {result.p_leak:.6g}; expected leakers "
         f"{result.expected_leakers:.6g} of {threats}; P(no leakers) {result.p_no_leakers:.6g}"
     )
@@ -276,7 +274,7 @@ def calc_interceptors(
     if as_json:
         print_json(doc)
         return
-    typer.echo(text)
+    echo(text)
 
 
 @user_errors
@@ -315,10 +313,10 @@ def calc_wta(
         print_json(doc)
         return
     for row in assignment:
-        typer.echo(f"type {row['weapon_type']} -> target {row['target']}: {row['weapons']}")
+        echo(f"type {row['weapon_type']} -> target {row['target']}: {row['weapons']}")
     proven = "proven optimal" if result.optimal else "not proven optimal"
-    typer.echo(f"objective {result.objective:.6f} ({result.method}, {proven})")
-    typer.echo(f"lower bound {result.lower_bound:.6f} (certified gap {100 * result.gap:.4f}%)")
+    echo(f"objective {result.objective:.6f} ({result.method}, {proven})")
+    echo(f"lower bound {result.lower_bound:.6f} (certified gap {100 * result.gap:.4f}%)")
 
 
 @user_errors
@@ -371,12 +369,12 @@ def calc_budget(
         print_json(doc)
         return
     for y in p.years:
-        typer.echo(
+        echo(
             f"FY{y.fiscal_year}: {y.share_pct:.2f}% of GDP {y.gdp_bn_yen / 1e3:.1f} tn = "
             f"{y.nominal_bn_yen / 1e3:.2f} tn yen nominal, {y.constant_bn_yen / 1e3:.2f} tn at "
             f"FY{p.price_base_year} prices, {y.nominal_musd / 1e3:.1f} bn USD"
         )
-    typer.echo(
+    echo(
         f"total {p.total_nominal_bn_yen() / 1e3:.2f} tn yen nominal ({p.share.name}; "
         f"{p.gdp_base}-base GDP; {p.yen_per_usd:g} yen/USD)"
     )
@@ -404,7 +402,7 @@ def calc_coverage(
         print_json(rows)
         return
     for r in rows:
-        typer.echo(
+        echo(
             f"{r['area']}: {r['covered_fraction']:.1%} of {r['area_km2']:,.0f} km² within reach "
             f"of {r['weapon']} (WGS84 geodesics)"
         )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kamae.cli.app import print_json, user_errors
+from kamae.cli.app import echo, print_json, user_errors
 
 
 @user_errors
@@ -29,7 +29,7 @@ def explain(
         print_json(doc)
         return
     for line in explanation_lines(doc):
-        typer.echo(line)
+        echo(line)  # threat, unit and scenario names come from the file: terminal-safe
 
 
 def _by_count(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kamae.cli.app import DEFAULT_SCENARIO, print_json, user_errors
+from kamae.cli.app import DEFAULT_SCENARIO, console, echo, markup_text, print_json, user_errors
 from kamae.errors import KamaeError
 
 
@@ -35,6 +35,13 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario's Monte Carlo and write its results folder."""
     from kamae.runners import DaskBackend
@@ -48,24 +55,28 @@ def run(
     total = loaded.scenario.replications if replications is None else replications
     if as_json:
         output = run_scenario(
-            loaded, replications=replications, seed=seed, workers=workers, out=out, backend=backend
+            loaded,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            out=out,
+            backend=backend,
+            force=force,
         )
         _write_report(output.folder)
         print_json(output.summary)
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    console = Console(stderr=True)
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=console,
+        console=console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"{loaded.scenario.name}", total=total)
+        task = bar.add_task(markup_text(loaded.scenario.name), total=total)
         output = run_scenario(
             loaded,
             replications=replications,
@@ -74,12 +85,13 @@ def run(
             out=out,
             progress=lambda n: bar.advance(task, n),
             backend=backend,
+            force=force,
         )
     _print_summary_table(output.summary)
-    typer.echo(f"results: {output.folder}")
+    echo(f"results: {output.folder}")
     report = _write_report(output.folder)
     if report is not None:
-        typer.echo(f"report:  {report}")
+        echo(f"report:  {report}")
 
 
 def _write_report(folder: Path | None) -> Path | None:
@@ -92,18 +104,18 @@ def _write_report(folder: Path | None) -> Path | None:
 
 
 def _print_summary_table(summary: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     n, seed = summary["replications"], summary["seed"]
-    table = Table(title=f"{summary['scenario']}: {n} replications, seed {seed}")
+    table = Table(title=markup_text(f"{summary['scenario']}: {n} replications, seed {seed}"))
     table.add_column("metric")
     table.add_column("mean", justify="right")
     table.add_column("95% interval", justify="right")
 
     def row(label: str, stat: dict[str, Any]) -> None:
         lo, hi = stat["ci95"]
-        table.add_row(label, f"{stat['mean']:.3f}", f"[{lo:.3f}, {hi:.3f}]")
+        cells = (label, f"{stat['mean']:.3f}", f"[{lo:.3f}, {hi:.3f}]")
+        table.add_row(*map(markup_text, cells))
 
     row("threats launched", summary["threats_launched"])
     row("threats intercepted", summary["threats_intercepted"])
@@ -114,7 +126,7 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
         row(f"  {name}", stat)
-    Console().print(table)
+    console().print(table)
 
 
 @user_errors
@@ -122,21 +134,23 @@ def validate(
     scenario: Annotated[str, typer.Argument(help="Scenario file or bundled scenario name.")],
 ) -> None:
     """Check a scenario file; print `ok` and a summary, or one line per problem (exit 2)."""
+    from kamae.workload import estimate
     from kamae.world import validate_scenario
 
     loaded = validate_scenario(scenario)
+    work = estimate(loaded)
     s = loaded.scenario
     missiles = sum(r.count for r in s.raids)
     inventory = sum(u.inventory for u in s.fire_units)
-    typer.echo("ok")
-    typer.echo(
+    echo("ok")
+    echo(
         f"{s.name} (format version {s.version}{', notional' if s.notional else ''}): "
         f"{len(s.assets)} defended assets, {len(s.raids)} raids of {missiles} missiles, "
         f"{len(s.sensors)} sensors, {len(s.fire_units)} fire units holding {inventory} "
         f"interceptors; doctrine salvo {s.doctrine.shots_per_salvo}, "
         f"{'shoot-look-shoot' if s.doctrine.shoot_look_shoot else 'no shoot-look-shoot'}, "
         f"layers {' then '.join(s.doctrine.layer_order)}; {s.replications} replications, "
-        f"seed {s.seed}."
+        f"seed {s.seed}. Work: {work.describe()}."
     )
 
 
@@ -149,7 +163,7 @@ def scenarios() -> None:
     for name, path in bundled_scenarios().items():
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         text = " ".join(str(doc.get("description", "")).split())
-        typer.echo(f"{name}: {text}")
+        echo(f"{name}: {text}")
 
 
 def schema() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamae.cli.app import print_json, user_errors
+from kamae.cli.app import console, echo, markup_text, print_json, user_errors
 
 
 @user_errors
@@ -24,7 +24,7 @@ def report(
     """Rebuild a run folder's self-contained HTML report (report.html)."""
     from kamae.report import build_report
 
-    typer.echo(str(build_report(folder, png=png, replication=replication)))
+    echo(str(build_report(folder, png=png, replication=replication)))
 
 
 @user_errors
@@ -69,26 +69,26 @@ def trade(
         print_json(result)
         return
     best = result["best"]
-    typer.echo(
+    echo(
         f"{result['scenario']}: budget {result['budget_musd']:.1f} M USD "
         f"({result['budget_source']}); objective {result['objective']}; "
         f"search {result['search']['method']}"
     )
     alloc = ", ".join(f"{k}={v}" for k, v in best["allocation"].items())
     a = best["analytic"]
-    typer.echo(
+    echo(
         f"best: {alloc} (cost {best['cost_musd']:.1f} M USD): expected leakers "
         f"{a['expected_leakers']:.3f}, P(no leakers) {a['p_no_leakers']:.3f} (analytic)"
     )
     for c in result["monte_carlo"]["candidates"]:
         lo, hi = c["expected_leakers"]["ci95"]
-        typer.echo(
+        echo(
             f"  monte carlo {c['allocation']} cost {c['cost_musd']:.1f}: expected leakers "
             f"{c['expected_leakers']['mean']:.3f} [{lo:.3f}, {hi:.3f}]"
         )
-    typer.echo(f"pareto front ({result['pareto_front']['method']}):")
+    echo(f"pareto front ({result['pareto_front']['method']}):")
     for p in result["pareto_front"]["points"]:
-        typer.echo(
+        echo(
             f"  {p['cost_musd']:9.1f} M USD  expected leakers "
             f"{p['analytic']['expected_leakers']:.3f}  {p['allocation']}"
         )
@@ -116,6 +116,13 @@ def campaign(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
     from kamae.campaign.confirmation import describe_confirmation
@@ -130,6 +137,7 @@ def campaign(
         sensitivity=sensitivity,
         workers=workers,
         out=out,
+        force=force,
     )
     report = build_campaign_report(study.folder) if study.folder is not None else None
     if as_json:
@@ -139,14 +147,14 @@ def campaign(
     for key in ("missiles_launched", "leakers", "interceptors_fired", "launchers_destroyed"):
         stat = doc[key]
         lo, hi = stat["ci95"]  # type: ignore[index]
-        typer.echo(f"{key}: {stat['mean']:.3f} [{lo:.3f}, {hi:.3f}]")  # type: ignore[index]
+        echo(f"{key}: {stat['mean']:.3f} [{lo:.3f}, {hi:.3f}]")  # type: ignore[index]
     for name, entry in doc["stock_runs_out"].items():  # type: ignore[attr-defined]
         day = entry["day"]
         when = f", day {day['mean']:.2f} on average" if day else ""
-        typer.echo(f"{name} runs out in {entry['share_of_replications']:.0%} of replications{when}")
-    typer.echo(describe_confirmation(doc["confirmation"]))  # type: ignore[arg-type]
-    typer.echo(f"results: {study.folder}")
-    typer.echo(f"report:  {report}")
+        echo(f"{name} runs out in {entry['share_of_replications']:.0%} of replications{when}")
+    echo(describe_confirmation(doc["confirmation"]))  # type: ignore[arg-type]
+    echo(f"results: {study.folder}")
+    echo(f"report:  {report}")
 
 
 @user_errors
@@ -164,30 +172,41 @@ def compare(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the comparison as JSON and nothing else.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run two scenarios with common random numbers; print B - A for every metric."""
     from kamae.compare import compare_scenarios
 
-    result = compare_scenarios(a, b, replications=replications, seed=seed, workers=workers)
+    result = compare_scenarios(
+        a, b, replications=replications, seed=seed, workers=workers, force=force
+    )
     if as_json:
         print_json(result.as_dict())
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(
-        title=f"{result.b} - {result.a}: {result.replications} paired replications, "
-        f"seed {result.seed}"
+        title=markup_text(
+            f"{result.b} - {result.a}: {result.replications} paired replications, "
+            f"seed {result.seed}"
+        )
     )
     for column in ("metric", "A", "B", "B - A", "95% interval"):
         table.add_column(column, justify="left" if column == "metric" else "right")
     for m in result.metrics:
         d = m.difference
-        table.add_row(
+        cells = (
             m.label,
             f"{m.mean_a:.3f}",
             f"{m.mean_b:.3f}",
             f"{d.estimate:+.3f}",
             f"[{d.low:+.3f}, {d.high:+.3f}]",
         )
-    Console().print(table)
+        table.add_row(*map(markup_text, cells))
+    console().print(table)

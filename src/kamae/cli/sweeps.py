@@ -8,7 +8,7 @@ from typing import Annotated, Literal, cast
 
 import typer
 
-from kamae.cli.app import user_errors
+from kamae.cli.app import console, echo, markup_text, user_errors
 from kamae.errors import KamaeError
 
 
@@ -48,6 +48,13 @@ def sweep(
             help="Give each point its own random streams (default: common random numbers).",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario over a grid or sample of its fields; exit 1 if a point was invalid or did
     not finish (the others still ran)."""
@@ -55,7 +62,7 @@ def sweep(
     from kamae.sweep.progress import RichProgress
 
     name = Path(scenario).stem if scenario.endswith((".yaml", ".yml")) else scenario
-    with RichProgress(f"{name} sweep") as bar:
+    with RichProgress(markup_text(f"{name} sweep"), console(stderr=True)) as bar:
         result = run_sweep(
             scenario,
             settings or [],
@@ -69,9 +76,10 @@ def sweep(
             resume=resume,
             common_random_numbers=not independent,
             progress=bar,
+            force=force,
         )
     for line in result.report():
-        typer.echo(line)
+        echo(line)
     if not result.complete or result.invalid:
         raise typer.Exit(code=1)
 
@@ -90,4 +98,4 @@ def query(
 
     if fmt not in ("table", "csv", "json"):
         raise KamaeError(f"--format: expected table, csv or json, got {fmt!r}")
-    typer.echo(query_text(folder, sql, cast(Literal["table", "csv", "json"], fmt)), nl=False)
+    echo(query_text(folder, sql, cast(Literal["table", "csv", "json"], fmt)), nl=False)

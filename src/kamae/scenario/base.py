@@ -1,11 +1,36 @@
 """Building blocks shared by every section of the scenario format: the strict model base
-(unknown fields refused, values frozen), identifiers, coordinates and probabilities."""
+(unknown fields refused, values frozen, numbers finite), identifiers, coordinates and
+probabilities.
+
+Numbers: every float field of every scenario model is finite by default (`Strict` refuses
+`.inf` and `.nan` for all its float fields, those added later included); a field that may be
+infinite says so by its type, `MayBeInfinite`, and even then NaN is refused. Physical limits
+are the fields' `ge`/`gt`/`le`/`lt` bounds, which the JSON Schema carries as `minimum`,
+`maximum` and their exclusive forms (every numeric field has both: tests/scenario checks).
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.types import AllowInfNan
+
+
+def _not_nan(value: float) -> float:
+    if math.isnan(value):
+        raise ValueError("NaN is not accepted: give a number")
+    return value
+
+
+MayBeInfinite = Annotated[
+    float,
+    AllowInfNan(True),
+    AfterValidator(_not_nan),
+    Field(json_schema_extra={"x-may-be-infinite": True}),
+]
+"""A float field that may be `.inf` or `-.inf` (never `.nan`); other floats are finite."""
 
 Identifier = Annotated[
     str,
@@ -28,9 +53,10 @@ world's physical checks) to turn into a `ScenarioError` with the file's line."""
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown fields are errors, values are frozen."""
+    """Base of every scenario model: unknown fields are errors, values are frozen, and
+    numbers are finite (no `.inf`, no `.nan`) unless a field's type is `MayBeInfinite`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Sourced(Strict):

@@ -44,7 +44,7 @@ class StrikeWeaponType(_Strict):
         description="Probability that an arriving missile destroys a located mobile launcher"
     )
     unit_cost_musd: float | None = Field(
-        default=None, gt=0, description="Unit cost, million US dollars"
+        default=None, gt=0, le=100_000, description="Unit cost, million US dollars"
     )
     description: str = Field(default="", description="What the entry represents")
 
@@ -102,8 +102,10 @@ class LauncherForce(_Strict):
     reload_h: float = Field(
         default=6.0, gt=0, le=8760, description="Time a launcher needs between salvos, h"
     )
-    first_step: int = Field(default=0, ge=0, description="Step of the first salvo")
-    last_step: int | None = Field(default=None, ge=0, description="Step of the last salvo")
+    first_step: int = Field(default=0, ge=0, le=10_000, description="Step of the first salvo")
+    last_step: int | None = Field(
+        default=None, ge=0, le=10_000, description="Step of the last salvo"
+    )
     p_locate: Probability = Field(
         default=0.0,
         description="Probability of locating a surviving launcher in a step (find and fix; "
@@ -118,7 +120,7 @@ class LauncherForce(_Strict):
 class Delivery(_Strict):
     """Interceptors delivered on a given day."""
 
-    day: float = Field(ge=0, description="Day of the delivery (from the campaign start)")
+    day: float = Field(ge=0, le=36_525, description="Day of the delivery (from the campaign start)")
     quantity: int = Field(ge=1, le=100_000, description="Interceptors delivered")
 
 

@@ -22,6 +22,13 @@ from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.scenario.base import PathKey, Problem
 from kamae.scenario.model import AnySensorType, Catalog, InterceptorType, Scenario, ThreatType
 from kamae.scenario.references import cross_check
+from kamae.scenario.safe_yaml import (
+    MAX_FILE_BYTES,
+    format_path,
+    read_input_file,
+    read_yaml,
+    too_big,
+)
 from kamae.scenario.threats import KIND_FIELDS
 
 
@@ -79,17 +86,13 @@ def load_scenario(name_or_path: str | Path) -> LoadedScenario:
     """Read, validate and cross-check a scenario file or a bundled scenario name."""
     path = resolve_scenario_path(str(name_or_path))
     label = str(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(
-            label, "file", f"cannot be read: {exc.strerror}", show_value=False
-        ) from None
-    return load_scenario_text(raw, label)
+    return load_scenario_text(read_input_file(path, label), label)
 
 
 def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
     """Validate scenario YAML given as bytes; `label` names the file in errors."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(label, "file", too_big(len(raw)), show_value=False)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -147,69 +150,10 @@ def _merged_catalogs(
 # -- YAML with line numbers ------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
 def parse_yaml(text: str, label: str) -> tuple[Any, dict[PathKey, int]]:
-    """Python data from YAML text, and the line of every field path in it."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(label, "(yaml)", f"malformed YAML: {problem}", line=line) from None
-    if node is None:
-        raise ScenarioError(label, "(document)", "the file is empty", line=1)
-    lines: dict[PathKey, int] = {}
-    data = _construct(node, (), lines, label, _Loader(""))
-    return data, lines
-
-
-def _construct(
-    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], label: str, scalars: _Loader
-) -> Any:
-    """Python data from a YAML node, recording the line of every field path on the way."""
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = scalars.construct_object(key_node)
-            if not isinstance(key, str | int):
-                raise ScenarioError(
-                    label,
-                    format_path(path),
-                    "mapping keys must be text",
-                    line=key_node.start_mark.line + 1,
-                )
-            if key in out:
-                raise ScenarioError(
-                    label,
-                    format_path((*path, key)),
-                    "duplicate key",
-                    line=key_node.start_mark.line + 1,
-                    show_value=False,
-                )
-            out[key] = _construct(value_node, (*path, key), lines, label, scalars)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(child, (*path, i), lines, label, scalars)
-            for i, child in enumerate(node.value)
-        ]
-    return scalars.construct_object(node)
-
-
-def format_path(path: PathKey) -> str:
-    """A field path as the user writes it: `raids[0].launch`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "(document)"
+    """Python data from YAML text, and the line of every field path in it (plain YAML 1.2
+    core-schema types only, with the limits of `kamae.scenario.safe_yaml`)."""
+    return read_yaml(text, label)
 
 
 def line_of(path: PathKey, lines: Mapping[PathKey, int]) -> int | None:

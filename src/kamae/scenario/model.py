@@ -224,7 +224,7 @@ class SpaceInfraredType(Sourced):
     geostationary_longitudes_deg: list[Longitude] = Field(
         default_factory=list, description="Satellites in geostationary orbit at these longitudes"
     )
-    molniya_raan_deg: list[float] = Field(
+    molniya_raan_deg: list[Annotated[float, Field(ge=-360, le=360)]] = Field(
         default_factory=list,
         description="Satellites in Molniya-like orbits (12 h, e 0.74, i 63.4°, apogee in the "
         "north) with these ascending nodes, degrees (one per satellite, at apogee at time 0)",
@@ -356,7 +356,7 @@ class InterceptorType(Sourced):
         description="Lateral acceleration limit, g: against a manoeuvring reentry vehicle it "
         "needs 3× the target's (proportional navigation); none: not limited",
     )
-    unit_cost_musd: float = Field(gt=0, description="Unit cost, million US dollars")
+    unit_cost_musd: float = Field(gt=0, le=100_000, description="Unit cost, million US dollars")
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
@@ -567,10 +567,16 @@ class Doctrine(_Strict):
         default=3, ge=1, le=100, description="Updates before a track is firm"
     )
     fire_control_position_sigma_m: float = Field(
-        default=1000.0, gt=0, description="Fire-control quality: position error (1σ) at most, m"
+        default=1000.0,
+        gt=0,
+        le=1e7,
+        description="Fire-control quality: position error (1σ) at most, m",
     )
     fire_control_velocity_sigma_mps: float = Field(
-        default=200.0, gt=0, description="Fire-control quality: velocity error (1σ) at most, m/s"
+        default=200.0,
+        gt=0,
+        le=1e6,
+        description="Fire-control quality: velocity error (1σ) at most, m/s",
     )
     reserve_fraction: float = Field(
         default=0.0,
@@ -579,7 +585,7 @@ class Doctrine(_Strict):
         description="Share of each unit's initial stock held back (not fired) as a reserve",
     )
     tracker_process_noise: float = Field(
-        default=1.0, ge=0, description="White-noise acceleration spectral density, m²/s³"
+        default=1.0, ge=0, le=1e6, description="White-noise acceleration spectral density, m²/s³"
     )
     discrimination_delay_s: float = Field(
         default=0.0,
@@ -679,7 +685,7 @@ class Scenario(_Strict):
     name: Identifier
     description: str = Field(default="", description="One paragraph for `kamae scenarios`")
     notional: bool = Field(default=True, description="True where figures are estimates")
-    seed: int = Field(default=0, ge=0, description="Master seed of the Monte Carlo")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Master seed of the Monte Carlo")
     replications: int = Field(
         default=200, ge=1, le=10_000_000, description="Monte Carlo replications"
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic.types import AllowInfNan
 
 from kamae.scenario.campaign import (
     AreaOfInterest,
@@ -103,6 +104,8 @@ def _type_name(annotation: Any) -> str:
 
 def _constraints(info: FieldInfo) -> str:
     parts = []
+    if _may_be_infinite(info.metadata) or _may_be_infinite([info.annotation]):
+        parts.append("may be infinite")
     for meta in info.metadata:
         for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
             value = getattr(meta, attr, None)
@@ -113,6 +116,20 @@ def _constraints(info: FieldInfo) -> str:
             if value is not None:
                 parts.append(f"{label} {value}")
     return ", ".join(parts)
+
+
+def _may_be_infinite(items: list[Any]) -> bool:
+    """Whether a field's metadata or type holds `MayBeInfinite` (alone or in a union)."""
+    for item in items:
+        if isinstance(item, AllowInfNan) and item.allow_inf_nan:
+            return True
+        if _may_be_infinite(list(typing.get_args(item))):
+            return True
+        if typing.get_origin(item) is typing.Annotated and _may_be_infinite(
+            list(getattr(item, "__metadata__", ()))
+        ):
+            return True
+    return False
 
 
 def _default(info: FieldInfo) -> str:
@@ -137,7 +154,8 @@ def markdown_reference() -> str:
         "",
         "Generated from `kamae.scenario.model` by `python -m kamae.scenario.reference`; do not",
         "edit by hand. Units are in the field names. `kamae schema` prints the same declarations",
-        "as JSON Schema.",
+        "as JSON Schema. Every number is finite (`.inf` and `.nan` are refused) unless its",
+        "constraints say *may be infinite*; NaN is never accepted.",
         "",
     ]
     for title, model in SECTIONS:

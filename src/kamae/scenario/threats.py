@@ -49,6 +49,7 @@ class ThreatCommon(Sourced):
     unit_cost_musd: float | None = Field(
         default=None,
         gt=0,
+        le=100_000,
         description="Assumed unit cost, million US dollars (a user assumption: no public "
         "figures exist); needed for the cost-exchange ratio",
     )

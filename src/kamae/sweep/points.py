@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from kamae.errors import ScenarioError
 from kamae.scenario import Scenario, builtin_catalog
+from kamae.scenario.safe_yaml import dump_yaml, read_yaml
 from kamae.streams import sample_generator
 from kamae.sweep.errors import SweepError
 
@@ -158,8 +159,8 @@ def parse_setting(text: str, base: dict[str, Any], *, allow_range: bool) -> Sett
     values = []
     for token in split_values(rhs, where):
         try:
-            value = yaml.safe_load(token)
-        except yaml.YAMLError:
+            value = read_yaml(token, where)[0]
+        except ScenarioError:
             raise SweepError(f"{where}: cannot read the value {token!r}") from None
         _check_value(adapter, value, where)
         values.append(value)
@@ -234,8 +235,8 @@ def split_values(text: str, where: str) -> list[str]:
 def format_value(value: Any) -> str:
     """A value as it would be written on the command line."""
     if isinstance(value, str | int | float | bool) or value is None:
-        return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
-    return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
+        return dump_yaml(value, default_flow_style=True).removesuffix("\n...\n").strip()
+    return dump_yaml(value, default_flow_style=True, width=10**6).strip()
 
 
 # -- Schema ---------------------------------------------------------------------------------
@@ -399,14 +400,9 @@ def _copy(node: Any) -> Any:
     return node
 
 
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 def dump_document(doc: dict[str, Any]) -> bytes:
     """A scenario document as a YAML file (keys in their order, no aliases)."""
-    text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text = dump_yaml(doc, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
 
 

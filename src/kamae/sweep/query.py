@@ -12,6 +12,14 @@ Views:
 
 Names holding dots, brackets or dashes are quoted in SQL: `"fire_units[0].inventory"`,
 `"fired.sm-6"`.
+
+Read-only: a query reads the sweep's tables and nothing else. The views are Arrow datasets
+over the sweep's own Parquet files, opened by kamae before DuckDB starts; DuckDB runs with
+external access off (no `COPY ... TO`, `read_text`, `read_csv`, `ATTACH`, `INSTALL` or
+`LOAD`: no file, network or extension access at all), extension autoinstall and autoload
+off, and its configuration locked (`SET` cannot turn any of it back on); and only one
+statement, a query (`SELECT`, `WITH`, `FROM ...`, `DESCRIBE`, `SUMMARIZE`, `EXPLAIN`), is
+run.
 """
 
 from __future__ import annotations
@@ -23,13 +31,25 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from kamae.sweep.errors import SweepError
 from kamae.sweep.store import DEFINITION, POINTS_PARQUET, SUMMARY_PARQUET, SweepStore
 
+SAFE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+"""DuckDB settings of every query connection: no file, network or extension access."""
+QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
+"""The statement types a query may be (DuckDB's `StatementType` names)."""
+
 
 def connect(folder: str | Path) -> Any:
-    """A DuckDB connection (in memory) with the sweep's views."""
+    """A DuckDB connection (in memory, no external access) with the sweep's views."""
     try:
         import duckdb
     except ImportError:
@@ -37,19 +57,43 @@ def connect(folder: str | Path) -> Any:
     root = Path(folder)
     if not (root / DEFINITION).exists():
         raise SweepError(f"{root}: not a sweep folder (no {DEFINITION})")
-    con = duckdb.connect()
+    try:
+        tables = _tables(root)
+    except (OSError, pa.ArrowException) as exc:
+        raise SweepError(f"{root}: cannot read the sweep's tables ({exc})") from None
+    con = duckdb.connect(config=SAFE_CONFIG)
+    for name, table in tables.items():
+        con.register(name, table)
+    return con
+
+
+def _tables(root: Path) -> dict[str, Any]:
+    """The sweep's tables as Arrow datasets (read lazily, by Arrow, from its own files)."""
     files = [str(p) for p in SweepStore(root).recorded_files()]
+    tables: dict[str, Any] = {}
     if files:
-        con.read_parquet(files, union_by_name=True).create_view("replications")
+        schema = pa.unify_schemas([pq.read_schema(f) for f in files])  # union by name
+        tables["replications"] = pads.dataset(files, schema=schema, format="parquet")
     else:
-        con.execute(
-            "CREATE VIEW replications AS SELECT CAST(NULL AS INTEGER) AS point, "
-            "CAST(NULL AS BIGINT) AS replication WHERE false"
+        tables["replications"] = pa.table(
+            {"point": pa.array([], pa.int32()), "replication": pa.array([], pa.int64())}
         )
     for name, filename in (("points", POINTS_PARQUET), ("summary", SUMMARY_PARQUET)):
         if (root / filename).exists():
-            con.read_parquet(str(root / filename)).create_view(name)
-    return con
+            tables[name] = pads.dataset(str(root / filename), format="parquet")
+    return tables
+
+
+def _check_statement(sql: str) -> None:
+    """One statement, a query; anything else is refused in one line."""
+    import duckdb
+
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise SweepError(f"query: give one SQL statement (got {len(statements)})")
+    kind = statements[0].type.name
+    if kind not in QUERY_STATEMENTS:
+        raise SweepError(f"query: only queries are run (SELECT ...), not {kind}: read-only")
 
 
 def query_table(folder: str | Path, sql: str) -> pa.Table:
@@ -58,6 +102,7 @@ def query_table(folder: str | Path, sql: str) -> pa.Table:
 
     con = connect(folder)
     try:
+        _check_statement(sql)
         relation = con.sql(sql)
         if relation is None:
             return pa.table({})

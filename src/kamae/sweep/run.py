@@ -20,6 +20,7 @@ once, so memory does not grow with the number of replications.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 import sys
@@ -35,10 +36,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
 from kamae.engine import simulate_many
-from kamae.errors import ScenarioError, ScenarioErrors
+from kamae.errors import KamaeError, ScenarioError, ScenarioErrors
 from kamae.montecarlo import summarise
 from kamae.runners import (
     CHUNK_REPLICATIONS,
@@ -51,8 +51,9 @@ from kamae.runners import (
     run_chunks,
 )
 from kamae.runners.base import chunk_range
+from kamae.runners.local import available_cores
 from kamae.scenario import load_scenario, load_scenario_text
-from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.loader import LoadedScenario, parse_yaml
 from kamae.streams import sweep_seed
 from kamae.sweep.errors import SweepError
 from kamae.sweep.points import SweepPoints, format_value, plan_points
@@ -66,6 +67,7 @@ from kamae.sweep.store import (
     SweepStore,
     chunk_rows,
 )
+from kamae.workload import Workload, check_workload, estimate
 from kamae.world import World, build_world, check_world
 
 MAX_REPLICATIONS = 10_000_000
@@ -197,6 +199,7 @@ def run_sweep(
     resume: bool = False,
     common_random_numbers: bool = True,
     progress: SweepProgress | None = None,
+    force: bool = False,
 ) -> SweepResult:
     """Run a sweep over a scenario (bundled name or file) into the folder `out`.
 
@@ -205,13 +208,16 @@ def run_sweep(
     scenario's. `backend` is `local` (a pool of `workers` processes, all cores by default) or
     `dask` (the scheduler at `address`, or a LocalCluster), or a `Backend` object. With
     `resume`, a sweep already in `out` goes on where it stopped (started afresh if `out` holds
-    none). Invalid points are reported and skipped; the others run.
+    none). Invalid points are reported and skipped; the others run. The work of every point
+    is checked before the folder is touched (`kamae.workload.check_workload`; `force` as
+    there).
     """
     clock = time.perf_counter()
     started = datetime.now(UTC)
     chosen = make_backend(backend, address, workers)
     loaded = load_scenario(scenario)
     n, s, points = _points(loaded, settings, sample, replications, seed)
+    check_workload(_sweep_work(points, n, chosen), loaded.file, force=force)
     size = CHUNK_REPLICATIONS
     definition = _definition(loaded, settings, sample, n, s, common_random_numbers, len(points))
     raw = loaded.text.encode("utf-8")
@@ -298,7 +304,7 @@ def _points(
         raise SweepError(f"--replications {n}: expected 1 to {MAX_REPLICATIONS}")
     if s < 0:
         raise SweepError(f"--seed {s}: expected a non-negative integer")
-    base = yaml.safe_load(loaded.text)
+    base = parse_yaml(loaded.text, loaded.file)[0]
     return n, s, plan_points(base, settings, sample, s)
 
 
@@ -312,6 +318,26 @@ def check_point(text: bytes, label: str) -> str | None:
     except ScenarioError as exc:
         return str(exc)
     return None
+
+
+def _sweep_work(points: SweepPoints, replications: int, backend: Backend) -> Workload:
+    """The work of every valid point: the point needing the most memory, with the others'
+    work added (an invalid point is skipped here and reported when the points are written)."""
+    workers = 1
+    if isinstance(backend, LocalBackend):
+        workers = backend.workers or available_cores()
+    works = []
+    for p in range(len(points)):
+        try:
+            point = load_scenario_text(points.text(p), points.label(p))
+            works.append(estimate(point, replications=replications, workers=workers))
+        except KamaeError:
+            continue
+    if not works:
+        return Workload(0, 0, 0, 0, 0)
+    big = max(works, key=lambda w: w.memory_bytes)
+    total = sum(w.object_steps for w in works)
+    return dataclasses.replace(big, extra_object_steps=total - big.object_steps)
 
 
 def _write_points(store: SweepStore, points: SweepPoints) -> dict[int, str]:
