@@ -23,6 +23,7 @@ from kamae.scenario.base import PathKey, Problem
 from kamae.scenario.model import AnySensorType, Catalog, InterceptorType, Scenario, ThreatType
 from kamae.scenario.references import cross_check
 from kamae.scenario.threats import KIND_FIELDS
+from kamae.scenario.uncertain import UncertainInput, central_values
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class LoadedScenario:
     """The scenario file as read (kept with each run's results)."""
     lines: Mapping[PathKey, int] = field(default_factory=dict, repr=False, compare=False)
     """Line of every field path of the file (empty: none known)."""
+    uncertain: tuple[UncertainInput, ...] = ()
+    """Fields given as distributions (`kamae.scenario.uncertain`); `scenario` holds their
+    central values."""
 
     def error(self, problem: Problem) -> ScenarioError:
         """A `ScenarioError` naming this file and the line of the problem's field path."""
@@ -103,6 +107,14 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
             line=1,
             show_value=False,
         )
+    data, uncertain, problems = central_values(data)
+    if problems:
+        raise ScenarioErrors(
+            [
+                ScenarioError(label, format_path(p), t, line=line_of(p, lines), value=v)
+                for p, t, v in problems
+            ]
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -117,6 +129,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
         lines=lines,
+        uncertain=uncertain,
     )
     problems = cross_check(scenario, threats, sensors, interceptors)
     if problems:
