@@ -1,8 +1,9 @@
 """The `kamae` command line: parses arguments and calls the Python API, nothing more.
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
-`calculators` (calc ...), `sweeps` (sweep, query) and `studies` (campaign, trade, compare,
-report); `app` holds the Typer app and what the commands share. Commands are registered here,
+`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report) and
+`uncertainty` (compare, sensitivity, study capabilities); `app` holds the Typer app and what
+the commands share. Commands are registered here,
 in the order `kamae --help` lists them.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from kamae.cli import calculators, scenarios, studies, sweeps
+from kamae.cli import calculators, scenarios, studies, sweeps, uncertainty
 from kamae.cli.app import app, calc
 
 COMMANDS: tuple[Callable[..., None], ...] = (
@@ -24,7 +25,8 @@ COMMANDS: tuple[Callable[..., None], ...] = (
     sweeps.query,
     studies.trade,
     studies.campaign,
-    studies.compare,
+    uncertainty.compare,
+    uncertainty.sensitivity,
 )
 """The commands, in the order of `kamae --help`."""
 CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
@@ -41,6 +43,7 @@ CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 for command in COMMANDS:
     app.command()(command)
+app.add_typer(uncertainty.study, name="study")
 for name, calculator in CALCULATORS:
     calc.command(name)(calculator)
 
