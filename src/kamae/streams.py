@@ -13,7 +13,8 @@ or in which order (DESIGN.md: Mesa's lesson; results never depend on the workers
 | Latin hypercube sample | `(SAMPLE_SPAWN_KEY,)` | sweep points |
 | fast-path calibration | `(CALIBRATION_SPAWN_KEY, force, layer[, 1], i)` | campaign |
 | network confirmation | `(CONFIRMATION_SPAWN_KEY, i)` | campaign |
-| epistemic input sample | `(EPISTEMIC_SPAWN_KEY,)` | `kamae sensitivity` (the inputs' design and its bootstrap) |
+| epistemic input sample | `(EPISTEMIC_SPAWN_KEY,)` | `kamae sensitivity` (its design) |
+| bootstrap of its indices | `(EPISTEMIC_SPAWN_KEY, 1)` | `kamae sensitivity` |
 | a replication's network | its own key + `(NETWORK_SPAWN_KEY,)` | engine (track messages) |
 
 The words `2**32 - 1`, `- 2`, `- 3`, `- 4` are the largest spawn-key words (32 bits), far above any
@@ -73,9 +74,16 @@ def sample_generator(seed: int) -> np.random.Generator:
 
 def epistemic_generator(seed: int) -> np.random.Generator:
     """The generator of a study's sample of its uncertain inputs (the Sobol' scramble, the
-    Morris trajectories, a Latin hypercube, the bootstrap of the indices): key
+    Morris trajectories, a Latin hypercube): key
     `(EPISTEMIC_SPAWN_KEY,)`, so the same seed gives the same input samples."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(EPISTEMIC_SPAWN_KEY,)))
+
+
+def bootstrap_seed(seed: int) -> int:
+    """The seed SALib's bootstrap of a study's indices draws from: key
+    `(EPISTEMIC_SPAWN_KEY, 1)`, apart from the design's own stream."""
+    state = np.random.SeedSequence(seed, spawn_key=(EPISTEMIC_SPAWN_KEY, 1)).generate_state(1)
+    return int(state[0]) | 1  # SALib ignores a seed of 0
 
 
 def calibration_seeds(

@@ -9,10 +9,11 @@ Any numeric field may hold, instead of a number, a mapping with a `distribution:
 |---|---|---|
 | `uniform` | `low`, `high` | (low + high) / 2 |
 | `triangular` | `low`, `mode`, `high` | mode |
-| `three_point` | `low`, `central`, `high` (a source's range and best estimate; sampled as the triangular distribution with that mode) | central |
+| `three_point` | `low`, `central`, `high` (a source's range and best estimate) | central |
 | `truncated_normal` | `mean`, `sd`, `low`, `high` (a normal cut to [low, high]) | mean |
 | `lognormal` | `median`, `sigma` (the standard deviation of the logarithm) | median |
 
+A `three_point` is sampled as the triangular distribution with its mode at `central`.
 Parameters speak the field's unit (the field's name carries it); each distribution names its
 `source` (a citation, or "notional:" and the reasoning). `central_values` is the loader's
 pre-validation pass: it finds every distribution object, checks it and the field it sits in
@@ -167,10 +168,8 @@ class LogNormal(_Distribution):
         return self.median * math.exp(-self.sigma * z), self.median * math.exp(self.sigma * z)
 
 
-Distribution = Annotated[
-    Uniform | Triangular | ThreePoint | TruncatedNormal | LogNormal,
-    Field(discriminator=KEY),
-]
+AnyDistribution = Uniform | Triangular | ThreePoint | TruncatedNormal | LogNormal
+Distribution = Annotated[AnyDistribution, Field(discriminator=KEY)]
 """A distribution object of the scenario format, by its `distribution:` kind."""
 DISTRIBUTION = TypeAdapter(Distribution)
 KINDS = ("uniform", "triangular", "three_point", "truncated_normal", "lognormal")
@@ -182,7 +181,7 @@ class UncertainInput:
 
     path: PathKey
     """Its field path (keys and list positions)."""
-    distribution: Uniform | Triangular | ThreePoint | TruncatedNormal | LogNormal
+    distribution: AnyDistribution
     integer: bool
     """The field holds integers: values are rounded to the nearest one."""
 

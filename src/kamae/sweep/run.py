@@ -249,17 +249,14 @@ def run_points(
         store.write_table(POINTS_PARQUET, _points_table(points, invalid, {}))
         verification = store.verify(len(points), n, size)
         valid = [p for p in range(len(points)) if p not in invalid]
-        if not valid or (all_valid and invalid):
+        if not valid:
             lines = [str(problem) for problem in _problems(points, invalid)]
-            head = (
-                "no point of the sweep is a valid scenario:"
-                if not valid
-                else (
-                    f"{len(invalid)} of {len(points)} points are not valid scenarios (the design "
-                    "needs every point):"
-                )
-            )
-            raise SweepError("\n".join([head, *lines]))
+            raise SweepError("\n".join(["no point of the sweep is a valid scenario:", *lines]))
+        if all_valid and invalid:
+            lines = [str(problem) for problem in _problems(points, invalid)]
+            more = [f"... and {len(lines) - 10} more"] if len(lines) > 10 else []
+            head = f"{len(invalid)} of {len(points)} points are not valid scenarios (a design "
+            raise SweepError("\n".join([head + "needs every point):", *lines[:10], *more]))
         done = verification.done
         reused = int(done[valid].sum())
         if progress is not None:
