@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +131,39 @@ def korea_to_japan() -> tuple[np.ndarray, np.ndarray]:
     pad = geodetic_to_ecef(np.radians([39.0, 40.0]), np.radians([125.0, 127.0]), 0.0)
     aim = geodetic_to_ecef(np.radians([35.7, 34.0]), np.radians([139.7, 135.0]), 0.0)
     return pad, aim
+
+
+def step_reasons(world, seed: int, unit: int = 0, reps: int = 1) -> Counter[str]:  # noqa: ANN001
+    """How often each why-not reason stopped fire unit `unit` at some threat believed alive,
+    over the steps of `reps` replications: the engine's loop (`kamae.engine.loop`), with the
+    battle manager's step reasons read after each decision."""
+    from kamae.engine.battle import Battle
+    from kamae.engine.draws import Draws
+    from kamae.engine.looks import Looks
+    from kamae.engine.loop import system_tracker
+    from kamae.engine.measures import PictureMeasures
+    from kamae.engine.pictures import Pictures
+    from kamae.engine.records import EventLog
+    from kamae.results.why_not import NAMES
+    from kamae.streams import replication_seeds
+
+    gens = [np.random.default_rng(s) for s in replication_seeds(seed, reps)]
+    logs = [EventLog() for _ in gens]
+    draws = Draws(world, gens)
+    looks = Looks(world, draws)
+    tracker = system_tracker(world, reps)
+    measures = PictureMeasures(world, reps)
+    battle = Battle(world, draws)
+    pictures = Pictures(world, draws.network, tracker.tracks)
+    seen: Counter[str] = Counter()
+    for k, t in enumerate(world.times.tolist()):
+        battle.resolve(k, t, pictures, logs)
+        plots, false_plots = looks.step(k, t, draws.block(k), battle.alive, tracker.held, logs)
+        pictures.observe(t, plots)
+        tracker.scan(k, t, plots, false_plots)
+        measures.sample(k, t, battle.alive, tracker)
+        pictures.advance(t)
+        battle.engage(k, t, pictures, logs)
+        codes = battle.why_not.step[:, :, unit][battle.alive | battle.ghost]
+        seen.update(NAMES[c] for c in codes.tolist())
+    return seen

@@ -9,15 +9,18 @@ The replications run through `kamae.runners.replication` on a local process pool
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kamae.engine import EventLog, ReplicationResult
+from kamae.engine.records import EVENT_COLUMNS
 from kamae.results.metrics import MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
+from kamae.results.why_not import why_not_summary
 from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import replication_seeds
@@ -34,10 +37,19 @@ class MonteCarloResult:
     """One row of metrics per replication."""
     events: pa.Table
     """The event log of every replication."""
+    baskets_km: dict[str, float | None] = field(default_factory=dict)
+    """Per interceptor type of the scenario's fire units: its handover basket, km (None:
+    prediction taken as perfect)."""
 
     def summary(self) -> dict[str, object]:
-        """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak))."""
-        return summarise(self.scenario, self.seed, self.replications)
+        """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak)),
+        and the why-not records counted by reason (`kamae.results.why_not.why_not_summary`)."""
+        ids = self.replications.column("replication").to_pylist()
+        return {
+            **summarise(self.scenario, self.seed, self.replications),
+            "kill_probability_at_launch": launch_kill_probability(self.events, self.baskets_km),
+            "why_not": why_not_summary(self.events, ids),
+        }
 
 
 def run_montecarlo(
@@ -57,11 +69,16 @@ def run_montecarlo(
     world = build_world(loaded)
     with (backend or LocalBackend(workers)).open() as runner:
         results = replicate(world, seeds, runner, progress)
+    fu = world.fire_units
     return MonteCarloResult(
         scenario=loaded.scenario.name,
         seed=seed,
         replications=_replication_table(results),
         events=_event_table(results),
+        baskets_km={
+            name: None if basket is None else basket / 1e3
+            for name, basket in sorted(zip(fu.interceptor, fu.handover_basket_m, strict=True))
+        },
     )
 
 
@@ -83,6 +100,7 @@ _EVENT_SCHEMA = pa.schema(
         ("fire_unit", pa.string()),
         ("interceptor", pa.string()),
         ("detail", pa.string()),
+        ("reason", pa.dictionary(pa.int8(), pa.string())),
     ]
 )
 
@@ -93,7 +111,7 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
     for i, r in results:
         log = r.events
         replication.extend([i] * len(log))
-        for name in ("time_s", "kind", "threat", "sensor", "fire_unit", "interceptor", "detail"):
+        for name in EVENT_COLUMNS:
             getattr(merged, name).extend(getattr(log, name))
     return pa.table(
         {
@@ -105,6 +123,7 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
             "fire_unit": pa.array(merged.fire_unit, pa.string()),
             "interceptor": pa.array(merged.interceptor, pa.string()),
             "detail": pa.array(merged.detail, pa.string()),
+            "reason": pa.array(merged.reason, pa.string()).dictionary_encode(),
         }
     ).cast(_EVENT_SCHEMA)
 
@@ -137,6 +156,32 @@ def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
         "interceptors_fired": _count_interval(col["interceptors_fired"]).as_dict(),
         "interceptors_fired_by_type": by_type,
         **({"cost_exchange": _cost_exchange(col)} if "interceptor_cost_musd" in col else {}),
+    }
+
+
+def launch_kill_probability(
+    events: pa.Table, baskets_km: dict[str, float | None]
+) -> dict[str, object]:
+    """Per interceptor type: its handover basket (the parameter the predicted Pk depends on
+    most: Pk = SSPK·F_χ²₃(b²/σ²), `kamae.engagement.envelope`) next to the mean predicted Pk
+    of its launches with a 95% interval (Student-t over the launches), and the launches."""
+    launches = events.filter(pc.equal(events.column("kind"), "launch"))
+    pks: dict[str, list[float]] = {}
+    for name, detail in zip(
+        launches.column("interceptor").to_pylist(),
+        launches.column("detail").to_pylist(),
+        strict=True,
+    ):
+        fields = dict(x.split("=", 1) for x in (detail or "").split() if "=" in x)
+        if "pk" in fields:
+            pks.setdefault(str(name), []).append(float(fields["pk"]))
+    return {
+        name: {
+            "handover_basket_km": basket,
+            "launches": len(pks.get(name, [])),
+            "pk": mean_interval(pks[name], support=(0.0, 1.0)).as_dict() if pks.get(name) else None,
+        }
+        for name, basket in baskets_km.items()
     }
 
 

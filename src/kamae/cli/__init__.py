@@ -1,10 +1,10 @@
 """The `kamae` command line: parses arguments and calls the Python API, nothing more.
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
-`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report) and
-`uncertainty` (compare, sensitivity, study capabilities); `app` holds the Typer app and what
-the commands share. Commands are registered here,
-in the order `kamae --help` lists them.
+`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report),
+`uncertainty` (compare, sensitivity, study capabilities) and `explain` (a run's why-not
+records); `app` holds the Typer app and what the commands share. Commands are registered
+here, in the order `kamae --help` lists them.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from kamae.cli import calculators, scenarios, studies, sweeps, uncertainty
+from kamae.cli import calculators, explain, scenarios, studies, sweeps, uncertainty
 from kamae.cli.app import app, calc
 
 COMMANDS: tuple[Callable[..., None], ...] = (
     scenarios.run,
     studies.report,
+    explain.explain,
     scenarios.validate,
     scenarios.scenarios,
     scenarios.schema,

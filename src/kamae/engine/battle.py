@@ -19,13 +19,16 @@ salvos; a live threat is never declared dead). Destroyed threats are no longer d
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-from kamae.arrays import IntArray
+from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.engagement.doctrine import gives_up, magazine_salvo, required_salvo
+from kamae.engagement.dynamic_wta import DynamicInstance, solve
 from kamae.engagement.envelope import kill_probability_with_prediction_error
+from kamae.engagement.reload import Launchers
 from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import (
     ThreatAssessment,
@@ -34,6 +37,7 @@ from kamae.engagement.threat_evaluation import (
 )
 from kamae.engine.draws import Draws
 from kamae.engine.records import EventLog
+from kamae.engine.why_not import WhyNot
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
@@ -43,6 +47,29 @@ from kamae.world import World
 
 if TYPE_CHECKING:
     from kamae.engine.pictures import Pictures
+
+
+class _Rows(list[tuple[int, int, IntArray]]):
+    """A step's candidate salvos: (threat, layer index, units in order of preference), and
+    `kept`, the index of each row's threat in the step's threat list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[int] = []
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One replication's decision step: its threats in priority order, with the value and
+    index of the asset each threatens, and the engagement windows' next opportunities."""
+
+    threats: IntArray
+    values: FloatArray
+    assets: IntArray
+    k: int
+    t: float
+    steps_all: IntArray
+    launch_all: FloatArray
 
 
 class Battle:
@@ -83,10 +110,10 @@ class Battle:
         self.busy_until = np.full((reps, threats), -np.inf)
         self.quality_reported = np.zeros((reps, threats), dtype=bool)
         self.inventory = np.tile(fu.inventory, (reps, 1))
-        max_launchers = int(fu.launchers.max()) if units else 0
-        self.launcher_free = np.full((reps, units, max_launchers), np.inf)
-        for j in range(units):
-            self.launcher_free[:, j, : fu.launchers[j]] = 0.0
+        self.launchers = Launchers(
+            reps, fu.launchers, fu.inventory, fu.launch_interval_s, fu.rounds_per_launcher,
+            fu.reload_s,
+        )  # fmt: skip
         self.fired = np.zeros((reps, units), dtype=np.int64)
         self.unit_tier = np.array(
             [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
@@ -94,6 +121,36 @@ class Battle:
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot)
         self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
         self._seq = 0
+        self.why_not = WhyNot(world, reps)
+        """Why each unit did not fire at each threat (`kamae.engine.why_not`)."""
+        self.assessed_value = np.full((reps, threats), np.nan)
+        """Per threat: the value of the asset its latest threat evaluation found threatened."""
+        self.assessed_asset = np.full((reps, threats), -1, dtype=np.int64)
+        """Per threat: that asset's index (-1: none)."""
+        self.raid = doctrine.expected_raid_threats or threats
+        """Threats the doctrine plans for (the magazine policy, preferential defense)."""
+        can_kill = fu.sspk > 0.0  # (F, classes)
+        self.class_layers = np.array(
+            [len({int(x) for x in self.unit_tier[can_kill[:, c] & (self.unit_tier >= 0)]})
+             for c in range(fu.sspk.shape[1])], dtype=np.int64,
+        )  # fmt: skip
+        """Per threat class: the layers of the doctrine holding a unit that can kill it."""
+        self.predicted_sigma: dict[tuple[int, int, int], float] = {}
+        """Per (replication, threat, unit): the track's predicted position error (1σ per axis)
+        at the intercept, m, when last computed for a unit with a handover basket."""
+        self.plans_ahead = (
+            doctrine.salvo_policy == "magazine"
+            or doctrine.preferential_defense
+            or doctrine.hold_upper_tier
+            or doctrine.assignment == "dynamic"
+        )
+        """Whether the doctrine counts the threats at each asset (then every fire-control track
+        is evaluated at a decision step, not only those a unit can launch at now)."""
+        reach = np.linalg.norm(fu.ecef[:, None, :] - world.asset_ecef[None, :, :], axis=-1)
+        covered = (reach <= world.envelopes.max_range_m[:, None]) & fu.defends  # (F, assets)
+        later = covered[self.unit_tier > 0].any(axis=0)
+        self.upper_only_share = float(np.mean(~later)) if later.size else 0.0
+        """Share of the defended assets no unit of a later layer covers (defends and reaches)."""
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -130,23 +187,50 @@ class Battle:
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
             for r, n in zip(reps.tolist(), landing[which].tolist(), strict=True):
+                impact = float(world.trajectory.impact_time[n])
                 logs[r].add(
-                    float(world.trajectory.impact_time[n]), "leak", world.threat_ids[n],
-                    detail=f"miss_m={self.miss_m[r, n]:.0f}",
-                )  # fmt: skip
+                    impact, "leak", world.threat_ids[n], detail=f"miss_m={self.miss_m[r, n]:.0f}"
+                )
+                self.why_not.leaker(r, n, impact, self.inventory[r], logs[r])
             self.leaked[reps, landing[which]] = True
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
+
+    def finish(self, logs: list[EventLog]) -> None:
+        """At the end of the replications: the why-not records of units holding rounds."""
+        self.why_not.units_holding_fire(float(self.world.times[-1]), self.inventory, logs)
 
     def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Evaluate tracks and launch the salvos whose time has come at step k.
 
         Each fire unit decides on its own picture (`tracks.bank_of`, read through the
         `TrackBank` protocol): the tracker's own without a network, else what has reached it
-        over the network."""
+        over the network. Every (threat, unit) pair that does not fire gets the reason
+        (`self.why_not`)."""
         if self.units == 0:
             return
+        self.why_not.start()
+        self._decide(k, t, tracks, logs)
+        self.why_not.close(t, self.alive | self.ghost)
+
+    def _note_standing(self, t: float) -> None:
+        """The reasons that hold whatever the step's decisions: class, rounds, reserve,
+        launchers, the unit's own track, the shot cap and a pending kill assessment."""
+        fu, note = self.world.fire_units, self.why_not.note
+        note(~(fu.sspk[:, self.world.threat_class] > 0.0).T[None], "cannot_kill_class")
+        stock = self.inventory[:, None, :]
+        note(stock <= 0, "no_rounds")
+        note(stock <= fu.reserve[None, None, :], "reserve_held")
+        ready = self.launchers.ready_any(t)  # (R, F)
+        note(~ready[:, None, :] & self.launchers.reloading_any(t)[:, None, :], "reloading")
+        note(~ready[:, None, :], "no_launcher_free")
+        note(~self.unit_quality, "no_fire_control_track")
+        note((self.shots >= self.doctrine.max_shots_per_threat)[:, :, None], "shot_cap")
+        note((self.busy_until > t)[:, :, None], "kill_assessment_pending")
+
+    def _decide(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
+        """The decisions of one step (`engage`)."""
         world, doctrine = self.world, self.doctrine
         shape = (self.reps, self.threats)
         believed_alive = self.alive | self.ghost
@@ -159,6 +243,9 @@ class Battle:
                 velocity_ok = bank.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
             qualities.append(firm & (position_ok & velocity_ok).reshape(shape))
             sigmas.append(position_sigma.reshape(shape))
+        # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.
+        self.unit_quality = np.stack(qualities)[tracks.unit_group].transpose(1, 2, 0)
+        self._note_standing(t)
         quality = np.logical_or.reduce(qualities)
         if not quality.any():
             return
@@ -177,20 +264,19 @@ class Battle:
         )
         with np.errstate(invalid="ignore"):
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
+        self.why_not.note(~opening[None, :, :], "launch_time_later")
         stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
-        # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.
-        self.unit_quality = np.stack(qualities)[tracks.unit_group].transpose(1, 2, 0)
-        reps, threats = np.nonzero(
-            ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
-        )
-        if reps.size == 0:
+        decide = ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
+        if not decide.any():
             return
-        slots = reps * self.threats + threats
-        # Threat evaluation on the best picture holding the threat (least position error).
-        sigma = np.where(np.stack(qualities), np.stack(sigmas), np.inf)[:, reps, threats]
-        best = np.argmin(sigma, axis=0)
-        assessed = self._assess(slots, threats, tracks, best, t)
-        threatening = assessed.asset >= 0
+        # Plans that count the threats at each asset evaluate every fire-control track.
+        reps, threats, assessed = self._evaluate(
+            quality if self.plans_ahead else decide, qualities, sigmas, tracks, t
+        )
+        threatening = (assessed.asset >= 0) & decide[reps, threats]
+        harmless = np.zeros(shape, dtype=bool)
+        harmless[reps, threats] = assessed.asset < 0
+        self.why_not.note(harmless[:, :, None], "no_defended_asset")
         if not np.any(threatening):
             return
         order = np.lexsort(
@@ -198,10 +284,30 @@ class Battle:
         )
         reps, threats = reps[threatening][order], threats[threatening][order]
         values = assessed.value[threatening][order]
+        assets = assessed.asset[threatening][order]
         for r in np.unique(reps):
             mine = reps == r
-            self._assign(int(r), threats[mine], values[mine], k, t, steps_all, launch_all, tracks,
-                         logs[r])  # fmt: skip
+            self._assign(int(r), _Step(threats[mine], values[mine], assets[mine], k, t,
+                         steps_all, launch_all), tracks, logs[r])  # fmt: skip
+
+    def _evaluate(
+        self,
+        which: BoolArray,
+        qualities: list[BoolArray],
+        sigmas: list[FloatArray],
+        tracks: Pictures,
+        t: float,
+    ) -> tuple[IntArray, IntArray, ThreatAssessment]:
+        """Threat evaluation of the (replication, threat) pairs in `which`, each on the best
+        picture holding it (least position error); records the values found."""
+        reps, threats = np.nonzero(which)
+        slots = reps * self.threats + threats
+        sigma = np.where(np.stack(qualities), np.stack(sigmas), np.inf)[:, reps, threats]
+        best = np.argmin(sigma, axis=0)
+        assessed = self._assess(slots, threats, tracks, best, t)
+        self.assessed_value[reps, threats] = assessed.value
+        self.assessed_asset[reps, threats] = assessed.asset
+        return reps, threats, assessed
 
     def _assess(
         self, slots: IntArray, threats: IntArray, tracks: Pictures, best: IntArray, t: float
@@ -231,99 +337,269 @@ class Battle:
         return assessed
 
     def _options(
-        self, r: int, n: int, t: float, steps_n: IntArray, launch_n: npt.NDArray[np.float64]
+        self, r: int, n: int, asset: int, t: float, steps_n: IntArray, launch_n: FloatArray
     ) -> tuple[int, IntArray]:
-        """The layer that holds threat n and its units that can launch at it now.
+        """The layer that holds threat n (aimed at `asset`) and its units that can launch at
+        it now.
 
-        Layers in doctrine order; a layer with no opportunity left passes the threat down.
-        Within the holding layer, units in order of earliest intercept, up to the first one
-        whose launch time is still to come (the threat then waits for it). Returns
-        (layer index, units); no units means nothing to fire now.
+        Layers in doctrine order; a layer with no opportunity left passes the threat down (as
+        does the first layer, with `hold_upper_tier`, while a later layer has one and the first
+        keeps its rounds for threats only it can engage). Within the
+        holding layer, units in order of earliest intercept, up to the first one whose launch
+        time is still to come (the threat then waits for it). Returns (layer index, units); no
+        units means nothing to fire now.
         """
-        world, doctrine = self.world, self.doctrine
+        world, doctrine, note = self.world, self.doctrine, self.why_not.note_units
+        fu = world.fire_units
         none = np.zeros(0, dtype=np.int64)
-        stocked = self.inventory[r] > self.world.fire_units.reserve
-        stocked &= world.fire_units.sspk[:, world.threat_class[n]] > 0.0  # can kill this class
-        stocked &= self.unit_quality[r, n]  # its own picture holds a fire-control track
+        can = (self.inventory[r] > fu.reserve) & (fu.sspk[:, world.threat_class[n]] > 0.0)
+        defends = fu.defends[:, asset]
+        note(r, n, np.flatnonzero(~defends), "asset_not_defended")
+        can &= defends
+        stocked = can & self.unit_quality[r, n]  # its own picture holds a fire-control track
+        note(r, n, np.flatnonzero(self.unit_tier < 0), "layer_not_in_order")
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
+                note(r, n, np.flatnonzero(self.unit_tier == tier_index), "layer_fired")
                 continue
             units = np.flatnonzero((self.unit_tier == tier_index) & stocked & (steps_n >= 0))
             if units.size == 0:
                 continue  # no opportunity left in this layer: the next layer may engage
+            if (
+                tier_index == 0
+                and doctrine.hold_upper_tier
+                and np.any(can & (self.unit_tier > 0) & (steps_n >= 0))
+                and self._upper_keeps(r, n, t)
+            ):
+                note(r, n, np.flatnonzero(self.unit_tier == 0), "upper_tier_held")
+                continue  # a later layer can engage it: the first keeps its rounds
+            note(r, n, np.flatnonzero(self.unit_tier > tier_index), "higher_layer_holds")
             units = units[np.argsort(steps_n[units], kind="stable")]
             later = np.flatnonzero(launch_n[units] >= t + world.dt)
-            return tier_index, units[: later[0]] if later.size else units
+            if later.size:
+                note(r, n, units[later[0] :], "another_unit_first")
+                units = units[: later[0]]
+            return tier_index, units
         return -1, none
 
-    def _assign(
-        self,
-        r: int,
-        threats: IntArray,
-        values: npt.NDArray[np.float64],
-        k: int,
-        t: float,
-        steps_all: IntArray,
-        launch_all: npt.NDArray[np.float64],
-        tracks: Pictures,
-        log: EventLog,
-    ) -> None:
+    def _assign(self, r: int, step: _Step, tracks: Pictures, log: EventLog) -> None:
         """Weapon-target assignment of this step's salvos in one replication.
 
         Each threat may receive one salvo from one of its options; a unit offers as many
-        salvos as it has free launchers and rounds above its reserve. The assignment maximises
+        salvos as it has ready launchers and rounds above its reserve. The assignment maximises
         the expected value destroyed, sum V_j·[1 - (1 - Pk_ij)^n_ij], exactly, as a linear
         assignment over salvo slots (one salvo per threat makes the static WTA problem a
-        linear assignment; see docs/models.md); ties go to the earlier intercept.
+        linear assignment; see docs/models.md); ties go to the earlier intercept. With
+        `assignment: dynamic` the dynamic WTA over the remaining windows decides instead.
         """
-        doctrine, fu = self.doctrine, self.world.fire_units
-        rows: list[tuple[int, int, IntArray]] = []
-        kept: list[int] = []
-        intercept: dict[tuple[int, int], int] = {}
-        for i, n in enumerate(threats):
-            tier_index, units = self._options(r, int(n), t, steps_all[n], launch_all[n])
-            if units.size == 0:
-                continue
-            units = self._predicted_intercepts(r, int(n), k, t, units, tracks, intercept)
-            if units.size:
-                rows.append((int(n), tier_index, units))
-                kept.append(i)
+        doctrine, note = self.doctrine, self.why_not.note_units
+        rows, intercept = self._rows(r, step, tracks)
         if not rows:
             return
         units = np.unique(np.concatenate([u for _, _, u in rows]))
-        rounds = np.array(
-            [
-                min(
-                    int(np.count_nonzero(self.launcher_free[r, j] <= t + 1e-9)),
-                    int(self.inventory[r, j] - fu.reserve[j]),
-                )
-                for j in units
-            ],
-            dtype=np.int64,
-        )
+        rounds = self._rounds(r, units, step.t)
         column = {int(j): c for c, j in enumerate(units)}
         pk = np.full((len(rows), units.size), np.nan)
         # Each row prefers its options in earliest-intercept order among equal scores.
         order = np.full((len(rows), units.size), units.size, dtype=np.int64)
         for row, (n, _, options) in enumerate(rows):
             for rank, j in enumerate(options.tolist()):
-                pk[row, column[j]] = self._kill_probability(r, n, j, intercept[(n, j)], t, tracks)
-                order[row, column[j]] = rank
-        want = np.array(
+                p = self._kill_probability(r, n, j, intercept[(n, j)], step.t, tracks)
+                if p < doctrine.min_kill_probability:
+                    note(r, n, [j], "predicted_miss")
+                    continue
+                pk[row, column[j]], order[row, column[j]] = p, rank
+        want = self._salvo_sizes(r, rows, pk, step, intercept)
+        pk[want <= 0] = np.nan
+        row_value = step.values[rows.kept]
+        if doctrine.assignment == "dynamic":
+            chosen = self._dynamic_choice(r, rows, units, rounds, pk, want, row_value, step, tracks)
+        else:
+            salvo = int(want[want > 0].min()) if np.any(want > 0) else 1
+            salvo = doctrine.shots_per_salvo if doctrine.salvo_policy == "fixed" else salvo
+            chosen = assign_salvos(row_value, pk, rounds, want, salvo, rank=order)
+        for row, c, _ in chosen:
+            note(r, rows[row][0], units[c : c + 1], "engaged")
+        unchosen = "held_by_plan" if doctrine.assignment == "dynamic" else "assigned_elsewhere"
+        for n, _, options in rows:
+            note(r, n, options, unchosen)
+        for row, c, count in chosen:
+            n, tier_index, _ = rows[row]
+            j = int(units[c])
+            self._launch(r, n, j, tier_index, count, float(pk[row, c]), step.k, step.t,
+                         intercept[(n, j)], log)  # fmt: skip
+
+    def _rows(
+        self, r: int, step: _Step, tracks: Pictures
+    ) -> tuple[_Rows, dict[tuple[int, int], int]]:
+        """The step's candidate salvos of replication r: per threat (in priority order) its
+        layer and the units that can launch at its predicted intercept now, with the
+        intercept step of each (threat, unit)."""
+        rows = _Rows()
+        intercept: dict[tuple[int, int], int] = {}
+        for i, n in enumerate(step.threats.tolist()):
+            tier_index, units = self._options(
+                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
+            )
+            if units.size == 0:
+                continue
+            units = self._predicted_intercepts(r, n, step.k, step.t, units, tracks, intercept)
+            if units.size:
+                rows.append((n, tier_index, units))
+                rows.kept.append(i)
+        return rows, intercept
+
+    def _salvo_sizes(
+        self,
+        r: int,
+        rows: _Rows,
+        pk: FloatArray,
+        step: _Step,
+        intercept: dict[tuple[int, int], int],
+    ) -> IntArray:
+        """Rounds each row's threat should receive now: the fixed salvo, or the magazine-aware
+        one (`kamae.engagement.doctrine`); 0 where preferential defense gives the threat up."""
+        doctrine, world = self.doctrine, self.world
+        want = np.zeros(len(rows), dtype=np.int64)
+        for row, (n, tier_index, options) in enumerate(rows):
+            cap = doctrine.max_shots_per_threat - int(self.shots[r, n])
+            want[row] = min(doctrine.shots_per_salvo, cap)
+            if doctrine.salvo_policy == "fixed" and not doctrine.preferential_defense:
+                continue
+            stock, remaining, unseen, higher = self._outlook(r, n, tier_index, step.t)
+            value = float(step.values[rows.kept[row]])
+            if (
+                doctrine.preferential_defense
+                and stock < remaining
+                and gives_up(value, stock, higher, unseen, world.asset_value)
+            ):
+                want[row] = 0
+                self.why_not.note_units(r, n, options, "asset_given_up")
+                continue
+            if doctrine.salvo_policy == "fixed" or not np.any(np.isfinite(pk[row])):
+                continue
+            first = int(options[0])
+            in_layer = self.unit_tier == tier_index
+            look_by = float(world.times[intercept[(n, first)]]) + doctrine.kill_assessment_s
+            look = doctrine.shoot_look_shoot and bool(
+                np.any(self.why_not.last_launch[n, in_layer] >= look_by)
+            )
+            need = required_salvo(
+                float(np.nanmax(pk[row])),
+                self.raid,
+                int(self.class_layers[world.threat_class[n]]),
+                doctrine.desired_p_no_leak,
+                look=look,
+                p_kill_assessment=doctrine.kill_assessment_probability,
+            )
+            want[row] = magazine_salvo(need, stock, remaining, cap)
+        return want
+
+    def _outlook(self, r: int, n: int, tier_index: int, t: float) -> tuple[int, int, int, int]:
+        """A layer's planning figures at threat n: its rounds above reserve (pooled over its
+        units), the threats it still expects (at least the known ones, evaluated as aimed at a
+        defended asset, that it can still reach and has not engaged, n included; else the
+        expected raid less the threats resolved or engaged by it), how many of those are not
+        known, and how many known ones are at higher-value assets than n."""
+        fu, world = self.world.fire_units, self.world
+        in_layer = self.unit_tier == tier_index
+        stock = int(np.maximum(self.inventory[r, in_layer] - fu.reserve[in_layer], 0).sum())
+        believed = self.alive[r] | self.ghost[r]
+        engaged = self.salvos[r, :, tier_index] > 0
+        others = np.arange(self.threats) != n
+        done = int(np.count_nonzero(others & (~believed | engaged)))
+        reach = (self.why_not.last_launch[:, in_layer] >= t - 1e-9) & (
+            fu.sspk[in_layer][:, world.threat_class].T > 0.0
+        )
+        with np.errstate(invalid="ignore"):
+            aimed = self.assessed_value[r] > 0.0  # evaluated as threatening a defended asset
+        known = believed & self.quality_reported[r] & aimed & ~engaged & reach.any(axis=1)
+        known[n] = True
+        count = int(known.sum())
+        remaining = max(self.raid - done, count, 1)
+        with np.errstate(invalid="ignore"):
+            higher = known & others & (self.assessed_value[r] > self.assessed_value[r, n])
+        return stock, remaining, remaining - count, int(higher.sum())
+
+    def _upper_keeps(self, r: int, n: int, t: float) -> bool:
+        """`hold_upper_tier`: whether the first layer keeps its rounds from threat n (which a
+        later layer can engage) for the threats only it can engage: the known ones it can
+        still reach, has not engaged and no stocked unit of a later layer can, and the unseen
+        part of the expected raid aimed at assets no later layer covers (unseen threats taken
+        as aimed evenly at the defended assets). It keeps them when fewer than one round
+        would be left after one round for each."""
+        fu, world = self.world.fire_units, self.world
+        stock, _, unseen, _ = self._outlook(r, n, 0, t)
+        open_now = (self.why_not.last_launch >= t - 1e-9) & (
+            fu.sspk[:, world.threat_class].T > 0.0
+        )  # (N, F)
+        stocked = self.inventory[r] > fu.reserve
+        upper = (open_now & (stocked & (self.unit_tier == 0))[None, :]).any(axis=1)
+        lower = (open_now & (stocked & (self.unit_tier > 0))[None, :]).any(axis=1)
+        exclusive = (self.alive[r] | self.ghost[r]) & self.quality_reported[r] & upper & ~lower
+        exclusive &= self.salvos[r, :, 0] == 0
+        exclusive[n] = False
+        return stock - (int(exclusive.sum()) + unseen * self.upper_only_share) < 1.0
+
+    def _dynamic_choice(
+        self,
+        r: int,
+        rows: _Rows,
+        units: IntArray,
+        rounds: IntArray,
+        pk: FloatArray,
+        want: IntArray,
+        row_value: FloatArray,
+        step: _Step,
+        tracks: Pictures,
+    ) -> list[tuple[int, int, int]]:
+        """The dynamic WTA's launches now (`kamae.engagement.dynamic_wta`): targets are this
+        step's threats and the other threatening tracks believed alive; opportunities the
+        launches now (stage 0: this step's options, ready launchers, predicted Pk, salvo) and
+        the next later launch of every stocked unit that defends the target's asset and has a
+        window left against it (stage 1, Pk predicted as now, over the horizon to that
+        intercept: no better track is assumed); each unit's stock covers both. Returns (row,
+        unit column, rounds)."""
+        world, fu, doctrine = self.world, self.world.fire_units, self.doctrine
+        row_threats = [n for n, _, _ in rows]
+        believed = (self.alive[r] | self.ghost[r]) & self.quality_reported[r]
+        later = np.flatnonzero(believed & (self.assessed_value[r] > 0.0))
+        targets = row_threats + [n for n in later.tolist() if n not in row_threats]
+        values = np.concatenate([row_value, self.assessed_value[r, targets[len(rows) :]]])
+        stock = np.maximum(self.inventory[r] - fu.reserve, 0)
+        opp: list[tuple[int, int, int, float, int]] = []  # (unit, target, stage, pk, limit)
+        for row, c in zip(*np.nonzero(np.isfinite(pk)), strict=True):
+            opp.append((int(units[c]), int(row), 0, float(pk[row, c]), int(want[row])))
+        steps, _ = world.windows.next_opportunity(np.array(targets), step.t + world.dt)
+        for i, n in enumerate(targets):
+            sspk = fu.sspk[:, world.threat_class[n]]
+            defends = fu.defends[:, int(self.assessed_asset[r, n])]
+            ok = (steps[i] >= 0) & (stock > 0) & (sspk > 0.0) & (self.unit_tier >= 0) & defends
+            for j in np.flatnonzero(ok).tolist():
+                p_later = self._kill_probability(r, n, j, int(steps[i, j]), step.t, tracks)
+                opp.append((j, i, 1, p_later, doctrine.max_shots_per_threat))
+        if not opp:
+            return []
+        capacity = np.full((self.units, 2), np.iinfo(np.int32).max, dtype=np.int64)
+        capacity[:, 0] = 0
+        capacity[units, 0] = rounds
+        u, tgt, stage, p, limit = (np.array(x) for x in zip(*opp, strict=True))
+        cap = doctrine.max_shots_per_threat - self.shots[r, targets]
+        plan = solve(DynamicInstance.of(values, cap, stock, u, tgt, stage, p, limit, capacity))
+        column = {int(j): c for c, j in enumerate(units)}
+        now = np.flatnonzero((stage == 0) & (plan.x > 0))
+        return [(int(tgt[o]), column[int(u[o])], int(plan.x[o])) for o in now.tolist()]
+
+    def _rounds(self, r: int, units: IntArray, t: float) -> IntArray:
+        """Rounds each unit can fire now: its ready launchers, at most its unreserved stock."""
+        fu = self.world.fire_units
+        return np.array(
             [
-                min(doctrine.shots_per_salvo, doctrine.max_shots_per_threat - int(self.shots[r, n]))
-                for n, _, _ in rows
+                min(self.launchers.ready(r, j, t), int(self.inventory[r, j] - fu.reserve[j]))
+                for j in units.tolist()
             ],
             dtype=np.int64,
         )
-        row_value = np.array([values[i] for i in kept], dtype=float)
-        for row, c, count in assign_salvos(
-            row_value, pk, rounds, want, doctrine.shots_per_salvo, rank=order
-        ):
-            n, tier_index, _ = rows[row]
-            j = int(units[c])
-            self._launch(r, n, j, tier_index, count, float(pk[row, c]), k, t,
-                         intercept[(n, j)], log)  # fmt: skip
 
     def _predicted_intercepts(
         self,
@@ -342,6 +618,7 @@ class Battle:
         slot = r * self.threats + n
         future = world.times[k + 1 :]
         if future.size == 0:
+            self.why_not.note_units(r, n, units, "no_predicted_intercept")
             return units[:0]
         keep = []
         groups = tracks.unit_group[units]
@@ -372,6 +649,10 @@ class Battle:
                     if tracks.guidance_ok(j, n, min(step, world.times.size - 1)):
                         intercept[(n, j)] = step
                         keep.append(j)
+                    else:
+                        self.why_not.note_units(r, n, [j], "no_guidance")
+        dropped = units[~np.isin(units, keep)]
+        self.why_not.note_units(r, n, dropped, "no_predicted_intercept")
         order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
         return np.array(keep, dtype=np.int64)[order]
 
@@ -388,6 +669,7 @@ class Battle:
         horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
         bank: TrackBank = tracks.bank_of(j)
         sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
+        self.predicted_sigma[(r, n, j)] = float(sigma)
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
 
     def _launch(
@@ -405,24 +687,27 @@ class Battle:
     ) -> None:
         """Fire a salvo of `count` from unit j at threat n and schedule its arrival."""
         world, fu = self.world, self.world.fire_units
-        free = np.flatnonzero(self.launcher_free[r, j] <= t + 1e-9)
-        self.launcher_free[r, j, free[:count]] = t + fu.launch_interval_s[j]
         self.inventory[r, j] -= count
+        self.launchers.fire(r, j, count, t, int(self.inventory[r, j]))
         self.fired[r, j] += count
+        self.why_not.launched(r, n, j, count)
         self.salvos[r, n, tier_index] += 1
         intercept_step = max(intercept_step, k + 1)
         intercept_time = world.times[intercept_step]
-        self.busy_until[r, n] = intercept_time + self.doctrine.kill_assessment_s
+        self.busy_until[r, n] = max(
+            self.busy_until[r, n], intercept_time + self.doctrine.kill_assessment_s
+        )
         heapq.heappush(
             self.pending, (intercept_step, self._seq, r, n, j, int(self.shots[r, n]), count, pk)
         )
         self.shots[r, n] += count
         self._seq += 1
+        detail = f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}"
+        basket = fu.handover_basket_m[j]
+        if basket is not None:  # the prediction error the Pk was degraded by, and the basket
+            detail += f" sigma_m={self.predicted_sigma[(r, n, j)]:.1f} basket_m={basket:.0f}"
         for _ in range(count):
-            log.add(
-                t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j],
-                f"intercept_at_s={intercept_time:.0f} pk={pk:.3f}",
-            )  # fmt: skip
+            log.add(t, "launch", world.threat_ids[n], None, fu.ids[j], fu.interceptor[j], detail)
 
     def metrics(self, r: int) -> EngagementCounts:
         """Replication r's engagement counts, with the cost-exchange inputs: cost of the

@@ -85,6 +85,7 @@ def simulate_batch(
         pictures.advance(t)
         battle.engage(k, t, pictures, logs)
     pictures.confirm_attack(logs)
+    battle.finish(logs)
     return [
         ReplicationResult(
             metrics=ReplicationMetrics(

@@ -12,7 +12,13 @@ EVENT_KINDS = (
     "kill",
     "leak",
     "attack_confirmed",
+    "why_not",
 )
+
+EVENT_COLUMNS = (
+    "time_s", "kind", "threat", "sensor", "fire_unit", "interceptor", "detail", "reason",
+)  # fmt: skip
+"""The columns of an event log, in order."""
 
 
 @dataclass
@@ -26,6 +32,8 @@ class EventLog:
     fire_unit: list[str | None] = field(default_factory=list)
     interceptor: list[str | None] = field(default_factory=list)
     detail: list[str | None] = field(default_factory=list)
+    reason: list[str | None] = field(default_factory=list)
+    """Why-not records: the reason (`kamae.results.why_not.REASONS`); None for other events."""
 
     def add(
         self,
@@ -36,6 +44,7 @@ class EventLog:
         fire_unit: str | None = None,
         interceptor: str | None = None,
         detail: str | None = None,
+        reason: str | None = None,
     ) -> None:
         self.time_s.append(float(time_s))
         self.kind.append(kind)
@@ -44,6 +53,7 @@ class EventLog:
         self.fire_unit.append(fire_unit)
         self.interceptor.append(interceptor)
         self.detail.append(detail)
+        self.reason.append(reason)
 
     def __len__(self) -> int:
         return len(self.time_s)

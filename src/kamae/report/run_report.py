@@ -3,7 +3,8 @@
 Sections: what was run; the results with their 95% intervals; the map; the timeline of a
 chosen replication (and a few representative others); the Monte Carlo charts (leaker
 distribution, P(no leaker) with its Wilson interval overall and per asset, interceptor use by
-type against stock); charts of optional campaign and trade-study tables; provenance.
+type against stock); charts of optional campaign and trade-study tables; why threats leaked
+and fire units held fire (the why-not records); provenance.
 Only aggregates and a handful of replications are inlined, so the file stays small whatever
 the number of replications.
 """
@@ -31,6 +32,7 @@ from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run_folder
 from kamae.report.timeline import timeline_legend, timeline_svg
+from kamae.report.why_not import why_not_section
 from kamae.results.files import write_file_atomic
 from kamae.results.statistics import wilson_interval
 
@@ -95,6 +97,7 @@ def report_html(
             tag("h2", {}, "Results"),
             summary_table(run.summary),
             body,
+            why_not_section(run),
             provenance(run),
             footer(),
         ]

@@ -117,7 +117,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
         ev["detail"],
         strict=True,
     ):
-        if threat not in index:
+        if threat not in index or kind == "why_not":  # why-not records: the report's table
             continue
         who = ", ".join(str(v) for v in (sensor, itype, unit) if v)
         title = (

@@ -373,6 +373,33 @@ class FireUnit(_Strict):
     launch_interval_s: float = Field(
         default=2.0, gt=0, le=3600, description="Time a launcher needs between two launches, s"
     )
+    rounds_per_launcher: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Ready rounds a launcher holds; one that has fired its last reloads from "
+        "the unit's inventory in reload_s (Patriot-like); none: every launcher draws on the "
+        "whole inventory, only the launch interval between launches (VLS-like)",
+    )
+    reload_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=86400,
+        description="Time to reload an empty launcher from the magazine, s (with "
+        "rounds_per_launcher)",
+    )
+    defends: list[Identifier] | None = Field(
+        default=None,
+        min_length=1,
+        description="Asset ids the unit defends (it engages only threats at these); none: every "
+        "asset",
+    )
+
+    @model_validator(mode="after")
+    def _reload_pair(self) -> FireUnit:
+        if (self.rounds_per_launcher is None) != (self.reload_s is None):
+            raise ValueError("give rounds_per_launcher and reload_s together (or neither)")
+        return self
 
 
 class Doctrine(_Strict):
@@ -419,6 +446,45 @@ class Doctrine(_Strict):
     )
     tracker_process_noise: float = Field(
         default=1.0, ge=0, description="White-noise acceleration spectral density, m²/s³"
+    )
+    salvo_policy: Literal["fixed", "magazine"] = Field(
+        default="fixed",
+        description="fixed: every salvo is shots_per_salvo; magazine: each salvo sized from the "
+        "layer's remaining rounds, the threats still expected and desired_p_no_leak "
+        "(Wilkening's relation inverted per layer)",
+    )
+    desired_p_no_leak: Probability = Field(
+        default=0.9,
+        description="Magazine policy: the P(no leaker) over the expected raid the salvos aim for",
+    )
+    expected_raid_threats: int | None = Field(
+        default=None,
+        ge=1,
+        le=100000,
+        description="Magazine policy and preferential defense: threats the doctrine plans for; "
+        "none: the scenario's raid",
+    )
+    preferential_defense: bool = Field(
+        default=False,
+        description="When a layer has fewer rounds than threats still expected, give up on "
+        "threats at lower-value assets so that the rounds go to the higher-value ones",
+    )
+    hold_upper_tier: bool = Field(
+        default=False,
+        description="The first layer keeps rounds for the threats only it can engage (known "
+        "ones, and the expected raid's share at assets no later layer covers): it engages a "
+        "threat a later layer can engage only with rounds to spare",
+    )
+    min_kill_probability: Probability = Field(
+        default=0.0,
+        description="Hold fire when a shot's predicted kill probability is below this (a "
+        "predicted miss)",
+    )
+    assignment: Literal["step", "dynamic"] = Field(
+        default="step",
+        description="step: assign the salvos that can launch now (linear assignment); dynamic: "
+        "plan every unit's shots over the tracked threats' remaining engagement windows and "
+        "fire the part due now, re-planned each step (dynamic WTA)",
     )
 
     @model_validator(mode="after")

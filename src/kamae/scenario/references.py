@@ -117,7 +117,15 @@ def _fire_unit_references(
     fail: Fail,
 ) -> None:
     raided = {threats[r.threat].threat_class for r in s.raids if r.threat in threats}
+    assets = {a.id for a in s.assets}
     for i, unit in enumerate(s.fire_units):
+        for k, asset in enumerate(unit.defends or []):
+            if asset not in assets:
+                fail(
+                    ("fire_units", i, "defends", k),
+                    f"unknown asset; expected one of {names(assets)}",
+                    asset,
+                )
         if unit.interceptor not in interceptors:
             fail(
                 ("fire_units", i, "interceptor"),

@@ -47,6 +47,12 @@ class FireUnits:
     inventory: IntArray
     launchers: IntArray
     launch_interval_s: FloatArray
+    rounds_per_launcher: IntArray
+    """Per unit: ready rounds a launcher holds (0: no reload model, the whole inventory)."""
+    reload_s: FloatArray
+    """Per unit: time to reload an empty launcher from the magazine, s (0 without reloads)."""
+    defends: BoolArray
+    """(F, assets) the assets each unit defends."""
     sspk: FloatArray
     """(F, classes) kill probability per threat class (NaN where undefined)."""
     handover_basket_m: list[float | None]
@@ -248,6 +254,11 @@ def _fire_units(s: Scenario, interceptors: list[Interceptor]) -> FireUnits:
         inventory=np.array([u.inventory for u in units], dtype=np.int64),
         launchers=np.array([u.launchers for u in units], dtype=np.int64),
         launch_interval_s=np.array([u.launch_interval_s for u in units], dtype=float),
+        rounds_per_launcher=np.array([u.rounds_per_launcher or 0 for u in units], dtype=np.int64),
+        reload_s=np.array([u.reload_s or 0.0 for u in units], dtype=float),
+        defends=np.array(
+            [[u.defends is None or a.id in u.defends for a in s.assets] for u in units], dtype=bool
+        ).reshape(len(units), len(s.assets)),
         sspk=np.array(
             [[i.sspk.get(c, np.nan) for c in THREAT_CLASSES] for i in interceptors], dtype=float
         ).reshape(len(units), len(THREAT_CLASSES)),

@@ -131,6 +131,13 @@ def doctrine(d: DoctrineSection) -> Doctrine:
         fire_control_velocity_sigma_mps=d.fire_control_velocity_sigma_mps,
         reserve_fraction=d.reserve_fraction,
         tracker_process_noise=d.tracker_process_noise,
+        salvo_policy=d.salvo_policy,
+        desired_p_no_leak=d.desired_p_no_leak,
+        expected_raid_threats=d.expected_raid_threats,
+        preferential_defense=d.preferential_defense,
+        hold_upper_tier=d.hold_upper_tier,
+        min_kill_probability=d.min_kill_probability,
+        assignment=d.assignment,
     )
 
 
