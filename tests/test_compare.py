@@ -71,7 +71,9 @@ def test_cli_compare_json_and_table(tmp_path: Path) -> None:
     a, b = _scenarios(tmp_path)
     runner = CliRunner()
     where = ["--out", str(tmp_path / "out")]
-    out = runner.invoke(app, ["compare", str(a), str(b), "-n", "2", "--seed", "3", "--json", *where])
+    out = runner.invoke(
+        app, ["compare", str(a), str(b), "-n", "2", "--seed", "3", "--json", *where]
+    )
     assert out.exit_code == 0, out.output
     doc = json.loads(out.stdout)
     assert doc["base"] == "one-layer" and doc["replications"] == 2 and doc["seed"] == 3

@@ -52,7 +52,9 @@ def test_a_variant_s_overrides_are_checked(tmp_path: Path) -> None:
     with pytest.raises(KamaeError, match="--variant typo: .*sspk_typo"):
         variant_scenario(base, parse_variant("typo: catalog.interceptors.test-upper.sspk_typo=1"))
     with pytest.raises(KamaeError, match="give one value"):
-        variant_scenario(base, Variant("two", ("catalog.interceptors.test-upper.sspk.mrbm=0.3,0.5",)))
+        variant_scenario(
+            base, Variant("two", ("catalog.interceptors.test-upper.sspk.mrbm=0.3,0.5",))
+        )
 
 
 def test_variants_are_paired_with_the_base_and_written_to_a_folder(tmp_path: Path) -> None:
