@@ -45,8 +45,9 @@ def compare(
         bool, typer.Option("--json", help="Print comparison.json and nothing else.")
     ] = False,
 ) -> None:
-    """Paired comparison (common random numbers) of a scenario and its variants: every metric's
-    difference with its 95% interval, a comparison folder and its report."""
+    """Paired comparison (common random numbers) of a scenario and its variants (--variant,
+    or a scenario B): every metric's difference from A with its paired 95% interval, written
+    to a comparison folder under --out with its report. docs/uncertainty.md."""
     from kamae.compare import Variant, compare_variants, parse_variant
 
     chosen = [parse_variant(text) for text in variants or []]
@@ -147,8 +148,10 @@ def sensitivity(
         ),
     ] = False,
 ) -> None:
-    """Global sensitivity of a scenario's answer to its uncertain inputs: Sobol' indices or
-    Morris screening (SALib), the aleatory/epistemic split, a tornado; on the sweep."""
+    """Global sensitivity of a scenario's answer to its uncertain inputs (fields given as
+    distributions, or an --inputs file): Sobol' indices or Morris screening (SALib), the
+    aleatory/epistemic split, a tornado; run as a sweep. Cost: (N·(k+2) Sobol' points or
+    r·(k+1) Morris points, plus 2k+1 tornado points) × replications. docs/uncertainty.md."""
     from kamae.errors import KamaeError
     from kamae.sweep.progress import RichProgress
     from kamae.uncertainty.analysis import BY_NAME
@@ -200,7 +203,8 @@ def capabilities(
         bool, typer.Option("--json", help="Print capabilities.json and nothing else.")
     ] = False,
 ) -> None:
-    """The value of each capability: every question of a study file as a paired comparison."""
+    """The value of each capability: every question of a study file (default: the bundled
+    capability questions) as a paired comparison, in a study folder under --out."""
     from kamae.uncertainty.capabilities import run_capabilities
 
     result = run_capabilities(
