@@ -47,11 +47,11 @@ def test_prediction_error_degrades_kill_probability() -> None:
     launches = [d for k, d in zip(events.column("kind").to_pylist(),
                                   events.column("detail").to_pylist(), strict=True)
                 if k == "launch"]  # fmt: skip
-    assert launches and all(float(d.split("pk=")[1]) < 1e-6 for d in launches)
+    assert launches and all(float(d.split("pk=")[1].split()[0]) < 1e-6 for d in launches)
     large = copy.deepcopy(doc)
     _interceptor(large)["handover_basket_km"] = 500.0  # far above any track error
     events = _run(large, 8).events
-    pks = [float(d.split("pk=")[1]) for k, d in zip(events.column("kind").to_pylist(),
+    pks = [float(d.split("pk=")[1].split()[0]) for k, d in zip(events.column("kind").to_pylist(),
            events.column("detail").to_pylist(), strict=True) if k == "launch"]  # fmt: skip
     assert pks and all(p == pytest.approx(0.9, abs=1e-6) for p in pks)
 

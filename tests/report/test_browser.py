@@ -79,7 +79,11 @@ def test_report_loads_and_draws_every_layer(page: Page, default_run: Path) -> No
     assert visible_hits == _events(default_run, rep, "intercept")
     # The timeline has one mark per event of the shown replication.
     events = pq.read_table(default_run / "events.parquet")
-    n_events = events.filter(pc.equal(events.column("replication"), rep)).num_rows
+    shown_events = pc.and_(
+        pc.equal(events.column("replication"), rep),
+        pc.not_equal(events.column("kind"), "why_not"),  # why-not records: the report's table
+    )
+    n_events = events.filter(shown_events).num_rows
     assert p.locator(f'[data-rep="{shown}"] svg.timeline .event').count() == n_events
     # Every feature says what it is.
     titles = p.locator("#run-a-map .feature > title")
