@@ -16,6 +16,8 @@ or in which order (DESIGN.md: Mesa's lesson; results never depend on the workers
 | epistemic input sample | `(EPISTEMIC_SPAWN_KEY,)` | `kamae sensitivity` (its design) |
 | bootstrap of its indices | `(EPISTEMIC_SPAWN_KEY, 1)` | `kamae sensitivity` |
 | a replication's network | its own key + `(NETWORK_SPAWN_KEY,)` | engine (track messages) |
+| a replication's objects | its own key + `(OBJECTS_SPAWN_KEY,)` | engine (decoys, debris) |
+| its discrimination | its own key + `(DISCRIMINATION_SPAWN_KEY,)` | engine (features) |
 
 The words `2**32 - 1`, `- 2`, `- 3`, `- 4` are the largest spawn-key words (32 bits), far above any
 count of steps, points or replications, so these streams never coincide with a replication's.
@@ -49,6 +51,15 @@ NETWORK_SPAWN_KEY = 0x6E6574
 """Spawn-key word ("net") appended to a replication's key for its network draws
 (`network_generator`): far from the small integers that `SeedSequence.spawn` uses for
 children, so it never collides with a replication's seeds."""
+
+
+OBJECTS_SPAWN_KEY = 0x6F626A
+"""Spawn-key word ("obj") of a replication's draws for decoys and debris
+(`objects_generator`)."""
+
+DISCRIMINATION_SPAWN_KEY = 0x646973
+"""Spawn-key word ("dis") of a replication's discrimination features
+(`discrimination_generator`)."""
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
@@ -119,8 +130,24 @@ def network_generator(generator: np.random.Generator) -> np.random.Generator:
     """A replication's network stream: its own generator's key + `(NETWORK_SPAWN_KEY,)`,
     derived by key, so it does not depend on how many children that sequence has spawned
     (unlike `Generator.spawn`) and leaves the replication's other draws untouched."""
+    return _keyed(generator, NETWORK_SPAWN_KEY)
+
+
+def objects_generator(generator: np.random.Generator) -> np.random.Generator:
+    """A replication's stream for its decoys and debris (their detections, measurement noise,
+    kills and kill assessments): key + `(OBJECTS_SPAWN_KEY,)`, so that releasing objects
+    leaves the warheads' draws untouched (common random numbers with and without decoys)."""
+    return _keyed(generator, OBJECTS_SPAWN_KEY)
+
+
+def discrimination_generator(generator: np.random.Generator) -> np.random.Generator:
+    """A replication's stream of discrimination features: key + `(DISCRIMINATION_SPAWN_KEY,)`."""
+    return _keyed(generator, DISCRIMINATION_SPAWN_KEY)
+
+
+def _keyed(generator: np.random.Generator, word: int) -> np.random.Generator:
     ss = generator.bit_generator.seed_seq
     if not isinstance(ss, np.random.SeedSequence):
         raise ValueError("replication generators must be seeded from a SeedSequence")
-    key = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, NETWORK_SPAWN_KEY))
+    key = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, word))
     return np.random.default_rng(key)

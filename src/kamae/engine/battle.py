@@ -13,7 +13,14 @@ of `shots_per_salvo` launched when that unit's launch time comes; no further sal
 assessment at intercept time + `kill_assessment_s`, which recognises a kill with probability
 `kill_assessment_probability` (an unrecognised kill leaves a coasting track that draws more
 salvos; a live threat is never declared dead). Destroyed threats are no longer detected
-(debris is not modeled).
+(the debris of an intercept is not modeled).
+
+Hooks for the threats of docs/threats.md (`kamae.engine.threat_effects`): only objects the
+picture declares warheads are engaged; decoys and debris reaching the end of their flight do
+not leak (leaks and kills count warheads only); a warhead aimed at a sensor or fire unit that
+lands within its lethal radius destroys it (`unit_alive`, `radar_alive`: a dead unit fires
+nothing, a dead radar looks at nothing); against a manoeuvring reentry vehicle an interceptor
+below the acceleration it needs misses (`kamae.kinematics.marv`).
 """
 
 from __future__ import annotations
@@ -37,11 +44,13 @@ from kamae.engagement.threat_evaluation import (
 )
 from kamae.engine.draws import Draws
 from kamae.engine.records import EventLog
+from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
-from kamae.results.metrics import EngagementCounts
+from kamae.kinematics.marv import manoeuvre_kill_factor
+from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank
 from kamae.world import World
 
@@ -151,6 +160,12 @@ class Battle:
         later = covered[self.unit_tier > 0].any(axis=0)
         self.upper_only_share = float(np.mean(~later)) if later.size else 0.0
         """Share of the defended assets no unit of a later layer covers (defends and reaches)."""
+        self.damage = DefenseDamage(world, reps, draws.impact_offset)
+        self.unit_alive = self.damage.unit_alive
+        """(reps, units) False once a unit is destroyed: it fires nothing."""
+        self.radar_alive = self.damage.radar_alive
+        """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
+        self.warhead = self.damage.warhead
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -186,6 +201,9 @@ class Battle:
         landing = np.flatnonzero(self.impact_step == k)
         if landing.size:
             reps, which = np.nonzero(self.alive[:, landing])
+            # A decoy or debris reaching the end of its flight (stripped) does not leak.
+            keep = self.warhead[landing[which]]
+            reps, which = reps[keep], which[keep]
             for r, n in zip(reps.tolist(), landing[which].tolist(), strict=True):
                 impact = float(world.trajectory.impact_time[n])
                 logs[r].add(
@@ -193,6 +211,7 @@ class Battle:
                 )
                 self.why_not.leaker(r, n, impact, self.inventory[r], logs[r])
             self.leaked[reps, landing[which]] = True
+            self.damage.landed(reps, landing[which], self.miss_m, t, logs)
             self.alive[:, landing] = False
             self.ghost[:, landing] = False
             tracks.drop((np.arange(self.reps)[:, None] * self.threats + landing[None, :]).ravel())
@@ -218,6 +237,7 @@ class Battle:
         """The reasons that hold whatever the step's decisions: class, rounds, reserve,
         launchers, the unit's own track, the shot cap and a pending kill assessment."""
         fu, note = self.world.fire_units, self.why_not.note
+        note(~self.unit_alive[:, None, :], "unit_destroyed")
         note(~(fu.sspk[:, self.world.threat_class] > 0.0).T[None], "cannot_kill_class")
         stock = self.inventory[:, None, :]
         note(stock <= 0, "no_rounds")
@@ -235,8 +255,9 @@ class Battle:
         shape = (self.reps, self.threats)
         believed_alive = self.alive | self.ghost
         qualities, sigmas = [], []
-        for bank in tracks.banks:
+        for g, bank in enumerate(tracks.banks):
             firm = (bank.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
+            firm &= tracks.declared_warhead(g)  # interceptors go to objects declared warheads
             with np.errstate(invalid="ignore"):
                 position_sigma = bank.position_sigma()
                 position_ok = position_sigma <= doctrine.fire_control_position_sigma_m
@@ -265,7 +286,7 @@ class Battle:
         with np.errstate(invalid="ignore"):
             opening = (steps_all >= 0) & (launch_all < t + world.dt)  # (N, F)
         self.why_not.note(~opening[None, :, :], "launch_time_later")
-        stocked = (self.inventory > world.fire_units.reserve)[:, None, :]
+        stocked = ((self.inventory > world.fire_units.reserve) & self.unit_alive)[:, None, :]
         decide = ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
         if not decide.any():
             return
@@ -353,6 +374,7 @@ class Battle:
         fu = world.fire_units
         none = np.zeros(0, dtype=np.int64)
         can = (self.inventory[r] > fu.reserve) & (fu.sspk[:, world.threat_class[n]] > 0.0)
+        can &= self.unit_alive[r]  # a destroyed unit fires nothing
         defends = fu.defends[:, asset]
         note(r, n, np.flatnonzero(~defends), "asset_not_defended")
         can &= defends
@@ -502,7 +524,7 @@ class Battle:
         expected raid less the threats resolved or engaged by it), how many of those are not
         known, and how many known ones are at higher-value assets than n."""
         fu, world = self.world.fire_units, self.world
-        in_layer = self.unit_tier == tier_index
+        in_layer = (self.unit_tier == tier_index) & self.unit_alive[r]
         stock = int(np.maximum(self.inventory[r, in_layer] - fu.reserve[in_layer], 0).sum())
         believed = self.alive[r] | self.ghost[r]
         engaged = self.salvos[r, :, tier_index] > 0
@@ -533,7 +555,7 @@ class Battle:
         open_now = (self.why_not.last_launch >= t - 1e-9) & (
             fu.sspk[:, world.threat_class].T > 0.0
         )  # (N, F)
-        stocked = self.inventory[r] > fu.reserve
+        stocked = (self.inventory[r] > fu.reserve) & self.unit_alive[r]
         upper = (open_now & (stocked & (self.unit_tier == 0))[None, :]).any(axis=1)
         lower = (open_now & (stocked & (self.unit_tier > 0))[None, :]).any(axis=1)
         exclusive = (self.alive[r] | self.ghost[r]) & self.quality_reported[r] & upper & ~lower
@@ -566,7 +588,7 @@ class Battle:
         later = np.flatnonzero(believed & (self.assessed_value[r] > 0.0))
         targets = row_threats + [n for n in later.tolist() if n not in row_threats]
         values = np.concatenate([row_value, self.assessed_value[r, targets[len(rows) :]]])
-        stock = np.maximum(self.inventory[r] - fu.reserve, 0)
+        stock = np.maximum(self.inventory[r] - fu.reserve, 0) * self.unit_alive[r]
         opp: list[tuple[int, int, int, float, int]] = []  # (unit, target, stage, pk, limit)
         for row, c in zip(*np.nonzero(np.isfinite(pk)), strict=True):
             opp.append((int(units[c]), int(row), 0, float(pk[row, c]), int(want[row])))
@@ -661,8 +683,11 @@ class Battle:
     ) -> float:
         """Pk of one interceptor of unit j at threat n, degraded by the track's predicted
         position error at the intercept time when the interceptor has a handover basket."""
-        fu = self.world.fire_units
-        sspk = float(fu.sspk[j, self.world.threat_class[n]])
+        fu, world = self.world.fire_units, self.world
+        sspk = float(fu.sspk[j, world.threat_class[n]]) * manoeuvre_kill_factor(
+            float(fu.max_acceleration_mps2[j]), float(world.threat_manoeuvre_mps2[n]),
+            float(world.times[intercept_step]), float(world.threat_manoeuvre_start_s[n]),
+        )  # fmt: skip
         basket = fu.handover_basket_m[j]
         if basket is None:
             return sspk
@@ -716,23 +741,24 @@ class Battle:
         (`unit_cost_musd`); engaged threats of a type without one are counted per type
         (`engaged_without_cost`) instead of being priced."""
         fu, world = self.world.fire_units, self.world
+        w = world.warheads  # leaks, kills and engaged threats count warheads only
         n_leaked = int(self.leaked[r].sum())
         fired_by_type = {}
         for name in sorted(set(fu.interceptor)):
             chosen = [i == name for i in fu.interceptor]
             fired_by_type[name] = float(self.fired[r, chosen].sum())
-        engaged = self.shots[r] > 0
+        engaged = self.shots[r, :w] > 0
         priced = 0.0
         unpriced: dict[str, float] = {}
-        for n, name in enumerate(world.threat_type):
+        for n, name in enumerate(world.threat_type[:w]):
             cost = float(world.threat_unit_cost_musd[n])
             if np.isnan(cost):
                 unpriced[name] = unpriced.get(name, 0.0) + float(engaged[n])
             elif engaged[n]:
                 priced += cost
         return EngagementCounts(
-            threats_launched=float(self.threats),
-            threats_intercepted=float(self.threats - n_leaked - int(self.alive[r].sum())),
+            threats_launched=float(w),
+            threats_intercepted=float(w - n_leaked - int(self.alive[r, :w].sum())),
             threats_leaked=float(n_leaked),
             threats_leaked_effective=float(
                 np.count_nonzero(self.leaked[r] & (self.miss_m[r] <= world.threat_lethal_radius_m))
@@ -746,3 +772,8 @@ class Battle:
             threat_cost_engaged_musd=priced,
             engaged_without_cost={name: unpriced[name] for name in sorted(unpriced)},
         )
+
+    def countermeasures(self, r: int) -> CountermeasureCounts | None:
+        """Replication r's counts of decoys and debris engaged and of defense destroyed (None
+        when the scenario has neither objects nor aim points at the defense)."""
+        return countermeasure_counts(self.damage, self.shots[r], r)

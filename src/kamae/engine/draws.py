@@ -26,10 +26,21 @@ first step):
 9. Per space tracking layer (scenario order): uniforms (N, steps), then standard normals
    (N, steps, 3).
 
-The network draws from a stream of its own (`kamae.streams.network_generator`, keyed off
+Items 2-9 are drawn for the warhead rows only (the first `World.warheads` rows). The
+network draws from a stream of its own (`kamae.streams.network_generator`, keyed off
 the replication's seed sequence), so that a network leaves the streams above untouched: per
 step, each message (in replication, sensor, group order) draws `Network.draws_per_message`
 uniforms; after the run, attack confirmation draws its own (`kamae.engine.pictures`).
+
+Decoys and debris (rows from `World.warheads` on) draw from the objects stream
+(`kamae.streams.objects_generator`), in the same order: at construction their kill and
+kill-assessment uniforms (objects × shots each), then per block their detection uniforms and
+noise normals (×3) over their visible triples, and per tracking layer uniforms (objects,
+steps) and normals (objects, steps, 3). When some object belongs to a threat complex, the
+discrimination stream (`kamae.streams.discrimination_generator`) draws, per block, one
+standard normal per visible (step, radar, warhead) triple, then one per visible object
+triple (the feature's noise of a look). So releasing decoys leaves the warheads' draws as
+they were: common random numbers with and without them.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ import numpy as np
 
 from kamae.arrays import FloatArray, IntArray
 from kamae.sensors.space_ir import LaunchReports, launch_reports
-from kamae.streams import network_generator
+from kamae.streams import discrimination_generator, network_generator, objects_generator
 from kamae.world import World
 
 BLOCK_STEPS = 64
@@ -60,10 +71,12 @@ class LookTable:
     offset: IntArray
 
     @classmethod
-    def of(cls, world: World) -> LookTable:
+    def of(cls, world: World, first: int = 0, last: int | None = None) -> LookTable:
+        """The table of rows [first, last) (row indices kept; default: every row)."""
         steps = world.times.shape[0]
         visible = [
-            [np.flatnonzero(view.visible[:, k]) for k in range(steps)] for view in world.views
+            [first + np.flatnonzero(view.visible[first:last, k]) for k in range(steps)]
+            for view in world.views
         ]
         counts = np.array(
             [[visible[s][k].size for s in range(len(world.views))] for k in range(steps)],
@@ -98,6 +111,20 @@ class DrawBlock:
     """Per (replication, tracking layer), index r · layers + i: uniforms (N, steps)."""
     layer_normal: list[FloatArray]
     """Per (replication, tracking layer): normals (N, steps, 3)."""
+    objects: ObjectBlock | None = None
+    """The decoys' and debris' detection and noise draws (objects stream); None: none."""
+    discrimination: FloatArray | None = None
+    """(reps, triples) feature normals of the warheads' visible triples; None: no complex."""
+
+
+@dataclass(frozen=True)
+class ObjectBlock:
+    """The objects stream's draws of a block over the objects' `LookTable`."""
+
+    start: int
+    detect: FloatArray
+    noise: FloatArray
+    discrimination: FloatArray | None
 
 
 class Draws:
@@ -106,9 +133,12 @@ class Draws:
     def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
         self.world = world
         self.generators = generators
-        self.looks = LookTable.of(world)
+        self.warheads = threats = world.warheads
+        self.rows = traj_rows = world.trajectory.count
+        self.looks = LookTable.of(world, 0, threats)
+        self.object_looks = LookTable.of(world, threats) if traj_rows > threats else None
+        """The decoys' and debris' table (None: none)."""
         radars, dt, traj = world.radars, world.dt, world.trajectory
-        threats = traj.count
         search_period = np.array([r.search_period_s / dt for r in radars], dtype=float)
         search_steps = [max(1, round(p)) for p in search_period]
         self.search_phase = np.array(
@@ -121,11 +151,11 @@ class Draws:
                 launch_reports(
                     layer.layer,  # type: ignore[arg-type]
                     world.times,
-                    layer.visible,
-                    traj.position,
-                    traj.velocity,
-                    traj.in_flight,
-                    traj.launch_time,
+                    layer.visible[:threats],
+                    traj.position[:threats],
+                    traj.velocity[:threats],
+                    traj.in_flight[:threats],
+                    traj.launch_time[:threats],
                     g,
                 )
                 for layer in layers
@@ -145,6 +175,30 @@ class Draws:
             self.impact_offset = np.stack([g.standard_normal((threats, 2)) for g in generators])
         self.network = [network_generator(g) for g in generators]
         """Per replication: the network's own stream."""
+        self.object_streams = (
+            [objects_generator(g) for g in generators] if self.object_looks else []
+        )
+        """Per replication: the decoys' and debris' stream (empty: none)."""
+        if self.object_streams:
+            extra = traj_rows - threats
+            self.kill = np.concatenate(
+                [self.kill, np.stack([g.random((extra, shots)) for g in self.object_streams])],
+                axis=1,
+            )
+            self.assessment = np.concatenate(
+                [
+                    self.assessment,
+                    np.stack([g.random((extra, shots)) for g in self.object_streams]),
+                ],
+                axis=1,
+            )
+            if self.impact_offset is not None:
+                pad = np.zeros((len(generators), extra, 2))
+                self.impact_offset = np.concatenate([self.impact_offset, pad], axis=1)
+        self.discrimination_streams = (
+            [discrimination_generator(g) for g in generators] if world.discriminates else []
+        )
+        """Per replication: the discrimination features' stream (empty: no complex)."""
         self.false_rate = np.array([r.false_alarms_per_scan for r in radars], dtype=float)
         self.tracking_layers = sum(1 for x in world.space_layers if x.role == "tracking")
         self._block: DrawBlock | None = None
@@ -158,7 +212,7 @@ class Draws:
     def _draw_block(self, k: int) -> DrawBlock:
         steps = self.world.times.shape[0]
         radars = len(self.world.radars)
-        threats = self.world.trajectory.count
+        threats = self.warheads
         k1 = min(k + BLOCK_STEPS, steps)
         lo, hi = self.looks.span(k, k1, radars)
         detect, noise = [], []
@@ -187,6 +241,10 @@ class Draws:
             false_start = np.stack(
                 [b + o[:-1] for b, o in zip(base, offset_l, strict=True)]
             ).astype(np.int64)
+        disc = None
+        if self.discrimination_streams:
+            disc = np.stack([g.standard_normal(hi - lo) for g in self.discrimination_streams])
+        objects = self._object_block(k, k1, layer_uniform, layer_normal)
         return DrawBlock(
             k0=k,
             start=lo,
@@ -197,4 +255,32 @@ class Draws:
             false_start=false_start,
             layer_uniform=layer_uniform,
             layer_normal=layer_normal,
+            objects=objects,
+            discrimination=disc,
         )
+
+    def _object_block(
+        self, k: int, k1: int, layer_uniform: list[FloatArray], layer_normal: list[FloatArray]
+    ) -> ObjectBlock | None:
+        """The objects stream's draws of steps [k, k1); the tracking layers' draws of the
+        objects are appended below the warheads' rows (in place)."""
+        table = self.object_looks
+        if table is None:
+            return None
+        lo, hi = table.span(k, k1, len(self.world.radars))
+        extra = self.rows - self.warheads
+        layers = self.tracking_layers
+        detect, noise = [], []
+        for r, g in enumerate(self.object_streams):
+            detect.append(g.random(hi - lo))
+            noise.append(g.standard_normal((hi - lo, 3)))
+            for i in range(layers):
+                j = r * layers + i
+                layer_uniform[j] = np.concatenate([layer_uniform[j], g.random((extra, k1 - k))])
+                layer_normal[j] = np.concatenate(
+                    [layer_normal[j], g.standard_normal((extra, k1 - k, 3))]
+                )
+        disc = None
+        if self.discrimination_streams:
+            disc = np.stack([g.standard_normal(hi - lo) for g in self.discrimination_streams])
+        return ObjectBlock(lo, np.stack(detect), np.stack(noise), disc)

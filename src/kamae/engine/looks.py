@@ -17,16 +17,22 @@ Per step, in this order:
    at their range.
 
 A sensor's first detection of a threat is logged (`detection` events). The random numbers
-come from the step's `DrawBlock` (`kamae.engine.draws`).
+come from the step's `DrawBlock` (`kamae.engine.draws`). Short hooks for the threats of
+docs/threats.md: a radar destroyed by a warhead aimed at it looks at nothing
+(`radar_alive`, set by the battle); an unaided search look of a fence has the fence's energy
+(`RadarView.search_pd`); decoys and debris are looked at like warheads, with their own draws;
+every plot carries its object's discrimination declaration (`discrimination.Declarations`).
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IndexArray
+from kamae.engine.discrimination import Declarations
 from kamae.engine.draws import DrawBlock, Draws
 from kamae.engine.records import EventLog
 from kamae.sensors.detection import false_plot_positions, revisit_under_load
@@ -42,6 +48,7 @@ class Looks:
     def __init__(self, world: World, draws: Draws) -> None:
         self.world = world
         self.table = draws.looks
+        self.object_table = draws.object_looks
         self.reports = draws.launch_reports
         self.reps = reps = len(draws.generators)
         self.threats = n = world.trajectory.count
@@ -69,14 +76,28 @@ class Looks:
         self.geometry_elevation = np.stack([v.elevation for v in views]) if radars else empty
         self.pd = np.stack([v.pd for v in views]) if radars else empty
         self.noise_scale = np.stack([v.noise_scale for v in views]) if radars else empty
+        fence = any(v.search_pd is not None for v in views)
+        self.search_pd = (
+            np.stack([v.pd if v.search_pd is None else v.search_pd for v in views])
+            if fence
+            else None
+        )
+        """(radars, N, T) Pd of unaided search looks (None: as track looks)."""
+        self.radar_alive = np.ones((reps, s_count), dtype=bool)
+        """(reps, radars) False once a radar is destroyed (shared with the battle)."""
+        self.declarations = Declarations(world, reps)
         self.ew_layers = [x for x in world.space_layers if x.role == "early_warning"]
         self.cue_step = np.full((reps, n), np.inf)
         """Step from which a threat is cued by an early-warning report."""
+        w = draws.warheads
         for r in range(reps):
             for rep in self.reports[r]:
                 with np.errstate(invalid="ignore"):
                     step = np.ceil(rep.report_time_s / dt - 1e-9)
-                self.cue_step[r] = np.fmin(self.cue_step[r], np.where(rep.detected, step, np.inf))
+                cue = np.where(rep.detected, step, np.inf)
+                self.cue_step[r, :w] = np.fmin(self.cue_step[r, :w], cue)
+        # Decoys and debris lie inside their warhead's cued volume once released.
+        self.cue_step[:, w:] = self.cue_step[:, world.object_parent[w:]]
         self.tracking_layers = [
             (i, x) for i, x in enumerate(world.space_layers) if x.role == "tracking"
         ]
@@ -111,7 +132,7 @@ class Looks:
         self.search_next = np.where(search_now, k + search_period, self.search_next)
         plots = [self._radar_plots(k, t, block, alive, held, track_period, search_now, logs)]
         plots += self._tracking_layer_plots(k, t, block, alive, logs)
-        return Plots.concatenate(plots), self._false_plots(k, block, search_now)
+        return self.declared(t, Plots.concatenate(plots)), self._false_plots(k, block, search_now)
 
     def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
         if not self.ew_layers:
@@ -154,6 +175,8 @@ class Looks:
         n_tracks = np.zeros((self.reps, cols.size))
         for c, s in enumerate(cols):
             n_tracks[:, c] = held[:, self.table.visible[s][k]].sum(axis=1)
+            if self.object_table is not None:
+                n_tracks[:, c] += held[:, self.object_table.visible[s][k]].sum(axis=1)
         dt = self.world.dt
         radars = [self.world.radars[s] for s in cols]
         sched = revisit_under_load(
@@ -180,19 +203,20 @@ class Looks:
         logs: list[EventLog],
     ) -> Plots:
         world = self.world
-        rep_l, threat_l, sensor_l, draw_l = [], [], [], []
+        rep_l, threat_l, sensor_l, noise_l, disc_l = [], [], [], [], []
         for s in range(self.radars):
-            candidates = self.table.visible[s][k]
+            candidates, detect, noise, disc = self._candidates(block, s, k)
             if candidates.size == 0:
                 continue
-            base = int(self.table.offset[k * self.radars + s]) - block.start
             tracked = held[:, candidates]
             due = k >= self.track_next[:, s, candidates] - 1e-9
             look = np.where(tracked, due, search_now[:, s, None])
             rows, cols = np.nonzero(look & tracked)
             self.track_next[rows, s, candidates[cols]] = k + track_period[rows, s]
-            draws = block.detect[:, base : base + candidates.size]
-            hit = look & alive[:, candidates] & (draws < self.pd[s, candidates, k])
+            pd = self.pd[s, candidates, k]
+            if self.search_pd is not None:
+                pd = np.where(tracked, pd, self.search_pd[s, candidates, k])
+            hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, s, None]
             reps, cols = np.nonzero(hit)
             if reps.size == 0:
                 continue
@@ -200,7 +224,9 @@ class Looks:
             rep_l.append(reps)
             threat_l.append(threats)
             sensor_l.append(np.full(reps.size, s))
-            draw_l.append(base + cols)
+            noise_l.append(noise[reps, cols])
+            if disc is not None:
+                disc_l.append(disc[reps, cols])
             new = self._first_seen(reps, s, threats)
             for r, n in zip(reps[new], threats[new], strict=True):
                 range_km = world.views[s].range_m[n, k] / 1e3
@@ -219,6 +245,8 @@ class Looks:
         sensor = np.concatenate(sensor_l)
         rep = np.concatenate(rep_l)
         threat = np.concatenate(threat_l)
+        if disc_l:
+            self.declarations.look(t, k, rep, threat, sensor, np.concatenate(disc_l))
         scale = self.noise_scale[sensor, threat, k]
         z, cov = measure(
             self.site_ecef[sensor],
@@ -228,9 +256,37 @@ class Looks:
             self.geometry_range[sensor, threat, k],
             self.geometry_azimuth[sensor, threat, k],
             self.geometry_elevation[sensor, threat, k],
-            block.noise[rep, np.concatenate(draw_l)],
+            np.concatenate(noise_l),
         )
         return Plots(rep, threat, z, cov, sensor)
+
+    def _candidates(
+        self, block: DrawBlock, s: int, k: int
+    ) -> tuple[IndexArray, FloatArray, FloatArray, FloatArray | None]:
+        """Radar s's visible objects at step k with their detection uniforms (reps, C), noise
+        normals (reps, C, 3) and discrimination normals (reps, C) or None: the warheads' from
+        the block, then the decoys' and debris' from the objects stream."""
+        candidates = self.table.visible[s][k]
+        base = int(self.table.offset[k * self.radars + s]) - block.start
+        span = slice(base, base + candidates.size)
+        detect, noise = block.detect[:, span], block.noise[:, span]
+        disc = None if block.discrimination is None else block.discrimination[:, span]
+        objects, table = block.objects, self.object_table
+        if objects is None or table is None:
+            return candidates, detect, noise, disc
+        extra = table.visible[s][k]
+        if extra.size == 0:
+            return candidates, detect, noise, disc
+        base = int(table.offset[k * self.radars + s]) - objects.start
+        span = slice(base, base + extra.size)
+        if disc is not None and objects.discrimination is not None:
+            disc = np.concatenate([disc, objects.discrimination[:, span]], axis=1)
+        return (
+            np.concatenate([candidates, extra]),
+            np.concatenate([detect, objects.detect[:, span]], axis=1),
+            np.concatenate([noise, objects.noise[:, span]], axis=1),
+            disc,
+        )
 
     def _first_seen(self, reps: IndexArray, column: int, threats: IndexArray) -> BoolArray:
         """Mark the (replication, threat) pairs as seen by the sensor (column); True where
@@ -255,10 +311,11 @@ class Looks:
             if not seen.any():
                 continue
             tl = layer.layer
+            pd = tl.pd_per_revisit if layer.pd is None else layer.pd[:, k]  # type: ignore[union-attr]
             rows = []
             for r in range(self.reps):
                 u = block.layer_uniform[r * layers + i][:, j]
-                rows.append(seen & alive[r] & (u < tl.pd_per_revisit))  # type: ignore[union-attr]
+                rows.append(seen & alive[r] & (u < pd))
             reps, threats = np.nonzero(np.stack(rows))
             if reps.size == 0:
                 continue
@@ -277,6 +334,12 @@ class Looks:
                 logs[r].add(t, "detection", world.threat_ids[n], layer.id, detail="space_track")
             out.append(Plots(reps, threats, z, cov, np.full(reps.size, column)))
         return out
+
+    def declared(self, t: float, plots: Plots) -> Plots:
+        """The plots with each object's discrimination declaration at time t."""
+        if not self.world.discriminates or plots.rep.size == 0:
+            return plots
+        return replace(plots, warhead_declared=self.declarations.of(t, plots.rep, plots.origin))
 
     @functools.cached_property
     def _radar_fov(self) -> FloatArray:

@@ -75,6 +75,7 @@ def simulate_batch(
     tracker = system_tracker(world, len(generators))
     measures = PictureMeasures(world, len(generators))
     battle = Battle(world, draws)
+    looks.radar_alive = battle.radar_alive  # a destroyed radar looks at nothing
     pictures = Pictures(world, draws.network, tracker.tracks)
     for k, t in enumerate(world.times.tolist()):
         battle.resolve(k, t, pictures, logs)
@@ -89,7 +90,10 @@ def simulate_batch(
     return [
         ReplicationResult(
             metrics=ReplicationMetrics(
-                battle.metrics(r), measures.counts(r, looks, tracker), pictures.metrics(r)
+                battle.metrics(r),
+                measures.counts(r, looks, tracker),
+                pictures.metrics(r),
+                battle.countermeasures(r),
             ).columns(),
             events=logs[r],
         )

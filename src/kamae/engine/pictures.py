@@ -58,26 +58,29 @@ class _Pending:
     slot: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     z: FloatArray = field(default_factory=lambda: np.zeros((0, 3)))
     cov: FloatArray = field(default_factory=lambda: np.zeros((0, 3, 3)))
+    declared: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def add(self, arrival: FloatArray, time: float, slot: IntArray, z: FloatArray,
-            cov: FloatArray) -> None:  # fmt: skip
+            cov: FloatArray, declared: BoolArray) -> None:  # fmt: skip
         self.arrival = np.concatenate([self.arrival, arrival])
         self.time = np.concatenate([self.time, np.full(arrival.size, time)])
         self.slot = np.concatenate([self.slot, slot])
         self.z = np.concatenate([self.z, z])
         self.cov = np.concatenate([self.cov, cov])
+        self.declared = np.concatenate([self.declared, declared])
 
-    def take(self, t: float) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+    def take(self, t: float) -> tuple[FloatArray, IntArray, FloatArray, FloatArray, BoolArray]:
         """Remove and return the messages arrived by time t, in measurement-time order."""
         due = self.arrival <= t + 1e-9
         if not due.any():
-            return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros((0, 3)), np.zeros((0, 3, 3))
+            none = np.zeros(0, dtype=np.int64)
+            return np.zeros(0), none, np.zeros((0, 3)), np.zeros((0, 3, 3)), none.astype(bool)
         order = np.argsort(self.time[due], kind="stable")
         out = (self.time[due][order], self.slot[due][order], self.z[due][order],
-               self.cov[due][order])  # fmt: skip
+               self.cov[due][order], self.declared[due][order])  # fmt: skip
         keep = ~due
         self.arrival, self.time, self.slot = self.arrival[keep], self.time[keep], self.slot[keep]
-        self.z, self.cov = self.z[keep], self.cov[keep]
+        self.z, self.cov, self.declared = self.z[keep], self.cov[keep], self.declared[keep]
         return out
 
 
@@ -137,6 +140,9 @@ class Pictures:
         self.unit_group = np.zeros(units, dtype=np.int64)
         self.guided_by: list[IndexArray | None] = [None] * units
         """Per unit: its own radars when it must guide with them (launch on remote)."""
+        self.declared = np.ones((1, reps * n), dtype=bool)
+        """(groups, slots) the group's picture declares the slot's object a warhead (the
+        declaration its latest plot carried: `Plots.warhead_declared`)."""
         if net is None:
             return
         topo = net.topology
@@ -153,6 +159,7 @@ class Pictures:
             joseph=False,  # the standard form: pictures hold many copies of each update
         )
         self.banks = [GroupBank(self.combined, g * size, size) for g in range(groups)]
+        self.declared = np.ones((groups, size), dtype=bool)
         self.pending = _Pending()
         # Launch on remote: the unit's own radars must see the threat at intercept.
         radars = len(world.radars)
@@ -213,6 +220,10 @@ class Pictures:
     def networked(self) -> bool:
         return self.network is not None
 
+    def declared_warhead(self, group: int) -> BoolArray:
+        """(reps, objects) the group's picture declares each slot's object a warhead."""
+        return self.declared[group].reshape(self.reps, self.threats)
+
     def bank_of(self, unit: int) -> TrackBank:
         """The track bank unit `unit` decides on."""
         return self.banks[int(self.unit_group[unit])]
@@ -232,7 +243,10 @@ class Pictures:
         (a report of its tracks), so its plots share the message's fate."""
         rep, threat, sensor, z, cov = plots.rep, plots.origin, plots.sensor, plots.z, plots.cov
         net = self.network
-        if net is None or rep.size == 0:
+        if net is None:
+            self.declared[0, rep * self.threats + threat] = plots.warhead_declared
+            return
+        if rep.size == 0:
             return
         groups, rows = np.nonzero(self.group_sensors[:, sensor] & self.group_threats[:, threat])
         if groups.size == 0:
@@ -262,7 +276,8 @@ class Pictures:
         np.add.at(self.lost, msg_rep[~np.isfinite(delivery.arrival_s)], 1)
         size = self.reps * self.threats
         slots = groups * size + rep[rows] * self.threats + threat[rows]
-        self.pending.add(arrival[arrived], t, slots[arrived], z[rows[arrived]], cov[rows[arrived]])
+        self.pending.add(arrival[arrived], t, slots[arrived], z[rows[arrived]], cov[rows[arrived]],
+                         plots.warhead_declared[rows[arrived]])  # fmt: skip
 
     def advance(self, t: float) -> None:
         """Fold the plots arrived by time t into the groups' pictures at their measurement
@@ -270,9 +285,10 @@ class Pictures:
         if self.network is None:
             return
         bank = self.combined
-        times, slots, z, cov = self.pending.take(t)
+        times, slots, z, cov, declared = self.pending.take(t)
         if times.size == 0:
             return
+        self.declared.ravel()[slots] = declared  # in measurement-time order: the latest holds
         # Plots of one track taken at one time are fused (information form); the rest go in
         # rounds, each track at most once per round, in measurement-time order.
         moments, moment = np.unique(times, return_inverse=True)

@@ -13,6 +13,7 @@ EVENT_KINDS = (
     "leak",
     "attack_confirmed",
     "why_not",
+    "destroyed",
 )
 
 EVENT_COLUMNS = (

@@ -2,7 +2,9 @@
 
 Each part of the engine hands back a small record of counts per replication: the battle
 manager an `EngagementCounts`, the sensing and tracking chain a `TrackingCounts`, the allied
-network a `NetworkCounts` (absent without a `network:` section). `ReplicationMetrics` joins
+network a `NetworkCounts` (absent without a `network:` section), the battle's threat effects a
+`CountermeasureCounts` (absent without decoys, debris or aim points at the defense).
+`ReplicationMetrics` joins
 them and names the replication table's columns (`columns`: one float per column, in the
 records' field order). Counts per interceptor type and per unpriced threat type are
 dictionaries in the records and `fired.<type>` / `engaged_without_cost.<type>` columns in the
@@ -84,6 +86,20 @@ class NetworkCounts:
     """1.0 when the attack was declared confirmed."""
 
 
+@dataclass(frozen=True)
+class CountermeasureCounts:
+    """What the threats' countermeasures and attacks on the defense did in one replication
+    (absent when the scenario has no decoys, debris or aim points at the defense)."""
+
+    objects_engaged: float
+    """Objects (warheads, decoys, debris) at which at least one interceptor was fired."""
+    decoys_engaged: float
+    debris_engaged: float
+    interceptors_at_decoys_and_debris: float
+    sensors_destroyed: float
+    fire_units_destroyed: float
+
+
 def _record_columns(record: object) -> Iterator[tuple[str, float]]:
     for f in dataclasses.fields(record):  # type: ignore[arg-type]
         value = getattr(record, f.name)
@@ -102,12 +118,16 @@ class ReplicationMetrics:
     engagement: EngagementCounts
     tracking: TrackingCounts
     network: NetworkCounts | None = None
+    countermeasures: CountermeasureCounts | None = None
 
     def columns(self) -> dict[str, float]:
-        """The replication table's row: engagement, then tracking, then network columns."""
+        """The replication table's row: engagement, tracking, network, then countermeasure
+        columns."""
         parts: list[object] = [self.engagement, self.tracking]
         if self.network is not None:
             parts.append(self.network)
+        if self.countermeasures is not None:
+            parts.append(self.countermeasures)
         return {name: value for part in parts for name, value in _record_columns(part)}
 
 

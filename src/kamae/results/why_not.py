@@ -35,6 +35,7 @@ KIND = "why_not"
 """Event kind of a why-not record."""
 
 REASONS: dict[str, str] = {
+    "unit_destroyed": "it had been destroyed by a warhead aimed at the defense",
     "cannot_kill_class": "its interceptor has no kill probability against this threat class",
     "outside_envelope": "no intercept inside its envelope at any launch time still to come",
     "layer_not_in_order": "its layer is not in the doctrine's layer_order",

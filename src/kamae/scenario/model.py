@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability, Sourced
 from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
+from kamae.scenario.jammers import Jammer
 from kamae.scenario.network import Network
 from kamae.scenario.threats import ThreatClass, ThreatType
 
@@ -131,6 +132,60 @@ class SensorType(Sourced):
     delete_after_misses: int = Field(
         default=3, ge=1, le=100, description="Consecutive missed looks that delete a false track"
     )
+    frequency_ghz: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="Carrier frequency, GHz (needed to jam it, for sea clutter and discrimination)",
+    )
+    antenna_gain_dbi: float | None = Field(
+        default=None, gt=0, le=80, description="Main-lobe antenna gain, dBi (needed to jam it)"
+    )
+    beamwidth_deg: float | None = Field(
+        default=None,
+        gt=0,
+        le=90,
+        description="Half-power beamwidth, degrees (needed to jam it, for sea clutter and "
+        "a search fence)",
+    )
+    sidelobe_level_db: float = Field(
+        default=-30.0,
+        ge=-80,
+        le=0,
+        description="Average sidelobe gain relative to the main lobe, dB",
+    )
+    noise_temperature_k: float | None = Field(
+        default=None, gt=0, le=1e5, description="System noise temperature, K (needed to jam it)"
+    )
+    bandwidth_mhz: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Search and track waveform bandwidth, MHz: the range cell c/2B of sea clutter",
+    )
+    discrimination_bandwidth_mhz: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Wideband waveform bandwidth for discrimination looks, MHz (none: the "
+        "radar does not discriminate decoys)",
+    )
+    discrimination_dwell_ms: float | None = Field(
+        default=None,
+        gt=0,
+        le=10000,
+        description="Dwell of a discrimination look, ms: its SNR is the track look's times "
+        "this over track_dwell_ms (none: a track look's)",
+    )
+    clutter_improvement_db: float = Field(
+        default=0.0,
+        ge=0,
+        le=80,
+        description="Doppler (MTI/pulse-Doppler) improvement against sea clutter, dB",
+    )
+    polarization: Literal["H", "V"] = Field(
+        default="H", description="Polarisation (sea clutter model)"
+    )
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
@@ -152,6 +207,8 @@ class SensorType(Sourced):
             raise ValueError("pfa must be below reference_pd")
         if self.confirm_hits > self.confirm_looks:
             raise ValueError("confirm_hits must not exceed confirm_looks")
+        if self.discrimination_dwell_ms is not None and self.track_dwell_ms is None:
+            raise ValueError("discrimination_dwell_ms needs track_dwell_ms (the track look's)")
         return self
 
 
@@ -216,6 +273,25 @@ class SpaceInfraredType(Sourced):
     min_satellites: int = Field(
         default=1, ge=1, le=100, description="tracking: satellites that must view an object"
     )
+    nei_w_cm2: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e-6,
+        description="tracking: noise-equivalent irradiance per look, W/cm²: Pd per look from "
+        "each object's infrared signature (none: the fixed pd_per_revisit)",
+    )
+    band_low_um: float = Field(
+        default=3.0, gt=0.5, le=30, description="tracking: lower edge of the infrared band, µm"
+    )
+    band_high_um: float = Field(
+        default=5.0, gt=0.5, le=30, description="tracking: upper edge of the infrared band, µm"
+    )
+    ir_pfa: float = Field(
+        default=1e-6,
+        gt=0,
+        lt=0.5,
+        description="tracking: false-alarm probability per look (sets the threshold)",
+    )
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
@@ -224,6 +300,8 @@ class SpaceInfraredType(Sourced):
             raise ValueError(
                 "give satellites: geostationary_longitudes_deg, molniya_raan_deg or walker_total"
             )
+        if self.band_high_um <= self.band_low_um:
+            raise ValueError("band_high_um must be above band_low_um")
         if self.walker_total and (
             self.walker_total % self.walker_planes or self.walker_phasing >= self.walker_planes
         ):
@@ -271,6 +349,13 @@ class InterceptorType(Sourced):
     sspk: dict[ThreatClass, Probability] = Field(
         description="Single-shot kill probability per threat class"
     )
+    max_acceleration_g: float | None = Field(
+        default=None,
+        gt=0,
+        le=200,
+        description="Lateral acceleration limit, g: against a manoeuvring reentry vehicle it "
+        "needs 3× the target's (proportional navigation); none: not limited",
+    )
     unit_cost_musd: float = Field(gt=0, description="Unit cost, million US dollars")
     description: str = Field(default="", description="What the entry represents")
 
@@ -316,11 +401,29 @@ class Raid(_Strict):
     id: Identifier
     threat: str = Field(description="Name in the threat catalog")
     launch: Point = Field(description="Launch site (a coarse, notional area centre)")
-    target: str | None = Field(default=None, description="Asset id aimed at")
+    target: str | None = Field(
+        default=None,
+        description="Id aimed at: a defended asset, or one of the defense's sensors or fire "
+        "units (destroyed by a warhead landing within its lethal radius)",
+    )
     aim: Point | None = Field(default=None, description="Aim point, if not an asset")
-    launch_time_s: float = Field(ge=0, le=86400, description="First launch, s after start")
+    launch_time_s: float | None = Field(
+        default=None, ge=0, le=86400, description="First launch, s after start"
+    )
+    impact_time_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=86400,
+        description="Time on target: first impact, s after start; the launch times are solved "
+        "so that the impacts fall then (give this or launch_time_s)",
+    )
     count: int = Field(ge=1, le=10000, description="Missiles in the raid")
-    interval_s: float = Field(default=0.0, ge=0, le=86400, description="Time between launches, s")
+    interval_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=86400,
+        description="Time between launches, s (with impact_time_s: between impacts)",
+    )
     apogee_km: float | None = Field(
         default=None,
         gt=0,
@@ -338,6 +441,8 @@ class Raid(_Strict):
     def _one_aim(self) -> Raid:
         if (self.target is None) == (self.aim is None):
             raise ValueError("give exactly one of target (an asset id) or aim (a point)")
+        if (self.launch_time_s is None) == (self.impact_time_s is None):
+            raise ValueError("give exactly one of launch_time_s and impact_time_s")
         return self
 
 
@@ -351,6 +456,28 @@ class Sensor(_Strict):
     altitude_m: float = Field(default=0.0, ge=0, le=40000, description="Antenna height, m")
     boresight_deg: float = Field(
         default=0.0, ge=0, lt=360, description="Centre of the field of regard, degrees from north"
+    )
+    search_fence_deg: float | None = Field(
+        default=None,
+        gt=0,
+        le=90,
+        description="Elevation extent of the unaided search fence above the elevation mask, "
+        "degrees: its frame time is spread over the fence's beam positions (search radar "
+        "equation); none: search looks have the energy of a track look",
+    )
+    sea_state: int | None = Field(
+        default=None,
+        ge=0,
+        le=6,
+        description="Douglas sea state around the radar: sea clutter competes with targets "
+        "near the surface (none: no sea clutter)",
+    )
+    defend_value: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Priority weight when the defense protects this sensor's site like an "
+        "asset (none: not a defended point)",
     )
 
 
@@ -372,6 +499,13 @@ class FireUnit(_Strict):
     launchers: int = Field(ge=1, le=1000, description="Launchers (simultaneous launches)")
     launch_interval_s: float = Field(
         default=2.0, gt=0, le=3600, description="Time a launcher needs between two launches, s"
+    )
+    defend_value: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Priority weight when the defense protects this unit's position like an "
+        "asset (none: not a defended point)",
     )
     rounds_per_launcher: int | None = Field(
         default=None,
@@ -446,6 +580,21 @@ class Doctrine(_Strict):
     )
     tracker_process_noise: float = Field(
         default=1.0, ge=0, description="White-noise acceleration spectral density, m²/s³"
+    )
+    discrimination_delay_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=3600,
+        description="Objects of a threat complex are engaged only once it has been separated "
+        "this long (the defense waits for discrimination evidence); 0: at once, each "
+        "declared a warhead until rejected",
+    )
+    warhead_declaration_floor: float = Field(
+        default=0.99,
+        gt=0.5,
+        lt=1,
+        description="Discrimination threshold: the least probability with which a warhead is "
+        "declared a warhead (objects are declared decoys only beyond it)",
     )
     salvo_policy: Literal["fixed", "magazine"] = Field(
         default="fixed",
@@ -534,4 +683,9 @@ class Scenario(_Strict):
         default=None,
         description="Optional allied network: nodes, links, sharing policy, engagement modes "
         "and cyber/EW/space events (see docs/network.md)",
+    )
+    jammers: list[Jammer] = Field(
+        default_factory=list,
+        description="Noise jammers: stand-off at a point or self-screening on a raid's "
+        "missiles (see docs/threats.md)",
     )

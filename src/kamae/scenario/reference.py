@@ -24,6 +24,8 @@ from kamae.scenario.campaign import (
     StrikePlatform,
     StrikeWeaponType,
 )
+from kamae.scenario.countermeasures import Countermeasures, InfraredSignature, TerminalManoeuvre
+from kamae.scenario.jammers import SelfScreeningJammer, StandOffJammer
 from kamae.scenario.model import (
     Asset,
     Catalog,
@@ -54,11 +56,18 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("doctrine", Doctrine),
     ("catalog", Catalog),
     *((f"catalog.threats.<name> (kind: {kind})", model) for kind, model in THREAT_KINDS.items()),
+    ("catalog.threats.<name>.countermeasures (kind: ballistic)", Countermeasures),
+    ("catalog.threats.<name>.marv (kind: ballistic)", TerminalManoeuvre),
+    ("catalog.threats.<name>.infrared", InfraredSignature),
     ("catalog.sensors.<name> (kind: radar)", SensorType),
     ("catalog.sensors.<name> (kind: space_ir)", SpaceInfraredType),
     ("catalog.interceptors.<name>", InterceptorType),
 ]
 SECTIONS += NETWORK_SECTIONS
+SECTIONS += [
+    ("jammers[] (kind: stand_off)", StandOffJammer),
+    ("jammers[] (kind: self_screening)", SelfScreeningJammer),
+]
 SECTIONS += [
     ("campaign", Campaign),
     ("campaign.areas[]", AreaOfInterest),

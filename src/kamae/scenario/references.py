@@ -43,6 +43,7 @@ def cross_check(
     _raid_references(s, threats, fail)
     _sensor_references(s, sensors, fail)
     _fire_unit_references(s, threats, interceptors, fail)
+    _jammer_references(s, fail)
     if s.campaign is not None:
         used = {u.interceptor for u in s.fire_units}
         confirms = s.network is not None and s.network.attack_confirmation is not None
@@ -56,6 +57,7 @@ def cross_check(
 
 def _raid_references(s: Scenario, threats: Mapping[str, ThreatType], fail: Fail) -> None:
     assets = {a.id for a in s.assets}
+    assets |= {x.id for x in s.sensors} | {u.id for u in s.fire_units}
     for i, raid in enumerate(s.raids):
         if raid.threat not in threats:
             fail(
@@ -67,7 +69,7 @@ def _raid_references(s: Scenario, threats: Mapping[str, ThreatType], fail: Fail)
         if raid.target is not None and raid.target not in assets:
             fail(
                 ("raids", i, "target"),
-                f"unknown asset; expected one of {names(assets)}",
+                f"unknown asset, sensor or fire unit; expected one of {names(assets)}",
                 raid.target,
             )
             continue
@@ -148,6 +150,27 @@ def _fire_unit_references(
                 "raided in this scenario",
                 None,
             )
+
+
+def _jammer_references(s: Scenario, fail: Fail) -> None:
+    raids = {r.id for r in s.raids}
+    radars = {x.id for x in s.sensors}
+    seen: set[str] = set()
+    for i, jammer in enumerate(s.jammers):
+        if jammer.id in seen:
+            fail(("jammers", i, "id"), "duplicate id in jammers", jammer.id)
+        seen.add(jammer.id)
+        if jammer.kind == "self_screening" and jammer.raid not in raids:
+            fail(
+                ("jammers", i, "raid"), f"unknown raid; expected one of {names(raids)}", jammer.raid
+            )
+        for j, sensor in enumerate(jammer.sensors):
+            if sensor not in radars:
+                fail(
+                    ("jammers", i, "sensors", j),
+                    f"unknown radar; expected one of {names(radars)}",
+                    sensor,
+                )
 
 
 def names(ids: Mapping[str, Any] | set[str]) -> str:

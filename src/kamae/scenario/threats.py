@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from kamae.scenario.base import Sourced
+from kamae.scenario.countermeasures import Countermeasures, InfraredSignature, TerminalManoeuvre
 
 ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
 ThreatKind = Literal["ballistic", "quasi_ballistic", "glide", "cruise"]
@@ -65,6 +66,10 @@ class ThreatCommon(Sourced):
         description="A leaker landing this close to its aim point is effective, m (none: "
         "every leaker counts as effective)",
     )
+    infrared: InfraredSignature = Field(
+        default_factory=InfraredSignature,
+        description="What a space tracking layer sees in the infrared (notional defaults)",
+    )
     description: str = Field(default="", description="What the entry represents")
 
 
@@ -88,6 +93,12 @@ class BallisticType(ThreatCommon):
         gt=0,
         le=1e6,
         description="Ballistic: reentry ballistic coefficient m/(Cd·A), kg/m² (none: drag-free)",
+    )
+    countermeasures: Countermeasures | None = Field(
+        default=None, description="Ballistic: decoys and debris released in midcourse"
+    )
+    marv: TerminalManoeuvre | None = Field(
+        default=None, description="Ballistic: a manoeuvring reentry vehicle's terminal weave"
     )
 
     @model_validator(mode="after")

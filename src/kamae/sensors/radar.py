@@ -199,6 +199,15 @@ class Radar:
 
 
 @dataclass(frozen=True)
+class SearchFence:
+    """An unaided search fence (`kamae.sensors.search`): the SNR of a search look over that of
+    a track look, and the fence's top elevation (rad)."""
+
+    energy_factor: float
+    top_elevation: float
+
+
+@dataclass(frozen=True)
 class RadarView:
     """What one radar can see of N targets over T samples (precomputed geometry)."""
 
@@ -211,13 +220,29 @@ class RadarView:
     """(N, T) probability of detection per look where visible (0 elsewhere)."""
     noise_scale: FloatArray
     """(N, T) measurement σ over the catalog's σ, max(1, sqrt(SNR_ref/SNR)) (1 when fixed)."""
+    snr: FloatArray | None = None
+    """(N, T) per-look SNR at track energy with interference, where visible (0 elsewhere; the
+    fixed model's from its reference Pd as if Swerling 1); None when not kept."""
+    search_pd: FloatArray | None = None
+    """(N, T) Pd of an unaided search look of the fence (None: no fence, search looks as
+    track looks)."""
 
 
-def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> RadarView:
+def radar_view(
+    radar: Radar,
+    position: FloatArray,
+    rcs_m2: npt.ArrayLike,
+    interference: FloatArray | None = None,
+    fence: SearchFence | None = None,
+    keep_snr: bool = False,
+) -> RadarView:
     """Geometry and detection of N targets' ECEF positions (N, T, 3) seen from one radar.
 
     NaN positions (targets not in flight) are never visible. rcs_m2 is per target (N,) or per
-    target and sample (N, T) (e.g. `phase_rcs`).
+    target and sample (N, T) (e.g. `phase_rcs`). `interference` (N, T) is the jamming and
+    clutter power over the noise in each look, (J + C)/N: the look's SNR is then
+    SNR/(1 + (J + C)/N) (None: none). `fence` adds the Pd of unaided search looks;
+    `keep_snr` keeps the per-look SNR (for discrimination).
     """
     enu = ecef_to_enu(position, radar.lat, radar.lon, radar.height_m)
     rng, az, el = enu_to_range_azimuth_elevation(enu)
@@ -229,6 +254,12 @@ def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> Rad
             detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs),
             radar.max_range_m,
         )
+        if interference is not None:
+            limit = np.minimum(
+                detection_range(radar.reference_range_m, radar.reference_rcs_m2, rcs)
+                * (1.0 + interference) ** -0.25,
+                radar.max_range_m,
+            )
     else:
         limit = np.full(rcs.shape, radar.max_range_m)
     with np.errstate(invalid="ignore"):
@@ -242,27 +273,31 @@ def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> Rad
     candidate = finite & in_range & in_elevation & in_azimuth
     pd = np.zeros(rng.shape)
     scale = np.ones(rng.shape)
+    snr_all = np.zeros(rng.shape) if (keep_snr or fence is not None) else None
     if radar.swerling is None:
         pd[candidate] = radar.pd_per_look
+        if snr_all is not None and np.any(candidate):
+            snr_all[candidate] = _look_snr(radar, rng, rcs, candidate, interference, nominal=True)
     elif np.any(candidate):
-        sigma = np.broadcast_to(rcs, rng.shape)[candidate]
-        snr = scaled_snr(
-            rng[candidate],
-            sigma,
-            radar.reference_snr,
-            radar.reference_range_m,
-            radar.reference_rcs_m2,
-        )
+        snr = _look_snr(radar, rng, rcs, candidate, interference)
         pd[candidate] = detection_probability(
             snr, radar.pfa, radar.noncoherent_pulses, radar.swerling
         )
         scale[candidate] = np.sqrt(np.maximum(radar.reference_snr / snr, 1.0))
+        if snr_all is not None:
+            snr_all[candidate] = snr
         candidate &= pd >= PD_FLOOR
     clear = np.zeros_like(candidate)
     if np.any(candidate):
         clear[candidate] = line_of_sight_clear(radar.ecef, position[candidate])
     visible = candidate & clear
     pd[~visible] = 0.0
+    search_pd = None
+    if fence is not None:
+        assert snr_all is not None
+        search_pd = _search_pd(radar, fence, snr_all, pd, el, visible)
+    if snr_all is not None:
+        snr_all[~visible] = 0.0
     return RadarView(
         visible=visible,
         range_m=rng,
@@ -270,7 +305,55 @@ def radar_view(radar: Radar, position: FloatArray, rcs_m2: npt.ArrayLike) -> Rad
         elevation=el,
         pd=pd,
         noise_scale=scale,
+        snr=snr_all if keep_snr else None,
+        search_pd=search_pd,
     )
+
+
+def _look_snr(
+    radar: Radar,
+    rng: FloatArray,
+    rcs: FloatArray,
+    candidate: BoolArray,
+    interference: FloatArray | None,
+    nominal: bool = False,
+) -> FloatArray:
+    """Per-look SNR of the candidate samples with interference; `nominal`: the fixed model's,
+    from its reference Pd and Pfa as for Swerling 1."""
+    ref = (
+        float(required_snr(radar.reference_pd, radar.pfa, radar.noncoherent_pulses, 1))
+        if nominal
+        else radar.reference_snr
+    )
+    sigma = np.broadcast_to(rcs, rng.shape)[candidate]
+    snr = scaled_snr(rng[candidate], sigma, ref, radar.reference_range_m, radar.reference_rcs_m2)
+    if interference is not None:
+        snr = snr / (1.0 + interference[candidate])
+    return np.asarray(snr, dtype=float)
+
+
+def _search_pd(
+    radar: Radar,
+    fence: SearchFence,
+    snr: FloatArray,
+    pd: FloatArray,
+    elevation: FloatArray,
+    visible: BoolArray,
+) -> FloatArray:
+    """Pd of a search look: the fence's energy, inside the fence only."""
+    with np.errstate(invalid="ignore"):
+        inside = visible & (elevation <= fence.top_elevation)
+    out = np.zeros(pd.shape)
+    if not np.any(inside):
+        return out
+    s = snr[inside] * fence.energy_factor
+    if radar.swerling is None:
+        # The fixed model detects inside its range: scale the range by the energy's 4th root.
+        ref = float(required_snr(radar.reference_pd, radar.pfa, radar.noncoherent_pulses, 1))
+        out[inside] = np.where(s >= ref, radar.pd_per_look, 0.0)
+    else:
+        out[inside] = detection_probability(s, radar.pfa, radar.noncoherent_pulses, radar.swerling)
+    return out
 
 
 def measure(

@@ -405,6 +405,9 @@ class SpaceLayerView:
     visible: BoolArray
     """(N, T) seen (early warning: burning plume in view; tracking: in view of enough
     satellites)."""
+    pd: FloatArray | None = None
+    """(N, T) tracking: probability of detection per look from each object's infrared
+    signature (`kamae.sensors.infrared`); None: the layer's fixed pd_per_revisit."""
 
 
 def space_layer_view(

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,6 +73,15 @@ class Plots:
     """(M, 3, 3) its covariance, m²."""
     sensor: IntArray
     """(M,) index of the sensor that made it; -1 after fusion."""
+    warhead_declared: BoolArray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    """(M,) the look's discrimination declaration: True where the plot's object is declared
+    a warhead (every plot, and the default, when no discrimination applies)."""
+
+    def __post_init__(self) -> None:
+        if self.warhead_declared.size == 0 and self.rep.size:
+            object.__setattr__(self, "warhead_declared", np.ones(self.rep.shape, dtype=bool))
+        elif self.warhead_declared.shape != self.rep.shape:
+            raise KamaeError("warhead_declared must have one entry per plot")
 
     @classmethod
     def empty(cls) -> Plots:
@@ -94,6 +103,7 @@ class Plots:
             np.concatenate([p.z for p in parts]),
             np.concatenate([p.cov for p in parts]),
             np.concatenate([p.sensor for p in parts]),
+            np.concatenate([p.warhead_declared for p in parts]),
         )
 
 

@@ -10,6 +10,7 @@ world holds SI arrays and frozen records only: the engine never sees the scenari
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,19 +21,24 @@ from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import EngagementWindows, Envelopes, Interceptor
 from kamae.errors import InfeasibleThreat
 from kamae.geo import geodetic_to_ecef
-from kamae.kinematics.threats import GlideFlight
+from kamae.kinematics.marv import STANDARD_GRAVITY
+from kamae.kinematics.threat_complex import OBJECT_WARHEAD
 from kamae.kinematics.trajectory import Trajectory
 from kamae.network import Network
 from kamae.scenario.loader import LoadedScenario, load_scenario
-from kamae.scenario.model import Scenario, SensorType, SpaceInfraredType
-from kamae.sensors.radar import Radar, RadarView, phase_rcs, radar_view
+from kamae.scenario.model import InterceptorType, SensorType, SpaceInfraredType
+from kamae.sensors.discrimination import declaration_threshold
+from kamae.sensors.radar import Radar, RadarView, phase_rcs
+from kamae.sensors.rf import RadarRF
 from kamae.sensors.space_ir import SpaceLayerView, space_layer_view
 from kamae.world import si
 from kamae.world.checks import network_problems, raid_problems, refuse
-from kamae.world.flights import RaidFlight, fly_raids, raid_flights
+from kamae.world.flights import fly_raids, raid_flights
 from kamae.world.network import blinded_layers, jammed_views, scenario_network
+from kamae.world.objects import THREAT_CLASSES, ObjectRows, defended_assets, object_rows
+from kamae.world.sensing import infrared_layer, radar_views
 
-THREAT_CLASSES = ("srbm", "mrbm", "irbm", "cruise", "hgv")
+__all__ = ["THREAT_CLASSES", "FireUnits", "World", "build_world", "load_world"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class FireUnits:
     """Per unit: rounds held back by the doctrine's reserve."""
     unit_cost_musd: FloatArray
     """Per unit: cost of one of its interceptors, million USD."""
+    max_acceleration_mps2: FloatArray
+    """Per unit: its interceptor's lateral acceleration limit, m/s² (inf: not limited)."""
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,50 @@ class World:
     doctrine: Doctrine
     threat_unit_cost_musd: FloatArray
     """Per missile: assumed unit cost of its type, million USD (NaN: none given)."""
+    object_kind: IntArray
+    """Per row: 0 warhead, 1 decoy, 2 debris (`kamae.kinematics.threat_complex`); warheads
+    are the first rows, in raid order."""
+    object_parent: IntArray
+    """Per row: the warhead row a decoy or debris came from; a warhead's own row."""
+    object_release_s: FloatArray
+    """Per row: when its threat complex separated, s (NaN: a warhead without one, which is
+    never discriminated)."""
+    object_length_mismatch_m: FloatArray
+    """Per row: the discrimination feature's separation from the other class, m."""
+    object_decorrelation_s: FloatArray
+    """Per row: the feature's decorrelation time, s."""
+    threat_manoeuvre_mps2: FloatArray
+    """Per row: peak lateral acceleration of a MaRV's terminal weave, m/s² (0: none)."""
+    threat_manoeuvre_start_s: FloatArray
+    """Per row: when that weave starts, s (NaN: none)."""
+    threat_aim_sensor: IntArray
+    """Per row: the sensor it is aimed at (destroyed by a landing within its lethal radius),
+    -1 for none."""
+    threat_aim_unit: IntArray
+    """Per row: the fire unit it is aimed at, -1 for none."""
+    radar_rf: list[RadarRF]
+    """Per radar: carrier, antenna, receiver, search fence and sea state."""
+    discrimination_threshold: float
+    """Declare a warhead when the discrimination statistic is at least this
+    (`kamae.sensors.discrimination.declaration_threshold`)."""
+    discrimination_delay_s: float
+    """Objects of a threat complex are undecided (not engaged) until their complex has been
+    separated this long, s."""
     space_layers: tuple[SpaceLayerView, ...] = ()
     """Space-based infrared layers and what they see (`kamae.sensors.space_ir`)."""
     network: Network | None = None
     """The allied network (None: no `network:` section, every sensor's data reaches every
     fire unit at once)."""
+
+    @property
+    def warheads(self) -> int:
+        """The number of warhead rows (the first rows of every per-row array)."""
+        return int(np.count_nonzero(self.object_kind == OBJECT_WARHEAD))
+
+    @property
+    def discriminates(self) -> bool:
+        """Whether any object belongs to a threat complex (decoys or debris to discriminate)."""
+        return bool(np.any(np.isfinite(self.object_release_s)))
 
 
 def load_world(name_or_path: str | Path) -> World:
@@ -125,31 +172,35 @@ def build_world(loaded: LoadedScenario) -> World:
     except InfeasibleThreat:
         refuse(loaded, raid_problems(loaded))  # the trial flights name the raid and field
         raise
-    times = trajectory.times
     network = scenario_network(s)
     refuse(loaded, network_problems(loaded, network))
-    threats = _threats(loaded, flights)
+    trajectory, threats = object_rows(loaded, flights, trajectory)
+    times = trajectory.times
     radars = [si.radar(x, _radar_type(loaded, x.type)) for x in s.sensors]
+    rfs = [si.radar_rf(x, _radar_type(loaded, x.type)) for x in s.sensors]
     sample_rcs = phase_rcs(threats.rcs, trajectory.phase)
-    views = [radar_view(r, trajectory.position, sample_rcs) for r in radars]
+    discriminates = bool(np.any(np.isfinite(threats.release_s)))
+    warhead = threats.object_kind == OBJECT_WARHEAD
+    views = radar_views(
+        loaded, radars, rfs, trajectory, sample_rcs, threats.raid, warhead, discriminates
+    )
     if network is not None:
         views = jammed_views(network, radars, views, times, trajectory.position, sample_rcs)
-    space_layers = [
-        space_layer_view(x.id, si.space_layer(_space_type(loaded, x.type)), trajectory)
-        for x in s.space_sensors
-    ]
+    space_layers = _space_layers(loaded, trajectory, threats)
     if network is not None:
         space_layers = blinded_layers(network, space_layers, len(radars), times)
     interceptors = [si.interceptor(loaded.interceptors[u.interceptor]) for u in s.fire_units]
-    fire_units = _fire_units(s, interceptors)
+    fire_units = _fire_units(loaded, interceptors)
     envelopes = Envelopes.of(fire_units.ecef, interceptors)
+    assets = defended_assets(loaded)
+    aim_sensor, aim_unit = _aims(loaded, threats)
     return World(
         name=s.name,
         dt=s.time.step_s,
         times=times,
-        asset_ids=[a.id for a in s.assets],
-        asset_ecef=_ecef([a.lat_deg for a in s.assets], [a.lon_deg for a in s.assets]),
-        asset_value=np.array([a.value for a in s.assets], dtype=float),
+        asset_ids=[a[0] for a in assets],
+        asset_ecef=_ecef([a[1] for a in assets], [a[2] for a in assets]),
+        asset_value=np.array([a[3] for a in assets], dtype=float),
         threat_ids=threats.ids,
         threat_type=threats.types,
         threat_class=threats.classes,
@@ -171,7 +222,59 @@ def build_world(loaded: LoadedScenario) -> World:
         windows=envelopes.windows(trajectory),
         doctrine=si.doctrine(s.doctrine),
         threat_unit_cost_musd=threats.unit_cost_musd,
+        object_kind=threats.object_kind,
+        object_parent=threats.object_parent,
+        object_release_s=threats.release_s,
+        object_length_mismatch_m=threats.length_mismatch_m,
+        object_decorrelation_s=threats.decorrelation_s,
+        threat_manoeuvre_mps2=threats.manoeuvre_mps2,
+        threat_manoeuvre_start_s=threats.manoeuvre_start_s,
+        threat_aim_sensor=aim_sensor,
+        threat_aim_unit=aim_unit,
+        radar_rf=rfs,
+        discrimination_threshold=declaration_threshold(s.doctrine.warhead_declaration_floor),
+        discrimination_delay_s=s.doctrine.discrimination_delay_s,
     )
+
+
+def _space_layers(
+    loaded: LoadedScenario, trajectory: Trajectory, threats: ObjectRows
+) -> list[SpaceLayerView]:
+    """Each space layer's view; a tracking layer with an infrared band detects with the
+    radiometric Pd of each object's signature."""
+    out = []
+    signatures = None
+    for x in loaded.scenario.space_sensors:
+        sp = _space_type(loaded, x.type)
+        view = space_layer_view(x.id, si.space_layer(sp), trajectory)
+        band = si.infrared_band(sp) if sp.role == "tracking" else None
+        if band is not None:
+            if signatures is None:
+                entries = [loaded.threats[t] for t in threats.types]
+                signatures = si.signatures(entries, list(threats.object_kind == OBJECT_WARHEAD))
+            view = infrared_layer(view, band, signatures, trajectory)
+        out.append(view)
+    return out
+
+
+def _aims(loaded: LoadedScenario, threats: ObjectRows) -> tuple[IntArray, IntArray]:
+    """Per row: the sensor and the fire unit its raid aims at (-1: none). A decoy or debris
+    aims at nothing (it never lands)."""
+    s = loaded.scenario
+    sensors = {x.id: i for i, x in enumerate(s.sensors)}
+    units = {u.id: i for i, u in enumerate(s.fire_units)}
+    assets = {a.id for a in s.assets}
+    raids = s.raids
+    sensor = np.full(len(threats.ids), -1, dtype=np.int64)
+    unit = np.full(len(threats.ids), -1, dtype=np.int64)
+    for n, (r, kind) in enumerate(zip(threats.raid.tolist(), threats.object_kind.tolist(),
+                                      strict=True)):  # fmt: skip
+        target = raids[r].target
+        if kind != OBJECT_WARHEAD or target is None or target in assets:
+            continue
+        sensor[n] = sensors.get(target, -1)
+        unit[n] = units.get(target, -1)
+    return sensor, unit
 
 
 def _ecef(lat_deg: list[float], lon_deg: list[float]) -> FloatArray:
@@ -193,59 +296,16 @@ def _space_type(loaded: LoadedScenario, name: str) -> SpaceInfraredType:
     return sp
 
 
-@dataclass(frozen=True)
-class _Missiles:
-    """The per-missile arrays of the world, in raid order."""
-
-    ids: list[str]
-    types: list[str]
-    classes: IntArray
-    rcs: FloatArray
-    targets: IntArray
-    kinds: list[str]
-    level_flight: BoolArray
-    dive_angle_rad: FloatArray
-    cep_m: FloatArray
-    lethal_radius_m: FloatArray
-    unit_cost_musd: FloatArray
+def _acceleration_limit(it: InterceptorType) -> float:
+    g = it.max_acceleration_g
+    return math.inf if g is None else g * STANDARD_GRAVITY
 
 
-def _threats(loaded: LoadedScenario, flights: list[RaidFlight]) -> _Missiles:
+def _fire_units(loaded: LoadedScenario, interceptors: list[Interceptor]) -> FireUnits:
     s = loaded.scenario
-    asset_index = {a.id: i for i, a in enumerate(s.assets)}
-    ids, types, targets, flown = [], [], [], []
-    for raid, flight in zip(s.raids, flights, strict=True):
-        for k in range(raid.count):
-            ids.append(f"{raid.id}#{k + 1}")
-            types.append(raid.threat)
-            targets.append(asset_index[raid.target] if raid.target is not None else -1)
-            flown.append(flight.flight)
-    entries = [loaded.threats[name] for name in types]
-    return _Missiles(
-        ids=ids,
-        types=types,
-        classes=np.array([THREAT_CLASSES.index(t.threat_class) for t in entries], dtype=np.int64),
-        rcs=np.array([t.rcs_m2 for t in entries], dtype=float),
-        targets=np.array(targets, dtype=np.int64),
-        kinds=[f.kind for f in flown],
-        level_flight=np.array([f.level_flight for f in flown], dtype=bool),
-        dive_angle_rad=np.array(
-            [f.dive_angle_rad if isinstance(f, GlideFlight) else 0.0 for f in flown], dtype=float
-        ),
-        cep_m=np.array([0.0 if t.cep_m is None else t.cep_m for t in entries], dtype=float),
-        lethal_radius_m=np.array(
-            [np.inf if t.lethal_radius_m is None else t.lethal_radius_m for t in entries],
-            dtype=float,
-        ),
-        unit_cost_musd=np.array(
-            [np.nan if t.unit_cost_musd is None else t.unit_cost_musd for t in entries],
-            dtype=float,
-        ),
-    )
-
-
-def _fire_units(s: Scenario, interceptors: list[Interceptor]) -> FireUnits:
     units = s.fire_units
+    types = [loaded.interceptors[u.interceptor] for u in units]
+    points = [a[0] for a in defended_assets(loaded)]  # assets, then defended sensors and units
     return FireUnits(
         ids=[u.id for u in units],
         interceptor=[u.interceptor for u in units],
@@ -257,8 +317,8 @@ def _fire_units(s: Scenario, interceptors: list[Interceptor]) -> FireUnits:
         rounds_per_launcher=np.array([u.rounds_per_launcher or 0 for u in units], dtype=np.int64),
         reload_s=np.array([u.reload_s or 0.0 for u in units], dtype=float),
         defends=np.array(
-            [[u.defends is None or a.id in u.defends for a in s.assets] for u in units], dtype=bool
-        ).reshape(len(units), len(s.assets)),
+            [[u.defends is None or a in u.defends for a in points] for u in units], dtype=bool
+        ).reshape(len(units), len(points)),
         sspk=np.array(
             [[i.sspk.get(c, np.nan) for c in THREAT_CLASSES] for i in interceptors], dtype=float
         ).reshape(len(units), len(THREAT_CLASSES)),
@@ -268,4 +328,5 @@ def _fire_units(s: Scenario, interceptors: list[Interceptor]) -> FireUnits:
             dtype=np.int64,
         ),
         unit_cost_musd=np.array([i.unit_cost_musd for i in interceptors], dtype=float),
+        max_acceleration_mps2=np.array([_acceleration_limit(it) for it in types], dtype=float),
     )

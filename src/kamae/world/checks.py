@@ -102,6 +102,13 @@ def raid_flight_problem(
             flight.flight.fly(route, np.zeros(1), np.zeros(1))
     except InfeasibleThreat as exc:
         return _in_scenario_terms(exc, raid, ttype)
+    first = float(flight.launch_time_s.min())
+    if raid.impact_time_s is not None and first < 0.0:
+        flown = raid.impact_time_s - first
+        return "impact_time_s", (
+            f"too early: its missiles fly {flown:.0f} s, so the first impact can come no "
+            f"earlier than {flown:.0f} s after the start"
+        )
     return None
 
 

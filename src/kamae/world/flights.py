@@ -18,11 +18,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kamae.arrays import FloatArray
+from kamae.errors import InfeasibleThreat
 from kamae.kinematics.cruise import route_length_m
 from kamae.kinematics.threats import BallisticFlight, QuasiBallisticFlight, ThreatFlight
+from kamae.kinematics.time_on_target import solve_launch_times
 from kamae.kinematics.trajectory import Trajectory, concatenate
 from kamae.scenario.loader import LoadedScenario
-from kamae.scenario.model import Asset, Point, Raid
+from kamae.scenario.model import Asset, FireUnit, Point, Raid, Scenario, Sensor
 from kamae.world.si import KM, threat_flight
 
 GRID_MARGIN_S = 600.0
@@ -54,7 +56,15 @@ class RaidFlight:
         return self.flight.fly(self.route_deg, self.launch_time_s, times)
 
 
-def raid_route_deg(raid: Raid, aim: Point | Asset) -> FloatArray:
+def aim_points(s: Scenario) -> dict[str, Asset | Sensor | FireUnit]:
+    """What a raid's `target` may name, by id: assets first, then sensors, then fire units."""
+    out: dict[str, Asset | Sensor | FireUnit] = {u.id: u for u in s.fire_units}
+    out.update({x.id: x for x in s.sensors})
+    out.update({a.id: a for a in s.assets})
+    return out
+
+
+def raid_route_deg(raid: Raid, aim: Point | Asset | Sensor | FireUnit) -> FloatArray:
     """(W, 2) latitude, longitude (degrees) of a raid's route: launch, turn points, aim."""
     route = [(raid.launch.lat_deg, raid.launch.lon_deg)]
     route += [(w.lat_deg, w.lon_deg) for w in raid.waypoints]
@@ -65,26 +75,42 @@ def raid_route_deg(raid: Raid, aim: Point | Asset) -> FloatArray:
 def raid_flights(loaded: LoadedScenario) -> list[RaidFlight]:
     """Every raid of the scenario as a flight, in raid order."""
     s = loaded.scenario
-    assets = {a.id: a for a in s.assets}
+    targets = aim_points(s)
     flights = []
     for raid in s.raids:
-        aim = assets[raid.target] if raid.target is not None else raid.aim
+        aim = targets[raid.target] if raid.target is not None else raid.aim
         assert aim is not None  # the schema asks for exactly one of target and aim
         flight = threat_flight(loaded.threats[raid.threat])
         if raid.apogee_km is not None:
             # The schema lets only ballistic and quasi-ballistic raids set an apogee.
             assert isinstance(flight, BallisticFlight | QuasiBallisticFlight)
             flight = flight.with_apogee(raid.apogee_km * KM)
-        flights.append(
-            RaidFlight(
-                flight=flight,
-                route_deg=raid_route_deg(raid, aim),
-                launch_time_s=np.asarray(
-                    raid.launch_time_s + raid.interval_s * np.arange(raid.count), dtype=np.float64
-                ),
-            )
-        )
+        route = raid_route_deg(raid, aim)
+        spacing = raid.interval_s * np.arange(raid.count, dtype=np.float64)
+        if raid.impact_time_s is not None:
+            launch = time_on_target(flight, route, raid.impact_time_s + spacing)
+        else:
+            assert raid.launch_time_s is not None  # the schema asks for one of the two
+            launch = raid.launch_time_s + spacing
+        flights.append(RaidFlight(flight=flight, route_deg=route, launch_time_s=np.asarray(launch)))
     return flights
+
+
+def time_on_target(
+    flight: ThreatFlight, route_deg: FloatArray, impacts_s: FloatArray
+) -> FloatArray:
+    """Launch times whose flown impacts fall at `impacts_s` (`kinematics.time_on_target`);
+    each trial flies the missiles on a coarse grid long enough for them."""
+    span = flight.nominal_flight_time_s(route_length_m(route_deg)) + GRID_MARGIN_S
+
+    def impact_time(launch: FloatArray) -> FloatArray:
+        grid = np.arange(float(launch.min()), float(launch.max()) + span + 10.0, 10.0)
+        return flight.fly(route_deg, launch, grid).impact_time
+
+    try:
+        return solve_launch_times(impact_time, impacts_s)
+    except InfeasibleThreat:  # the checks name the raid's problem; keep the estimate here
+        return impacts_s - span + GRID_MARGIN_S
 
 
 def scenario_end_s(loaded: LoadedScenario) -> float:

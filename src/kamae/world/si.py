@@ -15,6 +15,8 @@ import numpy as np
 
 from kamae.engagement.doctrine import Doctrine
 from kamae.engagement.envelope import Flyout, Interceptor
+from kamae.kinematics.marv import STANDARD_GRAVITY, Manoeuvre
+from kamae.kinematics.threat_complex import ComplexRelease
 from kamae.kinematics.threats import (
     BallisticFlight,
     CruiseFlight,
@@ -32,6 +34,8 @@ from kamae.network.spec import (
     NodeSpec,
     SharingSpec,
 )
+from kamae.scenario.countermeasures import Countermeasures, TerminalManoeuvre
+from kamae.scenario.jammers import Jammer
 from kamae.scenario.model import Doctrine as DoctrineSection
 from kamae.scenario.model import InterceptorType, Sensor, SensorType, SpaceInfraredType
 from kamae.scenario.network import (
@@ -51,7 +55,10 @@ from kamae.scenario.threats import (
     QuasiBallisticType,
     ThreatType,
 )
+from kamae.sensors.infrared import InfraredBand, Signatures
+from kamae.sensors.jamming import NoiseJammer
 from kamae.sensors.radar import Radar
+from kamae.sensors.rf import RadarRF
 from kamae.sensors.space_ir import EarlyWarningLayer, TrackingLayer, constellation
 
 KM = 1e3
@@ -60,6 +67,17 @@ MS = 1e-3
 """Seconds per millisecond."""
 MRAD = 1e-3
 """Radians per milliradian."""
+GHZ = 1e9
+MHZ = 1e6
+UM = 1e-6
+"""Metres per micrometre."""
+CM2 = 1e-4
+"""Square metres per square centimetre."""
+
+
+def from_db(db: float) -> float:
+    """A ratio in dB as a linear ratio, 10^(dB/10)."""
+    return 10.0 ** (db / 10.0)
 
 
 def metres(km: float | None) -> float | None:
@@ -308,3 +326,99 @@ def network_event(e: Event) -> EventSpec:
                 noise_factor=noise_factor,
             )
             return EventSpec(jammed, (), None, e.sensor)
+
+
+def complex_release(c: Countermeasures, warhead_rcs_m2: float) -> ComplexRelease:
+    """A ballistic type's decoys and debris in SI (an RCS-matched decoy by default)."""
+    return ComplexRelease(
+        decoys=c.decoys,
+        decoy_rcs_m2=warhead_rcs_m2 if c.decoy_rcs_m2 is None else c.decoy_rcs_m2,
+        decoy_ballistic_coefficient_kg_m2=c.decoy_ballistic_coefficient_kg_m2,
+        debris=c.debris,
+        debris_rcs_m2=c.debris_rcs_m2,
+        debris_ballistic_coefficient_kg_m2=c.debris_ballistic_coefficient_kg_m2,
+        release_after_burnout_s=c.release_after_burnout_s,
+        separation_speed_mps=c.separation_speed_mps,
+        decoy_length_mismatch_m=c.decoy_length_mismatch_m,
+        debris_length_mismatch_m=c.debris_length_mismatch_m,
+        feature_decorrelation_s=c.feature_decorrelation_s,
+    )
+
+
+def manoeuvre(m: TerminalManoeuvre) -> Manoeuvre:
+    """A MaRV's terminal weave in SI."""
+    return Manoeuvre(
+        start_altitude_m=m.start_altitude_km * KM,
+        acceleration_mps2=m.acceleration_g * STANDARD_GRAVITY,
+        period_s=m.period_s,
+    )
+
+
+def radar_rf(sensor: Sensor, st: SensorType) -> RadarRF:
+    """A placed radar's carrier, antenna, receiver, search fence and sea state in SI."""
+
+    def hz(value: float | None, unit: float) -> float | None:
+        return None if value is None else value * unit
+
+    return RadarRF(
+        frequency_hz=hz(st.frequency_ghz, GHZ),
+        gain=None if st.antenna_gain_dbi is None else from_db(st.antenna_gain_dbi),
+        beamwidth=radians(st.beamwidth_deg),
+        sidelobe_level=from_db(st.sidelobe_level_db),
+        noise_temperature_k=st.noise_temperature_k,
+        bandwidth_hz=hz(st.bandwidth_mhz, MHZ),
+        discrimination_bandwidth_hz=hz(st.discrimination_bandwidth_mhz, MHZ),
+        discrimination_energy=(
+            1.0
+            if st.discrimination_dwell_ms is None or st.track_dwell_ms is None
+            else st.discrimination_dwell_ms / st.track_dwell_ms
+        ),
+        clutter_improvement=from_db(st.clutter_improvement_db),
+        polarization=st.polarization,
+        search_fence=radians(sensor.search_fence_deg),
+        sea_state=sensor.sea_state,
+    )
+
+
+def jammer(j: Jammer, sensor_index: dict[str, int]) -> NoiseJammer:
+    """A noise jammer in SI, naming the radars it jams by index."""
+    return NoiseJammer(
+        id=j.id,
+        power_w=j.power_w,
+        gain=from_db(j.antenna_gain_dbi),
+        band_low_hz=j.band_low_ghz * GHZ,
+        band_high_hz=j.band_high_ghz * GHZ,
+        losses=from_db(j.losses_db),
+        start_s=j.start_s,
+        end_s=math.inf if j.end_s is None else j.end_s,
+        sensors=tuple(sensor_index[x] for x in j.sensors),
+    )
+
+
+def infrared_band(sp: SpaceInfraredType) -> InfraredBand | None:
+    """A tracking layer's band and sensitivity in SI, None without a stated NEI."""
+    if sp.nei_w_cm2 is None:
+        return None
+    return InfraredBand(
+        low_m=sp.band_low_um * UM,
+        high_m=sp.band_high_um * UM,
+        nei_w_m2=sp.nei_w_cm2 / CM2,
+        pfa=sp.ir_pfa,
+    )
+
+
+def signatures(entries: list[ThreatType], plume: list[bool]) -> Signatures:
+    """Row-aligned infrared signatures of the world's objects (a row without a motor, a
+    decoy or debris, has no plume)."""
+
+    def column(name: str) -> np.ndarray:
+        return np.array([getattr(t.infrared, name) for t in entries], dtype=float)
+
+    return Signatures(
+        plume_w_sr=column("plume_intensity_kw_sr") * 1e3 * np.array(plume, dtype=float),
+        nose_radius_m=column("nose_radius_m"),
+        heated_area_m2=column("heated_area_m2"),
+        body_area_m2=column("body_area_m2"),
+        body_temperature_k=column("body_temperature_k"),
+        emissivity=column("emissivity"),
+    )
