@@ -34,15 +34,18 @@ def test_reserved_streams_use_their_keys_and_never_meet() -> None:
         streams.SAMPLE_SPAWN_KEY,
         streams.CALIBRATION_SPAWN_KEY,
         streams.CONFIRMATION_SPAWN_KEY,
+        streams.EPISTEMIC_SPAWN_KEY,
         streams.NETWORK_SPAWN_KEY,
     }
-    assert len(keys) == 4 and all(k < 2**32 for k in keys)
+    assert len(keys) == 5 and all(k < 2**32 for k in keys)
     cal = np.random.SeedSequence(5, spawn_key=(streams.CALIBRATION_SPAWN_KEY, 1, 0)).spawn(3)
     assert [state(s) for s in streams.calibration_seeds(5, (1, 0), 3)] == [state(c) for c in cal]
     conf = np.random.SeedSequence(5, spawn_key=(streams.CONFIRMATION_SPAWN_KEY,)).spawn(3)
     assert [state(s) for s in streams.confirmation_seeds(5, 3)] == [state(c) for c in conf]
     sample = np.random.default_rng(np.random.SeedSequence(5, spawn_key=(2**32 - 1,)))
     assert streams.sample_generator(5).random() == sample.random()
+    epistemic = np.random.default_rng(np.random.SeedSequence(5, spawn_key=(2**32 - 4,)))
+    assert streams.epistemic_generator(5).random() == epistemic.random()
 
 
 def test_the_network_stream_is_keyed_off_the_replication() -> None:

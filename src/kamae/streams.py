@@ -13,11 +13,13 @@ or in which order (DESIGN.md: Mesa's lesson; results never depend on the workers
 | Latin hypercube sample | `(SAMPLE_SPAWN_KEY,)` | sweep points |
 | fast-path calibration | `(CALIBRATION_SPAWN_KEY, force, layer[, 1], i)` | campaign |
 | network confirmation | `(CONFIRMATION_SPAWN_KEY, i)` | campaign |
+| epistemic input sample | `(EPISTEMIC_SPAWN_KEY,)` | `kamae sensitivity` (its design) |
+| bootstrap of its indices | `(EPISTEMIC_SPAWN_KEY, 1)` | `kamae sensitivity` |
 | a replication's network | its own key + `(NETWORK_SPAWN_KEY,)` | engine (track messages) |
 | a replication's objects | its own key + `(OBJECTS_SPAWN_KEY,)` | engine (decoys, debris) |
 | its discrimination | its own key + `(DISCRIMINATION_SPAWN_KEY,)` | engine (features) |
 
-The words `2**32 - 1`, `- 2`, `- 3` are the largest spawn-key words (32 bits), far above any
+The words `2**32 - 1`, `- 2`, `- 3`, `- 4` are the largest spawn-key words (32 bits), far above any
 count of steps, points or replications, so these streams never coincide with a replication's.
 Streams of different studies may share keys (a campaign's step k, replication r and a sweep's
 point k, replication r): they are never drawn in the same run. Not here: the weapon-target
@@ -39,6 +41,11 @@ CALIBRATION_SPAWN_KEY = 2**32 - 2
 
 CONFIRMATION_SPAWN_KEY = 2**32 - 3
 """Spawn-key word of the campaign's network-confirmation runs (`confirmation_seeds`)."""
+
+EPISTEMIC_SPAWN_KEY = 2**32 - 4
+"""Spawn-key word of the sample of a study's uncertain (epistemic) inputs
+(`epistemic_generator`): never a replication's stream, so the engine replications at every
+input sample keep their common random numbers."""
 
 NETWORK_SPAWN_KEY = 0x6E6574
 """Spawn-key word ("net") appended to a replication's key for its network draws
@@ -74,6 +81,20 @@ def sample_generator(seed: int) -> np.random.Generator:
     """The generator of a sweep's Latin hypercube sample: key `(SAMPLE_SPAWN_KEY,)`, so the
     same seed gives the same points."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_SPAWN_KEY,)))
+
+
+def epistemic_generator(seed: int) -> np.random.Generator:
+    """The generator of a study's sample of its uncertain inputs (the Sobol' scramble, the
+    Morris trajectories, a Latin hypercube): key
+    `(EPISTEMIC_SPAWN_KEY,)`, so the same seed gives the same input samples."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(EPISTEMIC_SPAWN_KEY,)))
+
+
+def bootstrap_seed(seed: int) -> int:
+    """The seed SALib's bootstrap of a study's indices draws from: key
+    `(EPISTEMIC_SPAWN_KEY, 1)`, apart from the design's own stream."""
+    state = np.random.SeedSequence(seed, spawn_key=(EPISTEMIC_SPAWN_KEY, 1)).generate_state(1)
+    return int(state[0]) | 1  # SALib ignores a seed of 0
 
 
 def calibration_seeds(

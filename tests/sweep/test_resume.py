@@ -16,7 +16,7 @@ from conftest import write_scenario
 from sweep_fixtures import SETTINGS, tiny_scenario_doc
 
 from kamae.results.files import is_temporary
-from kamae.sweep import query, run_sweep
+from kamae.sweep import query_table, run_sweep
 
 R, SEED = 64, 3  # 4 chunks per point, 16 in all
 SCRIPT = """
@@ -79,7 +79,7 @@ def test_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
         sorted((f / "chunks.journal").read_text().splitlines()) for f in (out, whole.folder)
     ]
     assert journals[0] == journals[1]
-    counts = query(
+    counts = query_table(
         out,
         "SELECT point, count(*) AS n, count(DISTINCT replication) AS d "
         "FROM replications GROUP BY 1 ORDER BY 1",

@@ -26,6 +26,7 @@ from kamae.sweep import (
     SweepError,
     plan_sweep,
     query,
+    query_table,
     query_text,
     run_sweep,
 )
@@ -233,14 +234,14 @@ def test_a_failing_point_is_reported_and_retried_on_resume(reference: Path, tmp_
 
 def test_sql_over_replications_points_and_summary(reference: Path) -> None:
     out = reference / "out"
-    table = query(
+    table = query_table(
         out,
         "SELECT point, count(*) AS n, count(DISTINCT replication) AS d, "
         "avg(threats_leaked) AS leaked FROM replications GROUP BY 1 ORDER BY 1",
     )
     assert table.column("n").to_pylist() == [R] * 4
     assert table.column("d").to_pylist() == [R] * 4
-    summary = query(
+    summary = query_table(
         out,
         'SELECT point, threats_leaked_mean, "doctrine.shots_per_salvo" AS salvo '
         "FROM summary ORDER BY point",
@@ -249,7 +250,7 @@ def test_sql_over_replications_points_and_summary(reference: Path) -> None:
         table.column("leaked").to_pylist()
     )
     assert summary.column("salvo").to_pylist() == [1, 1, 2, 2]
-    joined = query(
+    joined = query_table(
         out,
         'SELECT p."catalog.interceptors.test-upper.sspk.mrbm" AS sspk, '
         "avg(r.no_leak) AS p FROM replications r JOIN points p USING (point) "

@@ -1,9 +1,10 @@
 """The `kamae` command line: parses arguments and calls the Python API, nothing more.
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
-`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, compare,
-report) and `explain` (a run's why-not records); `app` holds the Typer app and what the
-commands share. Commands are registered here, in the order `kamae --help` lists them.
+`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report),
+`uncertainty` (compare, sensitivity, study capabilities) and `explain` (a run's why-not
+records); `app` holds the Typer app and what the commands share. Commands are registered
+here, in the order `kamae --help` lists them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from kamae.cli import calculators, explain, scenarios, studies, sweeps
+from kamae.cli import calculators, explain, scenarios, studies, sweeps, uncertainty
 from kamae.cli.app import app, calc
 
 COMMANDS: tuple[Callable[..., None], ...] = (
@@ -25,7 +26,8 @@ COMMANDS: tuple[Callable[..., None], ...] = (
     sweeps.query,
     studies.trade,
     studies.campaign,
-    studies.compare,
+    uncertainty.compare,
+    uncertainty.sensitivity,
 )
 """The commands, in the order of `kamae --help`."""
 CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
@@ -42,6 +44,7 @@ CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 for command in COMMANDS:
     app.command()(command)
+app.add_typer(uncertainty.study, name="study")
 for name, calculator in CALCULATORS:
     calc.command(name)(calculator)
 

@@ -1,5 +1,5 @@
-"""`kamae campaign`, `trade`, `compare` and `report`: the studies built on runs, and a run
-folder's report."""
+"""`kamae campaign`, `trade` and `report`: the studies built on runs, and a run folder's
+report (`compare` is in `kamae.cli.uncertainty`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamae.cli.app import console, echo, markup_text, print_json, user_errors
+from kamae.cli.app import echo, print_json, user_errors
 
 
 @user_errors
@@ -155,58 +155,3 @@ def campaign(
     echo(describe_confirmation(doc["confirmation"]))  # type: ignore[arg-type]
     echo(f"results: {study.folder}")
     echo(f"report:  {report}")
-
-
-@user_errors
-def compare(
-    a: Annotated[str, typer.Argument(help="Scenario A: bundled name or file.")],
-    b: Annotated[str, typer.Argument(help="Scenario B: bundled name or file.")],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", "-n", min=2, help="Replications of each (default: A's)."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, help="Master seed of both (default: A's).")
-    ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the comparison as JSON and nothing else.")
-    ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
-) -> None:
-    """Run two scenarios with common random numbers; print B - A for every metric."""
-    from kamae.compare import compare_scenarios
-
-    result = compare_scenarios(
-        a, b, replications=replications, seed=seed, workers=workers, force=force
-    )
-    if as_json:
-        print_json(result.as_dict())
-        return
-    from rich.table import Table
-
-    table = Table(
-        title=markup_text(
-            f"{result.b} - {result.a}: {result.replications} paired replications, "
-            f"seed {result.seed}"
-        )
-    )
-    for column in ("metric", "A", "B", "B - A", "95% interval"):
-        table.add_column(column, justify="left" if column == "metric" else "right")
-    for m in result.metrics:
-        d = m.difference
-        cells = (
-            m.label,
-            f"{m.mean_a:.3f}",
-            f"{m.mean_b:.3f}",
-            f"{d.estimate:+.3f}",
-            f"[{d.low:+.3f}, {d.high:+.3f}]",
-        )
-        table.add_row(*map(markup_text, cells))
-    console().print(table)

@@ -498,3 +498,125 @@ def front_chart(title: str, table: pa.Table) -> Markup:
             numeric[1],
         ),
     )
+
+
+@dataclass(frozen=True)
+class HBar:
+    """A horizontal bar from `start` to `end` on a row, with an optional interval whisker;
+    bars of one row share it in `lanes` lanes (S1 above ST; a tornado's low and high)."""
+
+    start: float
+    end: float
+    css: str = "s0"
+    title: str = ""
+    low: float | None = None
+    high: float | None = None
+    lane: int = 0
+    lanes: int = 1
+
+
+def horizontal_bars(
+    name: str,
+    rows: Sequence[tuple[str, Sequence[HBar]]],
+    *,
+    x_label: str,
+    caption: str,
+    origin: float | None = None,
+    legend: Sequence[tuple[str, str]] = (),
+    width: float = WIDTH + 200.0,
+) -> Markup:
+    """One row per label (long labels fit on the left), horizontal bars with whiskers: a
+    tornado (bars from the central value), Sobol' indices, or differences around 0. `origin`
+    draws a reference line (0 or the central value)."""
+    left, row_h = 250.0, 28.0
+    top = TOP + (18.0 if legend else 0.0)
+    height = top + row_h * max(len(rows), 1) + 40.0
+    ends = [v for _, bars in rows for b in bars for v in (b.start, b.end, b.low, b.high)]
+    found = [float(v) for v in ends if v is not None and math.isfinite(float(v))]
+    if origin is not None:
+        found.append(origin)
+    ticks = nice_ticks(min(found, default=0.0), max(found, default=1.0))
+    plot_w = width - left - RIGHT - 10.0
+
+    def x_of(v: float) -> float:
+        return left + plot_w * (v - ticks[0]) / (ticks[-1] - ticks[0])
+
+    marks = []
+    for t in ticks:
+        x = number(x_of(t))
+        marks.append(
+            tag("line", {"class": "grid", "x1": x, "x2": x, "y1": top, "y2": number(height - 34)})
+        )
+        marks.append(
+            tag(
+                "text",
+                {"class": "tick", "x": x, "y": number(height - 22), "text-anchor": "middle"},
+                f"{t:g}",
+            )
+        )
+    if origin is not None:
+        x = number(x_of(origin))
+        marks.append(
+            tag("line", {"class": "axis", "x1": x, "x2": x, "y1": top, "y2": number(height - 34)})
+        )
+    for i, (label, bars) in enumerate(rows):
+        y0 = top + row_h * i + 3.0
+        for b in bars:
+            lane_h = (row_h - 8.0) / b.lanes
+            y = y0 + lane_h * b.lane
+            x1, x2 = sorted((x_of(b.start), x_of(b.end)))
+            marks.append(
+                tag(
+                    "rect",
+                    {
+                        "class": f"bar {b.css}",
+                        "x": number(x1),
+                        "y": number(y),
+                        "width": number(max(x2 - x1, 1.0)),
+                        "height": number(max(lane_h - 1.0, 1.0)),
+                    },
+                    tag("title", {}, b.title),
+                )
+            )
+            if b.low is not None and b.high is not None:
+                ym, xl, xh = number(y + lane_h / 2), number(x_of(b.low)), number(x_of(b.high))
+                d = f"M{xl} {ym}H{xh}M{xl} {number(y + 2)}v{number(lane_h - 5)}"
+                d += f"M{xh} {number(y + 2)}v{number(lane_h - 5)}"
+                marks.append(tag("path", {"class": "whisker", "d": d}))
+        short = label if len(label) <= 40 else "…" + label[-39:]
+        marks.append(
+            tag(
+                "text",
+                {
+                    "class": "tick",
+                    "x": left - 8,
+                    "y": number(y0 + (row_h - 8.0) / 2),
+                    "text-anchor": "end",
+                    "dominant-baseline": "middle",
+                },
+                tag("title", {}, label),
+                short,
+            )
+        )
+    for j, (text, css) in enumerate(legend):
+        lx = left + j * 170
+        marks.append(
+            tag(
+                "rect",
+                {"class": f"bar {css}", "x": number(lx), "y": TOP, "width": 10, "height": 10},
+            )
+        )
+        marks.append(tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, text))
+    marks.append(
+        tag(
+            "text",
+            {
+                "class": "label",
+                "x": number(left + plot_w / 2),
+                "y": number(height - 6),
+                "text-anchor": "middle",
+            },
+            x_label,
+        )
+    )
+    return _svg(name, caption, width, height, marks)

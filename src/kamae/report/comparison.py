@@ -1,11 +1,17 @@
-"""The comparison of two runs (A and B): results side by side, differences B − A with 95%
-intervals, the two leaker distributions and interceptor uses together, and both maps.
+"""Comparison pages: two runs side by side (`build_comparison`), and the folder of a
+`kamae compare` of a scenario with its variants (`build_comparison_report`).
 
-Differences (the runs are independent samples):
-- means: Welch's interval, (m_B − m_A) ± t_{0.975, ν}·sqrt(s_A²/n_A + s_B²/n_B) with the
-  Welch–Satterthwaite ν (Welch 1947, Biometrika 34);
-- P(no leaker): Newcombe's hybrid score interval from the two Wilson intervals (Newcombe 1998,
-  Statistics in Medicine 17, method 10).
+Differences B − A with 95% intervals:
+- runs paired by common random numbers (the same seed and replication count: replication i
+  of each drew from the same stream), the paired intervals: Student-t on the per-replication
+  differences for means (Law, Simulation Modeling and Analysis, 5th ed. 2015, section
+  10.2.1), Newcombe's interval for paired proportions for P(no leaker) (Newcombe 1998,
+  Statistics in Medicine 17, 2635, method 10); a `kamae compare` folder carries them,
+  computed by `kamae.compare`;
+- independent runs (another seed or count): Welch's interval for means, (m_B − m_A) ±
+  t_{0.975, ν}·sqrt(s_A²/n_A + s_B²/n_B) with the Welch–Satterthwaite ν (Welch 1947,
+  Biometrika 34), and Newcombe's hybrid score interval for P(no leaker) (Newcombe 1998,
+  Statistics in Medicine 17, 873, method 10).
 """
 
 from __future__ import annotations
@@ -23,7 +29,12 @@ from kamae.report.page import html_page
 from kamae.report.run_folder import RunFolder, pick_replications, read_run_folder
 from kamae.report.run_report import footer, run_line, run_section
 from kamae.results.files import write_file_atomic
-from kamae.results.statistics import Interval, wilson_interval
+from kamae.results.statistics import (
+    Interval,
+    paired_difference,
+    paired_proportion_difference,
+    wilson_interval,
+)
 
 COMPARED = (
     ("threats_launched", "threats launched"),
@@ -75,9 +86,23 @@ def _column(run: RunFolder, name: str) -> np.ndarray:
     return np.zeros(run.replications.num_rows)
 
 
+def is_paired(a: RunFolder, b: RunFolder) -> bool:
+    """Whether two runs are paired by common random numbers: the same seed and the same
+    replications, so that replication i of each drew from the same stream."""
+    ids_a, ids_b = a.replication_ids, b.replication_ids
+    same = ids_a.shape == ids_b.shape and bool(np.all(ids_a == ids_b))
+    return same and a.summary.get("seed") == b.summary.get("seed")
+
+
+def _mean_difference(a: np.ndarray, b: np.ndarray, paired: bool) -> Interval:
+    return paired_difference(a, b) if paired else welch_difference(a, b)
+
+
 def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Interval, bool]]:
-    """(metric, A, B, B − A interval, is a probability) for every compared metric."""
+    """(metric, A, B, B − A interval, is a probability) for every compared metric: paired
+    intervals when the runs are paired (`is_paired`), else those of independent samples."""
     rows = []
+    paired = is_paired(a, b)
 
     def text(doc: dict[str, Any], percent: bool) -> str:
         lo, hi = (float(v) for v in doc["ci95"])
@@ -87,12 +112,15 @@ def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Int
         return f"{m:.3g} [{lo:.3g}, {hi:.3g}]"
 
     for key, label in COMPARED:
-        diff = welch_difference(_column(a, key), _column(b, key))
+        diff = _mean_difference(_column(a, key), _column(b, key), paired)
         rows.append((label, text(a.summary[key], False), text(b.summary[key], False), diff, False))
     na, nb = a.replications.num_rows, b.replications.num_rows
-    diff = newcombe_difference(
-        int(_column(a, "no_leak").sum()), na, int(_column(b, "no_leak").sum()), nb
-    )
+    if paired:
+        diff = paired_proportion_difference(_column(a, "no_leak"), _column(b, "no_leak"))
+    else:
+        diff = newcombe_difference(
+            int(_column(a, "no_leak").sum()), na, int(_column(b, "no_leak").sum()), nb
+        )
     rows.insert(
         3,
         (
@@ -107,7 +135,7 @@ def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Int
     types_b = b.summary.get("interceptors_fired_by_type", {})
     none = {"mean": 0.0, "ci95": [0.0, 0.0]}
     for name in sorted(set(types_a) | set(types_b)):
-        diff = welch_difference(_column(a, f"fired.{name}"), _column(b, f"fired.{name}"))
+        diff = _mean_difference(_column(a, f"fired.{name}"), _column(b, f"fired.{name}"), paired)
         rows.append(
             (
                 f"  {name} fired",
@@ -120,9 +148,17 @@ def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Int
     return rows
 
 
-def difference_table(a: RunFolder, b: RunFolder) -> Markup:
+def difference_table(
+    rows: list[tuple[str, str, str, Interval, bool]],
+    heads: tuple[str, str, str] = (
+        "A: mean [95% interval]",
+        "B: mean [95% interval]",
+        "B − A [95% interval]",
+    ),
+) -> Markup:
+    """Rows of (metric, A, B, B − A interval, is a probability) as a table."""
     body = []
-    for label, ta, tb, diff, percent in difference_rows(a, b):
+    for label, ta, tb, diff, percent in rows:
         fmt = (lambda v: f"{v:+.1%}") if percent else (lambda v: f"{v:+.3g}")
         differs = diff.low > 0 or diff.high < 0
         body.append(
@@ -144,9 +180,9 @@ def difference_table(a: RunFolder, b: RunFolder) -> Markup:
         "tr",
         {},
         tag("th", {}, "metric"),
-        tag("th", {}, "A: mean [95% interval]"),
-        tag("th", {}, "B: mean [95% interval]"),
-        tag("th", {}, "B − A [95% interval]"),
+        tag("th", {}, heads[0]),
+        tag("th", {}, heads[1]),
+        tag("th", {}, heads[2]),
         tag("th", {}, "interval excludes 0"),
     )
     return tag(
@@ -239,16 +275,27 @@ def comparison_html(a: RunFolder, b: RunFolder) -> str:
                 describe(label_b, b),
             ),
             tag("h2", {}, "Results side by side"),
-            difference_table(a, b),
-            tag(
-                "p",
-                {"class": "lead"},
-                "Differences B − A with 95% intervals: Welch's for means, Newcombe's hybrid "
-                "score interval for P(no leaker). The runs are independent samples.",
-            ),
+            difference_table(difference_rows(a, b)),
+            tag("p", {"class": "lead"}, _method_line(is_paired(a, b))),
             charts,
             tag("div", {"class": "compare-runs"}, sections),
             footer(),
         ]
     )
     return html_page(f"kamae comparison: {sa.name} and {sb.name}", body, {"runs": data})
+
+
+def _method_line(paired: bool) -> str:
+    if paired:
+        return (
+            "Differences B − A with 95% intervals, paired replication by replication (the "
+            "runs share their seed and replications: common random numbers): Student-t on "
+            "the differences for means, Newcombe's interval for paired proportions for "
+            "P(no leaker)."
+        )
+    return (
+        "Differences B − A with 95% intervals: Welch's for means, Newcombe's hybrid score "
+        "interval for P(no leaker). The runs are independent samples (another seed or "
+        "replication count): run them with the same seed and replications, or with "
+        "`kamae compare`, for the narrower paired intervals."
+    )

@@ -30,6 +30,7 @@ from kamae.scenario.safe_yaml import (
     too_big,
 )
 from kamae.scenario.threats import KIND_FIELDS
+from kamae.scenario.uncertain import UncertainInput, central_values
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class LoadedScenario:
     """The scenario file as read (kept with each run's results)."""
     lines: Mapping[PathKey, int] = field(default_factory=dict, repr=False, compare=False)
     """Line of every field path of the file (empty: none known)."""
+    uncertain: tuple[UncertainInput, ...] = ()
+    """Fields given as distributions (`kamae.scenario.uncertain`); `scenario` holds their
+    central values."""
 
     def error(self, problem: Problem) -> ScenarioError:
         """A `ScenarioError` naming this file and the line of the problem's field path."""
@@ -106,6 +110,14 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
             line=1,
             show_value=False,
         )
+    data, uncertain, problems = central_values(data)
+    if problems:
+        raise ScenarioErrors(
+            [
+                ScenarioError(label, format_path(p), t, line=line_of(p, lines), value=v)
+                for p, t, v in problems
+            ]
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -120,6 +132,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
         lines=lines,
+        uncertain=uncertain,
     )
     problems = cross_check(scenario, threats, sensors, interceptors)
     if problems:

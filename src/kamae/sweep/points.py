@@ -27,6 +27,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kamae.errors import ScenarioError
 from kamae.scenario import Scenario, builtin_catalog
+from kamae.scenario.campaign import builtin_strike_weapons
 from kamae.scenario.safe_yaml import dump_yaml, read_yaml
 from kamae.streams import sample_generator
 from kamae.sweep.errors import SweepError
@@ -205,8 +206,9 @@ def parse_path(path: str) -> tuple[PathPart, ...]:
     return tuple(parts)
 
 
-def split_values(text: str, where: str) -> list[str]:
-    """Comma-separated values; commas inside brackets, braces or quotes do not split."""
+def split_values(text: str, where: str, sep: str = ",") -> list[str]:
+    """Comma-separated values (or `sep`-separated); a separator inside brackets, braces or
+    quotes does not split."""
     tokens: list[str] = []
     depth, quote = 0, ""
     current: list[str] = []
@@ -219,7 +221,7 @@ def split_values(text: str, where: str) -> list[str]:
             depth += 1
         elif ch in "]}":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif ch == sep and depth == 0:
             tokens.append("".join(current).strip())
             current = []
             continue
@@ -247,7 +249,7 @@ def field_annotation(parts: Sequence[PathPart], path: str) -> Any:
     annotation: Any = Scenario
     walked = ""
     for part in parts:
-        base, _ = _unwrap(annotation)
+        base = _union_member(_unwrap(annotation)[0], part)
         name = _format_part(part, walked)
         if isinstance(base, type) and issubclass(base, BaseModel):
             key = part.id if isinstance(part, ItemId) else part
@@ -278,6 +280,19 @@ def field_annotation(parts: Sequence[PathPart], path: str) -> Any:
             raise SweepError(f"--set {path}: {walked} is a single value, it has no {name!r}")
         walked = walked + name
     return annotation
+
+
+def _union_member(base: Any, part: PathPart) -> Any:
+    """A union of models (threat types by `kind`, sensor types): the first member with the
+    field (the loader checks the field against the entry's own kind)."""
+    if get_origin(base) not in (Union, types.UnionType) or not isinstance(part, str):
+        return base
+    for member in get_args(base):
+        member = _unwrap(member)[0]
+        model = isinstance(member, type) and issubclass(member, BaseModel)
+        if model and part in member.model_fields:
+            return member
+    return base
 
 
 def _unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -375,12 +390,16 @@ def _list_index(node: list[Any], part: PathPart, walked: str, path: str) -> int:
 
 
 def _missing(parts: Sequence[PathPart], walked: str, path: str) -> dict[str, Any]:
-    """What stands in for a mapping the file leaves out: a built-in catalog entry's copy, or
-    an empty mapping (defaults apply to the fields not set)."""
-    if len(parts) == 3 and parts[0] == "catalog":
+    """What stands in for a mapping the file leaves out: a built-in catalog entry's copy (of
+    the scenario catalog, or of the campaign's strike weapons), or an empty mapping
+    (defaults apply to the fields not set)."""
+    weapons = len(parts) == 3 and tuple(parts[:2]) == ("campaign", "strike_weapons")
+    if (len(parts) == 3 and parts[0] == "catalog") or weapons:
         kind, name = str(parts[1]), parts[2]
         name = name.id if isinstance(name, ItemId) else name
-        entries = getattr(builtin_catalog(), kind)
+        entries: dict[str, Any] = (
+            builtin_strike_weapons() if weapons else getattr(builtin_catalog(), kind)
+        )
         if name not in entries:
             raise SweepError(
                 f"--set {path}: no {kind} entry {name!r} in the scenario's catalog or the "

@@ -212,14 +212,41 @@ def run_sweep(
     is checked before the folder is touched (`kamae.workload.check_workload`; `force` as
     there).
     """
-    clock = time.perf_counter()
-    started = datetime.now(UTC)
     chosen = make_backend(backend, address, workers)
     loaded = load_scenario(scenario)
     n, s, points = _points(loaded, settings, sample, replications, seed)
     check_workload(_sweep_work(points, n, chosen), loaded.file, force=force)
+    definition = sweep_definition(
+        loaded, settings, sample, n, s, common_random_numbers, len(points)
+    )
+    return run_points(
+        loaded, points, definition, out=out, backend=chosen, resume=resume, progress=progress
+    )
+
+
+def run_points(
+    loaded: LoadedScenario,
+    points: SweepPoints,
+    definition: dict[str, Any],
+    *,
+    out: Path,
+    backend: str | Backend = "local",
+    address: str | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    progress: SweepProgress | None = None,
+    all_valid: bool = False,
+) -> SweepResult:
+    """Run points already made (a design of `kamae sensitivity`, or `run_sweep`'s) into the
+    folder `out`; `definition` (`sweep_definition`) names the replications, seed and seeding
+    and is what a resume must find again. With `all_valid`, a point that is not a valid
+    scenario stops the sweep before anything runs (a design needs every point)."""
+    clock = time.perf_counter()
+    started = datetime.now(UTC)
+    chosen = make_backend(backend, address, workers)
+    n, s = int(definition["replications"]), int(definition["seed"])
+    common_random_numbers = definition["seeding"] == "common"
     size = CHUNK_REPLICATIONS
-    definition = _definition(loaded, settings, sample, n, s, common_random_numbers, len(points))
     raw = loaded.text.encode("utf-8")
     with SweepStore.open(Path(out), definition, raw, resume=resume) as store:
         for stale in (SUMMARY_JSON, SUMMARY_PARQUET):  # a resumed sweep's, until it ends again
@@ -231,6 +258,11 @@ def run_sweep(
         if not valid:
             lines = [str(problem) for problem in _problems(points, invalid)]
             raise SweepError("\n".join(["no point of the sweep is a valid scenario:", *lines]))
+        if all_valid and invalid:
+            lines = [str(problem) for problem in _problems(points, invalid)]
+            more = [f"... and {len(lines) - 10} more"] if len(lines) > 10 else []
+            head = f"{len(invalid)} of {len(points)} points are not valid scenarios (a design "
+            raise SweepError("\n".join([head + "needs every point):", *lines[:10], *more]))
         done = verification.done
         reused = int(done[valid].sum())
         if progress is not None:
@@ -262,7 +294,7 @@ def run_sweep(
     return result
 
 
-def _definition(
+def sweep_definition(
     loaded: LoadedScenario,
     settings: Sequence[str],
     sample: str | None,
@@ -270,9 +302,11 @@ def _definition(
     seed: int,
     common: bool,
     points: int,
+    design: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """sweep.json: what the sweep is (a resume must find the same)."""
-    return {
+    """sweep.json: what the sweep is (a resume must find the same); `design` describes the
+    points when they come from elsewhere than `settings` and `sample`."""
+    definition = {
         "format": FORMAT_VERSION,
         "scenario": loaded.scenario.name,
         "scenario_file": loaded.file,
@@ -286,6 +320,9 @@ def _definition(
         "points": points,
         "kamae_version": _version("kamae"),
     }
+    if design is not None:
+        definition["design"] = design
+    return definition
 
 
 # -- Points ---------------------------------------------------------------------------------
