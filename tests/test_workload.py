@@ -144,3 +144,14 @@ def test_campaign_work_counts_its_salvos() -> None:
     fast = estimate(loaded, campaign=True, campaign_defense="fast")
     assert more.object_steps > engine.object_steps > fast.object_steps > 0
     assert "campaign" in work.describe()
+
+
+def test_a_trade_study_checks_its_monte_carlo_first() -> None:
+    """`kamae trade` runs its candidates' confirmations only after their work is estimated:
+    3 candidates x 200,000 replications of japan-2027 (~3,000x its default run) ask for
+    --force before any search or run."""
+    from kamae.budget import trade_study
+
+    options = Path(__file__).resolve().parents[1] / "examples" / "trade-options.yaml"
+    with pytest.raises(WorkloadError, match="--force"):
+        trade_study("japan-2027", options, replications=200_000, candidates=3)

@@ -54,6 +54,7 @@ def test_magazine_salvo_beats_the_fixed_salvo_when_stock_is_short() -> None:
     assert fired.mean_a == 10.0 and fired.mean_b == 10.0  # the same rounds, spread
 
 
+@pytest.mark.slow  # 400 replications, ~30 s of CPU: in the slow run
 def test_magazine_salvo_reaches_the_desired_p_no_leak_with_wilkening_shots() -> None:
     # Ample stock, four threats, P0 = 0.8, Pk 0.7, no look: Wilkening's barrage gives
     # n = ln(1 - 0.8^(1/4)) / ln(0.3) = 2.42, so 3 rounds a threat and P0 = (1 - 0.3^3)^4.
@@ -151,6 +152,7 @@ def _hold_case(hold: bool) -> dict:
     return doc
 
 
+@pytest.mark.slow  # 200 paired replications, ~50 s of CPU: in the slow run
 def test_holding_the_upper_tier_saves_rounds_for_the_threats_only_it_can_reach() -> None:
     result = compare_scenarios(
         _loaded(_hold_case(False), "spend"), _loaded(_hold_case(True), "hold"), replications=200

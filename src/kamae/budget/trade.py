@@ -12,6 +12,7 @@ analytic optimum. The Pareto front of cost against the analytic score comes with
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from kamae.montecarlo import run_montecarlo
 from kamae.results.statistics import mean_interval, wilson_interval
 from kamae.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
 from kamae.scenario.safe_yaml import dump_yaml
+from kamae.workload import check_workload, estimate
 
 __all__ = ["ENUMERATION_LIMIT", "TradeResult", "parse_budget", "trade_study"]
 
@@ -223,14 +225,23 @@ def trade_study(
     candidates: int | None = None,
     seed: int | None = None,
     workers: int = 1,
+    force: bool = False,
 ) -> TradeResult:
     """Find the best allocation of a budget across the options, and confirm it by Monte Carlo.
 
-    Arguments left None take the options file's values (seed: the scenario's).
+    Arguments left None take the options file's values (seed: the scenario's). The Monte
+    Carlo confirmation's work (candidates × replications of the scenario) is checked first
+    (`kamae.workload.check_workload`; `force` as there).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     lo = options if isinstance(options, LoadedOptions) else load_options(options, loaded)
     opts = lo.options
+    n_confirm = opts.confirm.candidates if candidates is None else candidates
+    reps = opts.confirm.replications if replications is None else replications
+    if n_confirm > 0:
+        work = estimate(loaded, replications=reps, workers=workers)
+        work = dataclasses.replace(work, extra_object_steps=(n_confirm - 1) * work.object_steps)
+        check_workload(work, loaded.file, force=force)
     if objective is not None:
         if objective not in ("expected_leakers", "p_no_leakers", "days_of_stock"):
             raise KamaeError(
@@ -273,8 +284,6 @@ def trade_study(
         best, evaluated = path[-1], len(path) * len(costs)
         front, front_method = pareto_front(path), "greedy path"
         distinct = sorted(path, key=lambda c: (c.score, c.cost))
-    n_confirm = opts.confirm.candidates if candidates is None else candidates
-    reps = opts.confirm.replications if replications is None else replications
     chosen = [best, *[c for c in distinct if c.allocation != best.allocation]][:n_confirm]
     mc_seed = loaded.scenario.seed if seed is None else seed
     confirmed = _confirm(loaded, opts, chosen, reps, mc_seed, workers) if chosen else []

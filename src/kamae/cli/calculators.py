@@ -12,6 +12,9 @@ import typer
 from kamae.cli.app import echo, print_json, user_errors
 from kamae.errors import KamaeError
 
+WTA_FILE_BYTES = 64 * 2**20
+"""Largest WTA instance file `kamae calc wta` reads."""
+
 
 @user_errors
 def calc_horizon(
@@ -294,7 +297,16 @@ def calc_wta(
     }
     if method not in solvers:
         raise KamaeError(f"--method: expected one of {', '.join(solvers)}, got {method!r}")
-    inst = wta.read_instance(instance)
+    from kamae.scenario.safe_yaml import read_input_file
+
+    # A regular file of bounded size (a FIFO or a device is refused unread): 64 MiB holds the
+    # largest published instance (250 x 500, ~2 MB) many times over.
+    raw = read_input_file(instance, str(instance), limit=WTA_FILE_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise KamaeError(f"{instance}: a WTA instance must be UTF-8 text ({err.reason})") from None
+    inst = wta.read_instance(instance, text)
     result = solvers[method](inst.values, inst.p, inst.counts)
     assignment = [
         {"weapon_type": int(i), "target": int(j), "weapons": int(result.x[i, j])}

@@ -50,6 +50,13 @@ def trade(
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+        ),
+    ] = False,
 ) -> None:
     """Trade study: the allocation of a budget across options that minimises leakers."""
     from kamae.budget import trade_study
@@ -64,6 +71,7 @@ def trade(
         candidates=candidates,
         seed=seed,
         workers=workers,
+        force=force,
     ).as_dict()
     if as_json:
         print_json(result)

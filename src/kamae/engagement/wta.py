@@ -427,12 +427,12 @@ def solve(
 # --------------------------------------------------------------------------- instances
 
 
-def read_json(path: str | Path) -> Instance:
+def read_json(path: str | Path, text: str | None = None) -> Instance:
     """JSON instance: {"values": [...], "p": [[p_ij over targets j] per type i], "counts": [...]}
-    ("counts" optional, default one weapon per type)."""
+    ("counts" optional, default one weapon per type); `text`: the file's text, already read."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text() if text is None else text)
     except (OSError, json.JSONDecodeError) as err:
         raise KamaeError(f"{path}: cannot read a JSON WTA instance: {err}") from err
     if not isinstance(data, dict) or "values" not in data or "p" not in data:
@@ -448,12 +448,12 @@ def read_json(path: str | Path) -> Instance:
     return Instance(values=v, p=pr, counts=w, name=path.stem)
 
 
-def read_andersen(path: str | Path) -> Instance:
+def read_andersen(path: str | Path, text: str | None = None) -> Instance:
     """Text instance of Andersen, Pavlikov & Toffolo (2022): `m n mu`, n values, m*n lines
-    `i j p_ij`; mu identical weapons of every type."""
+    `i j p_ij`; mu identical weapons of every type; `text`: the file's text, already read."""
     path = Path(path)
     try:
-        tokens = path.read_text().split()
+        tokens = (path.read_text() if text is None else text).split()
     except OSError as err:
         raise KamaeError(f"{path}: cannot read WTA instance: {err}") from err
     try:
@@ -482,6 +482,9 @@ def read_andersen(path: str | Path) -> Instance:
     return Instance(values=v, p=p, counts=w, name=path.stem)
 
 
-def read_instance(path: str | Path) -> Instance:
-    """Read a WTA instance: JSON if the name ends in .json, else the Andersen text format."""
-    return read_json(path) if Path(path).suffix.lower() == ".json" else read_andersen(path)
+def read_instance(path: str | Path, text: str | None = None) -> Instance:
+    """Read a WTA instance: JSON if the name ends in .json, else the Andersen text format
+    (`text`: the file's text, already read and checked by the caller)."""
+    if Path(path).suffix.lower() == ".json":
+        return read_json(path, text)
+    return read_andersen(path, text)

@@ -80,7 +80,7 @@ def read_input_file(path: os.PathLike[str] | str, label: str, limit: int = MAX_F
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise ScenarioError(label, "file", f"is {what}: give a scenario file", show_value=False)
+            raise ScenarioError(label, "file", f"is {what}: give a regular file", show_value=False)
         if info.st_size > limit:
             raise ScenarioError(label, "file", too_big(info.st_size, limit), show_value=False)
         chunks, size = [], 0
@@ -104,7 +104,7 @@ def read_input_file(path: os.PathLike[str] | str, label: str, limit: int = MAX_F
 def too_big(size: int, limit: int = MAX_FILE_BYTES) -> str:
     """Why a file is refused for its size."""
     return (
-        f"is too large ({size / 2**20:.1f} MiB or more; a scenario file holds at most "
+        f"is too large ({size / 2**20:.1f} MiB or more; an input file holds at most "
         f"{limit / 2**20:.0f} MiB)"
     )
 
