@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -67,6 +67,16 @@ def terminal_text(text: object, *, lines: bool = False) -> str:
     if lines:
         return "\n".join(_CONTROL.sub(_escaped, part) for part in raw.split("\n"))
     return _CONTROL.sub(_escaped, raw)
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run even beyond the work limit or the memory available (docs/reliability.md).",
+    ),
+]
+"""The `--force` option of every command that checks its work first (`kamae.workload`)."""
 
 
 def markup_text(text: object) -> str:

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from kamae.cli.app import DEFAULT_SCENARIO, console, echo, markup_text, print_json, user_errors
+from kamae.cli.app import (
+    DEFAULT_SCENARIO,
+    ForceOption,
+    console,
+    echo,
+    markup_text,
+    print_json,
+    user_errors,
+)
 from kamae.errors import KamaeError
 
 
@@ -35,13 +43,7 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run a scenario's Monte Carlo and write its results folder."""
     from kamae.runners import DaskBackend

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamae.cli.app import echo, print_json, user_errors
+from kamae.cli.app import ForceOption, echo, print_json, user_errors
 
 
 @user_errors
@@ -50,13 +50,7 @@ def trade(
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Trade study: the allocation of a budget across options that minimises leakers."""
     from kamae.budget import trade_study
@@ -124,13 +118,7 @@ def campaign(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
     from kamae.campaign.confirmation import describe_confirmation

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, cast
 
 import typer
 
-from kamae.cli.app import console, echo, markup_text, user_errors
+from kamae.cli.app import ForceOption, console, echo, markup_text, user_errors
 from kamae.errors import KamaeError
 
 
@@ -48,13 +48,7 @@ def sweep(
             help="Give each point its own random streams (default: common random numbers).",
         ),
     ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run a scenario over a grid or sample of its fields; exit 1 if a point was invalid or did
     not finish (the others still ran)."""

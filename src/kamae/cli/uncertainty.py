@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamae.cli.app import console, echo, markup_text, print_json, user_errors
+from kamae.cli.app import ForceOption, console, echo, markup_text, print_json, user_errors
 
 study = typer.Typer(help="Studies of many paired comparisons.", no_args_is_help=True)
 
@@ -44,13 +44,7 @@ def compare(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print comparison.json and nothing else.")
     ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Run even beyond the work limit or the memory available (docs/reliability.md).",
-        ),
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Paired comparison (common random numbers) of a scenario and its variants (--variant,
     or a scenario B): every metric's difference from A with its paired 95% interval, written
