@@ -155,3 +155,17 @@ def test_a_trade_study_checks_its_monte_carlo_first() -> None:
     options = Path(__file__).resolve().parents[1] / "examples" / "trade-options.yaml"
     with pytest.raises(WorkloadError, match="--force"):
         trade_study("japan-2027", options, replications=200_000, candidates=3)
+
+
+def test_a_sensitivity_study_checks_its_design_first(tmp_path: Path) -> None:
+    """`kamae sensitivity` checks its design's work (points x replications) before the folder
+    is touched: 200,000 replications per point of japan-2027 ask for --force."""
+    from kamae.uncertainty.study import run_sensitivity
+
+    out = tmp_path / "study"
+    with pytest.raises(WorkloadError, match="--force"):
+        run_sensitivity(
+            "japan-2027", out=out, inputs="japan-2027-inputs", method="morris", samples=2,
+            replications=200_000, workers=1,
+        )  # fmt: skip
+    assert not out.exists()

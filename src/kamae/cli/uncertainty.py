@@ -146,6 +146,7 @@ def sensitivity(
             help="Independent random streams per point (default: common random numbers).",
         ),
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Global sensitivity of a scenario's answer to its uncertain inputs (fields given as
     distributions, or an --inputs file): Sobol' indices or Morris screening (SALib), the
@@ -175,6 +176,7 @@ def sensitivity(
             resume=resume,
             common_random_numbers=not independent,
             progress=bar,
+            force=force,
         )
     for line in result.lines(output):
         echo(line)

@@ -215,12 +215,18 @@ def run_sweep(
     chosen = make_backend(backend, address, workers)
     loaded = load_scenario(scenario)
     n, s, points = _points(loaded, settings, sample, replications, seed)
-    check_workload(_sweep_work(points, n, chosen), loaded.file, force=force)
     definition = sweep_definition(
         loaded, settings, sample, n, s, common_random_numbers, len(points)
     )
     return run_points(
-        loaded, points, definition, out=out, backend=chosen, resume=resume, progress=progress
+        loaded,
+        points,
+        definition,
+        out=out,
+        backend=chosen,
+        resume=resume,
+        progress=progress,
+        force=force,
     )
 
 
@@ -236,15 +242,19 @@ def run_points(
     resume: bool = False,
     progress: SweepProgress | None = None,
     all_valid: bool = False,
+    force: bool = False,
 ) -> SweepResult:
     """Run points already made (a design of `kamae sensitivity`, or `run_sweep`'s) into the
     folder `out`; `definition` (`sweep_definition`) names the replications, seed and seeding
     and is what a resume must find again. With `all_valid`, a point that is not a valid
-    scenario stops the sweep before anything runs (a design needs every point)."""
+    scenario stops the sweep before anything runs (a design needs every point). The work of
+    every point is checked before the folder is touched (`kamae.workload.check_workload`;
+    `force` as there)."""
     clock = time.perf_counter()
     started = datetime.now(UTC)
     chosen = make_backend(backend, address, workers)
     n, s = int(definition["replications"]), int(definition["seed"])
+    check_workload(_sweep_work(points, n, chosen), loaded.file, force=force)
     common_random_numbers = definition["seeding"] == "common"
     size = CHUNK_REPLICATIONS
     raw = loaded.text.encode("utf-8")

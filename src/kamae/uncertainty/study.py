@@ -115,12 +115,14 @@ def run_sensitivity(
     common_random_numbers: bool = True,
     progress: SweepProgress | None = None,
     report: bool = True,
+    force: bool = False,
 ) -> SensitivityResult:
     """Run a sensitivity study of a scenario (a bundled name, a file or a loaded scenario)
     over its uncertain inputs, plus those of an `inputs` file (bundled name or path), into
     the folder `out`. `method` is `sobol` (first and total-order indices), `morris`
     (screening) or `latin` (propagation only); `samples` is N (r for Morris); each point
-    runs `replications` replications (default 16, one engine batch)."""
+    runs `replications` replications (default 16, one engine batch). The design's work is
+    checked before anything runs (`kamae.workload.check_workload`; `force` as there)."""
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     if inputs is not None:
         loaded = with_inputs_file(loaded, inputs)
@@ -158,6 +160,7 @@ def run_sensitivity(
         resume=resume,
         progress=progress,
         all_valid=True,
+        force=force,
     )
     if not sweep.complete:
         raise KamaeError("\n".join([*sweep.report(), "the study needs every point"]))
