@@ -20,6 +20,7 @@ from kamae.workload import (
     WorkloadError,
     available_memory,
     check_workload,
+    combined,
     estimate,
     most_in_flight,
 )
@@ -169,3 +170,12 @@ def test_a_sensitivity_study_checks_its_design_first(tmp_path: Path) -> None:
             replications=200_000, workers=1,
         )  # fmt: skip
     assert not out.exists()
+
+
+def test_runs_combined_take_the_largest_memory_and_every_object_step() -> None:
+    small = Workload(objects=10, steps=100, in_flight=5, sensors=2, replications=4)
+    large = Workload(objects=50, steps=100, in_flight=40, sensors=2, replications=4)
+    work = combined([small, large, small])
+    assert work.memory_bytes == large.memory_bytes
+    assert work.object_steps == 2 * small.object_steps + large.object_steps
+    assert combined([]).object_steps == 0

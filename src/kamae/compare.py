@@ -26,7 +26,6 @@ A comparison is of the engine (one engagement: `kamae run`'s replications) or, w
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Sequence
@@ -53,7 +52,7 @@ from kamae.runs import build_manifest
 from kamae.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
 from kamae.sweep.errors import SweepError
 from kamae.sweep.points import assign, dump_document, parse_setting, split_values
-from kamae.workload import check_workload, estimate
+from kamae.workload import check_workload, combined, estimate
 
 __all__ = [
     "Comparison",
@@ -295,10 +294,7 @@ def check_engine_work(
     """The work of a comparison's engine runs, checked before any runs
     (`kamae.workload.check_workload`): the memory of the largest run, the object-steps of all."""
     works = [estimate(x, replications=n, workers=workers) for x in scenarios]
-    big = max(works, key=lambda w: w.memory_bytes)
-    others = sum(w.object_steps for w in works) - big.object_steps
-    both = dataclasses.replace(big, extra_object_steps=others)
-    check_workload(both, " and ".join(str(x.file) for x in scenarios), force=force)
+    check_workload(combined(works), " and ".join(str(x.file) for x in scenarios), force=force)
 
 
 def _counts(loaded: LoadedScenario, kind: Kind, n: int | None, s: int | None) -> tuple[int, int]:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,16 @@ def most_in_flight(starts: np.ndarray, ends: np.ndarray) -> int:
     change = np.concatenate([np.ones(starts.size, np.int64), -np.ones(ends.size, np.int64)])
     order = np.lexsort((change, times))  # at a tie, an end comes before a start
     return int(np.max(np.cumsum(change[order])))
+
+
+def combined(works: Sequence[Workload]) -> Workload:
+    """The work of several runs made one after another: the run needing the most memory, with
+    the others' object-steps added (nothing when there are none)."""
+    if not works:
+        return Workload(0, 0, 0, 0, 0)
+    big = max(works, key=lambda w: w.memory_bytes)
+    total = sum(w.object_steps for w in works)
+    return replace(big, extra_object_steps=total - big.object_steps)
 
 
 def check_workload(

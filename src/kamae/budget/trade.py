@@ -12,7 +12,6 @@ analytic optimum. The Pareto front of cost against the analytic score comes with
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from kamae.montecarlo import run_montecarlo
 from kamae.results.statistics import mean_interval, wilson_interval
 from kamae.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
 from kamae.scenario.safe_yaml import dump_yaml
-from kamae.workload import check_workload, estimate
+from kamae.workload import check_workload, combined, estimate
 
 __all__ = ["ENUMERATION_LIMIT", "TradeResult", "parse_budget", "trade_study"]
 
@@ -240,8 +239,7 @@ def trade_study(
     reps = opts.confirm.replications if replications is None else replications
     if n_confirm > 0:
         work = estimate(loaded, replications=reps, workers=workers)
-        work = dataclasses.replace(work, extra_object_steps=(n_confirm - 1) * work.object_steps)
-        check_workload(work, loaded.file, force=force)
+        check_workload(combined([work] * n_confirm), loaded.file, force=force)
     if objective is not None:
         if objective not in ("expected_leakers", "p_no_leakers", "days_of_stock"):
             raise KamaeError(

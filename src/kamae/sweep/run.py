@@ -20,7 +20,6 @@ once, so memory does not grow with the number of replications.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import platform
 import sys
@@ -67,7 +66,7 @@ from kamae.sweep.store import (
     SweepStore,
     chunk_rows,
 )
-from kamae.workload import Workload, check_workload, estimate
+from kamae.workload import Workload, check_workload, combined, estimate
 from kamae.world import World, build_world, check_world
 
 MAX_REPLICATIONS = 10_000_000
@@ -380,11 +379,7 @@ def _sweep_work(points: SweepPoints, replications: int, backend: Backend) -> Wor
             works.append(estimate(point, replications=replications, workers=workers))
         except KamaeError:
             continue
-    if not works:
-        return Workload(0, 0, 0, 0, 0)
-    big = max(works, key=lambda w: w.memory_bytes)
-    total = sum(w.object_steps for w in works)
-    return dataclasses.replace(big, extra_object_steps=total - big.object_steps)
+    return combined(works)
 
 
 def _write_points(store: SweepStore, points: SweepPoints) -> dict[int, str]:
