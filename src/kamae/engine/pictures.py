@@ -118,9 +118,9 @@ class Pictures:
         self.unit_group = np.zeros(units, dtype=np.int64)
         self.guided_by: list[IndexArray | None] = [None] * units
         """Per unit: its own radars when it must guide with them (launch on remote)."""
-        self.declared = np.ones((1, reps * n), dtype=bool)
-        """(groups, slots) the group's picture declares the slot's object a warhead (the
-        declaration its latest plot carried: `Plots.warhead_declared`)."""
+        self.declared = np.ones((reps, n), dtype=bool)
+        """(R, objects) the declaration the latest plot of each object carried
+        (`Plots.warhead_declared`): warhead (True) or not."""
         if net is None:
             return
         topo = net.topology
@@ -247,12 +247,11 @@ class Pictures:
         the latest plot of the object the slot follows carried (`Plots.warhead_declared`;
         a slot that follows nothing is undeclared, so engageable as a warhead). Stated
         simplification: the declaration travels with the track, without a delay of its own."""
-        latest = self.declared[0].reshape(self.reps, self.threats)
         if self.network is None:
-            return latest
+            return self.declared
         follows = self.follows(group)
         rows = np.arange(self.reps)[:, None]
-        return np.where(follows >= 0, latest[rows, np.maximum(follows, 0)], True)
+        return np.where(follows >= 0, self.declared[rows, np.maximum(follows, 0)], True)
 
     def guidance_ok(self, unit: int, threat: int, step: int) -> bool:
         """Whether the unit can guide an interceptor to this threat at this step: always,
@@ -268,7 +267,7 @@ class Pictures:
     def observe(self, t: float, plots: Plots) -> None:
         """This step's threat plots: the groups' own radars' at once, remote sensors' (or, under
         track sharing, their tracks when due) over the network."""
-        self.declared[0, plots.rep * self.threats + plots.origin] = plots.warhead_declared
+        self.declared[plots.rep, plots.origin] = plots.warhead_declared
         net = self.network
         if net is None:
             return
