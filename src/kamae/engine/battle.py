@@ -765,7 +765,7 @@ class Battle:
     def metrics(self, r: int) -> EngagementCounts:
         """Replication r's engagement counts (`kamae.engine.engagement_counts`)."""
         return engagement_counts(
-            self.world, r, self.fired[r], self.shots[r], self.leaked[r], self.alive[r],
+            self.world, self.fired[r], self.shots[r], self.leaked[r], self.alive[r],
             self.miss_m[r], float(self.wasted[r]),
         )  # fmt: skip
 

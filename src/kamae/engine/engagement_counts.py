@@ -12,7 +12,6 @@ from kamae.world import World
 
 def engagement_counts(
     world: World,
-    r: int,
     fired: IntArray,
     shots: IntArray,
     leaked: BoolArray,
@@ -20,14 +19,13 @@ def engagement_counts(
     miss_m: FloatArray,
     wasted: float,
 ) -> EngagementCounts:
-    """Replication r's engagement counts, with the cost-exchange inputs: cost of the
+    """One replication's engagement counts, with the cost-exchange inputs: cost of the
     interceptors fired and of the threats they engaged (a threat is engaged once an
     interceptor was fired at it), million USD. Threat costs are user assumptions
     (`unit_cost_musd`); engaged threats of a type without one are counted per type
-    (`engaged_without_cost`) instead of being priced. The arrays are replication r's rows:
+    (`engaged_without_cost`) instead of being priced. The arrays are the replication's rows:
     rounds fired per fire unit, shots per object, leaked and alive per object, the leak's
     miss distance per object; `wasted`: interceptors fired at destroyed threats."""
-    del r
     fu = world.fire_units
     w = world.warheads  # leaks, kills and engaged threats count warheads only
     n_leaked = int(leaked.sum())
