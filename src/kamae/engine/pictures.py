@@ -110,9 +110,10 @@ class Pictures:
         self.lost = np.zeros(reps, dtype=np.int64)
         self.deceptive = np.zeros(reps, dtype=np.int64)
         self.confirmed = np.zeros(reps, dtype=bool)
-        self.siap = np.zeros((5, reps))
+        self.siap = np.zeros((7, reps))
         """Per replication, summed over samples and groups: truths, truths tracked, tracks on
-        truths, tracks, position error of tracks on truths."""
+        truths, tracks, position error of tracks on truths; then the same two for the slot
+        tracks alone (what the battle manager decides on: held-aside tracks left out)."""
         self.banks: list[TrackBank] = [shared]
         """Each picture group's track bank (the tracker's own without a network)."""
         self.unit_group = np.zeros(units, dtype=np.int64)
@@ -367,6 +368,11 @@ class Pictures:
         self.siap[2] += np.bincount(rep[on], minlength=self.reps)
         self.siap[3] += np.bincount(rep, minlength=self.reps)
         self.siap[4] += np.bincount(rep[on], weights=err, minlength=self.reps)
+        decided = on[: slots.size]  # the slot tracks come first
+        self.siap[5] += np.bincount(rep[: slots.size][decided], minlength=self.reps)
+        self.siap[6] += np.bincount(
+            rep[: slots.size][decided], weights=err[: int(decided.sum())], minlength=self.reps
+        )
 
     def drop(self, slots: IntArray) -> None:
         """Delete tracks everywhere (threat destroyed and recognised, or impacted)."""
@@ -421,7 +427,7 @@ class Pictures:
         if self.network is None:
             return None
         c = {name: float(v[r]) for name, v in self.picture.counts.items()}
-        j, jt, na, n, err = self.siap[:, r]
+        j, jt, na, n, err, nd, err_d = self.siap[:, r]
         return NetworkCounts(
             track_messages=float(self.sent[r]),
             track_messages_lost=float(self.lost[r]),
@@ -442,4 +448,5 @@ class Pictures:
             picture_ambiguity=na / jt if jt else 1.0,
             picture_spuriousness=(n - na) / n if n else 0.0,
             picture_position_error_m=err / na if na else 0.0,
+            picture_decision_error_m=err_d / nd if nd else 0.0,
         )

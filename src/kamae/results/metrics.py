@@ -110,6 +110,10 @@ class NetworkCounts:
     picture_position_error_m: float
     """SIAP of the fire units' pictures (every group, slot and held-aside tracks), with each
     track assigned to the object it follows."""
+    picture_decision_error_m: float
+    """Mean position error of the firm slot tracks alone (what the battle manager decides on;
+    held-aside duplicates, false and unbelieved tracks left out), each against the object it
+    follows, m."""
 
 
 @dataclass(frozen=True)
