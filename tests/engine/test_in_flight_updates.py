@@ -118,3 +118,10 @@ def test_a_track_lost_in_flight_leaves_the_launch_time_prediction() -> None:
     # Without in-flight updates the launch-time Pk stands.
     world.fire_units.in_flight_updates[0] = False
     assert battle._arrival_kill_probability(0, 0, 0, 10, t, tracks, 0.55, 0.02) == 0.55  # type: ignore[arg-type]
+
+
+def test_every_catalog_interceptor_is_guided_on_the_units_track() -> None:
+    from kamae.scenario.loader import load_scenario
+
+    loaded = load_scenario("japan-2027")
+    assert loaded.interceptors and all(e.in_flight_updates for e in loaded.interceptors.values())
