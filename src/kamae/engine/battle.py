@@ -52,7 +52,7 @@ from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
 from kamae.kinematics.marv import manoeuvre_kill_factor
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
-from kamae.tracking.base import TrackBank
+from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
 
 if TYPE_CHECKING:
@@ -288,10 +288,10 @@ class Battle:
         for g, bank in enumerate(tracks.banks):
             firm = (bank.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
             firm &= tracks.declared_warhead(g)  # interceptors go to objects declared warheads
+            position_sigma, velocity_sigma = sigmas_at(bank, t)  # a coasting track's grow
             with np.errstate(invalid="ignore"):
-                position_sigma = bank.position_sigma()
                 position_ok = position_sigma <= doctrine.fire_control_position_sigma_m
-                velocity_ok = bank.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
+                velocity_ok = velocity_sigma <= doctrine.fire_control_velocity_sigma_mps
             qualities.append(firm & (position_ok & velocity_ok).reshape(shape))
             sigmas.append(position_sigma.reshape(shape))
         # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.

@@ -87,6 +87,9 @@ class GroupBank:
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         return self.bank.predicted_position_sigma(np.asarray(index) + self.offset, horizon_s)
 
+    def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        return self.bank.predicted(np.asarray(index) + self.offset, t)
+
     def drop(self, index: IntArray) -> None:
         self.bank.drop(np.asarray(index) + self.offset)
 
@@ -113,7 +116,7 @@ class Pictures:
         self.siap = np.zeros((7, reps))
         """Per replication, summed over samples and groups: truths, truths tracked, tracks on
         truths, tracks, position error of tracks on truths; then the same two for the slot
-        tracks alone (what the battle manager decides on: held-aside tracks left out)."""
+        tracks of fire-control quality alone (what the battle manager may engage)."""
         self.banks: list[TrackBank] = [shared]
         """Each picture group's track bank (the tracker's own without a network)."""
         self.unit_group = np.zeros(units, dtype=np.int64)
@@ -351,11 +354,9 @@ class Pictures:
         t_obj = np.concatenate([follows[firm], ex.follows[ex_on]])
         t = float(self.world.times[k])
         slots, rows = np.flatnonzero(firm), np.flatnonzero(ex_on)
+        slot_x, slot_p = pic.bank.predicted(slots, np.full(slots.size, t))
         t_pos = np.concatenate(
-            [
-                pic.bank.predicted(slots, np.full(slots.size, t))[0][:, :3],
-                ex.bank.predicted(rows, np.full(rows.size, t))[0][:, :3],
-            ]
+            [slot_x[:, :3], ex.bank.predicted(rows, np.full(rows.size, t))[0][:, :3]]
         )
         on = t_obj >= 0
         on[on] = area.reshape(-1, self.threats)[t_unit[on], t_obj[on]]
@@ -368,10 +369,19 @@ class Pictures:
         self.siap[2] += np.bincount(rep[on], minlength=self.reps)
         self.siap[3] += np.bincount(rep, minlength=self.reps)
         self.siap[4] += np.bincount(rep[on], weights=err, minlength=self.reps)
-        decided = on[: slots.size]  # the slot tracks come first
+        # The tracks the battle manager may engage: slot tracks (they come first) of
+        # fire-control quality (the doctrine's named thresholds, as `Battle._decide` reads).
+        doctrine, cov = self.world.doctrine, slot_p
+        with np.errstate(invalid="ignore"):
+            quality = (position_sigma(cov) <= doctrine.fire_control_position_sigma_m) & (
+                velocity_sigma(cov) <= doctrine.fire_control_velocity_sigma_mps
+            )
+        decided = on[: slots.size] & quality
         self.siap[5] += np.bincount(rep[: slots.size][decided], minlength=self.reps)
         self.siap[6] += np.bincount(
-            rep[: slots.size][decided], weights=err[: int(decided.sum())], minlength=self.reps
+            rep[: slots.size][decided],
+            weights=err[: int(on[: slots.size].sum())][quality[on[: slots.size]]],
+            minlength=self.reps,
         )
 
     def drop(self, slots: IntArray) -> None:
