@@ -2,9 +2,9 @@
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
 `calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report),
-`uncertainty` (compare, sensitivity, study capabilities) and `explain` (a run's why-not
-records); `app` holds the Typer app and what the commands share. Commands are registered
-here, in the order `kamae --help` lists them.
+`uncertainty` (compare, sensitivity, study capabilities), `explain` (a run's why-not
+records) and `exports` (export czml, export dis); `app` holds the Typer app and what the
+commands share. Commands are registered here, in the order `kamae --help` lists them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from kamae.cli import calculators, explain, scenarios, studies, sweeps, uncertainty
+from kamae.cli import calculators, explain, exports, scenarios, studies, sweeps, uncertainty
 from kamae.cli.app import app, calc
 
 COMMANDS: tuple[Callable[..., None], ...] = (
@@ -45,6 +45,7 @@ CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
 for command in COMMANDS:
     app.command()(command)
 app.add_typer(uncertainty.study, name="study")
+app.add_typer(exports.export, name="export")
 for name, calculator in CALCULATORS:
     calc.command(name)(calculator)
 
