@@ -118,17 +118,17 @@ def _sensor_packets(replay: Replay) -> list[Packet]:
     angles in the site's east-north-up frame: clock from east towards north, cone from up)."""
     world, out = replay.world, []
     for sid, radar in zip(world.sensor_ids, world.radars, strict=True):
-        site = geodetic_to_ecef(radar.lat, radar.lon, radar.height_m)
+        site = list(map(float, geodetic_to_ecef(radar.lat, radar.lon, radar.height_m)))
         full = radar.azimuth_width >= 2 * math.pi - 1e-9
         half = 0.5 * radar.azimuth_width
-        centre = math.pi / 2 - radar.boresight_azimuth
-        low, high = (None, None) if full else (centre - half, centre + half)
+        low = (math.pi / 2 - radar.boresight_azimuth - half) % (2 * math.pi)
+        low, high = (None, None) if full else (low, low + radar.azimuth_width)
         r = radar.max_range_m
         out.append(
             Packet(
                 id=f"sensor/{sid}", name=sid,
                 description=f"radar {sid}: instrumented range {r / 1e3:.0f} km",
-                position=Position(referenceFrame=ReferenceFrames.FIXED, cartesian=list(map(float, site))),
+                position=Position(referenceFrame=ReferenceFrames.FIXED, cartesian=site),
                 point=Point(pixelSize=8, color=Color(rgba=RGBA["sensor"])),
                 label=Label(text=sid, scale=0.5),
                 ellipsoid=Ellipsoid(
