@@ -121,8 +121,8 @@ def _sensor_packets(replay: Replay) -> list[Packet]:
         site = list(map(float, geodetic_to_ecef(radar.lat, radar.lon, radar.height_m)))
         full = radar.azimuth_width >= 2 * math.pi - 1e-9
         half = 0.5 * radar.azimuth_width
-        low = (math.pi / 2 - radar.boresight_azimuth - half) % (2 * math.pi)
-        low, high = (None, None) if full else (low, low + radar.azimuth_width)
+        start = (math.pi / 2 - radar.boresight_azimuth - half) % (2 * math.pi)
+        low, high = (None, None) if full else (start, start + radar.azimuth_width)
         r = radar.max_range_m
         out.append(
             Packet(
