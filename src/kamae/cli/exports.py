@@ -46,6 +46,14 @@ def czml(
     epoch: Annotated[
         str, typer.Option(help="UTC time of scenario time 0 in the file (notional).")
     ] = "2027-01-01T00:00:00Z",
+    viewer: Annotated[
+        Path | None,
+        typer.Option(
+            "--viewer",
+            help="Also write an offline HTML page playing it with this Cesium build "
+            "(node_modules/cesium of `npm install cesium`).",
+        ),
+    ] = None,
 ) -> None:
     """Write a replication as CZML for a Cesium viewer: threats, interceptors, sensors with
     coverage, fire units, intercepts and leaks over time."""
@@ -54,8 +62,8 @@ def czml(
 
     start = _epoch(epoch)
     replay = read_replay(folder, replication)
-    path = write_czml(replay, _output(out, folder, replay.replication, "czml"), start)
-    echo(str(path))
+    for path in write_czml(replay, _output(out, folder, replay.replication, "czml"), start, viewer):
+        echo(str(path))
 
 
 @export.command("dis")

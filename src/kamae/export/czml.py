@@ -38,7 +38,13 @@ from czml3.properties import (
 from czml3.types import IntervalValue, TimeInterval
 
 from kamae.arrays import FloatArray
-from kamae.export.replay import Replay, object_samples, round_positions, round_times
+from kamae.export.replay import (
+    Replay,
+    object_samples,
+    round_positions,
+    round_times,
+    write_output,
+)
 from kamae.geo import geodetic_to_ecef
 from kamae.kinematics.threat_complex import OBJECT_KINDS
 
@@ -211,9 +217,20 @@ def czml_document(replay: Replay, epoch: dt.datetime = DEFAULT_EPOCH) -> Documen
     return Document(packets=packets)
 
 
-def write_czml(replay: Replay, path: Path, epoch: dt.datetime = DEFAULT_EPOCH) -> Path:
-    """Write the replay's CZML to `path` (JSON); returns the path."""
+def write_czml(
+    replay: Replay, path: Path, epoch: dt.datetime = DEFAULT_EPOCH, viewer: Path | None = None
+) -> list[Path]:
+    """Write the replay's CZML to `path` (JSON) and, with `viewer` (a Cesium build folder),
+    an offline page beside it that plays it (`kamae.export.viewer`); returns the paths."""
     doc = czml_document(replay, epoch)
     path = Path(path)
-    path.write_text(doc.dumps(), encoding="utf-8")
-    return path
+    page = None
+    if viewer is not None:
+        from kamae.export.viewer import cesium_build, write_viewer
+
+        cesium_build(viewer)  # refused before anything is written
+        page = path.with_suffix(".html")
+    write_output(path, doc.dumps())
+    if page is None or viewer is None:
+        return [path]
+    return [path, write_viewer(doc, page, viewer)]

@@ -36,7 +36,13 @@ import numpy as np
 
 from kamae.arrays import FloatArray
 from kamae.errors import KamaeError
-from kamae.export.replay import Replay, object_samples, round_positions, round_times
+from kamae.export.replay import (
+    Replay,
+    object_samples,
+    round_positions,
+    round_times,
+    write_output,
+)
 
 SITE, APPLICATION, EXERCISE = 1, 1, 1
 DRM_FPW, DRM_FVW = 2, 5
@@ -226,7 +232,7 @@ def dis_pdus(replay: Replay) -> list[tuple[float, bytes]]:
 def write_dis(replay: Replay, path: Path) -> list[tuple[float, bytes]]:
     """Write the replay's PDUs concatenated to `path`; returns them."""
     pdus = dis_pdus(replay)
-    Path(path).write_bytes(b"".join(b for _, b in pdus))
+    write_output(path, b"".join(b for _, b in pdus))
     return pdus
 
 

@@ -208,6 +208,19 @@ def _meeting_point(world: World, n: int, t: float) -> FloatArray:
     return np.asarray(world.trajectory.impact_position[n] if np.isnan(p).any() else p)
 
 
+def write_output(path: Path, data: str | bytes) -> Path:
+    """Write an export file; a path that cannot be written is a one-line KamaeError."""
+    path = Path(path)
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise KamaeError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
+    return path
+
+
 def flyout_distance(elapsed_s: FloatArray, flyout: Flyout) -> FloatArray:
     """Distance flown after `elapsed_s`, m: the inverse of `flyout_time`.
 
