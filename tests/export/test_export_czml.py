@@ -172,3 +172,39 @@ def test_bad_input_is_one_line(run: Path, tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and expected in lines[0], result.output
+
+
+def test_rounds_pair_launches_with_their_arrivals(run: Path) -> None:
+    """The corner cases of the pairing, on a constructed log: a round whose threat was dead
+    on arrival (no intercept event: it ends at the planned time on the grid), a round that met
+    another object (it ends there), one that met nothing (it ends at its own target)."""
+    import pyarrow as pa
+
+    from kamae.export.replay import _rounds
+
+    world = read_replay(run, REPLICATION).world
+    a, b = world.threat_ids[0], world.threat_ids[1]
+    rows = [  # time, kind, threat, unit, detail
+        (100.0, "launch", a, "ship", "intercept_at_s=200 pk=0.700"),
+        (101.0, "launch", a, "ship", "intercept_at_s=210 pk=0.700"),
+        (102.0, "launch", b, "ship", "intercept_at_s=220 pk=0.700"),
+        (210.0, "intercept", b, "ship", "hit"),
+        (220.0, "intercept", b, "ship", "no_object"),
+    ]
+    events = pa.table(
+        {
+            "time_s": [r[0] for r in rows],
+            "kind": [r[1] for r in rows],
+            "threat": [r[2] for r in rows],
+            "fire_unit": [r[3] for r in rows],
+            "interceptor": ["test-upper"] * len(rows),
+            "detail": [r[4] for r in rows],
+        }
+    )
+    dead, other, nothing = _rounds(world, events, run)
+    assert (dead.result, dead.intercept_s, dead.met) == ("none", 200.0, 0)
+    assert (other.result, other.intercept_s, other.met) == ("hit", 210.0, 1)
+    assert np.linalg.norm(other.end - world.trajectory.position[1, 210]) < 1e-6
+    assert (nothing.result, nothing.intercept_s, nothing.met) == ("no_object", 220.0, -1)
+    assert np.linalg.norm(nothing.end - world.trajectory.position[1, 220]) < 1e-6
+    assert [r.id for r in (dead, other, nothing)] == ["ship/1", "ship/2", "ship/3"]
