@@ -38,6 +38,7 @@ from kamae.arrays import FloatArray
 from kamae.errors import KamaeError
 from kamae.export.replay import (
     Replay,
+    Round,
     object_samples,
     round_positions,
     round_times,
@@ -148,6 +149,14 @@ def _state_pdus(dis: Any, m: _Mover) -> Iterator[tuple[float, bytes]]:
         yield t, _encode(pdu, t)
 
 
+def _round_track(r: Round, grid: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """A round's sample times, positions and velocities (finite differences on its chord)."""
+    times = round_times(r, grid)
+    pos = round_positions(r, times)
+    vel = np.gradient(pos, times, axis=0) if times.size > 1 else np.zeros_like(pos)
+    return times, pos, vel
+
+
 def _movers(replay: Replay) -> list[_Mover]:
     world = replay.world
     threats, units = len(world.threat_ids), len(world.fire_units.ids)
@@ -162,9 +171,7 @@ def _movers(replay: Replay) -> list[_Mover]:
                        times, pos, vel, replay.fates[n].killed)
             )  # fmt: skip
     for i, r in enumerate(replay.rounds):
-        times = round_times(r, world.times)
-        pos = round_positions(r, times)
-        vel = np.gradient(pos, times, axis=0) if times.size > 1 else np.zeros_like(pos)
+        times, pos, vel = _round_track(r, world.times)
         out.append(
             _Mover(threats + units + i + 1, r.id, FORCE_FRIENDLY, CATEGORY_GUIDED, DRM_FPW,
                    times, pos, vel, False)
@@ -185,9 +192,7 @@ def _warfare_pdus(dis: Any, replay: Replay) -> Iterator[tuple[float, bytes]]:
         munition = dis.MunitionDescriptor(
             dis.EntityType(KIND_MUNITION, 0, 0, CATEGORY_GUIDED), quantity=1
         )
-        times = round_times(r, world.times)
-        pos = round_positions(r, times)
-        vel = np.gradient(pos, times, axis=0) if times.size > 1 else np.zeros_like(pos)
+        _, _, vel = _round_track(r, world.times)
         eid = dis.EventIdentifier(dis.SimulationAddress(SITE, APPLICATION), event % 0xFFFF)
         fire = dis.FirePdu(
             munitionExpendableID=_entity(dis, me), eventID=eid, location=_vec3d(dis, r.start),
