@@ -177,7 +177,8 @@ def test_bad_input_is_one_line(run: Path, tmp_path: Path) -> None:
 def test_rounds_pair_launches_with_their_arrivals(run: Path) -> None:
     """The corner cases of the pairing, on a constructed log: a round whose threat was dead
     on arrival (no intercept event: it ends at the planned time on the grid), a round that met
-    another object (it ends there), one that met nothing (it ends at its own target)."""
+    another object (it ends there), one that met nothing (it ends at its own target), and two
+    salvos arriving together, the first at a dead threat."""
     import pyarrow as pa
 
     from kamae.export.replay import _rounds
@@ -188,8 +189,11 @@ def test_rounds_pair_launches_with_their_arrivals(run: Path) -> None:
         (100.0, "launch", a, "ship", "intercept_at_s=200 pk=0.700"),
         (101.0, "launch", a, "ship", "intercept_at_s=210 pk=0.700"),
         (102.0, "launch", b, "ship", "intercept_at_s=220 pk=0.700"),
+        (103.0, "launch", a, "ship", "intercept_at_s=230 pk=0.700"),
+        (104.0, "launch", b, "ship", "intercept_at_s=230 pk=0.700"),
         (210.0, "intercept", b, "ship", "hit"),
         (220.0, "intercept", b, "ship", "no_object"),
+        (230.0, "intercept", b, "ship", "miss"),
     ]
     events = pa.table(
         {
@@ -201,10 +205,14 @@ def test_rounds_pair_launches_with_their_arrivals(run: Path) -> None:
             "detail": [r[4] for r in rows],
         }
     )
-    dead, other, nothing = _rounds(world, events, run)
+    dead, other, nothing, dead_too, own = _rounds(world, events, run)
     assert (dead.result, dead.intercept_s, dead.met) == ("none", 200.0, 0)
     assert (other.result, other.intercept_s, other.met) == ("hit", 210.0, 1)
     assert np.linalg.norm(other.end - world.trajectory.position[1, 210]) < 1e-6
     assert (nothing.result, nothing.intercept_s, nothing.met) == ("no_object", 220.0, -1)
     assert np.linalg.norm(nothing.end - world.trajectory.position[1, 220]) < 1e-6
-    assert [r.id for r in (dead, other, nothing)] == ["ship/1", "ship/2", "ship/3"]
+    # Two salvos of one unit arriving together: each takes its own threat's event first.
+    assert (dead_too.result, dead_too.met, own.result, own.met) == ("none", 0, "miss", 1)
+    assert [r.id for r in (dead, other, nothing, dead_too, own)] == [
+        f"ship/{k}" for k in range(1, 6)
+    ]

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -133,30 +134,28 @@ def _fates(world: World, events: pa.Table) -> list[Fate]:
 
 
 def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
-    """Every launch event paired with the intercept event of its unit nearest in time."""
+    """Every launch event paired with its unit's intercept event at the planned time."""
     ev = events.to_pydict()
     rows = {tid: n for n, tid in enumerate(world.threat_ids)}
     units = {uid: j for j, uid in enumerate(world.fire_units.ids)}
-    arrivals: dict[str, list[int]] = defaultdict(list)
-    for i, kind in enumerate(ev["kind"]):
-        if kind == "intercept":
-            arrivals[str(ev["fire_unit"][i])].append(i)
-    used: set[int] = set()
+    launches = [i for i, kind in enumerate(ev["kind"]) if kind == "launch"]
+    for i in launches:
+        if ev["fire_unit"][i] not in units or ev["threat"][i] not in rows:
+            raise KamaeError(
+                f"{path}: events.parquet: a launch by {ev['fire_unit'][i]!r} at "
+                f"{ev['threat'][i]!r} (expected a fire unit and a threat of scenario.yaml)"
+            )
+    planned = {i: _planned_intercept(ev["detail"][i], path) for i in launches}
+    matches = _arrivals(ev, launches, planned)
     count: dict[str, int] = defaultdict(int)
     out = []
-    for i, kind in enumerate(ev["kind"]):
-        if kind != "launch":
-            continue
+    for i in launches:
         uid, target = str(ev["fire_unit"][i]), str(ev["threat"][i])
-        if uid not in units or target not in rows:
-            raise KamaeError(f"{path}: events.parquet: launch of unknown unit or threat {uid}")
-        planned = _planned_intercept(ev["detail"][i], path)
         j, n = units[uid], rows[target]
-        match = _arrival(ev, arrivals[uid], used, planned, target)
+        match = matches.get(i)
         if match is None:
-            t_end, result, met = _grid_time(world, planned), "none", n
+            t_end, result, met = _grid_time(world, planned[i]), "none", n
         else:
-            used.add(match)
             t_end, result = float(ev["time_s"][match]), str(ev["detail"][match])
             met = rows.get(str(ev["threat"][match]), n) if result != "no_object" else -1
         count[uid] += 1
@@ -174,26 +173,40 @@ def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
 
 def _planned_intercept(detail: object, path: Path) -> float:
     found = _INTERCEPT_AT.search(str(detail or ""))
-    if found is None:
+    try:
+        value = float(found.group(1)) if found else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
         raise KamaeError(
             f"{path}: events.parquet: a launch event's detail has no intercept_at_s "
             f"(expected 'intercept_at_s=<s> ...', got {detail!r})"
         )
-    return float(found.group(1))
+    return value
 
 
-def _arrival(
-    ev: dict[str, list[object]], candidates: list[int], used: set[int], planned: float, target: str
-) -> int | None:
-    """The unused intercept event of the unit at the planned time (written to the second),
-    the launch target's first, else any (a round that met another object)."""
-    near = [
-        i for i in candidates
-        if i not in used and abs(float(ev["time_s"][i]) - planned) <= ROUNDING_S + 1e-9  # type: ignore[arg-type]
-    ]  # fmt: skip
-    same = [i for i in near if ev["threat"][i] == target]
-    pick = same or near
-    return pick[0] if pick else None
+def _arrivals(
+    ev: dict[str, list[Any]], launches: list[int], planned: dict[int, float]
+) -> dict[int, int]:
+    """Launch event -> intercept event: the same unit's at the planned time (written to the
+    second), the launch target's first (in launch order), then any left (a round that met
+    another object, or met nothing). A round without one arrived at a dead threat."""
+    free = [i for i, kind in enumerate(ev["kind"]) if kind == "intercept"]
+    out: dict[int, int] = {}
+    for same_threat in (True, False):
+        for i in launches:
+            if i in out:
+                continue
+            for a in free:
+                if (
+                    ev["fire_unit"][a] == ev["fire_unit"][i]
+                    and abs(float(ev["time_s"][a]) - planned[i]) <= ROUNDING_S + 1e-9
+                    and (ev["threat"][a] == ev["threat"][i] or not same_threat)
+                ):
+                    out[i] = a
+                    free.remove(a)
+                    break
+    return out
 
 
 def _grid_time(world: World, t: float) -> float:
