@@ -84,8 +84,9 @@ def dis(
     """Write a replication as DIS 7 PDUs (Entity State, Fire, Detonation), concatenated in
     time order, and optionally send them over UDP to this machine."""
     from kamae.export import read_replay
-    from kamae.export.dis import loopback_address, send_udp, write_dis
+    from kamae.export.dis import loopback_address, open_dis, send_udp, write_dis
 
+    open_dis()  # installed, or one line saying how
     if udp is not None:
         loopback_address(udp)  # refused before any work
     replay = read_replay(folder, replication)

@@ -58,7 +58,7 @@ TIME_UNIT_S = 3600.0 / 2**31
 PDU_ENTITY_STATE, PDU_FIRE, PDU_DETONATION = 1, 2, 3
 
 
-def _dis() -> Any:
+def open_dis() -> Any:
     try:
         from opendis import dis7
     except ImportError:
@@ -228,7 +228,7 @@ def _warfare_pdus(dis: Any, replay: Replay) -> Iterator[tuple[float, bytes]]:
 def dis_pdus(replay: Replay) -> list[tuple[float, bytes]]:
     """Every PDU of the replay as (scenario time s, bytes), in time order (stable: at one
     time, entity states first, then fires and detonations)."""
-    dis = _dis()
+    dis = open_dis()
     states = [p for m in _movers(replay) for p in _state_pdus(dis, m)]
     out = states + list(_warfare_pdus(dis, replay))
     return sorted(out, key=lambda p: p[0])
@@ -288,7 +288,7 @@ def split_pdus(data: bytes, source: str = "DIS data") -> list[bytes]:
 def read_pdus(path: Path) -> list[tuple[float, Any]]:
     """Decode a file written by `write_dis` with open-dis-python: (time s, PDU) each, the
     timestamps unwrapped past each hour in file order."""
-    _dis()
+    open_dis()
     from opendis.PduFactory import createPdu
 
     out: list[tuple[float, Any]] = []
