@@ -55,10 +55,10 @@ RESULT = {"hit": 1, "miss": 5, "leak": 3}
 DESTROYED = 3 << 3
 """Appearance damage bits (3-4) = 3: destroyed."""
 TIME_UNIT_S = 3600.0 / 2**31
-PDU_ENTITY_STATE, PDU_FIRE, PDU_DETONATION = 1, 2, 3
 
 
 def open_dis() -> Any:
+    """open-dis-python's DIS 7 records, or a one-line KamaeError saying how to install it."""
     try:
         from opendis import dis7
     except ImportError:
