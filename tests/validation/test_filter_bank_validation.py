@@ -6,8 +6,9 @@ references, by their public API:
   irregular scans, ballistic and level-flight slots: 1e-9 relative;
 - the IMM slots against FilterPy's IMMEstimator (R. Labbe, filterpy 2.0.0; the IMM of Blom &
   Bar-Shalom 1988 as in Bar-Shalom, Li & Kirubarajan 2001, 11.6.6), two CV modes, linear and
-  polar measurements. Stone Soup has no IMM (issue dstl/Stone-Soup#129, open since 2019; the
-  multiple-model framework of PR #1257 is unmerged), so FilterPy is the peer library here;
+  polar measurements. Stone Soup has released no IMM (issue dstl/Stone-Soup#129, open since
+  2019); the same slots against Stone Soup's unmerged PR #142 IMM rebuilt on 1.9.1's parts,
+  ballistic slots included, are in test_imm_stonesoup;
 - out-of-sequence retrodiction against in-sequence processing at q = 0, where the two are
   the same estimate (Bar-Shalom 2002: exact when no process noise acts over the lag);
 - covariance-intersection fusion of a shared track against the closed form of the
