@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
+from kamae.montecarlo import MonteCarloResult, Progress, Steps, run_montecarlo
 from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.runners import Backend
 from kamae.scenario.loader import LoadedScenario, load_scenario
@@ -46,6 +46,7 @@ def run_scenario(
     progress: Progress | None = None,
     backend: Backend | None = None,
     force: bool = False,
+    steps: Steps | None = None,
 ) -> RunOutput:
     """Run a scenario (a bundled name, a file, or an already loaded scenario).
 
@@ -59,6 +60,8 @@ def run_scenario(
     Refused before it starts (`WorkloadError`, a KamaeError): a run beyond
     `kamae.workload.MAX_OBJECT_STEPS` or this machine's available memory, unless `force`
     (never one beyond its total memory); an output folder that cannot be written.
+    `progress` counts finished replications; `steps` is told each step as it begins
+    (`kamae.montecarlo.Steps`).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     n = loaded.scenario.replications if replications is None else replications
@@ -72,7 +75,7 @@ def run_scenario(
         claim = claim_run_folder(Path(out), name)
     with claim or _Unclaimed():
         clock = time.perf_counter()
-        result = _run(loaded, n, s, workers, progress, backend, work)
+        result = _run(loaded, n, s, workers, progress, backend, work, steps)
         elapsed = time.perf_counter() - clock
         summary = result.summary()
         manifest = build_manifest(loaded, n, s, workers, started, elapsed, backend)
@@ -104,10 +107,13 @@ def _run(
     progress: Progress | None,
     backend: Backend | None,
     work: Workload,
+    steps: Steps | None = None,
 ) -> MonteCarloResult:
     """The Monte Carlo; a MemoryError (the estimate fell short) becomes one line."""
     try:
-        return run_montecarlo(loaded, n, seed, workers=workers, progress=progress, backend=backend)
+        return run_montecarlo(
+            loaded, n, seed, workers=workers, progress=progress, backend=backend, steps=steps
+        )
     except MemoryError:
         raise WorkloadError(
             f"{loaded.file}: ran out of memory (estimated: {work.describe()}): use fewer "
