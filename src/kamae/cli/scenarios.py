@@ -165,8 +165,8 @@ def validate(
         f"{count_noun(len(s.fire_units), 'fire unit')} holding "
         f"{count_noun(inventory, 'interceptor')}; doctrine salvo {s.doctrine.shots_per_salvo}, "
         f"{'shoot-look-shoot' if s.doctrine.shoot_look_shoot else 'no shoot-look-shoot'}, "
-        f"layers {' then '.join(s.doctrine.layer_order)}; {count_noun(s.replications, 'replication')}, "
-        f"seed {s.seed}. Work: {work.describe()}."
+        f"layers {' then '.join(s.doctrine.layer_order)}; "
+        f"{count_noun(s.replications, 'replication')}, seed {s.seed}. Work: {work.describe()}."
     )
 
 
