@@ -95,7 +95,7 @@ def run(
     if report is not None:
         echo(f"report:  {report}")
     wall, used = output.manifest.get("wall_time_s"), output.manifest.get("workers")
-    if isinstance(wall, float) and backend is None:
+    if isinstance(wall, float) and isinstance(used, int) and backend is None:
         echo(f"time:    {wall:.0f} s for the replications on {count_noun(used, 'worker')}")
 
 

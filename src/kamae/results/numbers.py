@@ -12,6 +12,8 @@ zero width (every replication gave the same value) writes the value with up to
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 MAX_DECIMALS = 6
 """Most decimal places written (an interval narrower than 1e-6 is written to 1e-6)."""
@@ -69,13 +71,13 @@ def estimate_text(
     return f"{m} {interval}"
 
 
-def stat_parts(stat: dict[str, object], *, percent: bool = False) -> tuple[str, str]:
+def stat_parts(stat: Mapping[str, Any], *, percent: bool = False) -> tuple[str, str]:
     """`estimate_parts` of a summary entry `{"mean": m, "ci95": [lo, hi]}`."""
-    lo, hi = stat["ci95"]  # type: ignore[misc]
-    return estimate_parts(float(stat["mean"]), float(lo), float(hi), percent=percent)  # type: ignore[arg-type]
+    lo, hi = stat["ci95"]
+    return estimate_parts(float(stat["mean"]), float(lo), float(hi), percent=percent)
 
 
-def stat_text(stat: dict[str, object], *, percent: bool = False) -> str:
+def stat_text(stat: Mapping[str, Any], *, percent: bool = False) -> str:
     """`estimate_text` of a summary entry `{"mean": m, "ci95": [lo, hi]}`."""
     m, interval = stat_parts(stat, percent=percent)
     return f"{m} {interval}"
