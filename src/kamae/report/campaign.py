@@ -26,6 +26,7 @@ from kamae.report.frame import MapFrame
 from kamae.report.markup import Markup, join, number, tag
 from kamae.report.page import html_page
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import stat_parts
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.scenario.campaign import strike_weapons
 
@@ -119,8 +120,7 @@ def build_campaign_report(folder: Path) -> Path:
 
 
 def _stat_cells(stat: dict[str, Any]) -> tuple[str, str]:
-    lo, hi = stat["ci95"]
-    return f"{stat['mean']:.3g}", f"[{lo:.3g}, {hi:.3g}]"
+    return stat_parts(stat)
 
 
 def _summary_table(summary: dict[str, Any]) -> Markup:

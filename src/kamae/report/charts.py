@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from kamae.report.markup import Markup, join, number, tag
+from kamae.results.numbers import estimate_text
 
 WIDTH = 520.0
 HEIGHT = 260.0
@@ -126,10 +127,11 @@ def bar_chart(
         for j, s in enumerate(series):
             v = float(s.values[i])
             x = x_mid - bar_w * len(series) / 2 + j * bar_w
-            interval = ""
             if s.low is not None and s.high is not None:
-                interval = f", 95% interval [{fmt(float(s.low[i]))}, {fmt(float(s.high[i]))}]"
-            title = f"{s.name}: {cat}: {fmt(v) if percent else f'{v:.3g}'}{interval}"
+                shown = estimate_text(v, float(s.low[i]), float(s.high[i]), percent=percent)
+                title = f"{s.name}: {cat}: {shown} (mean [95% interval])"
+            else:
+                title = f"{s.name}: {cat}: {fmt(v) if percent else f'{v:.3g}'}"
             marks.append(
                 tag(
                     "rect",

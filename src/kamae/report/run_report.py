@@ -34,6 +34,7 @@ from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run
 from kamae.report.timeline import timeline_legend, timeline_svg
 from kamae.report.why_not import why_not_section
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import stat_parts
 from kamae.results.statistics import wilson_interval
 
 REPORT_NAME = "report.html"
@@ -297,10 +298,8 @@ def extra_charts(run: RunFolder, panel: str) -> Markup | None:
 
 
 def _stat(doc: dict[str, Any], percent: bool = False) -> tuple[str, str]:
-    lo, hi = doc["ci95"]
-    if percent:
-        return f"{doc['mean']:.1%}", f"[{lo:.1%}, {hi:.1%}]"
-    return f"{doc['mean']:.3g}", f"[{lo:.3g}, {hi:.3g}]"
+    """Mean and interval written to the digits the interval resolves (`kamae.results.numbers`)."""
+    return stat_parts(doc, percent=percent)
 
 
 SUMMARY_ROWS = (
