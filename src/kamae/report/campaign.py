@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from kamae.campaign.confirmation import describe_confirmation
 from kamae.errors import KamaeError
 from kamae.report.basemap import basemap_paths
-from kamae.report.charts import Series, bar_chart, line_chart
+from kamae.report.charts import WIDTH, Series, bar_chart, line_chart
 from kamae.report.footprints import RangeRing, geodesic_circle
 from kamae.report.frame import MapFrame
 from kamae.report.markup import Markup, join, number, tag
@@ -394,6 +394,7 @@ def _sensitivity(table: pa.Table | None) -> Markup | None:
         series,
         y_label="leakers over the campaign",
         x_label="counterstrike effectiveness (× p_locate)",
+        width=2 * WIDTH,  # a full-width figure: the text scales as the half-width ones'
     )
     head = table.column_names
     rows = [

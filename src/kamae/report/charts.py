@@ -11,11 +11,14 @@ import numpy as np
 import pyarrow as pa
 
 from kamae.report.markup import Markup, join, number, tag
+from kamae.results.labels import metric_label
 from kamae.results.numbers import estimate_text
 
 WIDTH = 520.0
 HEIGHT = 260.0
 LEFT, RIGHT, TOP, BOTTOM = 56.0, 14.0, 14.0, 46.0
+LEGEND_ROW = 15.0
+"""Height of one legend row under a chart, px (legends never sit over the plotted marks)."""
 
 
 @dataclass(frozen=True)
@@ -170,24 +173,32 @@ def bar_chart(
                 cat,
             )
         )
-    legend = []
+    legend = []  # under the plot, so that it never covers a bar
     if len(series) > 1:
         for j, s in enumerate(series):
             lx = LEFT + 8 + j * 150
             legend.append(
                 tag(
                     "rect",
-                    {"class": f"bar {s.css}", "x": number(lx), "y": TOP, "width": 10, "height": 10},
+                    {
+                        "class": f"bar {s.css}",
+                        "x": number(lx),
+                        "y": number(height - 3),
+                        "width": 10,
+                        "height": 10,
+                    },
                 )
             )
             legend.append(
-                tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, s.name)
+                tag(
+                    "text", {"class": "tick", "x": number(lx + 14), "y": number(height + 6)}, s.name
+                )
             )
     return _svg(
         name,
         y_label,
         width,
-        height,
+        height + (LEGEND_ROW if len(series) > 1 else 0.0),
         _y_axis(ticks, y_of, width, fmt),
         tag(
             "line",
@@ -318,7 +329,8 @@ def probability_intervals(
 
 
 def line_chart(title: str, table: pa.Table) -> Markup:
-    """Each numeric column against the first column (campaign days, sweeps)."""
+    """Each numeric column against the first column (campaign days, sweeps), labelled by
+    `kamae.results.labels.metric_label`; the legend sits under the plot, never over it."""
     cols = table.column_names
     x = np.asarray(table.column(cols[0]).to_numpy(zero_copy_only=False), dtype=float)
     ys = [
@@ -339,7 +351,9 @@ def line_chart(title: str, table: pa.Table) -> Markup:
         return TOP + plot_h * (1 - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]))
 
     marks = []
+    height = HEIGHT + LEGEND_ROW * len(ys)
     for i, (c, y) in enumerate(ys):
+        name = metric_label(c)
         d = "M" + " ".join(
             f"{number(x_of(a))} {number(y_of(b))}"
             for a, b in zip(x, y, strict=True)
@@ -349,15 +363,18 @@ def line_chart(title: str, table: pa.Table) -> Markup:
             tag(
                 "path",
                 {"class": f"series s{i % 6}", "d": d},
-                tag("title", {}, f"{c} against {cols[0]}"),
+                tag("title", {}, f"{name} against {metric_label(cols[0])}"),
+            )
+        )
+        row_y = HEIGHT + LEGEND_ROW * i + 4
+        marks.append(
+            tag(
+                "path",
+                {"class": f"series s{i % 6}", "d": f"M{LEFT} {number(row_y - 4)}h18"},
             )
         )
         marks.append(
-            tag(
-                "text",
-                {"class": f"tick key s{i % 6}", "x": LEFT + 8, "y": number(TOP + 12 + 13 * i)},
-                c,
-            )
+            tag("text", {"class": f"tick key s{i % 6}", "x": LEFT + 24, "y": number(row_y)}, name)
         )
     for t in x_ticks:
         marks.append(
@@ -376,7 +393,7 @@ def line_chart(title: str, table: pa.Table) -> Markup:
         "line",
         title,
         WIDTH,
-        HEIGHT,
+        height,
         _y_axis(y_ticks, y_of, WIDTH, lambda v: f"{v:g}"),
         marks,
         tag(
@@ -387,7 +404,7 @@ def line_chart(title: str, table: pa.Table) -> Markup:
                 "y": number(HEIGHT - 8),
                 "text-anchor": "middle",
             },
-            cols[0],
+            metric_label(cols[0]),
         ),
     )
 

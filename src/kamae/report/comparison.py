@@ -24,6 +24,7 @@ import numpy as np
 from scipy import stats
 
 from kamae.report.charts import Series, bar_chart, leaker_distribution, probability_intervals
+from kamae.report.map import common_frame
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import RunFolder, pick_replications, read_run_folder
@@ -244,9 +245,10 @@ def comparison_html(a: RunFolder, b: RunFolder) -> str:
         ),
     )
     sections, data = [], {}
+    frame = common_frame([a, b])
     for run, panel, label in ((a, "run-a", label_a), (b, "run-b", label_b)):
         markup, doc = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False
+            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
         )
         sections.append(markup)
         data[panel] = doc

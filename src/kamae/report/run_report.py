@@ -27,6 +27,7 @@ from kamae.report.charts import (
     probability_intervals,
 )
 from kamae.report.footprints import RangeRing
+from kamae.report.frame import MapFrame
 from kamae.report.map import build_map
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
@@ -126,9 +127,11 @@ def run_section(
     rings: Sequence[RangeRing] = (),
     heading: str = "",
     with_charts: bool = True,
+    frame: MapFrame | None = None,
 ) -> tuple[Markup, dict[str, Any]]:
-    """Map, replication picker, timeline and charts of one run, inside `<div class="run">`."""
-    view = build_map(run, picks, panel_id=f"{panel}-map", tiles=tiles, rings=rings)
+    """Map, replication picker, timeline and charts of one run, inside `<div class="run">`
+    (`frame`: the map's extent, shared by the runs of a comparison page)."""
+    view = build_map(run, picks, panel_id=f"{panel}-map", tiles=tiles, rings=rings, frame=frame)
     select = tag(
         "div",
         {"class": "controls"},

@@ -16,6 +16,7 @@ from typing import Any
 from kamae.errors import KamaeError
 from kamae.report.charts import HBar, horizontal_bars, probability_intervals
 from kamae.report.comparison import difference_table
+from kamae.report.map import common_frame
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import pick_replications, read_run_folder
@@ -141,10 +142,11 @@ def _engine_runs(folder: Path, doc: dict[str, Any], data: dict[str, Any]) -> lis
         )
     ]
     markup = []
+    frame = common_frame([run for run, _ in runs])
     for i, (run, label) in enumerate(runs):
         panel = f"run-{i}"
         section, found = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False
+            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
         )
         markup.append(section)
         data[panel] = found
