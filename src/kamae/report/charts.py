@@ -211,7 +211,7 @@ def bar_chart(
             },
         ),
         marks,
-        legend,
+        tag("g", {"class": "chart-legend"}, legend) if legend else None,
         tag(
             "text",
             {
@@ -350,7 +350,7 @@ def line_chart(title: str, table: pa.Table) -> Markup:
     def y_of(v: float) -> float:
         return TOP + plot_h * (1 - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]))
 
-    marks = []
+    marks, keys = [], []
     height = HEIGHT + LEGEND_ROW * len(ys)
     for i, (c, y) in enumerate(ys):
         name = metric_label(c)
@@ -367,15 +367,17 @@ def line_chart(title: str, table: pa.Table) -> Markup:
             )
         )
         row_y = HEIGHT + LEGEND_ROW * i + 4
-        marks.append(
+        keys.append(
             tag(
                 "path",
                 {"class": f"series s{i % 6}", "d": f"M{LEFT} {number(row_y - 4)}h18"},
             )
         )
-        marks.append(
+        keys.append(
             tag("text", {"class": f"tick key s{i % 6}", "x": LEFT + 24, "y": number(row_y)}, name)
         )
+    if keys:
+        marks.append(tag("g", {"class": "chart-legend"}, keys))
     for t in x_ticks:
         marks.append(
             tag(
@@ -617,15 +619,18 @@ def horizontal_bars(
                 short,
             )
         )
+    keys = []  # a row of its own above the plot (`top` leaves room for it)
     for j, (text, css) in enumerate(legend):
         lx = left + j * 170
-        marks.append(
+        keys.append(
             tag(
                 "rect",
                 {"class": f"bar {css}", "x": number(lx), "y": TOP, "width": 10, "height": 10},
             )
         )
-        marks.append(tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, text))
+        keys.append(tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, text))
+    if keys:
+        marks.append(tag("g", {"class": "chart-legend"}, keys))
     marks.append(
         tag(
             "text",
