@@ -43,6 +43,7 @@ from kamae.errors import KamaeError
 from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
 from kamae.results.files import write_file_atomic, write_run_folder
 from kamae.results.labels import metric_label
+from kamae.results.numbers import estimate_text
 from kamae.results.statistics import (
     Interval,
     mean_interval,
@@ -476,8 +477,8 @@ def headline(result: VariantComparison) -> list[tuple[str, Interval, float]]:
 
 
 def describe(interval: Interval) -> str:
-    """`+1.23 [+0.80, +1.66]`."""
-    return f"{interval.estimate:+.3g} [{interval.low:+.3g}, {interval.high:+.3g}]"
+    """`+1.23 [+0.80, +1.66]`, to the digits the interval resolves (`kamae.results.numbers`)."""
+    return estimate_text(interval.estimate, interval.low, interval.high, signed=True)
 
 
 def mean_of(table: pa.Table, name: str) -> Interval:
