@@ -8,9 +8,10 @@ for the defended assets and fire units.
   frame's central latitude, where Mercator's scale is 2πR·cos(φ) per turn of longitude
   (Snyder, *Map Projections: A Working Manual*, USGS PP 1395, 1987, §7: the scale factor
   sec φ); it is true at that latitude only, which its label says.
-- Labels: each defended asset's and fire unit's id as in the scenario file (short, so that
-  neighbours do not collide; units at one position share one label, `id (+n)`), as text
-  with a halo beside the marker, to its left near the frame's right edge.
+- Labels: each defended asset's and fire unit's id as in the scenario file (units at one
+  position share one label, `id (+n)`), as text with a halo beside the marker: right
+  below, right above, left below or left above, the first that stays in the frame and
+  meets no label placed before (a greedy placement on estimated text widths).
 """
 
 from __future__ import annotations
@@ -103,31 +104,64 @@ def scale_bar(frame: MapFrame) -> Markup:
     )
 
 
-LABEL_ROOM_PX = 110.0
-"""Labels closer than this to the frame's right edge are drawn to the left of their marker."""
+CHAR_WIDTH_EM = 0.62
+"""Estimated advance of one character of the label font, in ems (DejaVu-like sans)."""
+PLACES = ((8.0, 13.0, False), (8.0, -6.0, False), (-8.0, 13.0, True), (-8.0, -6.0, True))
+"""Candidate offsets of a label from its mark (dx, dy of the baseline start, anchored at its
+end): right below, right above, left below, left above."""
+
+Box = tuple[float, float, float, float]
 
 
-def _label(frame: MapFrame, lat: float, lon: float, dy: float, cls: str, text: str) -> Markup:
-    x, y = (float(v) for v in frame.project(lat, lon))
-    left = x > frame.width - LABEL_ROOM_PX
-    attrs: dict[str, object] = {
-        "class": f"place-label {cls}",
-        "x": number(x - 8 if left else x + 8),
-        "y": number(y + dy),
-    }
-    if left:
-        attrs["text-anchor"] = "end"
-    return tag("text", attrs, text)
+def _meets(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _placed(
+    frame: MapFrame, x: float, y: float, text: str, size: float, taken: list[Box]
+) -> tuple[float, float, bool]:
+    """The first candidate position whose box stays in the frame and meets no label placed
+    before (greedy, in drawing order); the first candidate in the frame if none is free."""
+    width = CHAR_WIDTH_EM * size * len(text)
+    fallback = None
+    for dx, dy, end in PLACES:
+        left = x + dx - width if end else x + dx
+        box = (left, y + dy - size, left + width, y + dy + 2.0)
+        inside = box[0] >= 0 and box[2] <= frame.width and box[1] >= 0 and box[3] <= frame.height
+        if not inside:
+            continue
+        fallback = fallback or (x + dx, y + dy, end, box)
+        if not any(_meets(box, t) for t in taken):
+            taken.append(box)
+            return x + dx, y + dy, end
+    if fallback is None:
+        return x + 8.0, y + 13.0, False
+    taken.append(fallback[3])
+    return fallback[0], fallback[1], fallback[2]
 
 
 def place_labels(loaded: LoadedScenario, frame: MapFrame) -> tuple[Markup, int]:
-    """Labels of the defended assets (above) and fire units (below their marker)."""
+    """Labels of the defended assets (11 px) and fire unit sites (9.5 px), each at the first
+    free position beside its mark."""
     s = loaded.scenario
-    texts = [_label(frame, a.lat_deg, a.lon_deg, -6.0, "asset-label", a.id) for a in s.assets]
+    items = [(a.lat_deg, a.lon_deg, a.id, "asset-label", 11.0) for a in s.assets]
     sites: dict[tuple[float, float], list[str]] = {}
     for u in s.fire_units:
         sites.setdefault((round(u.lat_deg, 2), round(u.lon_deg, 2)), []).append(u.id)
     for (lat, lon), ids in sites.items():
         text = ids[0] if len(ids) == 1 else f"{ids[0]} (+{len(ids) - 1})"
-        texts.append(_label(frame, lat, lon, 13.0, "unit-label", text))
+        items.append((lat, lon, text, "unit-label", 9.5))
+    taken: list[Box] = []
+    texts = []
+    for lat, lon, text, cls, size in items:
+        x, y = (float(v) for v in frame.project(lat, lon))
+        tx, ty, end = _placed(frame, x, y, text, size, taken)
+        attrs: dict[str, object] = {
+            "class": f"place-label {cls}",
+            "x": number(tx),
+            "y": number(ty),
+        }
+        if end:
+            attrs["text-anchor"] = "end"
+        texts.append(tag("text", attrs, text))
     return join(texts), len(texts)
