@@ -54,3 +54,25 @@ def test_every_label_is_distinct_and_per_type_columns_read_as_words() -> None:
     assert metric_label("stock.sm-3-block-iia") == "sm-3-block-iia in stock"
     assert metric_label("engaged_without_cost.srbm-scud-er-class").startswith("srbm-scud")
     assert metric_label("some_new_metric") == "some new metric"
+
+
+def test_every_metric_column_of_a_replication_has_a_label() -> None:
+    """A new metric gets words in kamae.results.labels, or the tables show its raw name."""
+    import dataclasses
+
+    from kamae.results import metrics
+    from kamae.results.labels import LABELS
+
+    records = [
+        metrics.EngagementCounts,
+        metrics.TrackingCounts,
+        metrics.NetworkCounts,
+        metrics.CountermeasureCounts,
+    ]
+    names = [
+        f.name
+        for record in records
+        for f in dataclasses.fields(record)
+        if not f.metadata.get("column_prefix")  # per-type columns: kamae.results.labels.PER_TYPE
+    ]
+    assert [n for n in names if n not in LABELS] == []

@@ -47,6 +47,7 @@ LABELS: dict[str, str] = {
     "picture_ambiguity": "picture ambiguity",
     "picture_spuriousness": "picture spuriousness",
     "picture_position_error_m": "picture position error, m",
+    "picture_decision_error_m": "picture: error of the tracks decided on, m",
     "objects_engaged": "objects engaged (warheads, decoys, debris)",
     "decoys_engaged": "decoys engaged",
     "debris_engaged": "debris engaged",
