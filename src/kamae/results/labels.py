@@ -19,7 +19,7 @@ LABELS: dict[str, str] = {
     "threat_cost_engaged_musd": "cost of the threats engaged, M USD",
     "tracks_diverged": "tracks diverged",
     "false_plots": "false plots (clutter, noise)",
-    "false_tracks": "false tracks started",
+    "false_tracks": "tentative false tracks started",
     "false_tracks_confirmed": "false tracks confirmed",
     "plots_misassociated": "plots misassociated",
     "early_warning_reports": "early-warning reports",
