@@ -145,3 +145,20 @@ def test_campaign_folder_is_named_once_and_holds_a_manifest() -> None:
 
     assert campaign_folder_stem("japan-2027-campaign") == "japan-2027-campaign"
     assert campaign_folder_stem("my-study") == "my-study-campaign"
+
+
+def test_the_lethal_radius_note_appears_only_without_a_lethal_radius() -> None:
+    import yaml
+
+    from kamae.report.run_report import LETHAL_RADIUS_NOTE, lethal_radius_note
+    from kamae.scenario import load_scenario
+    from kamae.scenario.loader import load_scenario_text
+
+    base = load_scenario("japan-2027")
+    assert lethal_radius_note(base) == LETHAL_RADIUS_NOTE
+    doc = yaml.safe_load(base.text)
+    entry = base.threats["mrbm-nodong-class"].model_dump(mode="json", exclude_none=True)
+    entry["lethal_radius_m"] = 500.0
+    doc.setdefault("catalog", {}).setdefault("threats", {})["mrbm-nodong-class"] = entry
+    with_radius = load_scenario_text(yaml.safe_dump(doc).encode(), "with-radius.yaml")
+    assert lethal_radius_note(with_radius) is None

@@ -108,11 +108,6 @@ def _write_report(folder: Path | None) -> Path | None:
     return build_report(folder)
 
 
-def lethal_radius_set(loaded: LoadedScenario) -> bool:
-    """Whether any raid's threat type has a lethal radius (else every leaker is effective)."""
-    return any(loaded.threats[r.threat].lethal_radius_m is not None for r in loaded.scenario.raids)
-
-
 def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None = None) -> None:
     """The run's summary as a table: each metric's mean and 95% interval, written to the
     digits the interval resolves (`kamae.results.numbers`)."""
@@ -133,10 +128,10 @@ def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None =
     row("threats leaked (expected leakers)", summary["threats_leaked"])
     if "threats_leaked_effective" in summary:
         row("  landing within lethal radius", summary["threats_leaked_effective"])
-        if loaded is not None and not lethal_radius_set(loaded):
-            table.caption = (
-                "No threat type sets a lethal radius: every leaker counts as landing within it."
-            )
+        if loaded is not None:
+            from kamae.report.run_report import lethal_radius_note
+
+            table.caption = lethal_radius_note(loaded)
     row("P(no leaker) (Wilson)", summary["p_no_leak"])
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():

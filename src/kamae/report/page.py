@@ -34,6 +34,8 @@ td.num { text-align: right; }
   gap: 14px 22px; }
 figure { margin: 0; break-inside: avoid; }
 figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
+table.summary caption.note { caption-side: bottom; text-align: left; color: var(--muted);
+  font-size: 12px; padding-top: 3px; }
 .map-panel { display: grid; grid-template-columns: minmax(0, 1fr) 260px; gap: 12px;
   align-items: start; }
 .map-box { border: 1px solid var(--rule); }

@@ -37,6 +37,7 @@ from kamae.report.why_not import why_not_section
 from kamae.results.files import write_file_atomic
 from kamae.results.numbers import stat_parts
 from kamae.results.statistics import wilson_interval
+from kamae.scenario import LoadedScenario
 
 REPORT_NAME = "report.html"
 FIGURES_DIR = "figures"
@@ -97,7 +98,7 @@ def report_html(
                 tag("p", {"class": "lead"}, run_line(run)),
             ),
             tag("h2", {}, "Results"),
-            summary_table(run.summary),
+            summary_table(run.summary, lethal_radius_note(run.loaded)),
             body,
             why_not_section(run),
             provenance(run),
@@ -325,8 +326,20 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any], boo
     return rows
 
 
-def summary_table(summary: dict[str, Any]) -> Markup:
-    """Every metric of summary.json with its 95% interval."""
+LETHAL_RADIUS_NOTE = (
+    "No threat type sets a lethal radius: every leaker counts as landing within it."
+)
+
+
+def lethal_radius_note(loaded: LoadedScenario) -> str | None:
+    """The note a results table carries when no raid's threat type has a lethal radius (then
+    "landing within lethal radius" equals the leakers), else None."""
+    radii = [loaded.threats[r.threat].lethal_radius_m for r in loaded.scenario.raids]
+    return None if any(x is not None for x in radii) else LETHAL_RADIUS_NOTE
+
+
+def summary_table(summary: dict[str, Any], note: str | None = None) -> Markup:
+    """Every metric of summary.json with its 95% interval (and `note` as its caption)."""
     body = []
     for label, stat, percent in summary_rows(summary):
         mean, interval = _stat(stat, percent)
@@ -343,6 +356,7 @@ def summary_table(summary: dict[str, Any]) -> Markup:
     return tag(
         "table",
         {"class": "summary"},
+        tag("caption", {"class": "note"}, note) if note else None,
         tag(
             "thead",
             {},
