@@ -42,6 +42,8 @@ from kamae.campaign.run import run_campaign
 from kamae.errors import KamaeError
 from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
 from kamae.results.files import write_file_atomic, write_run_folder
+from kamae.results.labels import metric_label
+from kamae.results.numbers import estimate_text
 from kamae.results.statistics import (
     Interval,
     mean_interval,
@@ -67,18 +69,6 @@ __all__ = [
     "variant_scenario",
 ]
 
-LABELS = {
-    "threats_launched": "threats launched",
-    "threats_intercepted": "threats intercepted",
-    "threats_leaked": "threats leaked (expected leakers)",
-    "no_leak": "P(no leaker)",
-    "interceptors_fired": "interceptors fired",
-    "missiles_launched": "missiles launched (campaign)",
-    "leakers": "leakers (campaign)",
-    "launchers_destroyed": "launchers destroyed (campaign)",
-    "strike_missiles_fired": "strike missiles fired (campaign)",
-    "launchers_alive_at_end": "launchers alive at the end (campaign)",
-}
 HEADLINE = {"engine": "threats_leaked", "campaign": "leakers"}
 """The metric a comparison is read by first."""
 METHOD = (
@@ -396,8 +386,7 @@ def metric_differences(table_a: pa.Table, table_b: pa.Table) -> list[MetricDiffe
         if name not in (cols_a & cols_b) and not name.startswith("fired."):
             continue
         va, vb = _column(table_a, name), _column(table_b, name)
-        fired_label = f"  {name.removeprefix('fired.')} fired"
-        label = LABELS.get(name, fired_label if name.startswith("fired.") else name)
+        label = ("  " if name.startswith("fired.") else "") + metric_label(name)
         metric = "p_no_leak" if name == "no_leak" else name
         diff = (
             paired_proportion_difference(va, vb) if name == "no_leak" else paired_difference(va, vb)
@@ -488,8 +477,8 @@ def headline(result: VariantComparison) -> list[tuple[str, Interval, float]]:
 
 
 def describe(interval: Interval) -> str:
-    """`+1.23 [+0.80, +1.66]`."""
-    return f"{interval.estimate:+.3g} [{interval.low:+.3g}, {interval.high:+.3g}]"
+    """`+1.23 [+0.80, +1.66]`, to the digits the interval resolves (`kamae.results.numbers`)."""
+    return estimate_text(interval.estimate, interval.low, interval.high, signed=True)
 
 
 def mean_of(table: pa.Table, name: str) -> Interval:

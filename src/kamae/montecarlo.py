@@ -9,6 +9,7 @@ The replications run through `kamae.runners.replication` on a local process pool
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,10 @@ from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import replication_seeds
 from kamae.world import build_world
+
+Steps = Callable[[str], None]
+"""Told each step of a run as it begins: 'world' (building the deterministic world), then
+'replications' (the Monte Carlo; `Progress` counts them)."""
 
 
 @dataclass(frozen=True)
@@ -60,13 +65,19 @@ def run_montecarlo(
     progress: Progress | None = None,
     *,
     backend: Backend | None = None,
+    steps: Steps | None = None,
 ) -> MonteCarloResult:
     """Run `replications` replications of a scenario on `workers` local processes, or on
-    `backend` (e.g. `kamae.runners.DaskBackend(address)`) when given."""
+    `backend` (e.g. `kamae.runners.DaskBackend(address)`) when given; `steps` is told when
+    the world's building and the replications begin."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     seeds = list(enumerate(replication_seeds(seed, replications)))
+    if steps is not None:
+        steps("world")
     world = build_world(loaded)
+    if steps is not None:
+        steps("replications")
     with (backend or LocalBackend(workers)).open() as runner:
         results = replicate(world, seeds, runner, progress)
     fu = world.fire_units

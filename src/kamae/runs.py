@@ -9,21 +9,19 @@ the Monte Carlo.
 
 from __future__ import annotations
 
-import platform
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
-from kamae.montecarlo import MonteCarloResult, Progress, run_montecarlo
+from kamae.montecarlo import MonteCarloResult, Progress, Steps, run_montecarlo
+from kamae.provenance import build_manifest
 from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.runners import Backend
 from kamae.scenario.loader import LoadedScenario, load_scenario
 from kamae.workload import Workload, WorkloadError, check_workload, estimate
 
-LIBRARIES = ("numpy", "scipy", "pyproj", "pydantic", "pyarrow", "pyyaml", "typer")
+__all__ = ["RunOutput", "build_manifest", "run_scenario"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,7 @@ def run_scenario(
     progress: Progress | None = None,
     backend: Backend | None = None,
     force: bool = False,
+    steps: Steps | None = None,
 ) -> RunOutput:
     """Run a scenario (a bundled name, a file, or an already loaded scenario).
 
@@ -59,6 +58,8 @@ def run_scenario(
     Refused before it starts (`WorkloadError`, a KamaeError): a run beyond
     `kamae.workload.MAX_OBJECT_STEPS` or this machine's available memory, unless `force`
     (never one beyond its total memory); an output folder that cannot be written.
+    `progress` counts finished replications; `steps` is told each step as it begins
+    (`kamae.montecarlo.Steps`).
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     n = loaded.scenario.replications if replications is None else replications
@@ -72,7 +73,7 @@ def run_scenario(
         claim = claim_run_folder(Path(out), name)
     with claim or _Unclaimed():
         clock = time.perf_counter()
-        result = _run(loaded, n, s, workers, progress, backend, work)
+        result = _run(loaded, n, s, workers, progress, backend, work, steps)
         elapsed = time.perf_counter() - clock
         summary = result.summary()
         manifest = build_manifest(loaded, n, s, workers, started, elapsed, backend)
@@ -104,52 +105,15 @@ def _run(
     progress: Progress | None,
     backend: Backend | None,
     work: Workload,
+    steps: Steps | None = None,
 ) -> MonteCarloResult:
     """The Monte Carlo; a MemoryError (the estimate fell short) becomes one line."""
     try:
-        return run_montecarlo(loaded, n, seed, workers=workers, progress=progress, backend=backend)
+        return run_montecarlo(
+            loaded, n, seed, workers=workers, progress=progress, backend=backend, steps=steps
+        )
     except MemoryError:
         raise WorkloadError(
             f"{loaded.file}: ran out of memory (estimated: {work.describe()}): use fewer "
             "workers, objects or replications"
         ) from None
-
-
-def build_manifest(
-    loaded: LoadedScenario,
-    replications: int,
-    seed: int,
-    workers: int,
-    started: datetime,
-    elapsed_s: float,
-    backend: Backend | None = None,
-) -> dict[str, object]:
-    """Provenance of a run: scenario hash, seed, versions of kamae, Python and libraries, and
-    the backend when it is not the local one (`workers` then counts nothing)."""
-    manifest: dict[str, object] = {
-        "scenario": loaded.scenario.name,
-        "scenario_file": loaded.file,
-        "scenario_sha256": loaded.sha256,
-        "seed": seed,
-        "replications": replications,
-        "workers": workers,
-        "kamae_version": _version("kamae"),
-        "python_version": sys.version.split()[0],
-        "platform": platform.platform(),
-        "libraries": {name: _version(name) for name in LIBRARIES},
-        "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "wall_time_s": round(elapsed_s, 3),
-    }
-    if backend is not None:
-        manifest["backend"] = backend.name
-        manifest["backend_settings"] = {
-            k: v for k, v in vars(backend).items() if k != "name" and v is not None
-        }
-    return manifest
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"

@@ -183,5 +183,8 @@ def test_cli_campaign_reports_the_confirmation_source(tmp_path):
     (folder,) = out.iterdir()
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["confirmation"]["source"] == "network"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "campaign" and manifest["replications"] == 2
+    assert manifest["scenario_sha256"] and "campaign-campaign" not in folder.name
     html = (folder / "campaign.html").read_text(encoding="utf-8")
     assert "attack confirmation: network" in html

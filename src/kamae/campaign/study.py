@@ -3,10 +3,10 @@
 `campaign_study` runs a scenario's campaign (stochastic replications), its expected-value
 trajectory and, on request, the sensitivity grid, and writes them to a new folder:
 summary.json, campaign.parquet (one row per replication and step), campaign_steps.parquet
-(per-step means), expected.parquet, sensitivity.parquet (when asked), coverage.json and the
-scenario file. summary.json's `confirmation` names the attack-confirmation source of the
-counterstrike rule (`delay` or `network`) and the delay used. `coverage_rows` answers the
-range question for a scenario's areas.
+(per-step means), expected.parquet, sensitivity.parquet (when asked), coverage.json,
+manifest.json (`kamae.provenance`) and the scenario file. summary.json's `confirmation`
+names the attack-confirmation source of the counterstrike rule (`delay` or `network`) and
+the delay used. `coverage_rows` answers the range question for a scenario's areas.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from kamae.campaign.plan import build_plan
 from kamae.campaign.run import CampaignResult, run_campaign
 from kamae.campaign.sensitivity import campaign_sensitivity
 from kamae.errors import KamaeError
+from kamae.provenance import build_manifest
 from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.runners import LocalBackend
 from kamae.scenario.campaign import Campaign, strike_weapons
@@ -134,10 +135,15 @@ def campaign_study(
     started = datetime.now(UTC)
     claim = None
     if out is not None:
-        name = f"{loaded.scenario.name}-campaign-{started.strftime('%Y%m%dT%H%M%SZ')}"
+        name = f"{campaign_folder_stem(loaded.scenario.name)}-{started.strftime('%Y%m%dT%H%M%SZ')}"
         claim = claim_run_folder(Path(out), name)
     with claim or contextlib.nullcontext():
         return _study(loaded, replications, seed, defense, sensitivity, workers, started, claim)
+
+
+def campaign_folder_stem(scenario: str) -> str:
+    """`<scenario>-campaign`, without doubling a name that already ends in `-campaign`."""
+    return scenario if scenario.endswith("-campaign") else f"{scenario}-campaign"
 
 
 def _study(
@@ -184,8 +190,11 @@ def _study(
     )
     cov = coverage_rows(loaded) if plan.platforms and plan.campaign.areas else []
     summary = result.summary()
-    summary["wall_time_s"] = round(time.perf_counter() - clock, 3)
+    elapsed = time.perf_counter() - clock
+    summary["wall_time_s"] = round(elapsed, 3)
     summary["started_utc"] = started.strftime("%Y-%m-%dT%H:%M:%SZ")
+    manifest = build_manifest(loaded, result.replications, s, workers, started, elapsed)
+    manifest.update(kind="campaign", defense=result.defense, sensitivity=sensitivity)
     folder = None
     if claim is not None:
         tables = {
@@ -196,7 +205,7 @@ def _study(
         if sens is not None:
             tables["sensitivity.parquet"] = sens
         folder = claim.write(
-            {"summary.json": summary, "coverage.json": cov},
+            {"summary.json": summary, "coverage.json": cov, "manifest.json": manifest},
             tables,
             {"scenario.yaml": loaded.text},
         )

@@ -78,6 +78,30 @@ ForceOption = Annotated[
 ]
 """The `--force` option of every command that checks its work first (`kamae.workload`)."""
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Worker processes (default: this machine's cores, at most one per 16 "
+        "replications; results are the same whatever the number).",
+    ),
+]
+"""The `--workers` option of every command that runs replications on local processes."""
+
+
+def workers_for(workers: int | None, replications: int | None) -> int:
+    """The worker processes to use: `workers` when given, else this machine's cores but no
+    more than the run has chunks of replications to hand out (`kamae.runners.base`), so
+    that a small run is not slowed by starting processes it cannot use."""
+    if workers is not None:
+        return workers
+    from kamae.runners.base import CHUNK_REPLICATIONS
+    from kamae.runners.local import available_cores
+
+    if replications is None:
+        return available_cores()
+    return max(1, min(available_cores(), -(-replications // CHUNK_REPLICATIONS)))
+
 
 def markup_text(text: object) -> str:
     """`terminal_text` escaped for rich markup, for table cells and titles (`[b]` stays)."""

@@ -4,20 +4,26 @@ bundled scenarios and the scenario format."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kamae.cli.app import (
     DEFAULT_SCENARIO,
     ForceOption,
+    WorkersOption,
     console,
     echo,
     markup_text,
     print_json,
     user_errors,
+    workers_for,
 )
 from kamae.errors import KamaeError
+from kamae.results.numbers import count_noun, stat_parts
+
+if TYPE_CHECKING:
+    from kamae.scenario.loader import LoadedScenario
 
 
 @user_errors
@@ -30,7 +36,7 @@ def run(
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
     out: Annotated[Path, typer.Option(help="Parent folder of the run folder.")] = Path("kamae-out"),
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: WorkersOption = None,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -49,8 +55,9 @@ def run(
     from kamae.runners import DaskBackend
     from kamae.runs import run_scenario
     from kamae.scenario import load_scenario
+    from kamae.sweep.progress import RichProgress
 
-    if dask is not None and workers != 1:
+    if dask is not None and workers is not None:
         raise KamaeError("--workers counts local processes: leave it out with --dask")
     backend = DaskBackend(address=dask) if dask is not None else None
     loaded = load_scenario(scenario)
@@ -60,7 +67,7 @@ def run(
             loaded,
             replications=replications,
             seed=seed,
-            workers=workers,
+            workers=workers_for(workers, total),
             out=out,
             backend=backend,
             force=force,
@@ -68,32 +75,28 @@ def run(
         _write_report(output.folder)
         print_json(output.summary)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(markup_text(loaded.scenario.name), total=total)
+    with RichProgress("replications", console(stderr=True)) as bar:
         output = run_scenario(
             loaded,
             replications=replications,
             seed=seed,
-            workers=workers,
+            workers=workers_for(workers, total),
             out=out,
-            progress=lambda n: bar.advance(task, n),
+            progress=bar.advance,
+            steps=bar.steps(total, markup_text(loaded.scenario.name)),
             backend=backend,
             force=force,
         )
-    _print_summary_table(output.summary)
+        if output.folder is not None:
+            bar.step("writing the report")
+        report = _write_report(output.folder)
+    print_summary_table(output.summary, loaded)
     echo(f"results: {output.folder}")
-    report = _write_report(output.folder)
     if report is not None:
         echo(f"report:  {report}")
+    wall, used = output.manifest.get("wall_time_s"), output.manifest.get("workers")
+    if isinstance(wall, float) and isinstance(used, int) and backend is None:
+        echo(f"time:    {wall:.0f} s for the replications on {count_noun(used, 'worker')}")
 
 
 def _write_report(folder: Path | None) -> Path | None:
@@ -105,7 +108,9 @@ def _write_report(folder: Path | None) -> Path | None:
     return build_report(folder)
 
 
-def _print_summary_table(summary: dict[str, Any]) -> None:
+def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None = None) -> None:
+    """The run's summary as a table: each metric's mean and 95% interval, written to the
+    digits the interval resolves (`kamae.results.numbers`)."""
     from rich.table import Table
 
     n, seed = summary["replications"], summary["seed"]
@@ -115,8 +120,7 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     table.add_column("95% interval", justify="right")
 
     def row(label: str, stat: dict[str, Any]) -> None:
-        lo, hi = stat["ci95"]
-        cells = (label, f"{stat['mean']:.3f}", f"[{lo:.3f}, {hi:.3f}]")
+        cells = (label, *stat_parts(stat))
         table.add_row(*map(markup_text, cells))
 
     row("threats launched", summary["threats_launched"])
@@ -124,6 +128,10 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     row("threats leaked (expected leakers)", summary["threats_leaked"])
     if "threats_leaked_effective" in summary:
         row("  landing within lethal radius", summary["threats_leaked_effective"])
+        if loaded is not None:
+            from kamae.report.run_report import lethal_radius_note
+
+            table.caption = lethal_radius_note(loaded)
     row("P(no leaker) (Wilson)", summary["p_no_leak"])
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
@@ -147,12 +155,13 @@ def validate(
     echo("ok")
     echo(
         f"{s.name} (format version {s.version}{', notional' if s.notional else ''}): "
-        f"{len(s.assets)} defended assets, {len(s.raids)} raids of {missiles} missiles, "
-        f"{len(s.sensors)} sensors, {len(s.fire_units)} fire units holding {inventory} "
-        f"interceptors; doctrine salvo {s.doctrine.shots_per_salvo}, "
+        f"{count_noun(len(s.assets), 'defended asset')}, {count_noun(len(s.raids), 'raid')} "
+        f"of {count_noun(missiles, 'missile')}, {count_noun(len(s.sensors), 'sensor')}, "
+        f"{count_noun(len(s.fire_units), 'fire unit')} holding "
+        f"{count_noun(inventory, 'interceptor')}; doctrine salvo {s.doctrine.shots_per_salvo}, "
         f"{'shoot-look-shoot' if s.doctrine.shoot_look_shoot else 'no shoot-look-shoot'}, "
-        f"layers {' then '.join(s.doctrine.layer_order)}; {s.replications} replications, "
-        f"seed {s.seed}. Work: {work.describe()}."
+        f"layers {' then '.join(s.doctrine.layer_order)}; "
+        f"{count_noun(s.replications, 'replication')}, seed {s.seed}. Work: {work.describe()}."
     )
 
 

@@ -4,11 +4,24 @@ report (`compare` is in `kamae.cli.uncertainty`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kamae.cli.app import ForceOption, echo, print_json, user_errors
+from kamae.cli.app import (
+    ForceOption,
+    WorkersOption,
+    console,
+    echo,
+    markup_text,
+    print_json,
+    user_errors,
+    workers_for,
+)
+from kamae.results.numbers import stat_text
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @user_errors
@@ -48,7 +61,7 @@ def trade(
         int | None, typer.Option(min=0, help="Best allocations confirmed by Monte Carlo.")
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: WorkersOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     force: ForceOption = False,
 ) -> None:
@@ -64,36 +77,74 @@ def trade(
         replications=replications,
         candidates=candidates,
         seed=seed,
-        workers=workers,
+        workers=workers_for(workers, replications),
         force=force,
     ).as_dict()
     if as_json:
         print_json(result)
         return
+    for table in trade_tables(result):
+        console().print(table)
+
+
+def _allocation_text(allocation: dict[str, int]) -> str:
+    """`more-sm3-iia ×4, strike ×2`: the options bought, in the options file's order."""
+    bought = [f"{name} ×{steps}" for name, steps in allocation.items() if steps]
+    return ", ".join(bought) or "none (the scenario as it is)"
+
+
+def trade_tables(result: dict[str, Any]) -> list[Table]:
+    """`kamae trade`'s answer as tables: the Pareto front (analytic, the best allocation
+    marked) and the Monte Carlo check of the best candidates, with 95% intervals."""
+    from rich.table import Table
+
     best = result["best"]
-    echo(
-        f"{result['scenario']}: budget {result['budget_musd']:.1f} M USD "
-        f"({result['budget_source']}); objective {result['objective']}; "
-        f"search {result['search']['method']}"
+    names = [o["name"] for o in result["options"]]
+    front = Table(
+        title=markup_text(
+            f"{result['scenario']}: budget {result['budget_musd']:,.0f} M USD "
+            f"({result['budget_source']}), objective {result['objective']}, search "
+            f"{result['search']['method']}"
+        ),
+        caption=markup_text(
+            f"Pareto front of cost against effect ({result['pareto_front']['method']}; "
+            "analytic model, docs/budget.md); * the best allocation within the budget"
+        ),
     )
-    alloc = ", ".join(f"{k}={v}" for k, v in best["allocation"].items())
-    a = best["analytic"]
-    echo(
-        f"best: {alloc} (cost {best['cost_musd']:.1f} M USD): expected leakers "
-        f"{a['expected_leakers']:.3f}, P(no leakers) {a['p_no_leakers']:.3f} (analytic)"
-    )
-    for c in result["monte_carlo"]["candidates"]:
-        lo, hi = c["expected_leakers"]["ci95"]
-        echo(
-            f"  monte carlo {c['allocation']} cost {c['cost_musd']:.1f}: expected leakers "
-            f"{c['expected_leakers']['mean']:.3f} [{lo:.3f}, {hi:.3f}]"
-        )
-    echo(f"pareto front ({result['pareto_front']['method']}):")
+    front.add_column("cost, M USD", justify="right", no_wrap=True)
+    front.add_column("options bought", overflow="fold")
+    front.add_column("expected leakers", justify="right", no_wrap=True)
+    front.add_column("P(no leaker)", justify="right", no_wrap=True)
     for p in result["pareto_front"]["points"]:
-        echo(
-            f"  {p['cost_musd']:9.1f} M USD  expected leakers "
-            f"{p['analytic']['expected_leakers']:.3f}  {p['allocation']}"
+        mark = " *" if p["allocation"] == best["allocation"] else ""
+        a = p["analytic"]
+        front.add_row(
+            f"{p['cost_musd']:,.0f}{mark}",
+            markup_text(_allocation_text(p["allocation"])),
+            f"{a['expected_leakers']:.3f}",
+            f"{a['p_no_leakers']:.3f}",
         )
+    mc = result["monte_carlo"]
+    check = Table(
+        title=markup_text(
+            f"Monte Carlo check: {mc['replications']} replications, seed {mc['seed']}"
+            + (", common random numbers" if mc.get("common_random_numbers") else "")
+        ),
+        caption="mean [95% interval]: Student-t for leakers, Wilson for P(no leaker)",
+    )
+    check.add_column("options bought", overflow="fold")
+    check.add_column("cost, M USD", justify="right", no_wrap=True)
+    check.add_column("expected leakers", justify="right", no_wrap=True)
+    check.add_column("P(no leaker)", justify="right", no_wrap=True)
+    for c in mc["candidates"]:
+        allocation = dict(zip(names, c["allocation"], strict=True))
+        check.add_row(
+            markup_text(_allocation_text(allocation)),
+            f"{c['cost_musd']:,.0f}",
+            stat_text(c["expected_leakers"]),
+            stat_text(c["p_no_leak"]),
+        )
+    return [front, check] if mc["candidates"] else [front]
 
 
 @user_errors
@@ -114,14 +165,13 @@ def campaign(
     out: Annotated[Path, typer.Option(help="Parent folder of the campaign folder.")] = Path(
         "kamae-out"
     ),
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: WorkersOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout and nothing else.")
     ] = False,
     force: ForceOption = False,
 ) -> None:
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
-    from kamae.campaign.confirmation import describe_confirmation
     from kamae.campaign.study import campaign_study
     from kamae.report.campaign import build_campaign_report
 
@@ -131,7 +181,7 @@ def campaign(
         seed=seed,
         defense=defense,
         sensitivity=sensitivity,
-        workers=workers,
+        workers=workers_for(workers, replications),
         out=out,
         force=force,
     )
@@ -139,15 +189,42 @@ def campaign(
     if as_json:
         print_json(study.summary)
         return
-    doc = study.summary
-    for key in ("missiles_launched", "leakers", "interceptors_fired", "launchers_destroyed"):
-        stat = doc[key]
-        lo, hi = stat["ci95"]  # type: ignore[index]
-        echo(f"{key}: {stat['mean']:.3f} [{lo:.3f}, {hi:.3f}]")  # type: ignore[index]
-    for name, entry in doc["stock_runs_out"].items():  # type: ignore[attr-defined]
-        day = entry["day"]
-        when = f", day {day['mean']:.2f} on average" if day else ""
-        echo(f"{name} runs out in {entry['share_of_replications']:.0%} of replications{when}")
-    echo(describe_confirmation(doc["confirmation"]))  # type: ignore[arg-type]
+    console().print(campaign_table(study.summary))
     echo(f"results: {study.folder}")
     echo(f"report:  {report}")
+
+
+CAMPAIGN_ROWS = ("missiles_launched", "leakers", "interceptors_fired", "launchers_destroyed")
+"""The campaign totals `kamae campaign` prints (summary.json holds more)."""
+
+
+def campaign_table(doc: dict[str, Any]) -> Table:
+    """A campaign's summary as a table: the totals with their 95% intervals, when each
+    interceptor stock runs out, and the attack-confirmation source (as the caption)."""
+    from rich.table import Table
+
+    from kamae.campaign.confirmation import describe_confirmation
+    from kamae.results.labels import metric_label
+    from kamae.results.numbers import estimate_parts, stat_parts
+
+    n = doc.get("replications")
+    table = Table(
+        title=markup_text(f"{doc.get('scenario', 'campaign')}: {n} campaign replications"),
+        caption=markup_text(describe_confirmation(doc["confirmation"])),
+    )
+    table.add_column("metric", overflow="fold")
+    table.add_column("mean", justify="right", no_wrap=True)
+    table.add_column("95% interval", justify="right", no_wrap=True)
+    for key in CAMPAIGN_ROWS:
+        table.add_row(
+            markup_text(metric_label(key).removesuffix(" (campaign)")), *stat_parts(doc[key])
+        )
+    for name, entry in doc["stock_runs_out"].items():
+        share = float(entry["share_of_replications"])
+        day = entry["day"]
+        label = f"{name} runs out: share of replications"
+        table.add_row(markup_text(label), f"{share:.0%}", "")
+        if day:
+            lo, hi = day["ci95"]
+            table.add_row("  on day (when it does)", *estimate_parts(day["mean"], lo, hi))
+    return table

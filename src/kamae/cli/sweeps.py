@@ -4,12 +4,16 @@ the sweep's folder."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 
 from kamae.cli.app import ForceOption, console, echo, markup_text, user_errors
 from kamae.errors import KamaeError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from rich.table import Table
 
 
 @user_errors
@@ -72,10 +76,55 @@ def sweep(
             progress=bar,
             force=force,
         )
-    for line in result.report():
+    lines = result.report()
+    console().print(sweep_table(result.summary, lines[0]))
+    for line in lines[1:]:
         echo(line)
     if not result.complete or result.invalid:
         raise typer.Exit(code=1)
+
+
+SWEEP_COLUMNS = {
+    "expected_leakers": "expected leakers",
+    "p_no_leak": "P(no leaker)",
+    "interceptors_fired": "interceptors fired",
+}
+"""The statistics `kamae sweep` prints per point, with their headers (summary.parquet holds
+every metric)."""
+
+
+def sweep_table(summary: pa.Table, title: str) -> Table:
+    """One row per point: its settings, status, and the main statistics with their 95%
+    intervals (`kamae query` reads the rest)."""
+    from rich.table import Table
+
+    from kamae.results.numbers import estimate_parts
+
+    table = Table(
+        title=markup_text(title), caption="mean and [95% interval] over each point's replications"
+    )
+    rows = summary.to_pylist()
+    widest = max((len(str(r["settings"])) for r in rows), default=8)
+    table.add_column("point", justify="right", no_wrap=True)
+    table.add_column("settings", overflow="fold", min_width=min(widest, 16))
+    statuses = any(r["status"] != "finished" for r in rows)
+    if statuses:
+        table.add_column("status", no_wrap=True)
+    names = [c for c in SWEEP_COLUMNS if f"{c}_mean" in summary.column_names]
+    for name in names:
+        table.add_column(SWEEP_COLUMNS[name], justify="right", min_width=12)
+    for row in rows:
+        cells = [str(row["point"]), markup_text(row["settings"])]
+        if statuses:
+            cells.append(markup_text(row["status"]))
+        for name in names:
+            mean, lo, hi = (row.get(f"{name}_{k}") for k in ("mean", "low", "high"))
+            if mean is None or lo is None or hi is None:
+                cells.append("")
+            else:
+                cells.append("\n".join(estimate_parts(mean, lo, hi)))
+        table.add_row(*cells)
+    return table
 
 
 @user_errors

@@ -4,11 +4,25 @@ variants, global sensitivity over uncertain inputs, and the value of each capabi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kamae.cli.app import ForceOption, console, echo, markup_text, print_json, user_errors
+from kamae.cli.app import (
+    ForceOption,
+    WorkersOption,
+    console,
+    echo,
+    markup_text,
+    print_json,
+    user_errors,
+    workers_for,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kamae.compare import VariantComparison, VariantResult
 
 study = typer.Typer(help="Studies of many paired comparisons.", no_args_is_help=True)
 
@@ -37,7 +51,7 @@ def compare(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Master seed of all (default: A's).")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: WorkersOption = None,
     out: Annotated[Path, typer.Option(help="Parent folder of the comparison folder.")] = Path(
         "kamae-out"
     ),
@@ -50,46 +64,66 @@ def compare(
     or a scenario B): every metric's difference from A with its paired 95% interval, written
     to a comparison folder under --out with its report. docs/uncertainty.md."""
     from kamae.compare import Variant, compare_variants, parse_variant
+    from kamae.scenario import load_scenario
+    from kamae.sweep.progress import RichProgress
 
     chosen = [parse_variant(text) for text in variants or []]
     if b is not None:
         chosen.insert(0, Variant(Path(b).stem if b.endswith((".yaml", ".yml")) else b, (), b))
-    result = compare_variants(
-        a,
-        chosen,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        campaign=campaign,
-        out=out,
-        force=force,
-    )
+    base = load_scenario(a)
+    n = replications or base.scenario.replications
+    with RichProgress(f"{len(chosen) + 1} paired runs", console(stderr=True)) as bar:
+        if not campaign:
+            bar.start((len(chosen) + 1) * n, 0)
+        result = compare_variants(
+            base,
+            chosen,
+            replications=replications,
+            seed=seed,
+            workers=workers_for(workers, n),
+            campaign=campaign,
+            out=out,
+            progress=None if campaign else bar.advance,
+            force=force,
+        )
     if as_json:
         print_json(result.as_dict())
         return
-    from rich.table import Table
-
     for v in result.variants:
-        table = Table(
-            title=markup_text(
-                f"{v.variant.label} - {result.base.loaded.scenario.name}: "
-                f"{result.replications} paired replications, seed {result.seed}"
-            )
-        )
-        for column in ("metric", "A", "B", "B - A", "95% interval"):
-            table.add_column(column, justify="left" if column == "metric" else "right")
-        for m in v.metrics:
-            d = m.difference
-            table.add_row(
-                markup_text(m.label),
-                f"{m.mean_a:.3f}",
-                f"{m.mean_b:.3f}",
-                f"{d.estimate:+.3f}",
-                f"[{d.low:+.3f}, {d.high:+.3f}]",
-            )
-        console().print(table)
+        console().print(_difference_table(result, v))
     echo(f"results: {result.folder}")
     echo(f"report:  {result.report}")
+
+
+def _difference_table(result: VariantComparison, v: VariantResult) -> Table:
+    """One variant against the base: every metric's A, B and paired B - A with its 95%
+    interval, each row written to the digits its interval resolves; labels fold rather than
+    truncate, numbers never wrap."""
+    from rich.table import Table
+
+    from kamae.results.numbers import decimals_for, fixed
+
+    table = Table(
+        title=markup_text(
+            f"{v.variant.label} - {result.base.loaded.scenario.name}: "
+            f"{result.replications} paired replications, seed {result.seed}"
+        ),
+        caption="B - A: mean of the paired differences (common random numbers), 95% interval",
+    )
+    table.add_column("metric", overflow="fold", ratio=1)
+    for column in ("A", "B", "B - A", "95% interval"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for m in v.metrics:
+        d = m.difference
+        digits = decimals_for(d.low, d.high)
+        table.add_row(
+            markup_text(m.label),
+            fixed(m.mean_a, digits),
+            fixed(m.mean_b, digits),
+            fixed(d.estimate, digits, signed=True),
+            f"[{fixed(d.low, digits, signed=True)}, {fixed(d.high, digits, signed=True)}]",
+        )
+    return table
 
 
 @user_errors
@@ -196,7 +230,7 @@ def capabilities(
         typer.Option("--replications", "-n", min=2, help="Per run (default: each scenario's)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Master seed (default: each's).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: WorkersOption = None,
     out: Annotated[Path, typer.Option(help="Parent folder of the study folder.")] = Path(
         "kamae-out"
     ),
@@ -213,7 +247,7 @@ def capabilities(
         questions=questions or [],
         replications=replications,
         seed=seed,
-        workers=workers,
+        workers=workers_for(workers, replications),
         out=out,
     )
     if as_json:

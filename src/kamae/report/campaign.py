@@ -20,12 +20,13 @@ import pyarrow.parquet as pq
 from kamae.campaign.confirmation import describe_confirmation
 from kamae.errors import KamaeError
 from kamae.report.basemap import basemap_paths
-from kamae.report.charts import Series, bar_chart, line_chart
+from kamae.report.charts import WIDTH, Series, bar_chart, line_chart
 from kamae.report.footprints import RangeRing, geodesic_circle
 from kamae.report.frame import MapFrame
 from kamae.report.markup import Markup, join, number, tag
 from kamae.report.page import html_page
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import stat_parts
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.scenario.campaign import strike_weapons
 
@@ -119,8 +120,7 @@ def build_campaign_report(folder: Path) -> Path:
 
 
 def _stat_cells(stat: dict[str, Any]) -> tuple[str, str]:
-    lo, hi = stat["ci95"]
-    return f"{stat['mean']:.3g}", f"[{lo:.3g}, {hi:.3g}]"
+    return stat_parts(stat)
 
 
 def _summary_table(summary: dict[str, Any]) -> Markup:
@@ -394,6 +394,7 @@ def _sensitivity(table: pa.Table | None) -> Markup | None:
         series,
         y_label="leakers over the campaign",
         x_label="counterstrike effectiveness (× p_locate)",
+        width=2 * WIDTH,  # a full-width figure: the text scales as the half-width ones'
     )
     head = table.column_names
     rows = [

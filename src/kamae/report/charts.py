@@ -11,10 +11,14 @@ import numpy as np
 import pyarrow as pa
 
 from kamae.report.markup import Markup, join, number, tag
+from kamae.results.labels import metric_label
+from kamae.results.numbers import estimate_text
 
 WIDTH = 520.0
 HEIGHT = 260.0
 LEFT, RIGHT, TOP, BOTTOM = 56.0, 14.0, 14.0, 46.0
+LEGEND_ROW = 15.0
+"""Height of one legend row under a chart, px (legends never sit over the plotted marks)."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,11 @@ def bar_chart(
         for j, s in enumerate(series):
             v = float(s.values[i])
             x = x_mid - bar_w * len(series) / 2 + j * bar_w
-            interval = ""
             if s.low is not None and s.high is not None:
-                interval = f", 95% interval [{fmt(float(s.low[i]))}, {fmt(float(s.high[i]))}]"
-            title = f"{s.name}: {cat}: {fmt(v) if percent else f'{v:.3g}'}{interval}"
+                shown = estimate_text(v, float(s.low[i]), float(s.high[i]), percent=percent)
+                title = f"{s.name}: {cat}: {shown} (mean [95% interval])"
+            else:
+                title = f"{s.name}: {cat}: {fmt(v) if percent else f'{v:.3g}'}"
             marks.append(
                 tag(
                     "rect",
@@ -168,24 +173,32 @@ def bar_chart(
                 cat,
             )
         )
-    legend = []
+    legend = []  # under the plot, so that it never covers a bar
     if len(series) > 1:
         for j, s in enumerate(series):
             lx = LEFT + 8 + j * 150
             legend.append(
                 tag(
                     "rect",
-                    {"class": f"bar {s.css}", "x": number(lx), "y": TOP, "width": 10, "height": 10},
+                    {
+                        "class": f"bar {s.css}",
+                        "x": number(lx),
+                        "y": number(height - 3),
+                        "width": 10,
+                        "height": 10,
+                    },
                 )
             )
             legend.append(
-                tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, s.name)
+                tag(
+                    "text", {"class": "tick", "x": number(lx + 14), "y": number(height + 6)}, s.name
+                )
             )
     return _svg(
         name,
         y_label,
         width,
-        height,
+        height + (LEGEND_ROW if len(series) > 1 else 0.0),
         _y_axis(ticks, y_of, width, fmt),
         tag(
             "line",
@@ -198,7 +211,7 @@ def bar_chart(
             },
         ),
         marks,
-        legend,
+        tag("g", {"class": "chart-legend"}, legend) if legend else None,
         tag(
             "text",
             {
@@ -316,7 +329,8 @@ def probability_intervals(
 
 
 def line_chart(title: str, table: pa.Table) -> Markup:
-    """Each numeric column against the first column (campaign days, sweeps)."""
+    """Each numeric column against the first column (campaign days, sweeps), labelled by
+    `kamae.results.labels.metric_label`; the legend sits under the plot, never over it."""
     cols = table.column_names
     x = np.asarray(table.column(cols[0]).to_numpy(zero_copy_only=False), dtype=float)
     ys = [
@@ -336,8 +350,10 @@ def line_chart(title: str, table: pa.Table) -> Markup:
     def y_of(v: float) -> float:
         return TOP + plot_h * (1 - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]))
 
-    marks = []
+    marks, keys = [], []
+    height = HEIGHT + LEGEND_ROW * len(ys)
     for i, (c, y) in enumerate(ys):
+        name = metric_label(c)
         d = "M" + " ".join(
             f"{number(x_of(a))} {number(y_of(b))}"
             for a, b in zip(x, y, strict=True)
@@ -347,16 +363,21 @@ def line_chart(title: str, table: pa.Table) -> Markup:
             tag(
                 "path",
                 {"class": f"series s{i % 6}", "d": d},
-                tag("title", {}, f"{c} against {cols[0]}"),
+                tag("title", {}, f"{name} against {metric_label(cols[0])}"),
             )
         )
-        marks.append(
+        row_y = HEIGHT + LEGEND_ROW * i + 4
+        keys.append(
             tag(
-                "text",
-                {"class": f"tick key s{i % 6}", "x": LEFT + 8, "y": number(TOP + 12 + 13 * i)},
-                c,
+                "path",
+                {"class": f"series s{i % 6}", "d": f"M{LEFT} {number(row_y - 4)}h18"},
             )
         )
+        keys.append(
+            tag("text", {"class": f"tick key s{i % 6}", "x": LEFT + 24, "y": number(row_y)}, name)
+        )
+    if keys:
+        marks.append(tag("g", {"class": "chart-legend"}, keys))
     for t in x_ticks:
         marks.append(
             tag(
@@ -374,7 +395,7 @@ def line_chart(title: str, table: pa.Table) -> Markup:
         "line",
         title,
         WIDTH,
-        HEIGHT,
+        height,
         _y_axis(y_ticks, y_of, WIDTH, lambda v: f"{v:g}"),
         marks,
         tag(
@@ -385,7 +406,7 @@ def line_chart(title: str, table: pa.Table) -> Markup:
                 "y": number(HEIGHT - 8),
                 "text-anchor": "middle",
             },
-            cols[0],
+            metric_label(cols[0]),
         ),
     )
 
@@ -598,15 +619,18 @@ def horizontal_bars(
                 short,
             )
         )
+    keys = []  # a row of its own above the plot (`top` leaves room for it)
     for j, (text, css) in enumerate(legend):
         lx = left + j * 170
-        marks.append(
+        keys.append(
             tag(
                 "rect",
                 {"class": f"bar {css}", "x": number(lx), "y": TOP, "width": 10, "height": 10},
             )
         )
-        marks.append(tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, text))
+        keys.append(tag("text", {"class": "tick", "x": number(lx + 14), "y": TOP + 9}, text))
+    if keys:
+        marks.append(tag("g", {"class": "chart-legend"}, keys))
     marks.append(
         tag(
             "text",

@@ -24,11 +24,13 @@ import numpy as np
 from scipy import stats
 
 from kamae.report.charts import Series, bar_chart, leaker_distribution, probability_intervals
+from kamae.report.map import common_frame
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import RunFolder, pick_replications, read_run_folder
 from kamae.report.run_report import footer, run_line, run_section
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import estimate_text, stat_text
 from kamae.results.statistics import (
     Interval,
     paired_difference,
@@ -105,11 +107,7 @@ def difference_rows(a: RunFolder, b: RunFolder) -> list[tuple[str, str, str, Int
     paired = is_paired(a, b)
 
     def text(doc: dict[str, Any], percent: bool) -> str:
-        lo, hi = (float(v) for v in doc["ci95"])
-        m = float(doc["mean"])
-        if percent:
-            return f"{m:.1%} [{lo:.1%}, {hi:.1%}]"
-        return f"{m:.3g} [{lo:.3g}, {hi:.3g}]"
+        return stat_text(doc, percent=percent)
 
     for key, label in COMPARED:
         diff = _mean_difference(_column(a, key), _column(b, key), paired)
@@ -159,7 +157,6 @@ def difference_table(
     """Rows of (metric, A, B, B − A interval, is a probability) as a table."""
     body = []
     for label, ta, tb, diff, percent in rows:
-        fmt = (lambda v: f"{v:+.1%}") if percent else (lambda v: f"{v:+.3g}")
         differs = diff.low > 0 or diff.high < 0
         body.append(
             tag(
@@ -171,7 +168,7 @@ def difference_table(
                 tag(
                     "td",
                     {"class": "num" + (" diff-yes" if differs else "")},
-                    f"{fmt(diff.estimate)} [{fmt(diff.low)}, {fmt(diff.high)}]",
+                    estimate_text(diff.estimate, diff.low, diff.high, signed=True, percent=percent),
                 ),
                 tag("td", {}, "yes" if differs else "no"),
             )
@@ -248,9 +245,10 @@ def comparison_html(a: RunFolder, b: RunFolder) -> str:
         ),
     )
     sections, data = [], {}
+    frame = common_frame([a, b])
     for run, panel, label in ((a, "run-a", label_a), (b, "run-b", label_b)):
         markup, doc = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False
+            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
         )
         sections.append(markup)
         data[panel] = doc

@@ -1,8 +1,9 @@
 """The report's map: an SVG on an offline basemap, one toggleable group per layer.
 
-Layers, bottom to top: basemap (optional online tiles under it), radar coverage per threat
-class, interceptor envelopes, range rings, threat ground tracks coloured by outcome, launch
-areas, defended assets, fire units, sensors, intercept points and leakers. Every feature has
+Layers, bottom to top: basemap (optional online tiles under it), graticule, radar coverage
+per threat class, interceptor envelopes, range rings, threat ground tracks coloured by
+outcome, launch areas, defended assets, fire units, sensors, place labels, intercept points,
+leakers and the scale bar (`kamae.report.map_furniture`). Every feature has
 class `feature` and a `<title>` saying what it is and its source (shown on hover). Outcome
 layers (intercepts, leakers, track colours) exist once per offered replication; the page shows
 the selected one.
@@ -27,6 +28,7 @@ from kamae.report.footprints import (
     radar_footprint,
 )
 from kamae.report.frame import MapFrame, tiles_for
+from kamae.report.map_furniture import graticule, place_labels, scale_bar
 from kamae.report.markup import Markup, join, number, tag, void
 from kamae.report.run_folder import Pick, RunFolder
 from kamae.scenario import LoadedScenario
@@ -81,6 +83,15 @@ def scenario_points(loaded: LoadedScenario, world: World) -> tuple[FloatArray, F
     return np.array(lat, dtype=float), np.array(lon, dtype=float)
 
 
+def common_frame(runs: Sequence[RunFolder]) -> MapFrame:
+    """One map frame holding every run's scenario: maps side by side then share their extent,
+    scale and height, so that they compare at a glance."""
+    points = [scenario_points(run.loaded, run.world) for run in runs]
+    return MapFrame.around(
+        np.concatenate([lat for lat, _ in points]), np.concatenate([lon for _, lon in points])
+    )
+
+
 def build_map(
     run: RunFolder,
     picks: Sequence[Pick],
@@ -99,6 +110,7 @@ def build_map(
     if tiles:
         layers.append(_tiles_layer(frame, tiles))
     layers.append(_basemap_layer(frame, dimmed=bool(tiles)))
+    layers.append(_graticule_layer(frame))
     layers.extend(_coverage_layers(run.loaded, world, frame))
     layers.append(_envelope_layer(run.loaded, frame))
     if rings:
@@ -108,8 +120,10 @@ def build_map(
     layers.append(_asset_layer(run.loaded, frame))
     layers.append(_fire_unit_layer(run.loaded, frame))
     layers.append(_sensor_layer(run.loaded, frame))
+    layers.append(_labels_layer(run.loaded, frame))
     layers.append(_intercept_layer(run, frame, picks))
     layers.append(_leak_layer(run, frame, picks))
+    layers.append(Layer("scale", "Scale bar", 0, scale_bar(frame)))
     svg = tag(
         "svg",
         {
@@ -276,6 +290,16 @@ def _basemap_layer(frame: MapFrame, dimmed: bool) -> Layer:
         ]
     )
     return Layer("basemap", "Coastlines and borders", 0, body, visible=not dimmed)
+
+
+def _graticule_layer(frame: MapFrame) -> Layer:
+    body, _ = graticule(frame)
+    return Layer("graticule", "Graticule (latitude, longitude)", 0, body)
+
+
+def _labels_layer(loaded: LoadedScenario, frame: MapFrame) -> Layer:
+    body, count = place_labels(loaded, frame)
+    return Layer("labels", "Place labels (assets, fire units)", count, body)
 
 
 def _class_targets(world: World) -> dict[str, tuple[float, float]]:

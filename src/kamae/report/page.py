@@ -34,6 +34,8 @@ td.num { text-align: right; }
   gap: 14px 22px; }
 figure { margin: 0; break-inside: avoid; }
 figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
+table.summary caption.note { caption-side: bottom; text-align: left; color: var(--muted);
+  font-size: 12px; padding-top: 3px; }
 .map-panel { display: grid; grid-template-columns: minmax(0, 1fr) 260px; gap: 12px;
   align-items: start; }
 .map-box { border: 1px solid var(--rule); }
@@ -56,11 +58,11 @@ fieldset.layers label { display: block; margin: 2px 0; cursor: pointer; }
 .lake { fill: #dbe9f4; stroke: #9a9482; stroke-width: .4; }
 .border { fill: none; stroke: #a59a7f; stroke-width: .7; stroke-dasharray: 3 2; }
 .credit { font-size: 10px; fill: #5f6b76; }
-.coverage { fill-opacity: .10; stroke-width: 1; fill-rule: evenodd; }
+.coverage { fill-opacity: .035; stroke-width: 1.2; stroke-opacity: .9; fill-rule: evenodd; }
 .cov-srbm { fill: #E69F00; stroke: #E69F00; }
 .cov-mrbm { fill: #CC79A7; stroke: #CC79A7; }
 .cov-irbm { fill: #56B4E9; stroke: #56B4E9; }
-.envelope { fill: #0072B2; fill-opacity: .05; stroke: #0072B2; stroke-width: 1;
+.envelope { fill: #0072B2; fill-opacity: .025; stroke: #0072B2; stroke-width: 1.2;
   stroke-dasharray: 5 3; }
 .envelope.tier-lower { stroke-dasharray: 2 2; }
 .ring { fill: none; stroke: #7b2d26; stroke-width: 1.2; stroke-dasharray: 8 4; }
@@ -76,10 +78,22 @@ fieldset.layers label { display: block; margin: 2px 0; cursor: pointer; }
 .unit { fill: #0072B2; stroke: #fff; stroke-width: 1; }
 .sensor { fill: #fff; stroke: #1d2329; stroke-width: 1.4; }
 .feature:hover { stroke-width: 2.5; }
+.graticule { fill: none; stroke: #8da2b5; stroke-width: .5; stroke-opacity: .7; }
+.grat-label { font-size: 9px; fill: #5f6b76; }
+.scale-bar { fill: none; stroke: #1d2329; stroke-width: 2; }
+.scale-label { font-size: 11px; fill: #1d2329; }
+.place-label { font-size: 11px; fill: #1d2329; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; stroke-linejoin: round; pointer-events: none; }
+.unit-label { font-size: 9.5px; fill: #0b4f7c; }
+.sw-graticule { background: linear-gradient(90deg, transparent 45%, #8da2b5 45% 55%,
+  transparent 55%); }
+.sw-labels { background: #fff; }
+.sw-scale { background: linear-gradient(0deg, transparent 40%, #1d2329 40% 60%,
+  transparent 60%); }
 .sw-coverage-srbm, .sw-coverage-mrbm, .sw-coverage-irbm, .sw-envelopes, .sw-tracks, .sw-assets,
   .sw-sensors, .sw-fire-units, .sw-intercepts, .sw-leakers, .sw-launches, .sw-rings,
-  .sw-basemap, .sw-tiles { display: inline-block; width: 10px; height: 10px;
-  margin: 0 4px 0 2px; border: 1px solid #555; }
+  .sw-basemap, .sw-tiles, .sw-graticule, .sw-labels, .sw-scale { display: inline-block;
+  width: 10px; height: 10px; margin: 0 4px 0 2px; border: 1px solid #555; }
 .sw-coverage-srbm { background: #E69F00; }
 .sw-coverage-mrbm { background: #CC79A7; }
 .sw-coverage-irbm { background: #56B4E9; }
@@ -101,6 +115,10 @@ svg.chart { display: block; width: 100%; height: auto; max-width: 980px; }
 .label { font-size: 12px; fill: #3b4650; }
 .bar.s0 { fill: #0072B2; }
 .bar.s1 { fill: #E69F00; }
+.bar.s2 { fill: #009E73; }
+.bar.s3 { fill: #CC79A7; }
+.bar.s4 { fill: #D55E00; }
+.bar.s5 { fill: #56B4E9; }
 .bar.stock { fill: #c9d3dc; }
 .whisker { stroke: #1d2329; stroke-width: 1.2; fill: none; }
 .interval .range { stroke: #1d2329; stroke-width: 2.5; }

@@ -27,6 +27,7 @@ from kamae.report.charts import (
     probability_intervals,
 )
 from kamae.report.footprints import RangeRing
+from kamae.report.frame import MapFrame
 from kamae.report.map import build_map
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
@@ -34,7 +35,9 @@ from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run
 from kamae.report.timeline import timeline_legend, timeline_svg
 from kamae.report.why_not import why_not_section
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import stat_parts
 from kamae.results.statistics import wilson_interval
+from kamae.scenario import LoadedScenario
 
 REPORT_NAME = "report.html"
 FIGURES_DIR = "figures"
@@ -95,7 +98,7 @@ def report_html(
                 tag("p", {"class": "lead"}, run_line(run)),
             ),
             tag("h2", {}, "Results"),
-            summary_table(run.summary),
+            summary_table(run.summary, lethal_radius_note(run.loaded)),
             body,
             why_not_section(run),
             provenance(run),
@@ -125,9 +128,11 @@ def run_section(
     rings: Sequence[RangeRing] = (),
     heading: str = "",
     with_charts: bool = True,
+    frame: MapFrame | None = None,
 ) -> tuple[Markup, dict[str, Any]]:
-    """Map, replication picker, timeline and charts of one run, inside `<div class="run">`."""
-    view = build_map(run, picks, panel_id=f"{panel}-map", tiles=tiles, rings=rings)
+    """Map, replication picker, timeline and charts of one run, inside `<div class="run">`
+    (`frame`: the map's extent, shared by the runs of a comparison page)."""
+    view = build_map(run, picks, panel_id=f"{panel}-map", tiles=tiles, rings=rings, frame=frame)
     select = tag(
         "div",
         {"class": "controls"},
@@ -297,10 +302,8 @@ def extra_charts(run: RunFolder, panel: str) -> Markup | None:
 
 
 def _stat(doc: dict[str, Any], percent: bool = False) -> tuple[str, str]:
-    lo, hi = doc["ci95"]
-    if percent:
-        return f"{doc['mean']:.1%}", f"[{lo:.1%}, {hi:.1%}]"
-    return f"{doc['mean']:.3g}", f"[{lo:.3g}, {hi:.3g}]"
+    """Mean and interval written to the digits the interval resolves (`kamae.results.numbers`)."""
+    return stat_parts(doc, percent=percent)
 
 
 SUMMARY_ROWS = (
@@ -323,8 +326,20 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any], boo
     return rows
 
 
-def summary_table(summary: dict[str, Any]) -> Markup:
-    """Every metric of summary.json with its 95% interval."""
+LETHAL_RADIUS_NOTE = (
+    "No threat type sets a lethal radius: every leaker counts as landing within it."
+)
+
+
+def lethal_radius_note(loaded: LoadedScenario) -> str | None:
+    """The note a results table carries when no raid's threat type has a lethal radius (then
+    "landing within lethal radius" equals the leakers), else None."""
+    radii = [loaded.threats[r.threat].lethal_radius_m for r in loaded.scenario.raids]
+    return None if any(x is not None for x in radii) else LETHAL_RADIUS_NOTE
+
+
+def summary_table(summary: dict[str, Any], note: str | None = None) -> Markup:
+    """Every metric of summary.json with its 95% interval (and `note` as its caption)."""
     body = []
     for label, stat, percent in summary_rows(summary):
         mean, interval = _stat(stat, percent)
@@ -341,6 +356,7 @@ def summary_table(summary: dict[str, Any]) -> Markup:
     return tag(
         "table",
         {"class": "summary"},
+        tag("caption", {"class": "note"}, note) if note else None,
         tag(
             "thead",
             {},

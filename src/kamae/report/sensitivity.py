@@ -19,6 +19,7 @@ from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_report import footer
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import estimate_text
 
 RESULT = "sensitivity.json"
 PAGE = "sensitivity.html"
@@ -211,7 +212,7 @@ def tornado_figure(name: str, rows: list[dict[str, Any]]) -> Markup:
                         central + lo["mean"],
                         "s0",
                         f"at {row['low_value']:g}: {central + lo['mean']:.3g} "
-                        f"({lo['mean']:+.3g} [{lo['ci95'][0]:+.3g}, {lo['ci95'][1]:+.3g}])",
+                        f"({estimate_text(lo['mean'], *lo['ci95'], signed=True)})",
                         central + lo["ci95"][0],
                         central + lo["ci95"][1],
                         0,
@@ -222,7 +223,7 @@ def tornado_figure(name: str, rows: list[dict[str, Any]]) -> Markup:
                         central + hi["mean"],
                         "s1",
                         f"at {row['high_value']:g}: {central + hi['mean']:.3g} "
-                        f"({hi['mean']:+.3g} [{hi['ci95'][0]:+.3g}, {hi['ci95'][1]:+.3g}])",
+                        f"({estimate_text(hi['mean'], *hi['ci95'], signed=True)})",
                         central + hi["ci95"][0],
                         central + hi["ci95"][1],
                         1,

@@ -16,11 +16,13 @@ from typing import Any
 from kamae.errors import KamaeError
 from kamae.report.charts import HBar, horizontal_bars, probability_intervals
 from kamae.report.comparison import difference_table
+from kamae.report.map import common_frame
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import pick_replications, read_run_folder
 from kamae.report.run_report import footer, run_section
 from kamae.results.files import write_file_atomic
+from kamae.results.numbers import decimals_for, estimate_text, fixed
 from kamae.results.statistics import Interval
 
 COMPARISON = "comparison.json"
@@ -63,7 +65,7 @@ def value_chart(doc: dict[str, Any], name: str = "value") -> Markup:
             continue
         label = m["label"]
         d = _interval(m["difference"])
-        title = f"{v['label']}: {d.estimate:+.3g} [{d.low:+.3g}, {d.high:+.3g}]"
+        title = f"{v['label']}: {estimate_text(d.estimate, d.low, d.high, signed=True)}"
         css = "s1" if d.estimate > 0 else "s0"
         rows.append((v["label"], [HBar(0.0, d.estimate, css, title, d.low, d.high)]))
     return horizontal_bars(
@@ -80,8 +82,11 @@ def metric_rows(variant: dict[str, Any]) -> list[tuple[str, str, str, Interval, 
     rows = []
     for key, m in variant["metrics"].items():
         percent = key == "p_no_leak"
-        fmt = (lambda x: f"{x:.1%}") if percent else (lambda x: f"{x:.3g}")
-        rows.append((m["label"], fmt(m["a"]), fmt(m["b"]), _interval(m["difference"]), percent))
+        d = _interval(m["difference"])
+        scale = 100.0 if percent else 1.0
+        digits = decimals_for(scale * d.low, scale * d.high)
+        ta, tb = (fixed(float(m[k]), digits, percent=percent) for k in ("a", "b"))
+        rows.append((m["label"], ta, tb, d, percent))
     return rows
 
 
@@ -137,10 +142,11 @@ def _engine_runs(folder: Path, doc: dict[str, Any], data: dict[str, Any]) -> lis
         )
     ]
     markup = []
+    frame = common_frame([run for run, _ in runs])
     for i, (run, label) in enumerate(runs):
         panel = f"run-{i}"
         section, found = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False
+            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
         )
         markup.append(section)
         data[panel] = found

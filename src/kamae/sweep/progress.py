@@ -1,13 +1,17 @@
-"""A progress bar for sweeps (rich): replications done, rate, time elapsed and left.
+"""A progress bar for runs and sweeps (rich): steps before the replications (building the
+world) as lines of their own, then replications done, rate, time elapsed and left (the ETA).
 
     with RichProgress("japan-2027 sweep") as bar:
         run_sweep(..., progress=bar)
+    with RichProgress("japan-2027") as bar:
+        run_scenario(..., progress=bar.advance, steps=bar.steps(200))
 
 Replications already on disk when a sweep resumes count as done but not in the rate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -50,6 +54,7 @@ class RichProgress:
         )
         self._description = description
         self._task: TaskID | None = None
+        self._step: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._bar.start()
@@ -58,8 +63,36 @@ class RichProgress:
     def __exit__(self, *exc: Any) -> None:
         self._bar.stop()
 
+    def step(self, description: str) -> None:
+        """A step of unknown length (building the world): a line of its own, its time
+        counting, until the next step or `start`."""
+        self._end_step()
+        self._step = self._bar.add_task(description, total=None)
+
+    def _end_step(self) -> None:
+        if self._step is not None:
+            self._bar.update(self._step, total=1, completed=1)
+            self._step = None
+
     def start(self, total: int, done: int) -> None:
+        """The replications: `total` of them, `done` already (a resumed sweep)."""
+        self._end_step()
         self._task = self._bar.add_task(self._description, total=total, completed=done)
+
+    def steps(self, total: int, label: str = "") -> Callable[[str], None]:
+        """A `kamae.montecarlo.Steps` callback for one run of `total` replications: 'world'
+        shows the world being built, 'replications' starts the bar (`label` names the run
+        when several share the bar)."""
+        prefix = f"{label}: " if label else ""
+
+        def told(step: str) -> None:
+            if step == "world":
+                self.step(f"{prefix}building the world")
+            else:
+                self._end_step()
+                self._task = self._bar.add_task(f"{prefix}{self._description}", total=total)
+
+        return told
 
     def advance(self, replications: int) -> None:
         if self._task is not None:

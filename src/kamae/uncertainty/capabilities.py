@@ -33,6 +33,7 @@ from kamae.compare import (
 from kamae.errors import KamaeError, ScenarioError, ScenarioErrors
 from kamae.montecarlo import Progress
 from kamae.results.files import write_file_atomic, write_run_folder
+from kamae.results.numbers import decimals_for, estimate_text, fixed
 from kamae.scenario.base import Identifier, Strict
 from kamae.scenario.loader import load_scenario, parse_yaml, pydantic_errors
 from kamae.sweep.points import format_value
@@ -131,9 +132,11 @@ class CapabilityStudy:
             for row in q["headline"]:
                 d = row["difference"]
                 lo, hi = d["ci95"]
+                digits = decimals_for(lo, hi)
                 out.append(
-                    f"  {row['variant']}: {row['label']} {row['base']:.3g} -> "
-                    f"{row['base'] + d['mean']:.3g}, {d['mean']:+.3g} [{lo:+.3g}, {hi:+.3g}]"
+                    f"  {row['variant']}: {row['label']} {fixed(row['base'], digits)} -> "
+                    f"{fixed(row['base'] + d['mean'], digits)}, "
+                    f"{estimate_text(d['mean'], lo, hi, signed=True)}"
                 )
         if self.folder is not None:
             out.append(f"results: {self.folder}")
