@@ -13,7 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability, Sourced
+from kamae.scenario.base import (
+    CostBasis,
+    Identifier,
+    Latitude,
+    Longitude,
+    Point,
+    Probability,
+    Sourced,
+)
 from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
 from kamae.scenario.jammers import Jammer
@@ -357,6 +365,11 @@ class InterceptorType(Sourced):
         "needs 3× the target's (proportional navigation); none: not limited",
     )
     unit_cost_musd: float = Field(gt=0, le=100_000, description="Unit cost, million US dollars")
+    cost_basis: CostBasis = Field(
+        default="flyaway",
+        description="What the unit cost counts: flyaway (the missile alone) or with_support "
+        "(a purchase or programme total over its rounds, support included)",
+    )
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
