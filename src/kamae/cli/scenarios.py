@@ -108,6 +108,8 @@ def _write_report(folder: Path | None) -> Path | None:
 def _print_summary_table(summary: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from kamae.results.cost_exchange import exchange_rows
+
     n, seed = summary["replications"], summary["seed"]
     table = Table(title=markup_text(f"{summary['scenario']}: {n} replications, seed {seed}"))
     table.add_column("metric")
@@ -128,6 +130,8 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
         row(f"  {name}", stat)
+    for cells in exchange_rows(summary.get("cost_exchange")):
+        table.add_row(*map(markup_text, cells))
     console().print(table)
 
 

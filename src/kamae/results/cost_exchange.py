@@ -110,3 +110,27 @@ def cost_range(
     if ci_high is not None and ci_low is not None:
         doc["ratio_range_ci95"] = [ci_high[0], ci_low[1]]
     return doc
+
+
+def exchange_rows(doc: Mapping[str, object] | None) -> list[tuple[str, str, str]]:
+    """(label, value, 95% interval) lines of summary["cost_exchange"] for a results table:
+    the ratio at the central costs with its replication interval, then its range over the
+    threat-cost range with the envelope of both ends' intervals; `n/a` with the reason when
+    null."""
+    if not doc:
+        return []
+    ratio, ci = doc.get("ratio"), doc.get("ratio_ci95")
+    if not isinstance(ratio, float):
+        return [("cost-exchange ratio", "n/a", str(doc.get("reason") or ""))]
+    rows = [("cost-exchange (interceptor/threat)", f"{ratio:.3g}", _pair(ci))]
+    span, outer = doc.get("ratio_range"), doc.get("ratio_range_ci95")
+    if isinstance(span, list):
+        rows.append(("  over the threat-cost range", _pair(span, "–"), _pair(outer)))
+    return rows
+
+
+def _pair(values: object, sep: str = ", ") -> str:
+    if not isinstance(values, list):
+        return ""
+    lo, hi = values
+    return f"{lo:.3g}{sep}{hi:.3g}" if sep != ", " else f"[{lo:.3g}, {hi:.3g}]"
