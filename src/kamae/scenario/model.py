@@ -387,7 +387,8 @@ class InterceptorType(Sourced):
 
 
 class Catalog(_Strict):
-    """Catalog entries added to (or replacing) the built-in catalogs, by name."""
+    """Catalog entries added to the built-in catalogs, by name; an entry named like a
+    built-in one changes only the fields it gives (a deep merge, `kamae.scenario.overrides`)."""
 
     threats: dict[str, ThreatType] = Field(default_factory=dict, description="Threat types")
     sensors: dict[str, AnySensorType] = Field(
@@ -704,7 +705,9 @@ class Scenario(_Strict):
     )
     time: TimeSettings = Field(default_factory=TimeSettings, description="The engine's clock")
     catalog: Catalog = Field(
-        default_factory=Catalog, description="Catalog entries added to the built-in ones"
+        default_factory=Catalog,
+        description="Catalog entries added to the built-in ones, or fields of a built-in "
+        "entry changed (deep merge: give only the fields that change)",
     )
     assets: list[Asset] = Field(default_factory=list, description="Defended assets")
     raids: list[Raid] = Field(min_length=1, description="Attacking raids")
