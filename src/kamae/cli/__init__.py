@@ -1,7 +1,8 @@
 """The `kamae` command line: parses arguments and calls the Python API, nothing more.
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
-`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report),
+`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report,
+study budget),
 `uncertainty` (compare, sensitivity, study capabilities) and `explain` (a run's why-not
 records); `app` holds the Typer app and what the commands share. Commands are registered
 here, in the order `kamae --help` lists them.
@@ -44,6 +45,7 @@ CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 for command in COMMANDS:
     app.command()(command)
+uncertainty.study.command("budget")(studies.study_budget)
 app.add_typer(uncertainty.study, name="study")
 for name, calculator in CALCULATORS:
     calc.command(name)(calculator)
