@@ -81,3 +81,14 @@ def test_an_interceptor_item_needs_its_placement(tmp_path) -> None:
 def test_the_bundled_study_loads() -> None:
     spec = load_study_file("budget-study")
     assert spec.paths[0] == "2pct-fy2027" and spec.scenario == "japan-2027"
+
+
+def test_the_command_prints_the_table_and_the_bindings(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from kamae.cli import app
+
+    result = CliRunner().invoke(app, ["study", "budget", str(_study(tmp_path)), "-n", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2pct-fy2027" in result.output and "what bound" in result.output
+    assert "sm-3-block-iia production" in result.output
