@@ -45,6 +45,8 @@ class MonteCarloResult:
     """Threat type of each warhead by id (decoys and debris left out)."""
     threat_costs: dict[str, ThreatCost] = field(default_factory=dict)
     """Unit-cost range of each priced threat type of the scenario's raids."""
+    interceptor_costs: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Unit cost (million USD) and cost basis of each interceptor type of the fire units."""
 
     def summary(self) -> dict[str, object]:
         """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak)),
@@ -56,6 +58,7 @@ class MonteCarloResult:
             engaged = engaged_by_type(self.events, self.warhead_types, ids)
             fired = np.asarray(self.replications.column("interceptor_cost_musd").to_numpy())
             exchange.update(cost_range(fired.astype(float), engaged, self.threat_costs))
+            exchange["interceptor_unit_costs_musd"] = self.interceptor_costs
         return {
             **doc,
             "kill_probability_at_launch": launch_kill_probability(self.events, self.baskets_km),
@@ -92,6 +95,13 @@ def run_montecarlo(
         },
         warhead_types=dict(zip(world.threat_ids[:w], world.threat_type[:w], strict=True)),
         threat_costs=threat_costs(loaded),
+        interceptor_costs={
+            name: {
+                "unit_cost_musd": loaded.interceptors[name].unit_cost_musd,
+                "basis": loaded.interceptors[name].cost_basis,
+            }
+            for name in sorted(set(fu.interceptor))
+        },
     )
 
 

@@ -54,6 +54,10 @@ def test_two_type_raid_against_a_hand_computation(tmp_path) -> None:
     assert ce["ratio_range"] == pytest.approx([100 / 30, 100 / 13])
     assert ce["ratio_range_ci95"] == pytest.approx([100 / 30, 100 / 13])  # no spread by design
     assert ce["threat_unit_costs_musd"]["type-y"]["high_musd"] == 9
+    assert ce["threat_unit_costs_musd"]["type-y"]["basis"] == "flyaway"
+    assert ce["interceptor_unit_costs_musd"] == {
+        "test-upper": {"unit_cost_musd": 10, "basis": "flyaway"}
+    }
 
 
 def test_cost_range_counts_the_warheads_the_engine_counts() -> None:
