@@ -45,7 +45,13 @@ Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Geodetic latit
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude, degrees east")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
-CostBasis = Literal["flyaway", "with_support"]
+CostBasis = Annotated[
+    Literal["flyaway", "with_support"],
+    Field(
+        description="What the unit cost counts: flyaway (the missile alone) or with_support "
+        "(a purchase or programme total over its rounds, support included)"
+    ),
+]
 """What a unit cost counts: `flyaway`, the missile alone as produced (no launcher, spares,
 crews or development); `with_support`, a purchase or a programme's total divided by its rounds
 (spares, training, launch crews and other support included)."""

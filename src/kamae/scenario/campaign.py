@@ -46,11 +46,7 @@ class StrikeWeaponType(_Strict):
     unit_cost_musd: float | None = Field(
         default=None, gt=0, le=100_000, description="Unit cost, million US dollars"
     )
-    cost_basis: CostBasis = Field(
-        default="with_support",
-        description="What the unit cost counts: flyaway (the missile alone) or with_support "
-        "(a purchase or programme total over its rounds, support included)",
-    )
+    cost_basis: CostBasis = "with_support"
     description: str = Field(default="", description="What the entry represents")
 
 

@@ -365,11 +365,7 @@ class InterceptorType(Sourced):
         "needs 3× the target's (proportional navigation); none: not limited",
     )
     unit_cost_musd: float = Field(gt=0, le=100_000, description="Unit cost, million US dollars")
-    cost_basis: CostBasis = Field(
-        default="flyaway",
-        description="What the unit cost counts: flyaway (the missile alone) or with_support "
-        "(a purchase or programme total over its rounds, support included)",
-    )
+    cost_basis: CostBasis = "flyaway"
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")

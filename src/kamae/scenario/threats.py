@@ -67,11 +67,7 @@ class ThreatCommon(Sourced):
         description="Unit cost, high end of the range, million US dollars (none: the central "
         "figure); gives the cost-exchange ratio's low end",
     )
-    cost_basis: CostBasis = Field(
-        default="with_support",
-        description="What the unit cost counts: flyaway (the missile alone) or with_support "
-        "(a purchase or programme total over its rounds, support included)",
-    )
+    cost_basis: CostBasis = "with_support"
     cost_verified: bool = Field(
         default=False,
         description="True when the central unit cost is a published estimate for this class; "
