@@ -50,8 +50,8 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     assert "numpy" in manifest["libraries"]
     assert "threats leaked" in result.output
     # Cost-exchange in every run: every bundled threat class has a cost range.
-    ce = summary["cost_exchange"]
-    assert ce["ratio"] > 0 and ce["ratio_range"][0] < ce["ratio"] < ce["ratio_range"][1]
+    ratio, span = summary["cost_exchange"]["ratio"], summary["cost_exchange_range"]["ratio_range"]
+    assert ratio > 0 and span[0] < ratio < span[1]
     assert "cost-exchange" in result.output and "threat-cost range" in result.output
     assert "cost-exchange" in (folder / "report.html").read_text()
 

@@ -53,12 +53,13 @@ class MonteCarloResult:
         and the why-not records counted by reason (`kamae.results.why_not.why_not_summary`)."""
         ids = self.replications.column("replication").to_pylist()
         doc = summarise(self.scenario, self.seed, self.replications)
-        exchange = doc.get("cost_exchange")
-        if isinstance(exchange, dict):
+        if "cost_exchange" in doc:  # the range needs the engaged threats by type: the events
             engaged = engaged_by_type(self.events, self.warhead_types, ids)
             fired = np.asarray(self.replications.column("interceptor_cost_musd").to_numpy())
-            exchange.update(cost_range(fired.astype(float), engaged, self.threat_costs))
-            exchange["interceptor_unit_costs_musd"] = self.interceptor_costs
+            doc["cost_exchange_range"] = {
+                **cost_range(fired.astype(float), engaged, self.threat_costs),
+                "interceptor_unit_costs_musd": self.interceptor_costs,
+            }
         return {
             **doc,
             "kill_probability_at_launch": launch_kill_probability(self.events, self.baskets_km),
@@ -226,10 +227,10 @@ def launch_kill_probability(
 
 def _cost_exchange(col: MetricColumns) -> dict[str, object]:
     """Cost of interceptors fired against cost of the threats they engaged (million USD), at
-    the threats' central costs (`kamae.results.cost_exchange`; the cost range is added by
-    `MonteCarloResult.summary`, which has the events). Null, with the reason, when an engaged
-    threat has no unit cost or no threat was engaged. Interceptor cost fired is always
-    reported."""
+    the threats' central costs (`kamae.results.cost_exchange`; its range over the threat-cost
+    range is `cost_exchange_range`, added by `MonteCarloResult.summary`, which has the
+    events). Null, with the reason, when an engaged threat has no unit cost or no threat was
+    engaged. Interceptor cost fired is always reported."""
     fired = col["interceptor_cost_musd"]
     unpriced = sorted(name for name, values in col.engaged_without_cost.items() if values.sum() > 0)
     doc: dict[str, object] = {

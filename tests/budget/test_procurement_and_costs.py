@@ -77,12 +77,14 @@ def test_cost_exchange_ratio_with_an_assumed_threat_cost(tmp_path) -> None:
     ce = out.summary["cost_exchange"]
     assert ce["ratio"] == pytest.approx(5.0)
     assert ce["reason"] is None
-    assert ce["ratio_range"] == pytest.approx([5.0, 5.0])  # no range given: the central cost
+    span = out.summary["cost_exchange_range"]["ratio_range"]
+    assert span == pytest.approx([5.0, 5.0])  # no range given: the central cost
 
 
 def test_cost_exchange_is_null_with_the_reason_without_threat_costs(tmp_path) -> None:
-    ce = _run(tmp_path, None).summary["cost_exchange"]
+    summary = _run(tmp_path, None).summary
+    ce = summary["cost_exchange"]
     assert ce["ratio"] is None
-    assert ce["ratio_range"] is None
+    assert summary["cost_exchange_range"]["ratio_range"] is None
     assert "priced-mrbm" in ce["reason"]
     assert ce["interceptor_cost_fired_musd"]["mean"] == pytest.approx(100.0)

@@ -51,6 +51,7 @@ def test_two_type_raid_against_a_hand_computation(tmp_path) -> None:
     # Central: 3 x 2 + 2 x 6 = 18 M; high costs: 3 x 4 + 2 x 9 = 30 M; low: 3 x 1 + 2 x 5 = 13 M.
     assert ce["threat_cost_engaged_musd"]["mean"] == pytest.approx(18.0)
     assert ce["ratio"] == pytest.approx(100 / 18)
+    ce = out.summary["cost_exchange_range"]
     assert ce["ratio_range"] == pytest.approx([100 / 30, 100 / 13])
     assert ce["ratio_range_ci95"] == pytest.approx([100 / 30, 100 / 13])  # no spread by design
     assert ce["threat_unit_costs_musd"]["type-y"]["high_musd"] == 9

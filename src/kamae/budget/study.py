@@ -207,15 +207,21 @@ def _year_row(
         "expected_leakers": summary["expected_leakers"],
         "p_no_leak": summary["p_no_leak"],
         "interceptors_fired": summary["interceptors_fired"],
-        "cost_exchange": _exchange(summary.get("cost_exchange")),
+        "cost_exchange": _exchange(summary),
     }
     return row, leaked
 
 
-def _exchange(doc: object) -> dict[str, Any] | None:
+def _exchange(summary: dict[str, Any]) -> dict[str, Any] | None:
+    doc, extra = summary.get("cost_exchange"), summary.get("cost_exchange_range") or {}
     if not isinstance(doc, dict):
         return None
-    return {k: doc.get(k) for k in ("ratio", "ratio_ci95", "ratio_range", "ratio_range_ci95")}
+    return {
+        "ratio": doc.get("ratio"),
+        "ratio_ci95": doc.get("ratio_ci95"),
+        "ratio_range": extra.get("ratio_range"),
+        "ratio_range_ci95": extra.get("ratio_range_ci95"),
+    }
 
 
 def study_table(study: BudgetStudy) -> list[tuple[str, ...]]:

@@ -130,7 +130,7 @@ def _print_summary_table(summary: dict[str, Any]) -> None:
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
         row(f"  {name}", stat)
-    for cells in exchange_rows(summary.get("cost_exchange")):
+    for cells in exchange_rows(summary):
         table.add_row(*map(markup_text, cells))
     console().print(table)
 

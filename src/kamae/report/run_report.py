@@ -339,7 +339,7 @@ def summary_table(summary: dict[str, Any]) -> Markup:
                 tag("td", {}, stat.get("method", "")),
             )
         )
-    for label, value, interval in exchange_rows(summary.get("cost_exchange")):
+    for label, value, interval in exchange_rows(summary):
         cells = (tag("td", {"class": "num"}, value), tag("td", {"class": "num"}, interval))
         method = "" if value == "n/a" else "delta method; range: threat costs high to low"
         body.append(tag("tr", {}, tag("td", {}, label), *cells, tag("td", {}, method)))

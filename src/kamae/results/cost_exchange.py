@@ -112,18 +112,21 @@ def cost_range(
     return doc
 
 
-def exchange_rows(doc: Mapping[str, object] | None) -> list[tuple[str, str, str]]:
-    """(label, value, 95% interval) lines of summary["cost_exchange"] for a results table:
-    the ratio at the central costs with its replication interval, then its range over the
-    threat-cost range with the envelope of both ends' intervals; `n/a` with the reason when
-    null."""
-    if not doc:
+def exchange_rows(summary: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """(label, value, 95% interval) lines of a summary's cost-exchange for a results table:
+    the ratio at the central costs with its replication interval (`cost_exchange`), then its
+    range over the threat-cost range with the envelope of both ends' intervals
+    (`cost_exchange_range`); `n/a` with the reason when null."""
+    doc = summary.get("cost_exchange")
+    if not isinstance(doc, Mapping):
         return []
     ratio, ci = doc.get("ratio"), doc.get("ratio_ci95")
     if not isinstance(ratio, float):
         return [("cost-exchange ratio", "n/a", str(doc.get("reason") or ""))]
     rows = [("cost-exchange (interceptor/threat)", f"{ratio:.3g}", _pair(ci))]
-    span, outer = doc.get("ratio_range"), doc.get("ratio_range_ci95")
+    extra = summary.get("cost_exchange_range")
+    extra = extra if isinstance(extra, Mapping) else {}
+    span, outer = extra.get("ratio_range"), extra.get("ratio_range_ci95")
     if isinstance(span, list):
         rows.append(("  over the threat-cost range", _pair(span, "–"), _pair(outer)))
     return rows
