@@ -31,7 +31,8 @@ from kamae.scenario.loader import load_scenario
 
 SHOWN = ("threats_leaked", "p_no_leak", "interceptors_fired", "threats_engaged",
          "picture_completeness", "picture_ambiguity", "picture_spuriousness",
-         "picture_position_error_m", "track_plots_stale", "track_plots_late",
+         "picture_position_error_m", "picture_decision_error_m", "track_plots_stale",
+         "track_plots_late",
          "deceptive_believed", "deceptive_rejected", "track_messages_lost")  # fmt: skip
 COMPROMISE = {"kind": "node_compromised", "node": "ew-okinawa", "start_s": 100, "end_s": 500}
 VARIANTS = {

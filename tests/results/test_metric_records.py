@@ -35,7 +35,7 @@ def _tracking() -> TrackingCounts:
 
 
 def test_columns_follow_the_records_field_order_with_per_type_groups_in_place() -> None:
-    network = NetworkCounts(7.0, 1.0, 2.0, 1.0, *[0.0] * 15)
+    network = NetworkCounts(7.0, 1.0, 2.0, 1.0, *[0.0] * 16)
     row = ReplicationMetrics(_engagement(), _tracking(), network)
     assert list(row.columns()) == [
         "threats_launched", "threats_intercepted", "threats_leaked",
@@ -51,6 +51,7 @@ def test_columns_follow_the_records_field_order_with_per_type_groups_in_place() 
         "picture_tracks_coasted",
         "deceptive_reports", "deceptive_believed", "deceptive_rejected", "picture_completeness",
         "picture_ambiguity", "picture_spuriousness", "picture_position_error_m",
+        "picture_decision_error_m",
     ]  # fmt: skip
     assert row.columns()["fired.sm-3"] == 3.0
     assert "track_messages" not in ReplicationMetrics(_engagement(), _tracking()).columns()

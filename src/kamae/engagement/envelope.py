@@ -108,6 +108,10 @@ class Interceptor:
     """Single-shot kill probability per threat class (absent: cannot kill it)."""
     handover_basket_m: float | None
     """Prediction error it can still correct, m (None: prediction taken as perfect)."""
+    in_flight_updates: bool
+    """Guided to handover on the firing unit's track (in-flight target updates): the
+    prediction error at handover is that track's at the intercept time; False: the
+    launch-time prediction over the whole flight."""
     unit_cost_musd: float
 
 

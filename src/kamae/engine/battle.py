@@ -52,7 +52,7 @@ from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
 from kamae.kinematics.marv import manoeuvre_kill_factor
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
-from kamae.tracking.base import TrackBank
+from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
 
 if TYPE_CHECKING:
@@ -128,8 +128,9 @@ class Battle:
         self.unit_tier = np.array(
             [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
         )
-        # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot)
-        self.pending: list[tuple[int, int, int, int, int, int, int, float]] = []
+        # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot
+        # expected at launch, Pk per shot if the unit's track is lost in flight)
+        self.pending: list[tuple[int, int, int, int, int, int, int, float, float]] = []
         self._seq = 0
         self.why_not = WhyNot(world, reps)
         """Why each unit did not fire at each threat (`kamae.engine.why_not`)."""
@@ -172,7 +173,8 @@ class Battle:
         """Interceptors arriving at step k, then threats landing at step k."""
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
-            _, _, r, n, j, first, count, p_kill = heapq.heappop(self.pending)
+            _, _, r, n, j, first, count, p_kill, p_lost = heapq.heappop(self.pending)
+            p_kill = self._arrival_kill_probability(r, n, j, k, t, tracks, p_kill, p_lost)
             met = tracks.meets(j, r, n)
             if met != n:
                 self._meet_other(t, r, n, j, first, count, p_kill, met, tracks, logs[r])
@@ -286,10 +288,10 @@ class Battle:
         for g, bank in enumerate(tracks.banks):
             firm = (bank.updates.reshape(shape) >= doctrine.track_confirm_updates) & believed_alive
             firm &= tracks.declared_warhead(g)  # interceptors go to objects declared warheads
+            position_sigma, velocity_sigma = sigmas_at(bank, t)  # a coasting track's grow
             with np.errstate(invalid="ignore"):
-                position_sigma = bank.position_sigma()
                 position_ok = position_sigma <= doctrine.fire_control_position_sigma_m
-                velocity_ok = bank.velocity_sigma() <= doctrine.fire_control_velocity_sigma_mps
+                velocity_ok = velocity_sigma <= doctrine.fire_control_velocity_sigma_mps
             qualities.append(firm & (position_ok & velocity_ok).reshape(shape))
             sigmas.append(position_sigma.reshape(shape))
         # (R, N, F): the unit's own picture holds a fire-control-quality track of the threat.
@@ -477,7 +479,7 @@ class Battle:
             n, tier_index, _ = rows[row]
             j = int(units[c])
             self._launch(r, n, j, tier_index, count, float(pk[row, c]), step.k, step.t,
-                         intercept[(n, j)], log)  # fmt: skip
+                         intercept[(n, j)], log, tracks)  # fmt: skip
 
     def _rows(
         self, r: int, step: _Step, tracks: Pictures
@@ -706,24 +708,68 @@ class Battle:
         order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
         return np.array(keep, dtype=np.int64)[order]
 
-    def _kill_probability(
-        self, r: int, n: int, j: int, intercept_step: int, t: float, tracks: Pictures
-    ) -> float:
-        """Pk of one interceptor of unit j at threat n, degraded by the track's predicted
-        position error at the intercept time when the interceptor has a handover basket."""
+    def _sspk(self, n: int, j: int, intercept_step: int) -> float:
+        """SSPK of unit j's interceptor at threat n, with the manoeuvre kill factor."""
         fu, world = self.world.fire_units, self.world
-        sspk = float(fu.sspk[j, world.threat_class[n]]) * manoeuvre_kill_factor(
+        return float(fu.sspk[j, world.threat_class[n]]) * manoeuvre_kill_factor(
             float(fu.max_acceleration_mps2[j]), float(world.threat_manoeuvre_mps2[n]),
             float(world.times[intercept_step]), float(world.threat_manoeuvre_start_s[n]),
         )  # fmt: skip
+
+    def _kill_probability(
+        self,
+        r: int,
+        n: int,
+        j: int,
+        intercept_step: int,
+        t: float,
+        tracks: Pictures,
+        *,
+        blind: bool = False,
+    ) -> float:
+        """Pk of one interceptor of unit j at threat n, as the unit predicts it at time t:
+        degraded by the track's predicted position error at handover when the interceptor has
+        a handover basket. Without in-flight target updates (or `blind`: the track lost in
+        flight) that error is the track's predicted over the whole flight; with them, the
+        unit expects to hold its track to the handover, so its error is the track's now
+        (predicted from its latest update to t)."""
+        sspk = self._sspk(n, j, intercept_step)
+        fu = self.world.fire_units
         basket = fu.handover_basket_m[j]
         if basket is None:
             return sspk
-        horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
         bank: TrackBank = tracks.bank_of(j)
-        sigma = bank.predicted_position_sigma(np.array([r * self.threats + n]), horizon)[0]
-        self.predicted_sigma[(r, n, j)] = float(sigma)
+        slot = r * self.threats + n
+        if fu.in_flight_updates[j] and not blind:
+            horizon = max(t - float(bank.time[slot]), 0.0)
+        else:
+            horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
+        sigma = bank.predicted_position_sigma(np.array([slot]), horizon)[0]
+        if not blind:
+            self.predicted_sigma[(r, n, j)] = float(sigma)
         return float(kill_probability_with_prediction_error(sspk, sigma, basket))
+
+    def _arrival_kill_probability(
+        self, r: int, n: int, j: int, k: int, t: float, tracks: Pictures, p_kill: float,
+        p_lost: float,
+    ) -> float:  # fmt: skip
+        """Pk per shot of a salvo of unit j arriving at threat n at step k. With in-flight
+        target updates the interceptor reaches handover on the unit's track of slot n as it
+        is then: SSPK degraded by that track's error predicted from its latest update to the
+        intercept (Pk = SSPK·F_chi2_3(b²/σ²), `kill_probability_with_prediction_error`); if
+        the unit holds no track of the slot any more (lost in flight), the interceptor flies
+        its launch-time prediction (`p_lost`). Without updates: the launch-time Pk."""
+        fu = self.world.fire_units
+        basket = fu.handover_basket_m[j]
+        if basket is None or not fu.in_flight_updates[j]:
+            return p_kill
+        bank: TrackBank = tracks.bank_of(j)
+        slot = r * self.threats + n
+        if not bool(bank.initialised[slot]):
+            return p_lost
+        horizon = max(t - float(bank.time[slot]), 0.0)
+        sigma = bank.predicted_position_sigma(np.array([slot]), horizon)[0]
+        return float(kill_probability_with_prediction_error(self._sspk(n, j, k), sigma, basket))
 
     def _launch(
         self,
@@ -737,6 +783,7 @@ class Battle:
         t: float,
         intercept_step: int,
         log: EventLog,
+        tracks: Pictures,
     ) -> None:
         """Fire a salvo of `count` from unit j at threat n and schedule its arrival."""
         world, fu = self.world, self.world.fire_units
@@ -745,13 +792,18 @@ class Battle:
         self.fired[r, j] += count
         self.why_not.launched(r, n, j, count)
         self.salvos[r, n, tier_index] += 1
+        # If the unit's track is lost in flight, the interceptor flies this prediction.
+        lost = pk
+        if fu.in_flight_updates[j] and fu.handover_basket_m[j] is not None:
+            lost = self._kill_probability(r, n, j, intercept_step, t, tracks, blind=True)
         intercept_step = max(intercept_step, k + 1)
         intercept_time = world.times[intercept_step]
         self.busy_until[r, n] = max(
             self.busy_until[r, n], intercept_time + self.doctrine.kill_assessment_s
         )
         heapq.heappush(
-            self.pending, (intercept_step, self._seq, r, n, j, int(self.shots[r, n]), count, pk)
+            self.pending,
+            (intercept_step, self._seq, r, n, j, int(self.shots[r, n]), count, pk, lost),
         )
         self.shots[r, n] += count
         self._seq += 1

@@ -87,6 +87,9 @@ class GroupBank:
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         return self.bank.predicted_position_sigma(np.asarray(index) + self.offset, horizon_s)
 
+    def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        return self.bank.predicted(np.asarray(index) + self.offset, t)
+
     def drop(self, index: IntArray) -> None:
         self.bank.drop(np.asarray(index) + self.offset)
 
@@ -110,9 +113,10 @@ class Pictures:
         self.lost = np.zeros(reps, dtype=np.int64)
         self.deceptive = np.zeros(reps, dtype=np.int64)
         self.confirmed = np.zeros(reps, dtype=bool)
-        self.siap = np.zeros((5, reps))
+        self.siap = np.zeros((7, reps))
         """Per replication, summed over samples and groups: truths, truths tracked, tracks on
-        truths, tracks, position error of tracks on truths."""
+        truths, tracks, position error of tracks on truths; then the same two for the slot
+        tracks of fire-control quality alone (what the battle manager may engage)."""
         self.banks: list[TrackBank] = [shared]
         """Each picture group's track bank (the tracker's own without a network)."""
         self.unit_group = np.zeros(units, dtype=np.int64)
@@ -350,11 +354,9 @@ class Pictures:
         t_obj = np.concatenate([follows[firm], ex.follows[ex_on]])
         t = float(self.world.times[k])
         slots, rows = np.flatnonzero(firm), np.flatnonzero(ex_on)
+        slot_x, slot_p = pic.bank.predicted(slots, np.full(slots.size, t))
         t_pos = np.concatenate(
-            [
-                pic.bank.predicted(slots, np.full(slots.size, t))[0][:, :3],
-                ex.bank.predicted(rows, np.full(rows.size, t))[0][:, :3],
-            ]
+            [slot_x[:, :3], ex.bank.predicted(rows, np.full(rows.size, t))[0][:, :3]]
         )
         on = t_obj >= 0
         on[on] = area.reshape(-1, self.threats)[t_unit[on], t_obj[on]]
@@ -367,6 +369,20 @@ class Pictures:
         self.siap[2] += np.bincount(rep[on], minlength=self.reps)
         self.siap[3] += np.bincount(rep, minlength=self.reps)
         self.siap[4] += np.bincount(rep[on], weights=err, minlength=self.reps)
+        # The tracks the battle manager may engage: slot tracks (they come first) of
+        # fire-control quality (the doctrine's named thresholds, as `Battle._decide` reads).
+        doctrine, cov = self.world.doctrine, slot_p
+        with np.errstate(invalid="ignore"):
+            quality = (position_sigma(cov) <= doctrine.fire_control_position_sigma_m) & (
+                velocity_sigma(cov) <= doctrine.fire_control_velocity_sigma_mps
+            )
+        decided = on[: slots.size] & quality
+        self.siap[5] += np.bincount(rep[: slots.size][decided], minlength=self.reps)
+        self.siap[6] += np.bincount(
+            rep[: slots.size][decided],
+            weights=err[: int(on[: slots.size].sum())][quality[on[: slots.size]]],
+            minlength=self.reps,
+        )
 
     def drop(self, slots: IntArray) -> None:
         """Delete tracks everywhere (threat destroyed and recognised, or impacted)."""
@@ -421,7 +437,7 @@ class Pictures:
         if self.network is None:
             return None
         c = {name: float(v[r]) for name, v in self.picture.counts.items()}
-        j, jt, na, n, err = self.siap[:, r]
+        j, jt, na, n, err, nd, err_d = self.siap[:, r]
         return NetworkCounts(
             track_messages=float(self.sent[r]),
             track_messages_lost=float(self.lost[r]),
@@ -442,4 +458,5 @@ class Pictures:
             picture_ambiguity=na / jt if jt else 1.0,
             picture_spuriousness=(n - na) / n if n else 0.0,
             picture_position_error_m=err / na if na else 0.0,
+            picture_decision_error_m=err_d / nd if nd else 0.0,
         )

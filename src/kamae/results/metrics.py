@@ -110,6 +110,10 @@ class NetworkCounts:
     picture_position_error_m: float
     """SIAP of the fire units' pictures (every group, slot and held-aside tracks), with each
     track assigned to the object it follows."""
+    picture_decision_error_m: float
+    """Mean position error of the firm slot tracks of fire-control quality alone (what the
+    battle manager may engage; held-aside duplicates, false, unbelieved and poor tracks left
+    out), each against the object it follows, m."""
 
 
 @dataclass(frozen=True)

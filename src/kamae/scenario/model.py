@@ -354,6 +354,12 @@ class InterceptorType(Sourced):
         description="Prediction error the interceptor can still correct (1σ-free radius), km; "
         "none: fire-control prediction taken as perfect",
     )
+    in_flight_updates: bool = Field(
+        default=False,
+        description="Guided to handover on the firing unit's track (in-flight target updates, "
+        "the uplinked midcourse of engage- and launch-on-remote): the prediction error at "
+        "handover is the track's then; false: the launch-time prediction over the whole flight",
+    )
     sspk: dict[ThreatClass, Probability] = Field(
         description="Single-shot kill probability per threat class"
     )

@@ -62,6 +62,23 @@ class TrackBank(Protocol):
         are unchanged)."""
         ...
 
+    def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Mean (M, 6) and covariance (M, 6, 6) of the listed slots predicted to time t (the
+        slots are unchanged)."""
+        ...
+
     def drop(self, index: IntArray) -> None:
         """Delete the listed tracks."""
         ...
+
+
+def sigmas_at(bank: TrackBank, t: float) -> tuple[FloatArray, FloatArray]:
+    """(N,) position and velocity sigma of every slot at time t (NaN if empty): a slot whose
+    state is older than t is predicted to it, so a track that coasts without reports grows
+    its uncertainty instead of keeping the one of its last update."""
+    pos, vel = bank.position_sigma(), bank.velocity_sigma()
+    stale = np.flatnonzero(bank.initialised & (bank.time < t))
+    if stale.size:
+        _, p = bank.predicted(stale, t)
+        pos[stale], vel[stale] = position_sigma(p), velocity_sigma(p)
+    return pos, vel

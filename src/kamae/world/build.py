@@ -64,6 +64,9 @@ class FireUnits:
     """(F, classes) kill probability per threat class (NaN where undefined)."""
     handover_basket_m: list[float | None]
     """Per unit: prediction error its interceptor can still correct, m (None: perfect)."""
+    in_flight_updates: BoolArray
+    """Per unit: its interceptor is guided to handover on the unit's track (its Pk at the
+    intercept uses that track's error then, not the launch-time prediction)."""
     reserve: IntArray
     """Per unit: rounds held back by the doctrine's reserve."""
     unit_cost_musd: FloatArray
@@ -327,6 +330,7 @@ def _fire_units(loaded: LoadedScenario, interceptors: list[Interceptor]) -> Fire
             [[i.sspk.get(c, np.nan) for c in THREAT_CLASSES] for i in interceptors], dtype=float
         ).reshape(len(units), len(THREAT_CLASSES)),
         handover_basket_m=[i.handover_basket_m for i in interceptors],
+        in_flight_updates=np.array([i.in_flight_updates for i in interceptors], dtype=bool),
         reserve=np.array(
             [int(np.floor(s.doctrine.reserve_fraction * u.inventory)) for u in units],
             dtype=np.int64,

@@ -250,6 +250,7 @@ def interceptor(it: InterceptorType) -> Interceptor:
         ),
         sspk={str(k): v for k, v in it.sspk.items()},
         handover_basket_m=metres(it.handover_basket_km),
+        in_flight_updates=it.in_flight_updates,
         unit_cost_musd=it.unit_cost_musd,
     )
 
