@@ -85,20 +85,11 @@ class _Bank:
         return np.full(len(index), 10.0 + 20.0 * horizon_s)
 
 
-class _Tracks:
-    def __init__(self, bank: _Bank) -> None:
-        self.bank = bank
-
-    def bank_of(self, unit: int) -> _Bank:
-        return self.bank
-
-
 def test_a_track_lost_in_flight_leaves_the_launch_time_prediction() -> None:
     """At the arrival, the Pk is SSPK·F(b²/σ²) for the firing unit's track as it is then:
     σ from its latest update to the intercept; a slot no longer held falls back to the
     launch-time prediction (`p_lost`); a unit without updates keeps the launch-time Pk."""
-    from kamae.engine.battle import Battle
-    from kamae.engine.draws import Draws
+    from kamae.engine.handover import arrival_kill_probability
     from kamae.world import build_world
 
     doc = one_layer_scenario(count=2, shots=1, sspk=0.8, replications=1, seed=13)
@@ -106,18 +97,17 @@ def test_a_track_lost_in_flight_leaves_the_launch_time_prediction() -> None:
     entry["handover_basket_km"] = 0.3
     entry["in_flight_updates"] = True
     world = build_world(load_scenario_text(yaml.safe_dump(doc).encode(), "iftu.yaml"))
-    battle = Battle(world, Draws(world, [np.random.default_rng(1)]))
     t = 200.0
     for updated, expected_sigma in ((t - 1.0, 30.0), (t - 20.0, 410.0)):
-        tracks = _Tracks(_Bank(2, held=0, time=updated))
-        p = battle._arrival_kill_probability(0, 0, 0, 10, t, tracks, 0.55, 0.02)  # type: ignore[arg-type]
+        bank = _Bank(2, held=0, time=updated)
+        p = arrival_kill_probability(world, bank, 0, 0, 0, 10, t, 0.55, 0.02)  # type: ignore[arg-type]
         assert p == pytest.approx(0.8 * maxwell_cdf((300.0 / expected_sigma) ** 2), rel=1e-12)
     # Slot 1 is not held: lost in flight.
-    tracks = _Tracks(_Bank(2, held=0, time=t - 1.0))
-    assert battle._arrival_kill_probability(0, 1, 0, 10, t, tracks, 0.55, 0.02) == 0.02  # type: ignore[arg-type]
+    bank = _Bank(2, held=0, time=t - 1.0)
+    assert arrival_kill_probability(world, bank, 1, 1, 0, 10, t, 0.55, 0.02) == 0.02  # type: ignore[arg-type]
     # Without in-flight updates the launch-time Pk stands.
     world.fire_units.in_flight_updates[0] = False
-    assert battle._arrival_kill_probability(0, 0, 0, 10, t, tracks, 0.55, 0.02) == 0.55  # type: ignore[arg-type]
+    assert arrival_kill_probability(world, bank, 0, 0, 0, 10, t, 0.55, 0.02) == 0.55  # type: ignore[arg-type]
 
 
 def test_every_catalog_interceptor_is_guided_on_the_units_track() -> None:

@@ -34,7 +34,6 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engagement.doctrine import gives_up, magazine_salvo, required_salvo
 from kamae.engagement.dynamic_wta import DynamicInstance, solve
-from kamae.engagement.envelope import kill_probability_with_prediction_error
 from kamae.engagement.reload import Launchers
 from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import (
@@ -44,13 +43,13 @@ from kamae.engagement.threat_evaluation import (
 )
 from kamae.engine.draws import Draws
 from kamae.engine.engagement_counts import engagement_counts
+from kamae.engine.handover import arrival_kill_probability, predicted_kill_probability
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
-from kamae.kinematics.marv import manoeuvre_kill_factor
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
@@ -174,7 +173,9 @@ class Battle:
         world, fu = self.world, self.world.fire_units
         while self.pending and self.pending[0][0] <= k:
             _, _, r, n, j, first, count, p_kill, p_lost = heapq.heappop(self.pending)
-            p_kill = self._arrival_kill_probability(r, n, j, k, t, tracks, p_kill, p_lost)
+            p_kill = arrival_kill_probability(
+                self.world, tracks.bank_of(j), r * self.threats + n, n, j, k, t, p_kill, p_lost
+            )
             met = tracks.meets(j, r, n)
             if met != n:
                 self._meet_other(t, r, n, j, first, count, p_kill, met, tracks, logs[r])
@@ -708,14 +709,6 @@ class Battle:
         order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
         return np.array(keep, dtype=np.int64)[order]
 
-    def _sspk(self, n: int, j: int, intercept_step: int) -> float:
-        """SSPK of unit j's interceptor at threat n, with the manoeuvre kill factor."""
-        fu, world = self.world.fire_units, self.world
-        return float(fu.sspk[j, world.threat_class[n]]) * manoeuvre_kill_factor(
-            float(fu.max_acceleration_mps2[j]), float(world.threat_manoeuvre_mps2[n]),
-            float(world.times[intercept_step]), float(world.threat_manoeuvre_start_s[n]),
-        )  # fmt: skip
-
     def _kill_probability(
         self,
         r: int,
@@ -727,49 +720,14 @@ class Battle:
         *,
         blind: bool = False,
     ) -> float:
-        """Pk of one interceptor of unit j at threat n, as the unit predicts it at time t:
-        degraded by the track's predicted position error at handover when the interceptor has
-        a handover basket. Without in-flight target updates (or `blind`: the track lost in
-        flight) that error is the track's predicted over the whole flight; with them, the
-        unit expects to hold its track to the handover, so its error is the track's now
-        (predicted from its latest update to t)."""
-        sspk = self._sspk(n, j, intercept_step)
-        fu = self.world.fire_units
-        basket = fu.handover_basket_m[j]
-        if basket is None:
-            return sspk
-        bank: TrackBank = tracks.bank_of(j)
-        slot = r * self.threats + n
-        if fu.in_flight_updates[j] and not blind:
-            horizon = max(t - float(bank.time[slot]), 0.0)
-        else:
-            horizon = max(float(self.world.times[intercept_step]) - t, 0.0)
-        sigma = bank.predicted_position_sigma(np.array([slot]), horizon)[0]
-        if not blind:
-            self.predicted_sigma[(r, n, j)] = float(sigma)
-        return float(kill_probability_with_prediction_error(sspk, sigma, basket))
-
-    def _arrival_kill_probability(
-        self, r: int, n: int, j: int, k: int, t: float, tracks: Pictures, p_kill: float,
-        p_lost: float,
-    ) -> float:  # fmt: skip
-        """Pk per shot of a salvo of unit j arriving at threat n at step k. With in-flight
-        target updates the interceptor reaches handover on the unit's track of slot n as it
-        is then: SSPK degraded by that track's error predicted from its latest update to the
-        intercept (Pk = SSPK·F_chi2_3(b²/σ²), `kill_probability_with_prediction_error`); if
-        the unit holds no track of the slot any more (lost in flight), the interceptor flies
-        its launch-time prediction (`p_lost`). Without updates: the launch-time Pk."""
-        fu = self.world.fire_units
-        basket = fu.handover_basket_m[j]
-        if basket is None or not fu.in_flight_updates[j]:
-            return p_kill
-        bank: TrackBank = tracks.bank_of(j)
-        slot = r * self.threats + n
-        if not bool(bank.initialised[slot]):
-            return p_lost
-        horizon = max(t - float(bank.time[slot]), 0.0)
-        sigma = bank.predicted_position_sigma(np.array([slot]), horizon)[0]
-        return float(kill_probability_with_prediction_error(self._sspk(n, j, k), sigma, basket))
+        """Pk of one interceptor of unit j at threat n, as the unit predicts it at time t
+        (`kamae.engine.handover.predicted_kill_probability`)."""
+        p, sigma = predicted_kill_probability(
+            self.world, tracks.bank_of(j), r * self.threats + n, n, j, intercept_step, t, blind
+        )
+        if sigma is not None and not blind:
+            self.predicted_sigma[(r, n, j)] = sigma
+        return p
 
     def _launch(
         self,
