@@ -49,6 +49,11 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     assert len(manifest["scenario_sha256"]) == 64 and manifest["seed"] == 5
     assert "numpy" in manifest["libraries"]
     assert "threats leaked" in result.output
+    # Cost-exchange in every run: every bundled threat class has a cost range.
+    ratio, span = summary["cost_exchange"]["ratio"], summary["cost_exchange_range"]["ratio_range"]
+    assert ratio > 0 and span[0] < ratio < span[1]
+    assert "cost-exchange" in result.output and "threat-cost range" in result.output
+    assert "cost-exchange" in (folder / "report.html").read_text()
 
 
 def test_run_json_prints_only_the_summary(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from kamae.engine import EventLog, ReplicationResult
 from kamae.engine.records import EVENT_COLUMNS
+from kamae.results.cost_exchange import ThreatCost, cost_range, engaged_by_type, ratio_of_totals
 from kamae.results.metrics import MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
 from kamae.results.why_not import why_not_summary
@@ -45,13 +46,27 @@ class MonteCarloResult:
     baskets_km: dict[str, float | None] = field(default_factory=dict)
     """Per interceptor type of the scenario's fire units: its handover basket, km (None:
     prediction taken as perfect)."""
+    warhead_types: dict[str, str] = field(default_factory=dict)
+    """Threat type of each warhead by id (decoys and debris left out)."""
+    threat_costs: dict[str, ThreatCost] = field(default_factory=dict)
+    """Unit-cost range of each priced threat type of the scenario's raids."""
+    interceptor_costs: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Unit cost (million USD) and cost basis of each interceptor type of the fire units."""
 
     def summary(self) -> dict[str, object]:
         """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak)),
         and the why-not records counted by reason (`kamae.results.why_not.why_not_summary`)."""
         ids = self.replications.column("replication").to_pylist()
+        doc = summarise(self.scenario, self.seed, self.replications)
+        if "cost_exchange" in doc:  # the range needs the engaged threats by type: the events
+            engaged = engaged_by_type(self.events, self.warhead_types, ids)
+            fired = np.asarray(self.replications.column("interceptor_cost_musd").to_numpy())
+            doc["cost_exchange_range"] = {
+                **cost_range(fired.astype(float), engaged, self.threat_costs),
+                "interceptor_unit_costs_musd": self.interceptor_costs,
+            }
         return {
-            **summarise(self.scenario, self.seed, self.replications),
+            **doc,
             "kill_probability_at_launch": launch_kill_probability(self.events, self.baskets_km),
             "why_not": why_not_summary(self.events, ids),
         }
@@ -80,7 +95,7 @@ def run_montecarlo(
         steps("replications")
     with (backend or LocalBackend(workers)).open() as runner:
         results = replicate(world, seeds, runner, progress)
-    fu = world.fire_units
+    fu, w = world.fire_units, world.warheads
     return MonteCarloResult(
         scenario=loaded.scenario.name,
         seed=seed,
@@ -90,7 +105,32 @@ def run_montecarlo(
             name: None if basket is None else basket / 1e3
             for name, basket in sorted(zip(fu.interceptor, fu.handover_basket_m, strict=True))
         },
+        warhead_types=dict(zip(world.threat_ids[:w], world.threat_type[:w], strict=True)),
+        threat_costs=threat_costs(loaded),
+        interceptor_costs={
+            name: {
+                "unit_cost_musd": loaded.interceptors[name].unit_cost_musd,
+                "basis": loaded.interceptors[name].cost_basis,
+            }
+            for name in sorted(set(fu.interceptor))
+        },
     )
+
+
+def threat_costs(loaded: LoadedScenario) -> dict[str, ThreatCost]:
+    """The unit-cost range of each priced threat type the scenario's raids launch."""
+    out = {}
+    for name in sorted({raid.threat for raid in loaded.scenario.raids}):
+        t = loaded.threats[name]
+        if t.unit_cost_musd is not None:
+            out[name] = ThreatCost(
+                low_musd=t.unit_cost_low_musd or t.unit_cost_musd,
+                central_musd=t.unit_cost_musd,
+                high_musd=t.unit_cost_high_musd or t.unit_cost_musd,
+                basis=t.cost_basis,
+                verified=t.cost_verified,
+            )
+    return out
 
 
 def _replication_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
@@ -197,12 +237,11 @@ def launch_kill_probability(
 
 
 def _cost_exchange(col: MetricColumns) -> dict[str, object]:
-    """Cost of interceptors fired against cost of the threats they engaged (million USD).
-
-    The ratio is of totals over replications, sum(interceptor cost) / sum(threat cost), with a
-    delta-method 95% interval; null, with the reason, when an engaged threat has no assumed
-    unit cost or no threat was engaged. Interceptor cost fired is always reported.
-    """
+    """Cost of interceptors fired against cost of the threats they engaged (million USD), at
+    the threats' central costs (`kamae.results.cost_exchange`; its range over the threat-cost
+    range is `cost_exchange_range`, added by `MonteCarloResult.summary`, which has the
+    events). Null, with the reason, when an engaged threat has no unit cost or no threat was
+    engaged. Interceptor cost fired is always reported."""
     fired = col["interceptor_cost_musd"]
     unpriced = sorted(name for name, values in col.engaged_without_cost.items() if values.sum() > 0)
     doc: dict[str, object] = {
@@ -223,14 +262,7 @@ def _cost_exchange(col: MetricColumns) -> dict[str, object]:
     if threat.sum() <= 0:
         doc["reason"] = "no threat was engaged"
         return doc
-    n = fired.size
-    ratio = float(fired.sum() / threat.sum())
-    doc["ratio"] = ratio
-    if n > 1:
-        # Delta method for a ratio of means: var(R) ~ var(X - R Y) / (n mean(Y)^2).
-        spread = float(np.std(fired - ratio * threat, ddof=1))
-        half = 1.959963984540054 * spread / (np.sqrt(n) * float(threat.mean()))
-        doc["ratio_ci95"] = [ratio - half, ratio + half]
+    doc["ratio"], doc["ratio_ci95"] = ratio_of_totals(fired, threat)
     return doc
 
 

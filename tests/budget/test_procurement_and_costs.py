@@ -57,15 +57,14 @@ def test_force_for_year_adds_what_is_delivered_by_then() -> None:
 
 def _run(tmp_path, threat_cost):
     doc = one_layer_scenario(count=5, shots=2, replications=6)
-    if threat_cost is not None:
-        doc["catalog"]["threats"] = {
-            "priced-mrbm": {
-                "kind": "ballistic", "threat_class": "mrbm", "max_range_km": 1300,
-                "rcs_m2": 0.1, "unit_cost_musd": threat_cost, "source": "test",
-                "notional": True,
-            }
-        }  # fmt: skip
-        doc["raids"][0]["threat"] = "priced-mrbm"
+    doc["catalog"]["threats"] = {
+        "priced-mrbm": {
+            "kind": "ballistic", "threat_class": "mrbm", "max_range_km": 1300,
+            "rcs_m2": 0.1, "unit_cost_musd": threat_cost, "source": "test",
+            "notional": True,
+        }
+    }  # fmt: skip
+    doc["raids"][0]["threat"] = "priced-mrbm"
     return run_scenario(str(write_scenario(tmp_path, doc)), out=None)
 
 
@@ -78,10 +77,14 @@ def test_cost_exchange_ratio_with_an_assumed_threat_cost(tmp_path) -> None:
     ce = out.summary["cost_exchange"]
     assert ce["ratio"] == pytest.approx(5.0)
     assert ce["reason"] is None
+    span = out.summary["cost_exchange_range"]["ratio_range"]
+    assert span == pytest.approx([5.0, 5.0])  # no range given: the central cost
 
 
 def test_cost_exchange_is_null_with_the_reason_without_threat_costs(tmp_path) -> None:
-    ce = _run(tmp_path, None).summary["cost_exchange"]
+    summary = _run(tmp_path, None).summary
+    ce = summary["cost_exchange"]
     assert ce["ratio"] is None
-    assert "mrbm-nodong-class" in ce["reason"]
+    assert summary["cost_exchange_range"]["ratio_range"] is None
+    assert "priced-mrbm" in ce["reason"]
     assert ce["interceptor_cost_fired_musd"]["mean"] == pytest.approx(100.0)

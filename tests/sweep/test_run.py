@@ -88,8 +88,8 @@ def test_a_point_equals_kamae_run_of_its_scenario_file(reference: Path) -> None:
     }
     run = run_scenario(reference / "out" / "points" / "000002.yaml", replications=R, seed=SEED)
     # A point keeps the per-replication metrics; the sections read from the event log
-    # (kill probability at launch, why-not counts) are the run's only.
-    event_sections = {"kill_probability_at_launch", "why_not"}
+    # (kill probability at launch, why-not counts, the cost-exchange range) are the run's only.
+    event_sections = {"kill_probability_at_launch", "why_not", "cost_exchange_range"}
     assert point["summary"] == {k: v for k, v in run.summary.items() if k not in event_sections}
 
 

@@ -50,7 +50,7 @@ def test_a_study_writes_its_folder_and_indices(small_study: tuple[Path, object])
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(leakers["indices"][doc["inputs"][0]["name"]])
     assert 0 <= leakers["propagation"]["epistemic_share"] <= 1
     assert len(leakers["tornado"]) == 2
-    assert doc["outputs"]["cost_exchange"]["available"] is False  # no threat unit cost
+    assert doc["outputs"]["cost_exchange"]["available"] is True  # every built-in threat priced
     page = (folder / "sensitivity.html").read_text()
     assert 'class="chart sobol"' in page and 'class="chart tornado"' in page
     # the sweep's own views answer SQL

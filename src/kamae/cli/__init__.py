@@ -1,10 +1,10 @@
 """The `kamae` command line: parses arguments and calls the Python API, nothing more.
 
 One module per group of commands: `scenarios` (run, validate, scenarios, schema),
-`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report),
-`uncertainty` (compare, sensitivity, study capabilities), `explain` (a run's why-not
-records) and `exports` (export czml, export dis); `app` holds the Typer app and what the
-commands share. Commands are registered here, in the order `kamae --help` lists them.
+`calculators` (calc ...), `sweeps` (sweep, query), `studies` (campaign, trade, report,
+study budget), `uncertainty` (compare, sensitivity, study capabilities), `explain` (a run's
+why-not records) and `exports` (export czml, export dis); `app` holds the Typer app and what
+the commands share. Commands are registered here, in the order `kamae --help` lists them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ CALCULATORS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 for command in COMMANDS:
     app.command()(command)
+uncertainty.study.command("budget")(studies.study_budget)
 app.add_typer(uncertainty.study, name="study")
 app.add_typer(exports.export, name="export")
 for name, calculator in CALCULATORS:

@@ -113,6 +113,8 @@ def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None =
     digits the interval resolves (`kamae.results.numbers`)."""
     from rich.table import Table
 
+    from kamae.results.cost_exchange import exchange_rows
+
     n, seed = summary["replications"], summary["seed"]
     table = Table(title=markup_text(f"{summary['scenario']}: {n} replications, seed {seed}"))
     table.add_column("metric")
@@ -136,6 +138,8 @@ def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None =
     row("interceptors fired", summary["interceptors_fired"])
     for name, stat in summary["interceptors_fired_by_type"].items():
         row(f"  {name}", stat)
+    for cells in exchange_rows(summary):
+        table.add_row(*map(markup_text, cells))
     console().print(table)
 
 

@@ -1,5 +1,5 @@
-"""`kamae campaign`, `trade` and `report`: the studies built on runs, and a run folder's
-report (`compare` is in `kamae.cli.uncertainty`)."""
+"""`kamae campaign`, `trade`, `study budget` and `report`: the studies built on runs, and a
+run folder's report (`compare` is in `kamae.cli.uncertainty`)."""
 
 from __future__ import annotations
 
@@ -228,3 +228,43 @@ def campaign_table(doc: dict[str, Any]) -> Table:
             lo, hi = day["ci95"]
             table.add_row("  on day (when it does)", *estimate_parts(day["mean"], lo, hi))
     return table
+
+
+@user_errors
+def study_budget(
+    study_file: Annotated[
+        str, typer.Argument(help="Budget study file, or the bundled `budget-study`.")
+    ] = "budget-study",
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=2, help="Per path and year (default: file's)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the study as JSON.")] = False,
+    force: ForceOption = False,
+) -> None:
+    """From yen to leakers: each budget path's force year by year (orders, production,
+    lags, deliveries) against the scenario's raid, paired across paths (docs/budget.md)."""
+    from rich.table import Table
+
+    from kamae.budget.study import budget_study, study_table
+    from kamae.cli.app import console, markup_text
+
+    study = budget_study(study_file, replications=replications, force=force)
+    if as_json:
+        print_json(study.as_dict())
+        return
+    for name, text in study.describe.items():
+        echo(f"{name}: {text}")
+    table = Table(title="leakers by fiscal year and budget path (paired, 95% intervals)")
+    for column in (
+        "path", "FY", "budget bn USD", "spent bn USD", "expected leakers", "minus first path",
+        "cost-exchange",
+    ):  # fmt: skip
+        table.add_column(column)
+    rows = study_table(study)
+    for cells in rows:
+        table.add_row(*map(markup_text, cells[:-1]))
+    console().print(table)
+    echo("what bound each programme's deliveries that year:")
+    for cells in rows:
+        echo(f"  {cells[0]} FY{cells[1]}: {cells[-1]}")

@@ -34,6 +34,7 @@ from kamae.report.page import html_page
 from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run_folder
 from kamae.report.timeline import timeline_legend, timeline_svg
 from kamae.report.why_not import why_not_section
+from kamae.results.cost_exchange import exchange_rows
 from kamae.results.files import write_file_atomic
 from kamae.results.numbers import stat_parts
 from kamae.results.statistics import wilson_interval
@@ -353,6 +354,10 @@ def summary_table(summary: dict[str, Any], note: str | None = None) -> Markup:
                 tag("td", {}, stat.get("method", "")),
             )
         )
+    for label, value, interval in exchange_rows(summary):
+        cells = (tag("td", {"class": "num"}, value), tag("td", {"class": "num"}, interval))
+        method = "" if value == "n/a" else "delta method; range: threat costs high to low"
+        body.append(tag("tr", {}, tag("td", {}, label), *cells, tag("td", {}, method)))
     return tag(
         "table",
         {"class": "summary"},

@@ -12,7 +12,7 @@ are the fields' `ge`/`gt`/`le`/`lt` bounds, which the JSON Schema carries as `mi
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.types import AllowInfNan
@@ -44,6 +44,17 @@ Identifier = Annotated[
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Geodetic latitude, degrees")]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude, degrees east")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+CostBasis = Annotated[
+    Literal["flyaway", "with_support"],
+    Field(
+        description="What the unit cost counts: flyaway (the missile alone) or with_support "
+        "(a purchase or programme total over its rounds, support included)"
+    ),
+]
+"""What a unit cost counts: `flyaway`, the missile alone as produced (no launcher, spares,
+crews or development); `with_support`, a purchase or a programme's total divided by its rounds
+(spares, training, launch crews and other support included)."""
 
 PathKey = tuple[str | int, ...]
 """A field path in a scenario file: mapping keys and list indices from the top."""

@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, TypeAdapter, field_validator, model_validator
 
-from kamae.scenario.base import Identifier, PathKey, Point, Probability, Problem
+from kamae.scenario.base import CostBasis, Identifier, PathKey, Point, Probability, Problem
 from kamae.scenario.base import Strict as _Strict
 
 Basing = Literal["ground", "ship", "air"]
@@ -46,6 +46,7 @@ class StrikeWeaponType(_Strict):
     unit_cost_musd: float | None = Field(
         default=None, gt=0, le=100_000, description="Unit cost, million US dollars"
     )
+    cost_basis: CostBasis = "with_support"
     description: str = Field(default="", description="What the entry represents")
 
 

@@ -15,12 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from kamae.errors import ScenarioError, ScenarioErrors
 from kamae.scenario.base import PathKey, Problem
 from kamae.scenario.model import AnySensorType, Catalog, InterceptorType, Scenario, ThreatType
+from kamae.scenario.overrides import CATALOG_KINDS, builtin_entries, merge_catalog_overrides
 from kamae.scenario.references import cross_check
 from kamae.scenario.safe_yaml import (
     MAX_FILE_BYTES,
@@ -111,6 +111,8 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
             show_value=False,
         )
     data, uncertain, problems = central_values(data)
+    data, overridden = merge_catalog_overrides(data)
+    problems = [*problems, *overridden]
     if problems:
         raise ScenarioErrors(
             [
@@ -142,11 +144,7 @@ def load_scenario_text(raw: bytes, label: str) -> LoadedScenario:
 
 def builtin_catalog() -> Catalog:
     """The catalogs shipped with kamae (threats, sensors, interceptors)."""
-    root = resources.files("kamae.scenario") / "data" / "catalogs"
-    parts = {}
-    for kind in ("threats", "sensors", "interceptors"):
-        parts[kind] = yaml.safe_load((root / f"{kind}.yaml").read_text(encoding="utf-8"))
-    return Catalog.model_validate(parts)
+    return Catalog.model_validate({kind: builtin_entries(kind) for kind in CATALOG_KINDS})
 
 
 def _merged_catalogs(

@@ -13,7 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from kamae.scenario.base import Identifier, Latitude, Longitude, Point, Probability, Sourced
+from kamae.scenario.base import (
+    CostBasis,
+    Identifier,
+    Latitude,
+    Longitude,
+    Point,
+    Probability,
+    Sourced,
+)
 from kamae.scenario.base import Strict as _Strict
 from kamae.scenario.campaign import Campaign
 from kamae.scenario.jammers import Jammer
@@ -363,6 +371,7 @@ class InterceptorType(Sourced):
         "needs 3× the target's (proportional navigation); none: not limited",
     )
     unit_cost_musd: float = Field(gt=0, le=100_000, description="Unit cost, million US dollars")
+    cost_basis: CostBasis = "flyaway"
     description: str = Field(default="", description="What the entry represents")
 
     @model_validator(mode="after")
@@ -380,7 +389,8 @@ class InterceptorType(Sourced):
 
 
 class Catalog(_Strict):
-    """Catalog entries added to (or replacing) the built-in catalogs, by name."""
+    """Catalog entries added to the built-in catalogs, by name; an entry named like a
+    built-in one changes only the fields it gives (a deep merge, `kamae.scenario.overrides`)."""
 
     threats: dict[str, ThreatType] = Field(default_factory=dict, description="Threat types")
     sensors: dict[str, AnySensorType] = Field(
@@ -697,7 +707,9 @@ class Scenario(_Strict):
     )
     time: TimeSettings = Field(default_factory=TimeSettings, description="The engine's clock")
     catalog: Catalog = Field(
-        default_factory=Catalog, description="Catalog entries added to the built-in ones"
+        default_factory=Catalog,
+        description="Catalog entries added to the built-in ones, or fields of a built-in "
+        "entry changed (deep merge: give only the fields that change)",
     )
     assets: list[Asset] = Field(default_factory=list, description="Defended assets")
     raids: list[Raid] = Field(min_length=1, description="Attacking raids")

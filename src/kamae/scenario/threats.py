@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from kamae.scenario.base import Sourced
+from kamae.scenario.base import CostBasis, Sourced
 from kamae.scenario.countermeasures import Countermeasures, InfraredSignature, TerminalManoeuvre
 
 ThreatClass = Literal["srbm", "mrbm", "irbm", "cruise", "hgv"]
@@ -50,8 +50,28 @@ class ThreatCommon(Sourced):
         default=None,
         gt=0,
         le=100_000,
-        description="Assumed unit cost, million US dollars (a user assumption: no public "
-        "figures exist); needed for the cost-exchange ratio",
+        description="Unit cost, central figure, million US dollars (public estimates, see "
+        "the entry's source); needed for the cost-exchange ratio",
+    )
+    unit_cost_low_musd: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Unit cost, low end of the range, million US dollars (none: the central "
+        "figure); gives the cost-exchange ratio's high end",
+    )
+    unit_cost_high_musd: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Unit cost, high end of the range, million US dollars (none: the central "
+        "figure); gives the cost-exchange ratio's low end",
+    )
+    cost_basis: CostBasis = "with_support"
+    cost_verified: bool = Field(
+        default=False,
+        description="True when the central unit cost is a published estimate for this class; "
+        "false for an analogy, a derived or an unverified figure (the source says which)",
     )
     cep_m: float | None = Field(
         default=None,
@@ -72,6 +92,15 @@ class ThreatCommon(Sourced):
         description="What a space tracking layer sees in the infrared (notional defaults)",
     )
     description: str = Field(default="", description="What the entry represents")
+
+    @model_validator(mode="after")
+    def _cost_range(self) -> ThreatCommon:
+        low, mid, high = self.unit_cost_low_musd, self.unit_cost_musd, self.unit_cost_high_musd
+        if mid is None and (low is not None or high is not None):
+            raise ValueError("unit_cost_low_musd and unit_cost_high_musd need unit_cost_musd")
+        if mid is not None and not (low or mid) <= mid <= (high or mid):
+            raise ValueError("expected unit_cost_low_musd <= unit_cost_musd <= unit_cost_high_musd")
+        return self
 
 
 class BallisticType(ThreatCommon):
