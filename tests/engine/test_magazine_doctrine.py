@@ -231,6 +231,7 @@ def _scarce_round(assignment: str) -> dict:
     return doc
 
 
+@pytest.mark.slow  # ~21 s of CPU: slow run (the exact dynamic WTA stays in the default run)
 def test_dynamic_wta_keeps_a_scarce_round_for_the_threat_only_it_reaches() -> None:
     step, dynamic = _loaded(_scarce_round("step"), "step"), _loaded(_scarce_round("dynamic"))
     result = compare_scenarios(step, dynamic, replications=200)
