@@ -146,8 +146,8 @@ class Looks:
                 world.threat_ids[n],
                 layer.id,
                 detail=(
-                    f"launch_report launch_time_s={rep.launch_time_s[n]:.0f} "
-                    f"heading_deg={np.degrees(rep.heading[n]):.0f}"
+                    f"launch_report launch_time_s={round(float(rep.launch_time_s[n]))} "
+                    f"heading_deg={round(float(np.degrees(rep.heading[n])))}"  # never "-0"
                 ),
             )
 
