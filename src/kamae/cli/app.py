@@ -78,6 +78,17 @@ ForceOption = Annotated[
 ]
 """The `--force` option of every command that checks its work first (`kamae.workload`)."""
 
+BackendOption = Annotated[str, typer.Option(help="local (process pool) or dask.")]
+"""Where a sweep's or a study's points run (`kamae sweep`, `kamae sensitivity`)."""
+AddressOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler, tcp://host:port (default: LocalCluster).")
+]
+"""The Dask scheduler of `--backend dask`."""
+PointWorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+]
+"""The `--workers` option of commands whose pool runs points, not replications."""
+
 WorkersOption = Annotated[
     int | None,
     typer.Option(

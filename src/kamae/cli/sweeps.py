@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 
-from kamae.cli.app import ForceOption, console, echo, markup_text, user_errors
+from kamae.cli.app import (
+    AddressOption,
+    BackendOption,
+    ForceOption,
+    PointWorkersOption,
+    console,
+    echo,
+    markup_text,
+    user_errors,
+)
 from kamae.errors import KamaeError
 
 if TYPE_CHECKING:
@@ -35,13 +44,9 @@ def sweep(
         int | None, typer.Option("--replications", "-n", min=1, help="Replications per point.")
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
-    backend: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    address: Annotated[
-        str | None, typer.Option(help="Dask scheduler, tcp://host:port (default: LocalCluster).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
-    ] = None,
+    backend: BackendOption = "local",
+    address: AddressOption = None,
+    workers: PointWorkersOption = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Go on with the sweep already in --out.")
     ] = False,

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamae.cli.app import (
+    AddressOption,
+    BackendOption,
     ForceOption,
+    PointWorkersOption,
     WorkersOption,
     console,
     echo,
@@ -163,13 +166,9 @@ def sensitivity(
             "or cost_exchange (all are in sensitivity.json)."
         ),
     ] = "expected_leakers",
-    backend: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    address: Annotated[
-        str | None, typer.Option(help="Dask scheduler, tcp://host:port (default: LocalCluster).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
-    ] = None,
+    backend: BackendOption = "local",
+    address: AddressOption = None,
+    workers: PointWorkersOption = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Go on with the study already in --out.")
     ] = False,
