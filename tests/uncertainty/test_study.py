@@ -119,6 +119,26 @@ def test_the_cli_prints_the_inputs_that_matter(tmp_path: Path) -> None:
     assert wrong.exit_code == 2 and "expected one of expected_leakers" in wrong.output
 
 
+def test_only_the_inputs_named_vary(tmp_path: Path) -> None:
+    """`--input`: a study of one of the file's two inputs; the other stays at its central
+    value, so the central point is still `kamae run`'s replication for replication."""
+    scenario = write(tmp_path, two_layer_doc(threats=1))
+    upper = "catalog.interceptors.test-upper.sspk.mrbm"
+    result = run_sensitivity(
+        str(scenario), out=tmp_path / "out", only=[upper], samples=2, replications=2,
+        workers=1, seed=5, report=False,
+    )  # fmt: skip
+    assert [i["name"] for i in result.doc["inputs"]] == [upper]
+    assert result.doc["cost"]["design_points"] == 2 * (1 + 2)
+    rows = read_rows(result.folder, 6 + 3, 2)
+    alone = run_montecarlo(load_scenario(str(scenario)), 2, 5)
+    expected = np.asarray(alone.replications.column("threats_leaked").to_numpy(), dtype=float)
+    assert np.array_equal(rows["threats_leaked"][6], expected)
+    out = CliRunner().invoke(app, ["sensitivity", str(scenario), "--out", str(tmp_path / "b"),
+                                   "--input", "doctrine.nothing"])  # fmt: skip
+    assert out.exit_code == 2 and "--input doctrine.nothing: not an uncertain input" in out.output
+
+
 @pytest.mark.slow
 def test_layered_leakage_through_the_engine_matches_the_hand_decomposition(
     tmp_path: Path,

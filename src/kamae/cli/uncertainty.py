@@ -140,6 +140,14 @@ def sensitivity(
             "distributions over the scenario's fields."
         ),
     ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input",
+            help="Only this uncertain input varies, by field path (repeat); the others stay "
+            "at their central values.",
+        ),
+    ] = None,
     method: Annotated[
         str, typer.Option(help="sobol (indices), morris (screening) or latin (propagation).")
     ] = "sobol",
@@ -197,6 +205,7 @@ def sensitivity(
             scenario,
             out=out,
             inputs=inputs,
+            only=only or [],
             method=method,
             samples=samples,
             replications=replications,

@@ -14,6 +14,7 @@ propagation, tornado, cost) and `sensitivity.html` beside the sweep's files.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,7 @@ def run_sensitivity(
     *,
     out: Path,
     inputs: str | Path | None = None,
+    only: Sequence[str] = (),
     method: str = "sobol",
     samples: int | None = None,
     replications: int | None = None,
@@ -119,7 +121,8 @@ def run_sensitivity(
 ) -> SensitivityResult:
     """Run a sensitivity study of a scenario (a bundled name, a file or a loaded scenario)
     over its uncertain inputs, plus those of an `inputs` file (bundled name or path), into
-    the folder `out`. `method` is `sobol` (first and total-order indices), `morris`
+    the folder `out`; with `only`, just those inputs (by field path) vary and the others stay
+    at their central values. `method` is `sobol` (first and total-order indices), `morris`
     (screening) or `latin` (propagation only); `samples` is N (r for Morris); each point
     runs `replications` replications (default 16, one engine batch). The design's work is
     checked before anything runs (`kamae.workload.check_workload`; `force` as there)."""
@@ -132,6 +135,7 @@ def run_sensitivity(
             f"{loaded.file}: no uncertain inputs: give numeric fields as distributions "
             "(docs/uncertainty.md) or an inputs file with --inputs"
         )
+    found = _selected(found, only, loaded.file)
     n = DEFAULT_REPLICATIONS if replications is None else replications
     if n < 2:
         raise KamaeError(f"--replications {n}: a study needs at least 2 per point")
@@ -174,6 +178,19 @@ def run_sensitivity(
 
         page = build_sensitivity_report(sweep.folder)
     return SensitivityResult(sweep.folder, doc, sweep, page)
+
+
+def _selected(found: list[Input], only: Sequence[str], file: object) -> list[Input]:
+    """The inputs named in `only` (all when empty), in file order."""
+    if not only:
+        return found
+    names = [i.name for i in found]
+    if unknown := [name for name in only if name not in names]:
+        raise KamaeError(
+            f"{file}: --input {unknown[0]}: not an uncertain input (expected one of "
+            f"{', '.join(names)})"
+        )
+    return [i for i in found if i.name in only]
 
 
 def design_values(design: Design, inputs: list[Input]) -> list[tuple[Any, ...]]:
