@@ -48,7 +48,11 @@ def cross_check(
         used = {u.interceptor for u in s.fire_units}
         confirms = s.network is not None and s.network.attack_confirmation is not None
         problems += campaign_problems(
-            s.campaign, [r.id for r in s.raids], used, network_confirms=confirms
+            s.campaign,
+            [r.id for r in s.raids],
+            used,
+            network_confirms=confirms,
+            network_nations={n.id for n in s.network.nations} if s.network else set(),
         )
     if s.network is not None and not problems:
         problems += cross_check_network(s)
