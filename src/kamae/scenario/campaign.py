@@ -475,12 +475,15 @@ def campaign_problems(
     *,
     network_confirms: bool = False,
     network_nations: Collection[str] = (),
+    declaring_nation: str | None = None,
 ) -> list[Problem]:
     """Cross-checks against the rest of the scenario: (field path, problem, value) each.
 
     `network_confirms`: whether the scenario has a `network:` section with
     `attack_confirmation` (required by the rule `confirmation: network`);
-    `network_nations`: its nations (the rule's `fallback_nations` must be among them)."""
+    `network_nations`: its nations (the rule's `fallback_nations` must be among them);
+    `declaring_nation`: the nation of the node that declares the attack (a national fallback
+    must keep it)."""
     problems: list[Problem] = []
     base: PathKey = ("campaign",)
     for i, force in enumerate(campaign.forces):
@@ -523,6 +526,20 @@ def campaign_problems(
                         nation,
                     )
                 )
+        if (
+            rules.fallback == "national"
+            and set(rules.fallback_nations) <= set(network_nations)
+            and declaring_nation is not None
+            and declaring_nation not in rules.fallback_nations
+        ):
+            problems.append(
+                (
+                    (*base, "counterstrike", "rules", "fallback_nations"),
+                    f"the declaring C2 node is {declaring_nation}'s: a national fallback "
+                    f"without it never confirms; expected a list holding {declaring_nation}",
+                    rules.fallback_nations,
+                )
+            )
         weapons = strike_weapons(campaign)
         relocating = [f.id for f in campaign.forces if f.relocation_mean_h is not None]
         for i, p in enumerate(campaign.counterstrike.platforms):
