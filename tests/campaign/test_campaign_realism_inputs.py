@@ -162,3 +162,27 @@ def test_national_fallback_must_keep_the_declaring_node():
     message = _refused(doc)
     assert "campaign.counterstrike.rules.fallback_nations" in message
     assert "declaring C2 node is US's" in message
+
+
+def test_cli_table_lists_wrecks_and_reconstitution_only_when_on():
+    from rich.console import Console
+
+    from kamae.cli.studies import campaign_table
+
+    def printed(doc: dict) -> str:
+        console = Console(width=120, record=True)
+        console.print(campaign_table(doc))
+        return console.export_text()
+
+    doc = campaign_doc(launches_per_step=1000, p_locate=0.8)
+    doc["campaign"]["counterstrike"]["p_bda"] = 0.6
+    doc["campaign"]["forces"][0]["reconstitution"] = {
+        "repairable_share": 0.5, "repair_mean_h": 24.0, "source": "test",
+    }  # fmt: skip
+    summary = run_campaign(load(doc), replications=3, seed=2).summary()
+    text = printed(summary)
+    assert "unassessed wrecks struck again" in text
+    assert "launchers repaired or replaced" in text
+    plain = run_campaign(load(campaign_doc()), replications=3, seed=2).summary()
+    assert "wrecks_struck" not in plain and "launchers_returned" not in plain
+    assert "wrecks" not in printed(plain) and "repaired" not in printed(plain)
