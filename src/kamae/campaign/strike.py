@@ -101,18 +101,18 @@ def strike_step(
             found = float(rng.binomial(int(alive[f]), p_loc))
             parts = rng.multinomial(int(found), geo.fractions).astype(float)
         located[f] = found
-        decoys = np.zeros(len(parts))
+        wrecks_found = np.zeros(len(parts))
         w_here = 0.0 if wrecks is None or not bda else float(wrecks[f])
         if w_here > 0.0:
             if rng is None:
-                decoys = w_here * p_loc * geo.fractions
+                wrecks_found = w_here * p_loc * geo.fractions
             else:
-                decoys = rng.multinomial(
+                wrecks_found = rng.multinomial(
                     int(rng.binomial(int(w_here), p_loc)), geo.fractions
                 ).astype(float)
         stay = plan.stay[f] if plan.stay else None
         for s, targets in enumerate(parts):
-            left, left_w = float(targets), float(decoys[s])
+            left, left_w = float(targets), float(wrecks_found[s])
             for j in np.flatnonzero(geo.masks[s]):
                 if left + left_w <= 0.0:
                     break
