@@ -186,3 +186,16 @@ def test_cli_table_lists_wrecks_and_reconstitution_only_when_on():
     plain = run_campaign(load(campaign_doc()), replications=3, seed=2).summary()
     assert "wrecks_struck" not in plain and "launchers_returned" not in plain
     assert "wrecks" not in printed(plain) and "repaired" not in printed(plain)
+
+
+def test_a_national_fallback_that_never_confirms_either_says_so():
+    doc = allied_feed_cut()
+    doc["network"]["attack_confirmation"]["min_sensors"] = 2  # Japan has one radar
+    loaded = load(doc)
+    result = run_campaign(loaded, replications=2)
+    summary = result.summary()["confirmation"]
+    assert summary["fallback"]["used"] == "none" and summary["delay_h"] is None
+    assert summary["fallback"]["national"]["never_confirmed"] is True
+    assert np.asarray(result.table.column("launchers_destroyed").to_numpy()).sum() == 0
+    assert "(nor did the fallback)" in describe_confirmation(summary)
+    json.dumps(summary, allow_nan=False)

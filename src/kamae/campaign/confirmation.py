@@ -185,9 +185,10 @@ def describe_confirmation(doc: dict[str, object]) -> str:
                 "after the first launch"
             )
         if doc.get("never_confirmed"):
+            either = " (nor did the fallback)" if isinstance(fallback, dict) else ""
             return (
                 f"attack confirmation: network, never confirmed in {doc['replications']} "
-                "engine replications: counterstrike never authorised"
+                f"engine replications{either}: counterstrike never authorised"
             )
         return (
             f"attack confirmation: network, mean delay {float(doc['delay_h']) * 60.0:.2f} min "  # type: ignore[arg-type]
