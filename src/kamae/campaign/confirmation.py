@@ -14,7 +14,12 @@ by the scenario's `counterstrike.rules.confirmation`:
   is that declaration time minus the first threat launch (`world.trajectory.launch_time`);
   the campaign uses the **mean** delay over the replications that confirmed, and records the
   share that did. When none confirms, the delay is infinite: counterstrike is never
-  authorised.
+  authorised, unless the rules name a fallback (`FallbackConfirmation`): `delay`
+  (`fallback_delay_h` after the first launch) or `national` (the same engine study on a
+  variant of the network in which every node of a nation outside `fallback_nations` is cut
+  (a `node_compromised` event, silent, for the whole run) and only those nations' sensors
+  confirm: Japan's own sensors when the allied feed is lost; then `fallback_delay_h`, when
+  given, if that never confirms either).
 
 The engine replications draw from `kamae.streams.confirmation_seeds`
 (`SeedSequence(seed, spawn_key=(CONFIRMATION_SPAWN_KEY,))`, spawned once per replication): a
@@ -25,6 +30,7 @@ other draw.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,6 +42,7 @@ from kamae.engine import ReplicationResult
 from kamae.results.statistics import mean_interval
 from kamae.runners import Runner, replicate, using
 from kamae.scenario.loader import LoadedScenario
+from kamae.scenario.network import NodeCompromised
 from kamae.streams import confirmation_seeds
 from kamae.world import World, build_world
 
@@ -101,6 +108,55 @@ class NetworkConfirmation:
         return doc
 
 
+@dataclass(frozen=True)
+class FallbackConfirmation:
+    """The network never confirmed: the rules' fallback gives the delay (`used`), or none
+    did either (infinite delay)."""
+
+    primary: NetworkConfirmation
+    used: str
+    """`national`, `delay`, or `none` (no fallback confirmed either)."""
+    delay_h: float
+    national: NetworkConfirmation | None = None
+    """The national variant's study (fallback `national`)."""
+    nations: tuple[str, ...] = ()
+
+    @property
+    def confirmed(self) -> bool:
+        return math.isfinite(self.delay_h)
+
+    def confirmed_at_h(self, first_launch_h: float) -> float:
+        return first_launch_h + self.delay_h
+
+    def summary(self) -> dict[str, object]:
+        doc = self.primary.summary()
+        fallback: dict[str, object] = {"used": self.used}
+        if self.national is not None:
+            national = self.national.summary()
+            national.pop("source")
+            fallback["national"] = {**national, "nations": list(self.nations)}
+        doc["fallback"] = fallback
+        doc["delay_h"] = self.delay_h if self.confirmed else None
+        doc["delay_source"] = self.used if self.confirmed else None
+        return doc
+
+
+def national_variant(loaded: LoadedScenario, nations: list[str]) -> LoadedScenario:
+    """The scenario with every network node of a nation outside `nations` cut for the whole
+    run (a silent `node_compromised` event from 0 s) and only `nations` confirming."""
+    s = loaded.scenario
+    net = s.network
+    assert net is not None and net.attack_confirmation is not None
+    cut = [
+        NodeCompromised(kind="node_compromised", node=n.id, start_s=0.0)
+        for n in net.nodes
+        if n.nation not in nations
+    ]
+    rule = net.attack_confirmation.model_copy(update={"confirming_nations": list(nations)})
+    network = net.model_copy(update={"events": [*net.events, *cut], "attack_confirmation": rule})
+    return dataclasses.replace(loaded, scenario=s.model_copy(update={"network": network}))
+
+
 def confirmation_summary(confirmation: object) -> dict[str, object]:
     """What a campaign reports about its confirmation source."""
     summary = getattr(confirmation, "summary", None)
@@ -115,10 +171,24 @@ def describe_confirmation(doc: dict[str, object]) -> str:
     if source == "delay":
         return f"attack confirmation: fixed delay, {doc['delay_h']:g} h after the first launch"
     if source == "network":
+        fallback = doc.get("fallback")
+        if isinstance(fallback, dict) and doc.get("delay_h") is not None:
+            used = fallback["used"]
+            how = (
+                f"national network ({', '.join(fallback['national']['nations'])} nodes only)"
+                if used == "national"
+                else "fixed delay"
+            )
+            return (
+                f"attack confirmation: network never confirmed in {doc['replications']} engine "
+                f"replications; fallback {how}, delay {float(doc['delay_h']) * 60.0:.2f} min "  # type: ignore[arg-type]
+                "after the first launch"
+            )
         if doc.get("never_confirmed"):
+            either = " (nor did the fallback)" if isinstance(fallback, dict) else ""
             return (
                 f"attack confirmation: network, never confirmed in {doc['replications']} "
-                "engine replications: counterstrike never authorised"
+                f"engine replications{either}: counterstrike never authorised"
             )
         return (
             f"attack confirmation: network, mean delay {float(doc['delay_h']) * 60.0:.2f} min "  # type: ignore[arg-type]
@@ -189,11 +259,44 @@ def scenario_confirmation(
     if cs is None or not cs.platforms or cs.rules.counterstrike != "after_confirmed_attack":
         return UnusedConfirmation()
     if cs.rules.confirmation == "network":
-        return network_confirmation(
+        primary = network_confirmation(
             build_world(loaded),
             cs.rules.confirmation_replications,
             seed,
             workers=workers,
             runner=runner,
         )
+        if primary.confirmed or cs.rules.fallback == "none":
+            return primary
+        return fallback_confirmation(loaded, primary, seed, workers=workers, runner=runner)
     return DelayedConfirmation(cs.rules.confirmation_delay_h)
+
+
+def fallback_confirmation(
+    loaded: LoadedScenario,
+    primary: NetworkConfirmation,
+    seed: int,
+    *,
+    workers: int = 1,
+    runner: Runner | None = None,
+) -> FallbackConfirmation:
+    """The rules' fallback once the network never confirmed (`national` runs the national
+    variant's engine study on the same confirmation seeds: common random numbers)."""
+    c = loaded.scenario.campaign
+    assert c is not None and c.counterstrike is not None
+    rules = c.counterstrike.rules
+    late = math.inf if rules.fallback_delay_h is None else rules.fallback_delay_h
+    if rules.fallback == "delay":
+        return FallbackConfirmation(primary, "delay", late)
+    nations = tuple(rules.fallback_nations)
+    national = network_confirmation(
+        build_world(national_variant(loaded, list(nations))),
+        rules.confirmation_replications,
+        seed,
+        workers=workers,
+        runner=runner,
+    )
+    if national.confirmed:
+        return FallbackConfirmation(primary, "national", national.delay_h, national, nations)
+    used = "delay" if math.isfinite(late) else "none"
+    return FallbackConfirmation(primary, used, late, national, nations)

@@ -16,7 +16,7 @@ longitude (checked at load).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,9 +150,9 @@ def sample_area(vertices: Sequence[tuple[float, float]], cells: int = DEFAULT_CE
     return AreaSample(lat=glat[keep], lon=lon, weight=np.array(garea[keep]))
 
 
-def reach_matrix(sample: AreaSample, sites: Sequence[Site]) -> BoolArray:
-    """(cells, sites): whether each site reaches each cell's centre."""
-    out = np.zeros((sample.lat.size, len(sites)), dtype=bool)
+def distance_matrix_m(sample: AreaSample, sites: Sequence[Site]) -> FloatArray:
+    """(cells, sites): WGS84 geodesic distance from each site to each cell's centre, m."""
+    out = np.zeros((sample.lat.size, len(sites)))
     for j, site in enumerate(sites):
         _, _, dist = _GEOD.inv(
             np.full(sample.lat.size, site.lon_deg),
@@ -160,8 +160,14 @@ def reach_matrix(sample: AreaSample, sites: Sequence[Site]) -> BoolArray:
             sample.lon,
             sample.lat,
         )
-        out[:, j] = np.asarray(dist) <= site.reach_km * 1e3
+        out[:, j] = np.asarray(dist)
     return out
+
+
+def reach_matrix(sample: AreaSample, sites: Sequence[Site]) -> BoolArray:
+    """(cells, sites): whether each site reaches each cell's centre."""
+    reach_m = np.array([site.reach_km * 1e3 for site in sites])
+    return distance_matrix_m(sample, sites) <= reach_m[None, :]
 
 
 def coverage(
@@ -195,6 +201,31 @@ def reach_signatures(
     masks, inverse = np.unique(reach, axis=0, return_inverse=True)
     fractions = np.bincount(inverse.ravel(), weights=sample.weight, minlength=len(masks))
     return masks.reshape(len(masks), len(sites)), fractions / fractions.sum()
+
+
+def part_means(
+    vertices: Sequence[tuple[float, float]] | None,
+    sites: Sequence[Site],
+    value: Callable[[FloatArray], FloatArray],
+    cells: int = DEFAULT_CELLS,
+) -> FloatArray:
+    """(S, sites): the area-weighted mean over each part of `reach_signatures` (same parts,
+    same order) of `value(distances_m)`, a (cells, sites) function of the geodesic distance
+    from each site to each cell. Without an area: value at distance 0."""
+    if vertices is None:
+        return np.asarray(value(np.zeros((1, len(sites)))), dtype=float)
+    sample = sample_area(vertices, cells)
+    dist = distance_matrix_m(sample, sites)
+    reach = dist <= np.array([site.reach_km * 1e3 for site in sites])[None, :]
+    masks, inverse = np.unique(reach, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    values = np.asarray(value(dist), dtype=float)
+    w = sample.weight
+    out = np.zeros((len(masks), len(sites)))
+    for s in range(len(masks)):
+        here = inverse == s
+        out[s] = (w[here, None] * values[here]).sum(axis=0) / w[here].sum()
+    return out
 
 
 def range_ring(

@@ -9,12 +9,12 @@ step delivering the whole interceptors completed by its end).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
-from kamae.campaign.coverage import Site, reach_signatures
+from kamae.campaign.coverage import Site, part_means, reach_signatures
 from kamae.errors import KamaeError
 from kamae.scenario.campaign import (
     DAYS_PER_MONTH,
@@ -22,6 +22,7 @@ from kamae.scenario.campaign import (
     LauncherForce,
     salvos_in_step,
     strike_weapons,
+    watched,
 )
 from kamae.scenario.loader import LoadedScenario
 
@@ -66,6 +67,20 @@ class CampaignPlan:
     counterstrike_allowed: bool
     confirmation_delay_h: float
     decision_delay_h: float
+    stay: list[FloatArray | None] = field(default_factory=list)
+    """Per force (none: no relocation): (parts, platforms) probability that a located
+    launcher is still where it was found when a platform's strike arrives."""
+    p_bda: float = 1.0
+    """Probability that a destroyed launcher is assessed destroyed."""
+    watched: list[bool] = field(default_factory=list)
+    """Per force: located from reconnaissance (`kamae.campaign.reconnaissance`)."""
+    replacements: IntArray | None = None
+    """(steps, forces) new launchers added at the end of each step (none: no
+    reconstitution in the campaign)."""
+    repairable_share: FloatArray | None = None
+    """(forces,) share of the destroyed launchers that enter repair."""
+    repair_p: FloatArray | None = None
+    """(forces,) probability that a launcher in repair returns within a step."""
 
     @property
     def force_ids(self) -> list[str]:
@@ -118,6 +133,13 @@ def build_plan(loaded: LoadedScenario, cells: int = 20_000) -> CampaignPlan:
             w = weapons[p.weapon]
             p_kill[i, j] = w.reliability * (1.0 - f.air_defense_p_intercept) * w.p_kill
     rules = cs.rules if cs is not None else None
+    stay = [
+        _stay_probabilities(
+            f, areas, sites, [weapons[p.weapon].speed_mps for p in platforms], cells
+        )
+        for f in c.forces
+    ]
+    replacements, repairable_share, repair_p = _reconstitution(c)
     return CampaignPlan(
         loaded=loaded,
         campaign=c,
@@ -142,4 +164,56 @@ def build_plan(loaded: LoadedScenario, cells: int = 20_000) -> CampaignPlan:
         ),
         confirmation_delay_h=rules.confirmation_delay_h if rules is not None else 0.0,
         decision_delay_h=rules.decision_delay_h if rules is not None else 0.0,
+        stay=stay,
+        p_bda=cs.p_bda if cs is not None else 1.0,
+        watched=[watched(c, f) for f in c.forces],
+        replacements=replacements,
+        repairable_share=repairable_share,
+        repair_p=repair_p,
     )
+
+
+def _stay_probabilities(
+    force: LauncherForce,
+    areas: dict[str, list[tuple[float, float]]],
+    sites: list[Site],
+    speeds_mps: list[float | None],
+    cells: int,
+) -> FloatArray | None:
+    """(parts, platforms): E[exp(−(latency + d / v) / τ)] over each part of the force's area
+    (uniform dispersal): a located launcher leaves after an exponential time of mean τ =
+    relocation_mean_h; the strike arrives the targeting latency plus the geodesic distance d
+    over the weapon's speed v later."""
+    tau_h = force.relocation_mean_h
+    if tau_h is None:
+        return None
+    if not sites:
+        return np.ones((1, 0))
+    speeds = np.array([v if v is not None else np.nan for v in speeds_mps])
+
+    def stay(dist_m: FloatArray) -> FloatArray:
+        flight_h = dist_m / speeds[None, :] / 3600.0
+        return np.exp(-(force.targeting_latency_h + flight_h) / tau_h)
+
+    return part_means(areas[force.area] if force.area is not None else None, sites, stay, cells)
+
+
+def _reconstitution(c: Campaign) -> tuple[IntArray | None, FloatArray | None, FloatArray | None]:
+    """The plan's reconstitution arrays: replacements per step and force, repairable share
+    and repair probability per step per force (all None when no force reconstitutes)."""
+    if all(f.reconstitution is None for f in c.forces):
+        return None, None, None
+    days_per_step = c.step_h / 24.0
+    replacements = np.zeros((c.steps, len(c.forces)), dtype=np.int64)
+    share = np.zeros(len(c.forces))
+    repair_p = np.zeros(len(c.forces))
+    for i, f in enumerate(c.forces):
+        r = f.reconstitution
+        if r is None:
+            continue
+        rate = r.replacements_per_month / DAYS_PER_MONTH * days_per_step
+        made = np.floor(rate * np.arange(c.steps + 1) + 1e-9)
+        replacements[:, i] = np.diff(made).astype(np.int64)
+        share[i] = r.repairable_share
+        repair_p[i] = -math.expm1(-c.step_h / r.repair_mean_h)
+    return replacements, share, repair_p

@@ -46,7 +46,9 @@ from kamae.campaign.defense import (
     calibrate,
 )
 from kamae.campaign.plan import CampaignPlan, build_plan
-from kamae.campaign.strike import strike_step
+from kamae.campaign.reconnaissance import locate_probability, reconnaissance_summary
+from kamae.campaign.reconstitution import reconstitute
+from kamae.campaign.strike import StrikeOutcome, strike_step
 from kamae.errors import KamaeError
 from kamae.results.statistics import mean_interval
 from kamae.runners import Runner, using
@@ -154,6 +156,9 @@ class _Step:
     located: FloatArray
     strike_fired: FloatArray
     authorised: FloatArray
+    extra: dict[str, FloatArray] = field(default_factory=dict)
+    """Columns of the optional realism, present only when it is on (wrecks struck,
+    launchers returned, locate probability)."""
 
 
 @dataclass
@@ -178,6 +183,14 @@ class _Campaign:
     """(R, platforms) strike missiles held."""
     first_launch: FloatArray = field(init=False)
     """(R,) time of the first launch, h (nan until then)."""
+    salvos_fired: FloatArray = field(init=False)
+    """(R, forces) salvos each launcher fired this step (reconnaissance exposure)."""
+    wrecks: FloatArray = field(init=False)
+    """(R, forces) destroyed launchers not assessed destroyed (still on the target list)."""
+    in_repair: FloatArray = field(init=False)
+    """(R, forces) destroyed launchers under repair."""
+    extra: dict[str, FloatArray] = field(default_factory=dict)
+    """This step's columns of the optional realism."""
 
     def run(self, stock_scale: float) -> pa.Table:
         """Every step in turn; the table of (replication, step) rows."""
@@ -187,6 +200,8 @@ class _Campaign:
         self.stock = np.tile(np.floor(plan.initial_stock * stock_scale + 1e-9), (n, 1))
         self.strike_inv = np.tile(plan.platform_inventory.astype(float), (n, 1))
         self.first_launch = np.full(n, np.nan)
+        self.wrecks = np.zeros((n, len(plan.forces)))
+        self.in_repair = np.zeros((n, len(plan.forces)))
         for k in range(plan.steps):
             self._record(k, self._step(k))
         return pa.table(
@@ -212,7 +227,11 @@ class _Campaign:
             self.rounds,
         )
         missiles = self.alive * per_launcher
-        self.rounds = self.rounds - per_launcher
+        # A force with no launcher left keeps its rounds per launcher (no output depends on
+        # them then, except the load of launchers it reconstitutes).
+        self.rounds = self.rounds - np.where(self.alive > 0.0, per_launcher, 0.0)
+        rps = np.array([float(f.rounds_per_salvo) for f in plan.forces])
+        self.salvos_fired = np.ceil(per_launcher / rps[None, :] - 1e-9)
         salvos = ((missiles > 0) * plan.salvos[k][None, :]).sum(axis=1)
         launched = missiles.sum(axis=1)
         self.first_launch = np.where(
@@ -227,11 +246,15 @@ class _Campaign:
             raise AssertionError("conservation: more interceptors fired than held")
         self.stock = self.stock - fired
         # 3. counterstrike
+        self.extra = {}
         step = _Step(salvos, launched, leaked, fired, *self._counterstrike(k, strike_rngs))
+        step.extra = self.extra
         self.alive = self.alive - step.killed
         self.strike_inv = self.strike_inv - step.strike_fired
         if np.any(self.alive < -1e-9) or np.any(self.strike_inv < -1e-9):
             raise AssertionError("conservation: launchers or strike missiles below zero")
+        if plan.replacements is not None:
+            self._reconstitute(k, step, strike_rngs)
         # 4. resupply
         self.stock = self.stock + plan.resupply[k][None, :]
         return step
@@ -248,6 +271,8 @@ class _Campaign:
         authorised = np.full(n, np.inf)
         if not plan.counterstrike_allowed:
             return killed, located, strike_fired, authorised
+        p_locate = self._p_locate()
+        wrecks_struck = np.zeros(n)
         for r in range(n):
             if np.isnan(self.first_launch[r]):
                 continue
@@ -258,10 +283,59 @@ class _Campaign:
             end = (k + 1) * plan.step_h
             window = min(1.0, max(0.0, (end - authorised[r]) / plan.step_h))
             out = strike_step(
-                plan, self.alive[r], self.strike_inv[r], window, rngs[r], self.locate_scale
+                plan,
+                self.alive[r],
+                self.strike_inv[r],
+                window,
+                rngs[r],
+                self.locate_scale,
+                p_locate=None if p_locate is None else p_locate[r],
+                wrecks=self.wrecks[r] if plan.p_bda < 1.0 else None,
             )
             killed[r], located[r], strike_fired[r] = out.killed, out.located, out.fired
+            wrecks_struck[r] = self._assess(r, out)
+        if plan.p_bda < 1.0:
+            self.extra["wrecks_struck"] = wrecks_struck
+            self.extra["wrecks_on_target_list"] = self.wrecks.sum(axis=1)
         return killed, located, strike_fired, authorised
+
+    def _p_locate(self) -> FloatArray | None:
+        """(R, forces) this step's locate probability (None: the forces' own p_locate, no
+        reconnaissance in the campaign); recorded per watched force."""
+        plan = self.plan
+        if not any(plan.watched):
+            return None
+        p = np.stack(
+            [
+                locate_probability(plan.campaign, f, self.salvos_fired[:, j])
+                for j, f in enumerate(plan.forces)
+            ],
+            axis=1,
+        )
+        for j, f in enumerate(plan.forces):
+            if plan.watched[j]:
+                self.extra[f"p_locate.{f.id}"] = p[:, j]
+        return p
+
+    def _assess(self, r: int, out: StrikeOutcome) -> float:
+        """Battle-damage assessment: wrecks added to and cleared from the target list;
+        returns the wrecks struck."""
+        if out.wrecks_added is None or out.wrecks_cleared is None or out.wrecks_struck is None:
+            return 0.0
+        self.wrecks[r] = self.wrecks[r] + out.wrecks_added - out.wrecks_cleared
+        return float(out.wrecks_struck.sum())
+
+    def _reconstitute(self, k: int, step: _Step, rngs: list[np.random.Generator | None]) -> None:
+        """Repair and replacement after the step's strikes (`kamae.campaign.reconstitution`),
+        drawn from each replication's counterstrike stream after its strikes."""
+        returned = np.zeros_like(self.alive)
+        for r in range(self.n):
+            out = reconstitute(self.plan, k, self.in_repair[r], step.killed[r], rngs[r])
+            returned[r] = out.returned + out.added
+            self.in_repair[r] = out.in_repair
+        self.alive = self.alive + returned
+        step.extra["launchers_returned"] = returned.sum(axis=1)
+        step.extra["launchers_in_repair"] = self.in_repair.sum(axis=1)
 
     def _add(self, name: str, values: npt.ArrayLike) -> None:
         self.rows.setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
@@ -290,6 +364,8 @@ class _Campaign:
         for j, p in enumerate(plan.platforms):
             add(f"strike_fired.{p}", step.strike_fired[:, j])
             add(f"strike_inventory.{p}", self.strike_inv[:, j])
+        for name, values in step.extra.items():
+            add(name, values)
 
 
 def step_means(table: pa.Table) -> pa.Table:
@@ -343,6 +419,12 @@ def summarise(result: CampaignResult) -> dict[str, object]:
         return mean_interval(v, support=(0.0, np.inf)).as_dict()  # stocks, launchers
 
     plan = result.plan
+    realism: dict[str, object] = {}
+    if any(plan.watched):
+        realism["reconnaissance"] = reconnaissance_summary(plan.campaign)
+    for name in ("wrecks_struck", "launchers_returned"):
+        if name in t.column_names:
+            realism[name] = total(name)
     return {
         "scenario": result.scenario,
         "seed": result.seed,
@@ -360,4 +442,5 @@ def summarise(result: CampaignResult) -> dict[str, object]:
         "stock_at_end": {name: final(f"stock.{name}") for name in plan.types},
         "stock_runs_out": runs_out_day(result),
         "confirmation": result.confirmation,
+        **realism,
     }

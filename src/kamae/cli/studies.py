@@ -196,6 +196,8 @@ def campaign(
 
 CAMPAIGN_ROWS = ("missiles_launched", "leakers", "interceptors_fired", "launchers_destroyed")
 """The campaign totals `kamae campaign` prints (summary.json holds more)."""
+CAMPAIGN_REALISM_ROWS = ("wrecks_struck", "launchers_returned")
+"""Totals printed too when the campaign's battle-damage assessment or reconstitution is on."""
 
 
 def campaign_table(doc: dict[str, Any]) -> Table:
@@ -215,7 +217,7 @@ def campaign_table(doc: dict[str, Any]) -> Table:
     table.add_column("metric", overflow="fold")
     table.add_column("mean", justify="right", no_wrap=True)
     table.add_column("95% interval", justify="right", no_wrap=True)
-    for key in CAMPAIGN_ROWS:
+    for key in (*CAMPAIGN_ROWS, *(k for k in CAMPAIGN_REALISM_ROWS if k in doc)):
         table.add_row(
             markup_text(metric_label(key).removesuffix(" (campaign)")), *stat_parts(doc[key])
         )

@@ -60,6 +60,8 @@ LABELS: dict[str, str] = {
     "strike_missiles_fired": "strike missiles fired (campaign)",
     "launchers_alive_at_end": "launchers alive at the end (campaign)",
     "launchers_alive": "launchers alive",
+    "wrecks_struck": "unassessed wrecks struck again (campaign)",
+    "launchers_returned": "launchers repaired or replaced (campaign)",
 }
 """Labels of the metric columns (replication tables, campaign tables, summaries)."""
 

@@ -12,6 +12,7 @@ types come from the built-in catalog `strike_weapons.yaml` or the section's own
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from importlib import resources
 from typing import Literal
 
@@ -20,6 +21,7 @@ from pydantic import Field, TypeAdapter, field_validator, model_validator
 
 from kamae.scenario.base import CostBasis, Identifier, PathKey, Point, Probability, Problem
 from kamae.scenario.base import Strict as _Strict
+from kamae.scenario.campaign_realism import ReconnaissanceAsset, Reconstitution
 
 Basing = Literal["ground", "ship", "air"]
 
@@ -47,6 +49,13 @@ class StrikeWeaponType(_Strict):
         default=None, gt=0, le=100_000, description="Unit cost, million US dollars"
     )
     cost_basis: CostBasis = "with_support"
+    speed_mps: float | None = Field(
+        default=None,
+        gt=0,
+        le=10_000,
+        description="Mean speed over the flight, m/s (strike time of flight; needed by a "
+        "force with relocation_mean_h)",
+    )
     description: str = Field(default="", description="What the entry represents")
 
 
@@ -115,6 +124,37 @@ class LauncherForce(_Strict):
     air_defense_p_intercept: Probability = Field(
         default=0.0,
         description="Probability that the adversary's air defense stops one strike missile",
+    )
+    exposed_h_per_salvo: float | None = Field(
+        default=None,
+        ge=0,
+        le=8760,
+        description="With campaign.reconnaissance watching the force's area: hours a "
+        "launcher spends in the open per salvo (leave the hide, set up, fire, leave)",
+    )
+    exposed_h_per_step: float = Field(
+        default=0.0,
+        ge=0,
+        le=8760,
+        description="With reconnaissance: hours a launcher spends in the open per step "
+        "whether it fires or not (moving between hides)",
+    )
+    relocation_mean_h: float | None = Field(
+        default=None,
+        gt=0,
+        le=8760,
+        description="Mean time a located launcher stays where it was found (exponential, "
+        "shoot-and-scoot); strikes arriving later miss; none: it waits for the strike",
+    )
+    targeting_latency_h: float = Field(
+        default=0.0,
+        ge=0,
+        le=8760,
+        description="With relocation_mean_h: hours from location to the strike's launch "
+        "(sensor to shooter), added to the time of flight",
+    )
+    reconstitution: Reconstitution | None = Field(
+        default=None, description="Repair and replacement of destroyed launchers (none: none)"
     )
 
 
@@ -191,6 +231,34 @@ class RulesOfEngagement(_Strict):
     decision_delay_h: float = Field(
         default=0.0, ge=0, le=8760, description="Hours from confirmation to the first strike"
     )
+    fallback: Literal["none", "delay", "national"] = Field(
+        default="none",
+        description="With confirmation `network`, when the network never confirms: `none` "
+        "(counterstrike never authorised), `delay` (fallback_delay_h after the first "
+        "launch), `national` (the network with only fallback_nations' nodes and sensors, "
+        "then fallback_delay_h if given and that never confirms either)",
+    )
+    fallback_delay_h: float | None = Field(
+        default=None,
+        ge=0,
+        le=8760,
+        description="Fallback delay from the first launch to confirmation, h",
+    )
+    fallback_nations: list[str] = Field(
+        default_factory=list,
+        description="With fallback `national`: the nations whose nodes stay (the others' "
+        "nodes are cut for the whole run) and whose sensors confirm",
+    )
+
+    @model_validator(mode="after")
+    def _fallback_complete(self) -> RulesOfEngagement:
+        if self.fallback == "delay" and self.fallback_delay_h is None:
+            raise ValueError("fallback `delay` needs fallback_delay_h")
+        if self.fallback == "national" and not self.fallback_nations:
+            raise ValueError("fallback `national` needs fallback_nations (e.g. [JP])")
+        if self.fallback != "none" and self.confirmation != "network":
+            raise ValueError("a fallback applies to confirmation `network` only")
+        return self
 
 
 class Counterstrike(_Strict):
@@ -202,6 +270,11 @@ class Counterstrike(_Strict):
     platforms: list[StrikePlatform] = Field(default_factory=list, description="Launch platforms")
     missiles_per_target: int = Field(
         default=2, ge=1, le=64, description="Strike missiles fired at one located launcher"
+    )
+    p_bda: Probability = Field(
+        default=1.0,
+        description="Probability that battle-damage assessment shows a destroyed launcher "
+        "destroyed; an unassessed wreck stays a target, found and struck again",
     )
 
 
@@ -235,6 +308,11 @@ class Campaign(_Strict):
     strike_weapons: dict[str, StrikeWeaponType] = Field(
         default_factory=dict, description="Strike-weapon types added to the built-in catalog"
     )
+    reconnaissance: list[ReconnaissanceAsset] = Field(
+        default_factory=list,
+        description="Sensors searching the launch areas: a watched force's launchers are "
+        "located from them (random search) instead of its p_locate",
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Campaign:
@@ -252,11 +330,37 @@ class Campaign(_Strict):
                 )
             if f.last_step is not None and f.last_step < f.first_step:
                 raise ValueError(f"forces: {f.id}.last_step is before its first_step")
+            if f.exposed_h_per_salvo is None and watched(self, f):
+                raise ValueError(
+                    f"forces: {f.id}.exposed_h_per_salvo is needed: reconnaissance watches "
+                    f"its area {f.area!r}"
+                )
+        for asset in self.reconnaissance:
+            for a in asset.areas:
+                if a not in areas:
+                    raise ValueError(
+                        f"reconnaissance: {asset.id}.areas {a!r} is not an area id "
+                        f"(expected one of {sorted(areas) or '(none defined)'})"
+                    )
+        if len({a.id for a in self.reconnaissance}) != len(self.reconnaissance):
+            raise ValueError("reconnaissance: duplicate id")
         if self.counterstrike is not None:
             ids = [p.id for p in self.counterstrike.platforms]
             if len(set(ids)) != len(ids):
                 raise ValueError("counterstrike.platforms: duplicate platform id")
         return self
+
+
+def watching(campaign: Campaign, force: LauncherForce) -> list[ReconnaissanceAsset]:
+    """The reconnaissance assets searching a force's area (none for a force without one)."""
+    if force.area is None:
+        return []
+    return [a for a in campaign.reconnaissance if not a.areas or force.area in a.areas]
+
+
+def watched(campaign: Campaign, force: LauncherForce) -> bool:
+    """Whether reconnaissance locates this force's launchers (instead of its p_locate)."""
+    return bool(watching(campaign, force))
 
 
 def salvos_in_step(force: LauncherForce, step: int, step_h: float) -> int:
@@ -370,11 +474,16 @@ def campaign_problems(
     interceptors_used: set[str],
     *,
     network_confirms: bool = False,
+    network_nations: Collection[str] = (),
+    declaring_nation: str | None = None,
 ) -> list[Problem]:
     """Cross-checks against the rest of the scenario: (field path, problem, value) each.
 
     `network_confirms`: whether the scenario has a `network:` section with
-    `attack_confirmation` (required by the rule `confirmation: network`)."""
+    `attack_confirmation` (required by the rule `confirmation: network`);
+    `network_nations`: its nations (the rule's `fallback_nations` must be among them);
+    `declaring_nation`: the nation of the node that declares the attack (a national fallback
+    must keep it)."""
     problems: list[Problem] = []
     base: PathKey = ("campaign",)
     for i, force in enumerate(campaign.forces):
@@ -407,7 +516,32 @@ def campaign_problems(
                     "network",
                 )
             )
+        rules = campaign.counterstrike.rules
+        for i, nation in enumerate(rules.fallback_nations):
+            if network_confirms and nation not in network_nations:
+                problems.append(
+                    (
+                        (*base, "counterstrike", "rules", "fallback_nations", i),
+                        f"not a nation of the network; expected one of {sorted(network_nations)}",
+                        nation,
+                    )
+                )
+        if (
+            rules.fallback == "national"
+            and set(rules.fallback_nations) <= set(network_nations)
+            and declaring_nation is not None
+            and declaring_nation not in rules.fallback_nations
+        ):
+            problems.append(
+                (
+                    (*base, "counterstrike", "rules", "fallback_nations"),
+                    f"the declaring C2 node is {declaring_nation}'s: a national fallback "
+                    f"without it never confirms; expected a list holding {declaring_nation}",
+                    rules.fallback_nations,
+                )
+            )
         weapons = strike_weapons(campaign)
+        relocating = [f.id for f in campaign.forces if f.relocation_mean_h is not None]
         for i, p in enumerate(campaign.counterstrike.platforms):
             path = (*base, "counterstrike", "platforms", i)
             if p.weapon not in weapons:
@@ -425,6 +559,15 @@ def campaign_problems(
                         f"{p.weapon} is not launched from {p.basing} platforms "
                         f"(expected one of {weapons[p.weapon].basing})",
                         p.basing,
+                    )
+                )
+            if p.weapon in weapons and relocating and weapons[p.weapon].speed_mps is None:
+                problems.append(
+                    (
+                        (*path, "weapon"),
+                        f"{p.weapon} has no speed_mps, needed for the time of flight of "
+                        f"strikes at relocating launchers ({', '.join(relocating)})",
+                        p.weapon,
                     )
                 )
     return problems

@@ -25,6 +25,7 @@ from kamae.scenario.campaign import (
     StrikePlatform,
     StrikeWeaponType,
 )
+from kamae.scenario.campaign_realism import ReconnaissanceAsset, Reconstitution
 from kamae.scenario.countermeasures import Countermeasures, InfraredSignature, TerminalManoeuvre
 from kamae.scenario.jammers import SelfScreeningJammer, StandOffJammer
 from kamae.scenario.model import (
@@ -73,6 +74,8 @@ SECTIONS += [
     ("campaign", Campaign),
     ("campaign.areas[]", AreaOfInterest),
     ("campaign.forces[]", LauncherForce),
+    ("campaign.forces[].reconstitution", Reconstitution),
+    ("campaign.reconnaissance[]", ReconnaissanceAsset),
     ("campaign.supply[]", InterceptorSupply),
     ("campaign.supply[].deliveries[]", Delivery),
     ("campaign.counterstrike", Counterstrike),

@@ -48,11 +48,24 @@ def cross_check(
         used = {u.interceptor for u in s.fire_units}
         confirms = s.network is not None and s.network.attack_confirmation is not None
         problems += campaign_problems(
-            s.campaign, [r.id for r in s.raids], used, network_confirms=confirms
+            s.campaign,
+            [r.id for r in s.raids],
+            used,
+            network_confirms=confirms,
+            network_nations={n.id for n in s.network.nations} if s.network else set(),
+            declaring_nation=_declaring_nation(s),
         )
     if s.network is not None and not problems:
         problems += cross_check_network(s)
     return problems
+
+
+def _declaring_nation(s: Scenario) -> str | None:
+    """The nation of the node declaring the network's attack confirmation (None: none)."""
+    if s.network is None or s.network.attack_confirmation is None:
+        return None
+    node = s.network.attack_confirmation.declared_by
+    return next((n.nation for n in s.network.nodes if n.id == node), None)
 
 
 def _raid_references(s: Scenario, threats: Mapping[str, ThreatType], fail: Fail) -> None:
