@@ -140,6 +140,55 @@ def test_trade_prints_tables_not_dicts(tmp_path: Path) -> None:
     assert "1.10 [0.80, 1.40]" in text
 
 
+def test_trade_writes_a_folder_with_its_manifest_and_prints_tables(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    import yaml
+    from budget.trade_fixtures import OPTIONS, two_layer_doc
+
+    scenario = write_scenario(tmp_path, two_layer_doc(), "two.yaml")
+    options = tmp_path / "options.yaml"
+    options.write_text(yaml.safe_dump(OPTIONS, sort_keys=False), encoding="utf-8")
+    args = ["trade", str(scenario), "--options", str(options), "-n", "2", "--candidates", "1"]
+    out = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "o"), "--seed", "4"])
+    assert out.exit_code == 0, out.output
+    assert "Monte Carlo check: 2 replications, seed 4" in out.stdout
+    assert "{" not in out.stdout
+    (folder,) = (tmp_path / "o").iterdir()
+    assert folder.name.startswith("one-layer-trade-") and f"results: {folder}" in out.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json", "options.yaml", "scenario.yaml", "trade.json",
+    ]  # fmt: skip
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "trade" and manifest["seed"] == 4
+    assert manifest["replications"] == 2 and manifest["candidates_confirmed"] == 1
+    raw = (folder / "options.yaml").read_bytes()
+    assert raw == options.read_bytes()
+    assert manifest["options_sha256"] == hashlib.sha256(raw).hexdigest()
+    trade = json.loads((folder / "trade.json").read_text(encoding="utf-8"))
+    mc = trade["monte_carlo"]
+    assert mc["replications"] == 2 and len(mc["candidates"]) == 1
+
+
+def test_a_campaign_tells_its_steps_world_building_first(tmp_path: Path) -> None:
+    from campaign.campaign_scenarios import campaign_doc
+
+    from kamae.campaign.study import campaign_study
+
+    path = write_scenario(tmp_path, campaign_doc(replications=3), "c.yaml")
+    told: list[str] = []
+    study = campaign_study(path, sensitivity=True, out=None, steps=told.append)
+    assert study.folder is None
+    assert told == [
+        "building the worlds and calibrating the layers",
+        "attack confirmation",
+        "campaign: 3 replications",
+        "expected-value trajectory",
+        "sensitivity grid",
+    ]
+
+
 def test_campaign_folder_is_named_once_and_holds_a_manifest() -> None:
     from kamae.campaign.study import campaign_folder_stem
 

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from kamae.engine import EventLog, ReplicationResult
 from kamae.engine.records import EVENT_COLUMNS
 from kamae.results.cost_exchange import ThreatCost, cost_range, engaged_by_type, ratio_of_totals
+from kamae.results.events import EVENT_SCHEMA, with_event_fields
 from kamae.results.metrics import MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
 from kamae.results.why_not import why_not_summary
@@ -141,21 +142,6 @@ def _replication_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table
     return pa.table(columns)
 
 
-_EVENT_SCHEMA = pa.schema(
-    [
-        ("replication", pa.int32()),
-        ("time_s", pa.float64()),
-        ("kind", pa.dictionary(pa.int8(), pa.string())),
-        ("threat", pa.string()),
-        ("sensor", pa.string()),
-        ("fire_unit", pa.string()),
-        ("interceptor", pa.string()),
-        ("detail", pa.string()),
-        ("reason", pa.dictionary(pa.int8(), pa.string())),
-    ]
-)
-
-
 def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
     merged = EventLog()
     replication: list[int] = []
@@ -164,7 +150,7 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
         replication.extend([i] * len(log))
         for name in EVENT_COLUMNS:
             getattr(merged, name).extend(getattr(log, name))
-    return pa.table(
+    table = pa.table(
         {
             "replication": pa.array(replication, pa.int32()),
             "time_s": pa.array(merged.time_s, pa.float64()),
@@ -176,7 +162,8 @@ def _event_table(results: list[tuple[int, ReplicationResult]]) -> pa.Table:
             "detail": pa.array(merged.detail, pa.string()),
             "reason": pa.array(merged.reason, pa.string()).dictionary_encode(),
         }
-    ).cast(_EVENT_SCHEMA)
+    )
+    return with_event_fields(table).cast(EVENT_SCHEMA)
 
 
 def summarise(scenario: str, seed: int, table: pa.Table) -> dict[str, object]:
@@ -216,16 +203,13 @@ def launch_kill_probability(
     """Per interceptor type: its handover basket (the parameter the predicted Pk depends on
     most: Pk = SSPK·F_χ²₃(b²/σ²), `kamae.engagement.envelope`) next to the mean predicted Pk
     of its launches with a 95% interval (Student-t over the launches), and the launches."""
-    launches = events.filter(pc.equal(events.column("kind"), "launch"))
+    launches = with_event_fields(events.filter(pc.equal(events.column("kind"), "launch")))
     pks: dict[str, list[float]] = {}
-    for name, detail in zip(
-        launches.column("interceptor").to_pylist(),
-        launches.column("detail").to_pylist(),
-        strict=True,
+    for name, pk in zip(
+        launches.column("interceptor").to_pylist(), launches.column("pk").to_pylist(), strict=True
     ):
-        fields = dict(x.split("=", 1) for x in (detail or "").split() if "=" in x)
-        if "pk" in fields:
-            pks.setdefault(str(name), []).append(float(fields["pk"]))
+        if pk is not None:
+            pks.setdefault(str(name), []).append(float(pk))
     return {
         name: {
             "handover_basket_km": basket,

@@ -1,7 +1,7 @@
 """The report in a real headless Chromium: loads cleanly, draws what the run holds, toggles
 layers, switches replications, shows hover details, screenshots, and exports PNG figures;
-chart legends never cover plotted marks, and the map carries its place labels, graticule
-and scale bar inside the frame.
+chart legends never cover plotted marks, the map carries its place labels, graticule
+and scale bar inside the frame, and the timelines' labels are readable and apart.
 
 Skipped where Playwright or Chromium is missing; CI installs both.
 """
@@ -302,3 +302,52 @@ def test_map_has_labels_graticule_and_scale_inside_the_frame(page: Page, default
         }"""
     )
     assert outside == 0
+
+
+# --- timelines: labels readable on screen and apart, on a run's page and a comparison's -----
+
+TIMELINE_LABELS = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.timeline')) {
+    if (!svg.getBoundingClientRect().width) continue;  // a replication not shown
+    const texts = [...svg.querySelectorAll('text.tick')];
+    const sizes = texts.map((e) => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a);
+    const rects = texts.map((e) => e.getBoundingClientRect());
+    let overlaps = 0;
+    for (let i = 0; i < rects.length; i++) {
+      for (let j = i + 1; j < rects.length; j++) {
+        const a = rects[i], b = rects[j];
+        const meet = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        if (meet) overlaps++;
+      }
+    }
+    out.push({labels: texts.length, smallest: Math.min(...sizes), overlaps});
+  }
+  return out;
+}"""
+MIN_LABEL_PX = 9.0
+"""Smallest on-screen size of a timeline's lane and tick labels, CSS px (the page fixture's
+1280 px wide viewport)."""
+
+
+def _timelines(p: Any) -> list[dict[str, Any]]:
+    shown = p.evaluate(TIMELINE_LABELS)
+    assert shown and all(t["labels"] > 0 for t in shown)
+    return shown
+
+
+def test_run_report_timeline_labels_are_readable_and_apart(page: Page, default_run: Path) -> None:  # noqa: F811
+    shown = _timelines(page.open(build_report(default_run)))
+    assert [t for t in shown if t["smallest"] < MIN_LABEL_PX or t["overlaps"]] == []
+
+
+def test_comparison_timeline_labels_are_readable_and_apart(
+    page: Page,  # noqa: F811
+    default_run: Path,  # noqa: F811
+    no_leak_run: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    p = page.open(build_comparison(default_run, no_leak_run, tmp_path / "c.html"))
+    shown = _timelines(p)
+    assert len(shown) == 2  # the two runs side by side
+    assert [t for t in shown if t["smallest"] < MIN_LABEL_PX or t["overlaps"]] == []

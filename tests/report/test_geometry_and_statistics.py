@@ -148,3 +148,31 @@ def test_newcombe_difference_reproduces_the_published_example() -> None:
     iv = newcombe_difference(48, 80, 56, 70)
     assert iv.estimate == pytest.approx(0.2)
     assert (iv.low, iv.high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+@pytest.mark.parametrize("count", [3, 20, 64])
+@pytest.mark.parametrize("compact", [False, True])
+def test_timeline_lane_labels_never_crowd(tmp_path, count: int, compact: bool) -> None:
+    """Lane labels are at least `LANE_SPACING` apart however many threats share the height
+    (64: lanes of 6.9 units, so every other lane is labelled), at both widths."""
+    import re
+
+    import pyarrow as pa
+    from conftest import one_layer_scenario, write_scenario
+
+    from kamae.report.timeline import COMPACT_WIDTH, LANE_SPACING, WIDTH, timeline_svg
+    from kamae.scenario import load_scenario
+    from kamae.world import build_world
+
+    world = build_world(load_scenario(write_scenario(tmp_path, one_layer_scenario(count=count))))
+    empty = pa.table(
+        {name: pa.array([], pa.float64() if name == "time_s" else pa.string())
+         for name in ("time_s", "kind", "threat", "sensor", "fire_unit", "interceptor",
+                      "detail", "tag")}
+    )  # fmt: skip
+    width = COMPACT_WIDTH if compact else WIDTH
+    svg = str(timeline_svg(world, empty, 0, width=width))
+    assert f'viewBox="0 0 {width:g} ' in svg
+    ys = [float(y) for y in re.findall(r'<text class="tick lane"[^>]* y="([\d.]+)"', svg)]
+    assert len(ys) >= min(count, 30)  # most lanes still labelled
+    assert min(np.diff(ys), default=LANE_SPACING) >= LANE_SPACING - 1e-6

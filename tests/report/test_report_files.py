@@ -141,3 +141,25 @@ def test_campaign_and_trade_study_tables_when_present(
     assert "Campaign and trade studies" in text
     assert text.count('class="series s') >= 3  # two campaign lines and the front
     assert text.count('class="point front"') == 3
+
+
+def test_a_folder_written_before_the_typed_event_columns_reads_the_same(
+    default_run: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An events.parquet with the detail text only (as written before kamae.results.events)
+    is read with the same typed columns, and its report draws the same intercept marks."""
+    from kamae.report.run_folder import read_run_folder
+    from kamae.results.events import EVENT_FIELDS
+
+    folder = tmp_path / "old"
+    shutil.copytree(default_run, folder)
+    events = pq.read_table(folder / "events.parquet")
+    pq.write_table(events.drop_columns(list(EVENT_FIELDS)), folder / "events.parquet")
+    old, new = read_run_folder(folder), read_run_folder(default_run)
+    assert old.events.equals(new.events)
+    marks = re.compile(r'class="event ev-intercept (hit|miss)"')
+    old_page = build_report(folder).read_text(encoding="utf-8")
+    new_page = build_report(default_run).read_text(encoding="utf-8")
+    assert marks.findall(old_page) == marks.findall(new_page)
+    assert "hit" in marks.findall(new_page)

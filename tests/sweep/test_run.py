@@ -285,9 +285,14 @@ def test_one_process_at_a_time_writes_a_sweep_folder(reference: Path, tmp_path) 
 class Recorder:
     def __init__(self) -> None:
         self.total = self.done = self.advanced = 0
+        self.told: list[tuple[str, int, int]] = []
 
     def start(self, total: int, done: int) -> None:
         self.total, self.done = total, done
+        self.told.append(("start", total, done))
+
+    def worlds(self, built: int, total: int) -> None:
+        self.told.append(("worlds", built, total))
 
     def advance(self, replications: int) -> None:
         self.advanced += replications
@@ -299,6 +304,9 @@ def test_progress_counts_replications_and_what_a_resume_reuses(reference: Path, 
     bar = Recorder()
     sweep(scenario, out, resume=True, progress=bar)
     assert (bar.total, bar.done, bar.advanced) == (4 * R, 4 * R - 8, 8)
+    # One world to build (the only point with a chunk to run), told as it begins and ends.
+    worlds = [t for t in bar.told if t[0] == "worlds"]
+    assert bar.told[0][0] == "start" and worlds == [("worlds", 0, 1), ("worlds", 1, 1)]
 
 
 def test_plan_checks_every_point_and_runs_nothing(tiny_scenario: Path) -> None:  # noqa: F811
@@ -319,3 +327,4 @@ def test_rich_progress_bar_draws_rate_and_time_left(reference: Path, tmp_path) -
         sweep(scenario, out, resume=True, progress=bar)
     text = console.file.getvalue()
     assert "tiny" in text and f"{4 * R}/{4 * R}" in text and "rep/s" in text
+    assert "building the worlds" in text and "1/1" in text

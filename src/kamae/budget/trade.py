@@ -8,19 +8,28 @@ every candidate uses the same master seed, so replication i of each candidate dr
 same `replication_seeds(seed, n)[i]`, and paired differences are reported against the
 analytic optimum. The Pareto front of cost against the analytic score comes with the answer
 (exact from enumeration; the greedy path otherwise, labelled so).
+
+With `out`, the study is written to a new folder `out/<scenario>-trade-<UTC timestamp>/`
+(claimed before the work starts, filled atomically: `kamae.results.files`): trade.json (the
+answer, as `TradeResult.as_dict`), manifest.json (`kamae.provenance`, with the options file's
+SHA-256), scenario.yaml and options.yaml (the files as read).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import re
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kamae.budget.options import LoadedOptions, TradeOptions, load_options
+from kamae.budget.options import LoadedOptions, TradeOptions, load_options_text
 from kamae.budget.paths import budget_path
 from kamae.budget.search import (
     Candidate,
@@ -30,8 +39,11 @@ from kamae.budget.search import (
     pareto_front,
 )
 from kamae.budget.trade_model import Effect, TradeModel, apply_allocation, build_trade_model
+from kamae.budget.yaml_file import read_text
 from kamae.errors import KamaeError
 from kamae.montecarlo import run_montecarlo
+from kamae.provenance import build_manifest
+from kamae.results.files import RunFolderClaim, claim_run_folder
 from kamae.results.statistics import mean_interval, wilson_interval
 from kamae.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
 from kamae.scenario.safe_yaml import dump_yaml
@@ -90,6 +102,8 @@ class TradeResult:
     confirmed: list[dict[str, Any]] = field(default_factory=list)
     seed: int | None = None
     replications: int = 0
+    folder: Path | None = None
+    """The study's folder (None: not written)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -225,21 +239,79 @@ def trade_study(
     seed: int | None = None,
     workers: int = 1,
     force: bool = False,
+    out: Path | None = None,
 ) -> TradeResult:
     """Find the best allocation of a budget across the options, and confirm it by Monte Carlo.
 
     Arguments left None take the options file's values (seed: the scenario's). The Monte
     Carlo confirmation's work (candidates × replications of the scenario) is checked first
-    (`kamae.workload.check_workload`; `force` as there).
+    (`kamae.workload.check_workload`; `force` as there), and with `out` the study's folder
+    name claimed (module docstring), so that neither fails after the Monte Carlo.
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    lo = options if isinstance(options, LoadedOptions) else load_options(options, loaded)
+    if isinstance(options, LoadedOptions):
+        lo, text = options, dump_yaml(options.options.model_dump(mode="json"), sort_keys=False)
+    else:
+        text = read_text(options)
+        lo = load_options_text(text, str(options), loaded)
     opts = lo.options
     n_confirm = opts.confirm.candidates if candidates is None else candidates
     reps = opts.confirm.replications if replications is None else replications
     if n_confirm > 0:
         work = estimate(loaded, replications=reps, workers=workers)
         check_workload(combined([work] * n_confirm), loaded.file, force=force)
+    started = datetime.now(UTC)
+    claim = None
+    if out is not None:
+        name = f"{loaded.scenario.name}-trade-{started.strftime('%Y%m%dT%H%M%SZ')}"
+        claim = claim_run_folder(Path(out), name)
+    with claim or contextlib.nullcontext():
+        clock = time.perf_counter()
+        result = _study(loaded, opts, budget, objective, search, reps, n_confirm, seed, workers)
+        if claim is not None:
+            result.folder = _write(claim, result, loaded, lo, text, workers, started, clock)
+    return result
+
+
+def _write(
+    claim: RunFolderClaim,
+    result: TradeResult,
+    loaded: LoadedScenario,
+    options: LoadedOptions,
+    options_text: str,
+    workers: int,
+    started: datetime,
+    clock: float,
+) -> Path:
+    """Fill the claimed folder: trade.json, manifest.json, scenario.yaml, options.yaml."""
+    elapsed = time.perf_counter() - clock
+    seed = loaded.scenario.seed if result.seed is None else result.seed
+    manifest = build_manifest(loaded, result.replications, seed, workers, started, elapsed)
+    manifest.update(
+        kind="trade",
+        options_file=options.label,
+        options_sha256=hashlib.sha256(options_text.encode("utf-8")).hexdigest(),
+        candidates_confirmed=len(result.confirmed),
+    )
+    return claim.write(
+        {"trade.json": result.as_dict(), "manifest.json": manifest},
+        {},
+        {"scenario.yaml": loaded.text, "options.yaml": options_text},
+    )
+
+
+def _study(
+    loaded: LoadedScenario,
+    opts: TradeOptions,
+    budget: str | float | None,
+    objective: str | None,
+    search: str | None,
+    reps: int,
+    n_confirm: int,
+    seed: int | None,
+    workers: int,
+) -> TradeResult:
+    """The search and the Monte Carlo check of its best `n_confirm` allocations."""
     if objective is not None:
         if objective not in ("expected_leakers", "p_no_leakers", "days_of_stock"):
             raise KamaeError(

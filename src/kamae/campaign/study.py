@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,11 +117,15 @@ def campaign_study(
     workers: int = 1,
     out: Path | None = Path("kamae-out"),
     force: bool = False,
+    steps: Callable[[str], None] | None = None,
 ) -> CampaignStudy:
     """Run a scenario's campaign, its expected trajectory and (optionally) its sensitivity.
 
     The work is checked first (`kamae.workload.check_workload`; `force` as there) and the
-    campaign folder's name claimed, so that neither fails after the campaign has run."""
+    campaign folder's name claimed, so that neither fails after the campaign has run.
+    `steps` is told each step as it begins, in words (`kamae.sweep.progress.RichProgress.step`):
+    building the worlds and calibrating the layers, the attack confirmation, the campaign's
+    replications, the expected trajectory, the sensitivity grid."""
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     campaign_of(loaded)
     work = estimate(
@@ -138,7 +142,9 @@ def campaign_study(
         name = f"{campaign_folder_stem(loaded.scenario.name)}-{started.strftime('%Y%m%dT%H%M%SZ')}"
         claim = claim_run_folder(Path(out), name)
     with claim or contextlib.nullcontext():
-        return _study(loaded, replications, seed, defense, sensitivity, workers, started, claim)
+        return _study(
+            loaded, replications, seed, defense, sensitivity, workers, started, claim, steps
+        )
 
 
 def campaign_folder_stem(scenario: str) -> str:
@@ -155,14 +161,20 @@ def _study(
     workers: int,
     started: datetime,
     claim: RunFolderClaim | None,
+    steps: Callable[[str], None] | None = None,
 ) -> CampaignStudy:
+    told = steps or (lambda _: None)
     clock = time.perf_counter()
+    told("building the worlds and calibrating the layers")
     plan = build_plan(loaded)
     s = loaded.scenario.seed if seed is None else seed
     with LocalBackend(workers).open() as runner:
         cal = calibrate(plan, s, plan.campaign.calibration_replications, runner=runner)
         # The confirmation source (with `network`, an engine study of its own) is derived once.
+        told("attack confirmation")
         confirm = scenario_confirmation(loaded, s, runner=runner)
+        n = plan.campaign.replications if replications is None else replications
+        told(f"campaign: {n} replications")
         result = run_campaign(
             loaded,
             replications=replications,
@@ -173,9 +185,12 @@ def _study(
             confirmation=confirm,
             runner=runner,
         )
+    told("expected-value trajectory")
     expected = run_campaign(
         loaded, seed=s, expected=True, plan=plan, calibration=cal, confirmation=confirm
     )
+    if sensitivity:
+        told("sensitivity grid")
     sens = (
         campaign_sensitivity(
             loaded,

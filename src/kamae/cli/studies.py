@@ -3,6 +3,7 @@ run folder's report (`compare` is in `kamae.cli.uncertainty`)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -61,14 +62,20 @@ def trade(
         int | None, typer.Option(min=0, help="Best allocations confirmed by Monte Carlo.")
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Master random seed.")] = None,
+    out: Annotated[Path, typer.Option(help="Parent folder of the study's folder.")] = Path(
+        "kamae-out"
+    ),
     workers: WorkersOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print trade.json to stdout and nothing else.")
+    ] = False,
     force: ForceOption = False,
 ) -> None:
-    """Trade study: the allocation of a budget across options that minimises leakers."""
+    """Trade study: the allocation of a budget across options that minimises leakers; the
+    answer is written to a folder (trade.json, manifest.json, the scenario and options)."""
     from kamae.budget import trade_study
 
-    result = trade_study(
+    study = trade_study(
         scenario,
         options,
         budget=budget,
@@ -79,12 +86,15 @@ def trade(
         seed=seed,
         workers=workers_for(workers, replications),
         force=force,
-    ).as_dict()
+        out=out,
+    )
+    result = study.as_dict()
     if as_json:
         print_json(result)
         return
     for table in trade_tables(result):
         console().print(table)
+    echo(f"results: {study.folder}")
 
 
 def _allocation_text(allocation: dict[str, int]) -> str:
@@ -174,18 +184,24 @@ def campaign(
     """Run a campaign over days: salvos, stocks, resupply and counterstrike."""
     from kamae.campaign.study import campaign_study
     from kamae.report.campaign import build_campaign_report
+    from kamae.sweep.progress import RichProgress
 
-    study = campaign_study(
-        scenario,
-        replications=replications,
-        seed=seed,
-        defense=defense,
-        sensitivity=sensitivity,
-        workers=workers_for(workers, replications),
-        out=out,
-        force=force,
-    )
-    report = build_campaign_report(study.folder) if study.folder is not None else None
+    bar = RichProgress("campaign", console(stderr=True))
+    with contextlib.nullcontext() if as_json else bar:
+        study = campaign_study(
+            scenario,
+            replications=replications,
+            seed=seed,
+            defense=defense,
+            sensitivity=sensitivity,
+            workers=workers_for(workers, replications),
+            out=out,
+            force=force,
+            steps=None if as_json else bar.step,
+        )
+        if study.folder is not None and not as_json:
+            bar.step("writing the report")
+        report = build_campaign_report(study.folder) if study.folder is not None else None
     if as_json:
         print_json(study.summary)
         return

@@ -16,7 +16,6 @@ curvature along the chord.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +28,9 @@ from kamae.arrays import FloatArray
 from kamae.engagement.envelope import Flyout, flyout_time
 from kamae.errors import KamaeError
 from kamae.report.run_folder import RunFolder, read_run_folder
+from kamae.results.events import with_event_fields
 from kamae.world import World
 
-_INTERCEPT_AT = re.compile(r"intercept_at_s=(\S+)")
 ROUNDING_S = 0.5
 """A launch event's `intercept_at_s` is written to the nearest second."""
 
@@ -135,7 +134,7 @@ def _fates(world: World, events: pa.Table) -> list[Fate]:
 
 def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
     """Every launch event paired with its unit's intercept event at the planned time."""
-    ev = events.to_pydict()
+    ev = with_event_fields(events).to_pydict()
     rows = {tid: n for n, tid in enumerate(world.threat_ids)}
     units = {uid: j for j, uid in enumerate(world.fire_units.ids)}
     launches = [i for i, kind in enumerate(ev["kind"]) if kind == "launch"]
@@ -145,7 +144,9 @@ def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
                 f"{path}: events.parquet: a launch by {ev['fire_unit'][i]!r} at "
                 f"{ev['threat'][i]!r} (expected a fire unit and a threat of scenario.yaml)"
             )
-    planned = {i: _planned_intercept(ev["detail"][i], path) for i in launches}
+    planned = {
+        i: _planned_intercept(ev["intercept_at_s"][i], ev["detail"][i], path) for i in launches
+    }
     matches = _arrivals(ev, launches, planned)
     count: dict[str, int] = defaultdict(int)
     out = []
@@ -156,7 +157,7 @@ def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
         if match is None:
             t_end, result, met = _grid_time(world, planned[i]), "none", n
         else:
-            t_end, result = float(ev["time_s"][match]), str(ev["detail"][match])
+            t_end, result = float(ev["time_s"][match]), str(ev["tag"][match])
             met = rows.get(str(ev["threat"][match]), n) if result != "no_object" else -1
         count[uid] += 1
         out.append(
@@ -171,13 +172,9 @@ def _rounds(world: World, events: pa.Table, path: Path) -> list[Round]:
     return out
 
 
-def _planned_intercept(detail: object, path: Path) -> float:
-    found = _INTERCEPT_AT.search(str(detail or ""))
-    try:
-        value = float(found.group(1)) if found else math.nan
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+def _planned_intercept(value: float | None, detail: object, path: Path) -> float:
+    """A launch's `intercept_at_s` (the event table's column), or a KamaeError."""
+    if value is None or not math.isfinite(value):
         raise KamaeError(
             f"{path}: events.parquet: a launch event's detail has no intercept_at_s "
             f"(expected 'intercept_at_s=<s> ...', got {detail!r})"

@@ -248,7 +248,13 @@ def comparison_html(a: RunFolder, b: RunFolder) -> str:
     frame = common_frame([a, b])
     for run, panel, label in ((a, "run-a", label_a), (b, "run-b", label_b)):
         markup, doc = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
+            run,
+            pick_replications(run),
+            panel=panel,
+            heading=label,
+            with_charts=False,
+            frame=frame,
+            compact=True,
         )
         sections.append(markup)
         data[panel] = doc

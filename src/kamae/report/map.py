@@ -470,20 +470,20 @@ def _intercept_layer(run: RunFolder, frame: MapFrame, picks: Sequence[Pick]) -> 
     for p, pick in enumerate(picks):
         ev = run.events_of(pick.replication).to_pydict()
         features = []
-        for t, kind, threat, unit, itype, detail in zip(
+        for t, kind, threat, unit, itype, outcome in zip(
             ev["time_s"],
             ev["kind"],
             ev["threat"],
             ev["fire_unit"],
             ev["interceptor"],
-            ev["detail"],
+            ev["tag"],
             strict=True,
         ):
             if kind != "intercept" or threat not in index:
                 continue
             lat, lon, h = _event_position(world, index[threat], t)
             x, y = _point(frame, lat, lon)
-            hit = detail == "hit"
+            hit = outcome == "hit"
             title = (
                 f"{threat}: {'hit' if hit else 'miss'} by {itype} from {unit} at t = {t:.0f} s, "
                 f"{h / 1e3:.0f} km altitude, {deg_text(lat, lon)} (replication {pick.replication})"

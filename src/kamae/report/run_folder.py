@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from kamae.arrays import IntArray
 from kamae.errors import KamaeError
+from kamae.results.events import with_event_fields
 from kamae.scenario import LoadedScenario, load_scenario_text
 from kamae.world import World, build_world
 
@@ -88,7 +89,7 @@ def read_run_folder(path: Path) -> RunFolder:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         replications = pq.read_table(path / "replications.parquet")
-        events = pq.read_table(path / "events.parquet")
+        events = with_event_fields(pq.read_table(path / "events.parquet"))
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise KamaeError(f"{path}: cannot read the run's results ({exc})") from None
     events = events.cast(_plain_kind(events.schema))

@@ -32,7 +32,7 @@ from kamae.report.map import build_map
 from kamae.report.markup import Markup, join, tag
 from kamae.report.page import html_page
 from kamae.report.run_folder import Pick, RunFolder, pick_replications, read_run_folder
-from kamae.report.timeline import timeline_legend, timeline_svg
+from kamae.report.timeline import COMPACT_WIDTH, WIDTH, timeline_legend, timeline_svg
 from kamae.report.why_not import why_not_section
 from kamae.results.cost_exchange import exchange_rows
 from kamae.results.files import write_file_atomic
@@ -130,9 +130,11 @@ def run_section(
     heading: str = "",
     with_charts: bool = True,
     frame: MapFrame | None = None,
+    compact: bool = False,
 ) -> tuple[Markup, dict[str, Any]]:
     """Map, replication picker, timeline and charts of one run, inside `<div class="run">`
-    (`frame`: the map's extent, shared by the runs of a comparison page)."""
+    (`frame`: the map's extent, shared by the runs of a comparison page; `compact`: drawn
+    for a comparison's column, `kamae.report.timeline.COMPACT_WIDTH`)."""
     view = build_map(run, picks, panel_id=f"{panel}-map", tiles=tiles, rings=rings, frame=frame)
     select = tag(
         "div",
@@ -151,7 +153,12 @@ def run_section(
         tag(
             "div",
             {"class": "variant" + ("" if i == 0 else " hidden-rep"), "data-rep": p.replication},
-            timeline_svg(run.world, run.events_of(p.replication), p.replication),
+            timeline_svg(
+                run.world,
+                run.events_of(p.replication),
+                p.replication,
+                width=COMPACT_WIDTH if compact else WIDTH,
+            ),
         )
         for i, p in enumerate(picks)
     ]

@@ -4,6 +4,8 @@ tracks, interceptor launches, intercepts, kills and leaks)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyarrow as pa
 
@@ -12,6 +14,14 @@ from kamae.report.markup import Markup, number, tag
 from kamae.world import World
 
 WIDTH = 960.0
+"""Width of a run report's timeline (viewBox units: about screen pixels at full width)."""
+COMPACT_WIDTH = 560.0
+"""Width of a timeline on a comparison page, where runs sit side by side in columns of about
+this many pixels: drawn at the width it is shown, its labels keep their size on screen
+(at 960 units shrunk into one column they rendered at ~55%, under 6 px)."""
+LANE_SPACING = 12.0
+"""Fewest viewBox units between two lane labels (10-unit text, `.lane` in page.py): with
+narrower lanes only every k-th lane is labelled, so labels never overlap."""
 LABEL_W = 118.0
 RIGHT = 16.0
 TOP = 10.0
@@ -34,15 +44,19 @@ KIND_TEXT = {
 }
 
 
-def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
-    """The timeline of one replication's events (every event is one mark)."""
+def timeline_svg(
+    world: World, events: pa.Table, replication: int, *, width: float = WIDTH
+) -> Markup:
+    """The timeline of one replication's events (every event is one mark), `width` units
+    wide (`COMPACT_WIDTH` in a comparison's columns)."""
     traj = world.trajectory
     n = len(world.threat_ids)
     lane = float(np.clip(440.0 / max(n, 1), 5.0, 16.0))
     height = TOP + lane * n + AXIS_H
     t_end = float(np.max(traj.impact_time)) if n else 1.0
-    ticks = nice_ticks(0.0, t_end, 8)
-    plot_w = WIDTH - LABEL_W - RIGHT
+    ticks = nice_ticks(0.0, t_end, max(4, round(8 * width / WIDTH)))
+    plot_w = width - LABEL_W - RIGHT
+    every = max(1, math.ceil(LANE_SPACING / lane - 1e-9))
 
     def x_of(t: float) -> float:
         return LABEL_W + plot_w * t / ticks[-1]
@@ -93,7 +107,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
                 tag("title", {}, f"{tid}: in flight {traj.launch_time[i]:.0f} s to {end[i]:.0f} s"),
             )
         )
-        if lane >= 9 or i % max(1, round(9 / lane)) == 0:
+        if i % every == 0:
             marks.append(
                 tag(
                     "text",
@@ -107,7 +121,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
                     tid,
                 )
             )
-    for t, kind, threat, sensor, unit, itype, detail in zip(
+    for t, kind, threat, sensor, unit, itype, detail, outcome in zip(
         ev["time_s"],
         ev["kind"],
         ev["threat"],
@@ -115,6 +129,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
         ev["fire_unit"],
         ev["interceptor"],
         ev["detail"],
+        ev["tag"],
         strict=True,
     ):
         if threat not in index or kind == "why_not":  # why-not records: the report's table
@@ -129,7 +144,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
             "transform": f"translate({number(x_of(t))} {number(y_of(index[threat]))})"
         }
         if kind == "intercept":
-            attrs["class"] = f"event ev-intercept {'hit' if detail == 'hit' else 'miss'}"
+            attrs["class"] = f"event ev-intercept {'hit' if outcome == 'hit' else 'miss'}"
             marks.append(tag("circle", {**attrs, "r": 3.5}, tag("title", {}, title)))
         else:
             attrs["class"] = f"event ev-{kind}"
@@ -156,7 +171,7 @@ def timeline_svg(world: World, events: pa.Table, replication: int) -> Markup:
         "svg",
         {
             "class": "chart timeline",
-            "viewBox": f"0 0 {number(WIDTH)} {number(height)}",
+            "viewBox": f"0 0 {number(width)} {number(height)}",
             "role": "img",
             "aria-label": f"Timeline of replication {replication}",
             "xmlns": "http://www.w3.org/2000/svg",

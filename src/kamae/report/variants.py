@@ -146,7 +146,13 @@ def _engine_runs(folder: Path, doc: dict[str, Any], data: dict[str, Any]) -> lis
     for i, (run, label) in enumerate(runs):
         panel = f"run-{i}"
         section, found = run_section(
-            run, pick_replications(run), panel=panel, heading=label, with_charts=False, frame=frame
+            run,
+            pick_replications(run),
+            panel=panel,
+            heading=label,
+            with_charts=False,
+            frame=frame,
+            compact=True,
         )
         markup.append(section)
         data[panel] = found

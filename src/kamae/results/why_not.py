@@ -1,7 +1,8 @@
 """Why-not records: the reasons a fire unit did not fire at a threat, and their summaries.
 
 The battle manager (`kamae.engine.why_not`) writes events of kind `why_not`, each with one of
-the reasons below in the event's `reason` column and `key=value` fields in `detail`:
+the reasons below in the event's `reason` column and `key=value` fields in `detail` (typed
+columns of the event table as well, `kamae.results.events`; a unit's reason counts only there):
 
 - `scope=leaker`, one per (leaking threat, fire unit): the unit's last reason while it still
   had an intercept opportunity against the threat (`outside_envelope` when it never had one);
@@ -29,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kamae.errors import KamaeError
+from kamae.results.events import detail_fields
 from kamae.results.statistics import mean_interval
 
 KIND = "why_not"
@@ -71,13 +73,6 @@ UNDECIDED = "undecided"
 NAMES: tuple[str, ...] = (*REASONS, UNDECIDED)
 """Reason names by code (the engine stores codes; `UNDECIDED` is the last)."""
 CODE: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
-
-
-def detail_fields(detail: str | None) -> dict[str, str]:
-    """The `key=value` fields of an event's detail."""
-    if not detail:
-        return {}
-    return dict(item.split("=", 1) for item in detail.split() if "=" in item)
 
 
 @dataclass(frozen=True)

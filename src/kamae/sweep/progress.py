@@ -1,5 +1,7 @@
-"""A progress bar for runs and sweeps (rich): steps before the replications (building the
-world) as lines of their own, then replications done, rate, time elapsed and left (the ETA).
+"""A progress bar for runs, sweeps and campaigns (rich): steps before the replications
+(building the world) as lines of their own, then replications done, rate, time elapsed and
+left (the ETA). A sweep builds one world per point as its chunks come up: a line of its own
+counts the worlds built.
 
     with RichProgress("japan-2027 sweep") as bar:
         run_sweep(..., progress=bar)
@@ -30,9 +32,11 @@ from rich.text import Text
 
 
 class RateColumn(ProgressColumn):
-    """Replications per second."""
+    """Replications per second (blank on a line that counts something else)."""
 
     def render(self, task: Task) -> Text:
+        if not task.fields.get("replications", True):
+            return Text("")
         speed = task.finished_speed or task.speed
         return Text("-- rep/s" if speed is None else f"{speed:,.1f} rep/s", style="cyan")
 
@@ -55,6 +59,7 @@ class RichProgress:
         self._description = description
         self._task: TaskID | None = None
         self._step: TaskID | None = None
+        self._worlds: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._bar.start()
@@ -67,7 +72,7 @@ class RichProgress:
         """A step of unknown length (building the world): a line of its own, its time
         counting, until the next step or `start`."""
         self._end_step()
-        self._step = self._bar.add_task(description, total=None)
+        self._step = self._bar.add_task(description, total=None, replications=False)
 
     def _end_step(self) -> None:
         if self._step is not None:
@@ -78,6 +83,16 @@ class RichProgress:
         """The replications: `total` of them, `done` already (a resumed sweep)."""
         self._end_step()
         self._task = self._bar.add_task(self._description, total=total, completed=done)
+
+    def worlds(self, built: int, total: int) -> None:
+        """A sweep's worlds: `built` of `total` built (`kamae.sweep.run.SweepProgress`), on a
+        line of their own under the replications'."""
+        if self._worlds is None:
+            self._worlds = self._bar.add_task(
+                "building the worlds", total=total, completed=built, replications=False
+            )
+        else:
+            self._bar.update(self._worlds, total=total, completed=built)
 
     def steps(self, total: int, label: str = "") -> Callable[[str], None]:
         """A `kamae.montecarlo.Steps` callback for one run of `total` replications: 'world'

@@ -74,10 +74,15 @@ LIBRARIES = ("numpy", "scipy", "pyarrow", "pydantic", "pyyaml", "duckdb", "dask"
 
 
 class SweepProgress(Protocol):
-    """Told the sweep's size once, then each finished chunk's replications."""
+    """Told the sweep's size once, then the worlds built and each finished chunk's
+    replications."""
 
     def start(self, total: int, done: int) -> None:
         """`total` replications in the sweep's valid points, `done` of them already on disk."""
+
+    def worlds(self, built: int, total: int) -> None:
+        """`built` of the `total` worlds to build (one per point with chunks to run) are
+        built: told as each build begins (`built` before it) and once all are."""
 
     def advance(self, replications: int) -> None:
         """A chunk of `replications` replications has finished and is on disk."""
@@ -443,11 +448,13 @@ class _Run:
         return self.failed
 
     def _work(self, valid: list[int], done: np.ndarray) -> Iterator[Work]:
-        """Each point with chunks to run, its world built when the runner has a free slot."""
-        for p in valid:
+        """Each point with chunks to run, its world built when the runner has a free slot
+        (the progress told of each build: a build takes seconds, a chunk may take less)."""
+        points = [p for p in valid if not done[p].all()]
+        for built, p in enumerate(points):
+            if self.progress is not None:
+                self.progress.worlds(built, len(points))
             todo = np.flatnonzero(~done[p]).tolist()
-            if not todo:
-                continue
             path = self.store.point_file(p)
             try:
                 world = build_world(load_scenario_text(path.read_bytes(), str(path)))
@@ -457,6 +464,8 @@ class _Run:
             chunks = [(c, self._seeds(p, c)) for c in todo]
             yield Work(p, world, chunks, task=chunk_metrics, args=(p,))
             del world
+        if self.progress is not None and points:
+            self.progress.worlds(len(points), len(points))
 
     def _seeds(self, p: int, c: int) -> Seeds:
         rows = chunk_range(c, self.replications)
