@@ -143,8 +143,7 @@ class Battle:
         self.radar_alive = self.damage.radar_alive
         """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
         self.warhead = self.damage.warhead
-        self.unit_quality = np.zeros((reps, threats, units), dtype=bool)
-        """(R, N, F) the unit's own picture held a fire-control track at the latest decision."""
+        self.unit_quality = np.zeros((reps, threats, units), dtype=bool)  # set by _decide
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""

@@ -49,7 +49,7 @@ from kamae.streams import replication_seed
 from kamae.world import World, build_world
 
 
-class KamaeBattleEnv(gymnasium.Env[dict[str, np.ndarray], np.ndarray]):
+class KamaeBattleEnv(gymnasium.Env[dict[str, Any], np.ndarray]):
     """The battle manager of one replication of a scenario (module docstring)."""
 
     metadata: dict[str, Any] = {"render_modes": []}

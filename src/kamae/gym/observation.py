@@ -79,7 +79,7 @@ def observe(simulation: Simulation, offer: Offer | None) -> dict[str, np.ndarray
     f, n = len(fu.ids), world.trajectory.count
     k = min(simulation.k, len(simulation.times) - 1)
     t = simulation.times[k]
-    obs = {"time_s": np.array([t], dtype=_FLOAT)}
+    obs: dict[str, np.ndarray] = {"time_s": np.array([t], dtype=_FLOAT)}
     obs.update(_pictures(simulation, t))
     ready = np.array([battle.launchers.ready(0, j, t) for j in range(f)], dtype=np.int32)
     stock = battle.inventory[0].astype(np.int32)
