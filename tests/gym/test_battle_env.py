@@ -44,7 +44,7 @@ def test_doctrine_policy_reproduces_the_engine_on_ten_seeds() -> None:
     assert_doctrine_reproduces_engine(10)
 
 
-@pytest.mark.slow  # 100 episodes and 100 engine replications of japan-2027: minutes of CPU
+@pytest.mark.slow  # 100 episodes + 100 replications of japan-2027: ~7 min of CPU
 def test_doctrine_policy_reproduces_the_engine_on_a_hundred_seeds() -> None:
     assert_doctrine_reproduces_engine(100)
 
