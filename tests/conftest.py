@@ -163,7 +163,9 @@ def step_reasons(world, seed: int, unit: int = 0, reps: int = 1) -> Counter[str]
         tracker.scan(k, t, plots, false_plots)
         measures.sample(k, t, battle.alive, tracker)
         pictures.advance(t)
-        battle.engage(k, t, pictures, logs)
+        for offer in battle.engage(k, t, pictures, logs):  # the built-in doctrine decides
+            battle.commit(offer, battle.doctrine_choice(offer, pictures), pictures, logs[offer.r])
+        battle.close(t)
         codes = battle.why_not.step[:, :, unit][battle.alive | battle.ghost]
         seen.update(NAMES[c] for c in codes.tolist())
     return seen

@@ -50,3 +50,21 @@ def test_array_aliases_are_defined_once() -> None:
         if p.name != "arrays.py" and alias.search(p.read_text(encoding="utf-8"))
     ]
     assert not found, found
+
+
+def test_only_kamae_gym_imports_gymnasium() -> None:
+    """The engine and every other package run without gymnasium; `kamae.gym` wraps them."""
+    found = []
+    for path in _modules():
+        if path.is_relative_to(SRC / "gym"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "gymnasium" for name in names):
+                found.append(str(path.relative_to(SRC)))
+    assert not found, found
+    assert "import gymnasium" in (SRC / "gym" / "env.py").read_text(encoding="utf-8")

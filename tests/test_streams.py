@@ -17,6 +17,13 @@ def test_replication_and_sweep_streams_are_the_spawned_children() -> None:
     children = master.spawn(5)
     assert [state(s) for s in streams.replication_seeds(11, 5)] == [state(c) for c in children]
     assert state(streams.sweep_seed(11, 3, 4)) == state(children[4])
+    assert [state(streams.replication_seed(11, i)) for i in range(5)] == [
+        state(c) for c in children
+    ]
+    keyed = np.random.default_rng(streams.replication_seed(11, 2))
+    spawned = np.random.default_rng(children[2])
+    # ... and so are its sub-streams (the network's, derived from the generator's key).
+    assert streams.network_generator(keyed).random() == streams.network_generator(spawned).random()
     independent = np.random.SeedSequence(11).spawn(4)[3].spawn(5)[4]
     assert state(streams.sweep_seed(11, 3, 4, common=False)) == state(independent)
 

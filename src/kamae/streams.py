@@ -67,6 +67,12 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(seed).spawn(replications)
 
 
+def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
+    """The stream of replication `replication` of a run (key `(replication,)`): the same as
+    `replication_seeds(seed, n)[replication]` for any n above it."""
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
 def sweep_seed(
     seed: int, point: int, replication: int, *, common: bool = True
 ) -> np.random.SeedSequence:

@@ -26,7 +26,6 @@ below the acceleration it needs misses (`kamae.kinematics.marv`).
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +34,6 @@ from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engagement.doctrine import gives_up, magazine_salvo, required_salvo
 from kamae.engagement.dynamic_wta import DynamicInstance, solve
 from kamae.engagement.reload import Launchers
-from kamae.engagement.salvo_assignment import assign_salvos
 from kamae.engagement.threat_evaluation import (
     ThreatAssessment,
     assess_level_threats,
@@ -44,6 +42,7 @@ from kamae.engagement.threat_evaluation import (
 from kamae.engine.draws import Draws
 from kamae.engine.engagement_counts import engagement_counts
 from kamae.engine.handover import arrival_kill_probability, predicted_kill_probability
+from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
@@ -56,29 +55,6 @@ from kamae.world import World
 
 if TYPE_CHECKING:
     from kamae.engine.pictures import Pictures
-
-
-class _Rows(list[tuple[int, int, IntArray]]):
-    """A step's candidate salvos: (threat, layer index, units in order of preference), and
-    `kept`, the index of each row's threat in the step's threat list."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: list[int] = []
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One replication's decision step: its threats in priority order, with the value and
-    index of the asset each threatens, and the engagement windows' next opportunities."""
-
-    threats: IntArray
-    values: FloatArray
-    assets: IntArray
-    k: int
-    t: float
-    steps_all: IntArray
-    launch_all: FloatArray
 
 
 class Battle:
@@ -167,6 +143,7 @@ class Battle:
         self.radar_alive = self.damage.radar_alive
         """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
         self.warhead = self.damage.warhead
+        self.unit_quality = np.zeros((reps, threats, units), dtype=bool)  # set by _decide
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -251,18 +228,24 @@ class Battle:
         """At the end of the replications: the why-not records of units holding rounds."""
         self.why_not.units_holding_fire(float(self.world.times[-1]), self.inventory, logs)
 
-    def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
-        """Evaluate tracks and launch the salvos whose time has come at step k.
+    def engage(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> list[Offer]:
+        """Evaluate tracks at step k and offer the salvos that can launch now: one `Offer` per
+        replication with candidate threats (`kamae.engine.offers`), for a chooser to decide
+        and `commit`; `close` ends the step.
 
         Each fire unit decides on its own picture (`tracks.bank_of`, read through the
         `TrackBank` protocol): the tracker's own without a network, else what has reached it
         over the network. Every (threat, unit) pair that does not fire gets the reason
         (`self.why_not`)."""
         if self.units == 0:
-            return
+            return []
         self.why_not.start()
-        self._decide(k, t, tracks, logs)
-        self.why_not.close(t, self.alive | self.ghost)
+        return self._decide(k, t, tracks, logs)
+
+    def close(self, t: float) -> None:
+        """End step k's decisions (after the offers' `commit`): record the step's reasons."""
+        if self.units:
+            self.why_not.close(t, self.alive | self.ghost)
 
     def _note_standing(self, t: float) -> None:
         """The reasons that hold whatever the step's decisions: class, rounds, reserve,
@@ -280,8 +263,8 @@ class Battle:
         note((self.shots >= self.doctrine.max_shots_per_threat)[:, :, None], "shot_cap")
         note((self.busy_until > t)[:, :, None], "kill_assessment_pending")
 
-    def _decide(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
-        """The decisions of one step (`engage`)."""
+    def _decide(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> list[Offer]:
+        """The offers of one step (`engage`)."""
         world, doctrine = self.world, self.doctrine
         shape = (self.reps, self.threats)
         believed_alive = self.alive | self.ghost
@@ -300,13 +283,13 @@ class Battle:
         self._note_standing(t)
         quality = np.logical_or.reduce(qualities)
         if not quality.any():
-            return
+            return []
         for r, n in zip(*np.nonzero(quality & ~self.quality_reported), strict=True):
             logs[r].add(t, "track", world.threat_ids[n], detail="fire_control_quality")
         self.quality_reported |= quality
         ready = quality & (self.busy_until <= t) & (self.shots < doctrine.max_shots_per_threat)
         if not ready.any():
-            return
+            return []
         # Only threats that some stocked unit could fire at in this step need a decision.
         ready_threats = np.flatnonzero(ready.any(axis=0))
         steps_all = np.full((self.threats, self.units), -1, dtype=np.int64)
@@ -320,7 +303,7 @@ class Battle:
         stocked = ((self.inventory > world.fire_units.reserve) & self.unit_alive)[:, None, :]
         decide = ready & np.any(opening[None, :, :] & stocked & self.unit_quality, axis=2)
         if not decide.any():
-            return
+            return []
         # Plans that count the threats at each asset evaluate every fire-control track.
         reps, threats, assessed = self._evaluate(
             quality if self.plans_ahead else decide, qualities, sigmas, tracks, t
@@ -330,17 +313,22 @@ class Battle:
         harmless[reps, threats] = assessed.asset < 0
         self.why_not.note(harmless[:, :, None], "no_defended_asset")
         if not np.any(threatening):
-            return
+            return []
         order = np.lexsort(
             (assessed.time_to_go_s[threatening], -assessed.value[threatening], reps[threatening])
         )
         reps, threats = reps[threatening][order], threats[threatening][order]
         values = assessed.value[threatening][order]
         assets = assessed.asset[threatening][order]
+        offers = []
         for r in np.unique(reps):
             mine = reps == r
-            self._assign(int(r), _Step(threats[mine], values[mine], assets[mine], k, t,
-                         steps_all, launch_all), tracks, logs[r])  # fmt: skip
+            step = DecisionStep(threats[mine], values[mine], assets[mine], k, t, steps_all,
+                                launch_all)  # fmt: skip
+            offer = self._offer(int(r), step, tracks)
+            if offer is not None:
+                offers.append(offer)
+        return offers
 
     def _evaluate(
         self,
@@ -435,20 +423,20 @@ class Battle:
             return tier_index, units
         return -1, none
 
-    def _assign(self, r: int, step: _Step, tracks: Pictures, log: EventLog) -> None:
-        """Weapon-target assignment of this step's salvos in one replication.
+    def _offer(self, r: int, step: DecisionStep, tracks: Pictures) -> Offer | None:
+        """Replication r's candidate salvos of this step (None: no candidate threat).
 
         Each threat may receive one salvo from one of its options; a unit offers as many
-        salvos as it has ready launchers and rounds above its reserve. The assignment maximises
-        the expected value destroyed, sum V_j·[1 - (1 - Pk_ij)^n_ij], exactly, as a linear
-        assignment over salvo slots (one salvo per threat makes the static WTA problem a
-        linear assignment; see docs/models.md); ties go to the earlier intercept. With
-        `assignment: dynamic` the dynamic WTA over the remaining windows decides instead.
+        rounds as it has ready launchers and rounds above its reserve. The doctrine's choice
+        (`doctrine_choice`) maximises the expected value destroyed, sum V_j·[1 - (1 -
+        Pk_ij)^n_ij], exactly, as a linear assignment over salvo slots (one salvo per threat
+        makes the static WTA problem a linear assignment; see docs/models.md); ties go to the
+        earlier intercept. With `assignment: dynamic` the dynamic WTA over the remaining
+        windows decides instead.
         """
-        doctrine, note = self.doctrine, self.why_not.note_units
         rows, intercept = self._rows(r, step, tracks)
         if not rows:
-            return
+            return None
         units = np.unique(np.concatenate([u for _, _, u in rows]))
         rounds = self._rounds(r, units, step.t)
         column = {int(j): c for c, j in enumerate(units)}
@@ -458,37 +446,48 @@ class Battle:
         for row, (n, _, options) in enumerate(rows):
             for rank, j in enumerate(options.tolist()):
                 p = self._kill_probability(r, n, j, intercept[(n, j)], step.t, tracks)
-                if p < doctrine.min_kill_probability:
-                    note(r, n, [j], "predicted_miss")
+                if p < self.doctrine.min_kill_probability:
+                    self.why_not.note_units(r, n, [j], "predicted_miss")
                     continue
                 pk[row, column[j]], order[row, column[j]] = p, rank
         want = self._salvo_sizes(r, rows, pk, step, intercept)
         pk[want <= 0] = np.nan
         row_value = step.values[rows.kept]
-        if doctrine.assignment == "dynamic":
-            chosen = self._dynamic_choice(r, rows, units, rounds, pk, want, row_value, step, tracks)
-        else:
-            salvo = int(want[want > 0].min()) if np.any(want > 0) else 1
-            salvo = doctrine.shots_per_salvo if doctrine.salvo_policy == "fixed" else salvo
-            chosen = assign_salvos(row_value, pk, rounds, want, salvo, rank=order)
+        return Offer(r, step, rows, intercept, units, rounds, pk, order, want, row_value)
+
+    def doctrine_choice(self, offer: Offer, tracks: Pictures) -> Choice:
+        """The built-in doctrine's salvos from an offer: the step assignment, or the dynamic
+        WTA's launches now (`assignment: dynamic`)."""
+        if self.doctrine.assignment != "dynamic":
+            return static_choice(offer, self.doctrine)
+        return self._dynamic_choice(
+            offer.r, offer.rows, offer.units, offer.rounds, offer.pk, offer.want,
+            offer.row_value, offer.step, tracks,
+        )  # fmt: skip
+
+    def commit(self, offer: Offer, chosen: Choice, tracks: Pictures, log: EventLog) -> None:
+        """Launch the chosen salvos of an offer ((row, column, rounds), rows in the order
+        given); every option not chosen is held (its why-not reason)."""
+        r, rows, units, note = offer.r, offer.rows, offer.units, self.why_not.note_units
         for row, c, _ in chosen:
             note(r, rows[row][0], units[c : c + 1], "engaged")
-        unchosen = "held_by_plan" if doctrine.assignment == "dynamic" else "assigned_elsewhere"
+        unchosen = "held_by_plan" if self.doctrine.assignment == "dynamic" else "assigned_elsewhere"
         for n, _, options in rows:
             note(r, n, options, unchosen)
+        step = offer.step
         for row, c, count in chosen:
             n, tier_index, _ = rows[row]
             j = int(units[c])
-            self._launch(r, n, j, tier_index, count, float(pk[row, c]), step.k, step.t,
-                         intercept[(n, j)], log, tracks)  # fmt: skip
+            self._launch(r, n, j, tier_index, count, float(offer.pk[row, c]), step.k, step.t,
+                         offer.intercept[(n, j)], log, tracks)  # fmt: skip
 
     def _rows(
-        self, r: int, step: _Step, tracks: Pictures
-    ) -> tuple[_Rows, dict[tuple[int, int], int]]:
+        self, r: int, step: DecisionStep, tracks: Pictures
+    ) -> tuple[Rows, dict[tuple[int, int], int]]:
         """The step's candidate salvos of replication r: per threat (in priority order) its
         layer and the units that can launch at its predicted intercept now, with the
         intercept step of each (threat, unit)."""
-        rows = _Rows()
+        rows = Rows()
         intercept: dict[tuple[int, int], int] = {}
         for i, n in enumerate(step.threats.tolist()):
             tier_index, units = self._options(
@@ -505,9 +504,9 @@ class Battle:
     def _salvo_sizes(
         self,
         r: int,
-        rows: _Rows,
+        rows: Rows,
         pk: FloatArray,
-        step: _Step,
+        step: DecisionStep,
         intercept: dict[tuple[int, int], int],
     ) -> IntArray:
         """Rounds each row's threat should receive now: the fixed salvo, or the magazine-aware
@@ -597,13 +596,13 @@ class Battle:
     def _dynamic_choice(
         self,
         r: int,
-        rows: _Rows,
+        rows: Rows,
         units: IntArray,
         rounds: IntArray,
         pk: FloatArray,
         want: IntArray,
         row_value: FloatArray,
-        step: _Step,
+        step: DecisionStep,
         tracks: Pictures,
     ) -> list[tuple[int, int, int]]:
         """The dynamic WTA's launches now (`kamae.engagement.dynamic_wta`): targets are this

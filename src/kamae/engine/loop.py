@@ -8,7 +8,9 @@ make plots (`looks.Looks.step`), the plots are reported over the allied network
 (`kamae.tracking.SystemTracker.scan`), the fire units' pictures take in the reports that
 have arrived (`pictures.Pictures.advance`), the picture is measured against the truth
 (`measures.PictureMeasures.sample`), and the battle manager evaluates threats, decides and
-launches (`battle.Battle.engage`).
+offers the salvos that can launch now (`battle.Battle.engage`); a chooser (the built-in
+doctrine, or an agent through `kamae.gym`) picks from each offer and the chosen salvos launch
+(`battle.Battle.commit`). `Simulation` is that loop as a stepper.
 
 A batch of replications runs side by side as arrays (replication × threat), so the cost of
 each step's array operations is shared. Each replication draws its random numbers only from
@@ -26,6 +28,7 @@ from kamae.engine.battle import Battle
 from kamae.engine.draws import Draws
 from kamae.engine.looks import Looks
 from kamae.engine.measures import PictureMeasures
+from kamae.engine.offers import Choice, Offer
 from kamae.engine.pictures import Pictures
 from kamae.engine.records import EventLog, ReplicationResult
 from kamae.results.metrics import ReplicationMetrics
@@ -68,38 +71,102 @@ def system_tracker(world: World, reps: int) -> SystemTracker:
     )
 
 
+class Simulation:
+    """A batch of replications, stepped one decision at a time.
+
+    `advance` runs steps until the battle manager of some replication has candidate salvos
+    (`kamae.engine.offers.Offer`, one per such replication, pending until `commit`), or to
+    the end of the run ([]); `commit` launches the salvos chosen from each pending offer
+    and ends that step. `simulate_batch` commits the built-in doctrine's choices
+    (`doctrine_choice`); `kamae.gym` lets an agent choose instead.
+    """
+
+    def __init__(self, world: World, generators: Sequence[np.random.Generator]) -> None:
+        self.world = world
+        self.logs = [EventLog() for _ in generators]
+        draws = Draws(world, generators)
+        self.looks = Looks(world, draws)
+        self.tracker = system_tracker(world, len(generators))
+        self.measures = PictureMeasures(world, len(generators))
+        self.battle = Battle(world, draws)
+        self.looks.radar_alive = self.battle.radar_alive  # a destroyed radar looks at nothing
+        self.pictures = Pictures(world, draws.network, self.tracker.tracks)
+        self.draws = draws
+        self.times: list[float] = world.times.tolist()
+        self.k = 0
+        """The step in progress (or next to run)."""
+        self.offers: list[Offer] = []
+        """The pending offers of step k."""
+        self.done = False
+
+    def advance(self) -> list[Offer]:
+        """Run on until a step has offers (returned, pending until `commit`) or to the end."""
+        if self.offers:
+            raise RuntimeError("the pending offers must be committed first")
+        while self.k < len(self.times):
+            self.offers = self._run_step(self.k, self.times[self.k])
+            if self.offers:
+                return self.offers
+            self.battle.close(self.times[self.k])
+            self.k += 1
+        if not self.done:
+            self.pictures.confirm_attack(self.logs)
+            self.battle.finish(self.logs)
+            self.done = True
+        return []
+
+    def _run_step(self, k: int, t: float) -> list[Offer]:
+        """Step k up to the battle manager's offers."""
+        battle, looks, pictures, tracker, logs = (
+            self.battle, self.looks, self.pictures, self.tracker, self.logs,
+        )  # fmt: skip
+        battle.resolve(k, t, pictures, logs)
+        plots, false_plots = looks.step(k, t, self.draws.block(k), battle.alive, tracker.held, logs)
+        pictures.observe(t, plots)
+        tracker.scan(k, t, plots, false_plots)
+        self.measures.sample(k, t, battle.alive, tracker)
+        pictures.advance(t)
+        pictures.measure(k, battle.alive)
+        return battle.engage(k, t, pictures, logs)
+
+    def doctrine_choice(self, offer: Offer) -> Choice:
+        """The built-in doctrine's salvos from a pending offer."""
+        return self.battle.doctrine_choice(offer, self.pictures)
+
+    def commit(self, choices: Sequence[Choice]) -> None:
+        """Launch the salvos chosen from each pending offer (in their order) and end the step."""
+        if len(choices) != len(self.offers):
+            raise ValueError(f"{len(self.offers)} choices expected, one per pending offer")
+        for offer, chosen in zip(self.offers, choices, strict=True):
+            self.battle.commit(offer, chosen, self.pictures, self.logs[offer.r])
+        self.battle.close(self.times[self.k])
+        self.offers = []
+        self.k += 1
+
+    def results(self) -> list[ReplicationResult]:
+        """Each replication's metrics and events (once `advance` has reached the end)."""
+        if not self.done:
+            raise RuntimeError("the replications have not reached their end")
+        battle = self.battle
+        return [
+            ReplicationResult(
+                metrics=ReplicationMetrics(
+                    battle.metrics(r),
+                    self.measures.counts(r, self.looks, self.tracker),
+                    self.pictures.metrics(r),
+                    battle.countermeasures(r),
+                ).columns(),
+                events=self.logs[r],
+            )
+            for r in range(len(self.logs))
+        ]
+
+
 def simulate_batch(
     world: World, generators: Sequence[np.random.Generator]
 ) -> list[ReplicationResult]:
-    """Run one replication per generator, side by side."""
-    logs = [EventLog() for _ in generators]
-    draws = Draws(world, generators)
-    looks = Looks(world, draws)
-    tracker = system_tracker(world, len(generators))
-    measures = PictureMeasures(world, len(generators))
-    battle = Battle(world, draws)
-    looks.radar_alive = battle.radar_alive  # a destroyed radar looks at nothing
-    pictures = Pictures(world, draws.network, tracker.tracks)
-    for k, t in enumerate(world.times.tolist()):
-        battle.resolve(k, t, pictures, logs)
-        plots, false_plots = looks.step(k, t, draws.block(k), battle.alive, tracker.held, logs)
-        pictures.observe(t, plots)
-        tracker.scan(k, t, plots, false_plots)
-        measures.sample(k, t, battle.alive, tracker)
-        pictures.advance(t)
-        pictures.measure(k, battle.alive)
-        battle.engage(k, t, pictures, logs)
-    pictures.confirm_attack(logs)
-    battle.finish(logs)
-    return [
-        ReplicationResult(
-            metrics=ReplicationMetrics(
-                battle.metrics(r),
-                measures.counts(r, looks, tracker),
-                pictures.metrics(r),
-                battle.countermeasures(r),
-            ).columns(),
-            events=logs[r],
-        )
-        for r in range(len(logs))
-    ]
+    """Run one replication per generator, side by side, the built-in doctrine deciding."""
+    simulation = Simulation(world, generators)
+    while offers := simulation.advance():
+        simulation.commit([simulation.doctrine_choice(offer) for offer in offers])
+    return simulation.results()
