@@ -246,7 +246,7 @@ def study_budget(
     lags, deliveries) against the scenario's raid, paired across paths (docs/budget.md)."""
     from rich.table import Table
 
-    from kamae.budget.study import budget_study, study_table
+    from kamae.budget.study import budget_study, study_columns, study_table
     from kamae.cli.app import console, markup_text
 
     study = budget_study(study_file, replications=replications, force=force)
@@ -255,11 +255,9 @@ def study_budget(
         return
     for name, text in study.describe.items():
         echo(f"{name}: {text}")
-    table = Table(title="leakers by fiscal year and budget path (paired, 95% intervals)")
-    for column in (
-        "path", "FY", "budget bn USD", "spent bn USD", "expected leakers", "minus first path",
-        "cost-exchange",
-    ):  # fmt: skip
+    what = "over the campaign" if study.mode == "campaign" else "in the raid"
+    table = Table(title=f"leakers {what} by fiscal year and budget path (paired, 95% intervals)")
+    for column in study_columns(study):
         table.add_column(column)
     rows = study_table(study)
     for cells in rows:
