@@ -8,7 +8,9 @@ the delta-method 95% interval of a ratio of means, var(R) ≈ var(X − R·Y) / 
 central, high; `catalog.threats.<name>`): the central costs give the ratio and its interval,
 the high costs the ratio's low end and the low costs its high end, each with its own interval,
 so that `ratio_range_ci95` spans both the Monte Carlo and the cost uncertainty. Interceptor
-costs are single figures (their spread is not carried). Neglected: launcher, sensor and
+costs are ranges too (`catalog.interceptors.<name>`): the range's low end prices the rounds
+fired at the interceptors' low costs against the threats' high costs, its high end the
+interceptors' high against the threats' low. Neglected: launcher, sensor and
 development costs, and the value of what a leaker hits.
 """
 
@@ -86,12 +88,17 @@ def engaged_by_type(
 
 
 def cost_range(
-    fired: FloatArray, engaged: Mapping[str, FloatArray], costs: Mapping[str, ThreatCost]
+    fired: FloatArray,
+    engaged: Mapping[str, FloatArray],
+    costs: Mapping[str, ThreatCost],
+    fired_range: tuple[FloatArray, FloatArray] | None = None,
 ) -> dict[str, object]:
-    """The cost-exchange ratio at the low and high ends of the threat-cost range: the ratio
-    with every threat at its high cost (the range's low end) and at its low cost (its high
-    end), each with its replication interval, and their envelope `ratio_range_ci95`; null
-    fields when a type engaged has no cost or no threat was engaged."""
+    """The cost-exchange ratio at the low and high ends of both cost ranges: interceptors at
+    their low and threats at their high costs (the range's low end), interceptors high and
+    threats low (its high end), each with its replication interval, and their envelope
+    `ratio_range_ci95`. `fired_range`: the interceptor cost fired per replication at the low
+    and at the high interceptor costs (None: `fired`, the central, for both). Null fields
+    when a type engaged has no cost or no threat was engaged."""
     doc: dict[str, object] = {
         "ratio_range": None,
         "ratio_range_ci95": None,
@@ -104,8 +111,9 @@ def cost_range(
     low = sum(values * costs[name].low_musd for name, values in used.items())
     high = sum(values * costs[name].high_musd for name, values in used.items())
     assert isinstance(low, np.ndarray) and isinstance(high, np.ndarray)
-    at_high, ci_high = ratio_of_totals(fired, high)  # dear threats: the ratio's low end
-    at_low, ci_low = ratio_of_totals(fired, low)
+    cheap, dear = fired_range if fired_range is not None else (fired, fired)
+    at_high, ci_high = ratio_of_totals(cheap, high)  # dear threats: the ratio's low end
+    at_low, ci_low = ratio_of_totals(dear, low)
     doc["ratio_range"] = [at_high, at_low]
     if ci_high is not None and ci_low is not None:
         doc["ratio_range_ci95"] = [ci_high[0], ci_low[1]]
