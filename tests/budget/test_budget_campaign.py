@@ -99,3 +99,16 @@ def test_a_placement_naming_an_unknown_fire_unit_or_platform_is_one_line(tmp_pat
     text = str(err.value)
     assert "placements.pac-3-mse.fire_units[0]" in text and "no fire unit" in text
     assert "\n" not in text
+
+
+def test_cost_per_avoided_leaker_by_hand() -> None:
+    from kamae.budget.campaign_years import cost_per_avoided_leaker
+    from kamae.results.statistics import Interval
+
+    # 100 M USD more for 2 [1, 3] leakers avoided: 50 M USD each, [100/3, 100/1].
+    out = cost_per_avoided_leaker(100.0, Interval(2.0, 1.0, 3.0, "paired student-t"))
+    assert out["ratio_musd"] == 50.0
+    assert out["ratio_ci95"] == pytest.approx([100 / 3, 100.0])
+    # An interval reaching 0: no ratio, with the reason.
+    out = cost_per_avoided_leaker(100.0, Interval(0.5, -0.2, 1.2, "paired student-t"))
+    assert out["ratio_musd"] is None and "reaches 0" in out["reason"]

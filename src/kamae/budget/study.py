@@ -348,7 +348,7 @@ def paired_rows(
         row["cost_per_avoided_leaker"] = None
         return
     d = paired_difference(per_rep["leakers"], reference_reps["leakers"])
-    avoided = Interval(-d.estimate, -d.high, -d.low, d.method)
+    avoided = Interval(0.0 - d.estimate, 0.0 - d.high, 0.0 - d.low, d.method)
     extra = row["spent_to_date_musd"] - reference["spent_to_date_musd"]
     row["cost_per_avoided_leaker"] = cost_per_avoided_leaker(extra, avoided)
 
