@@ -59,7 +59,7 @@ class CampaignYears:
     replications: int
     seed: int
     _calibrations: dict[tuple[Any, ...], LayerCalibration] = field(default_factory=dict)
-    _confirmations: dict[str, AttackConfirmation | None] = field(default_factory=dict)
+    _confirmation: AttackConfirmation | None = None
 
     def row(
         self, name: str, chain: ProcurementChain, built: Force, definition: str
@@ -79,15 +79,15 @@ class CampaignYears:
                 reps = plan.campaign.calibration_replications
                 self._calibrations[key] = calibrate(plan, self.seed, reps)
             cal = self._calibrations[key]
-        if plan.counterstrike_allowed and "confirmation" not in self._confirmations:
-            self._confirmations["confirmation"] = scenario_confirmation(loaded, self.seed)
+        if plan.counterstrike_allowed and self._confirmation is None:
+            self._confirmation = scenario_confirmation(loaded, self.seed)
         result = run_campaign(
             loaded,
             replications=self.replications,
             seed=self.seed,
             plan=plan,
             calibration=cal,
-            confirmation=self._confirmations.get("confirmation"),
+            confirmation=self._confirmation,
         )
         totals = campaign_totals(result.table)
         per_rep = {

@@ -233,7 +233,8 @@ def campaign_table(doc: dict[str, Any]) -> Table:
 @user_errors
 def study_budget(
     study_file: Annotated[
-        str, typer.Argument(help="Budget study file, or the bundled `budget-study`.")
+        str,
+        typer.Argument(help="Budget study file, or `budget-study` / `budget-campaign-study`."),
     ] = "budget-study",
     replications: Annotated[
         int | None,
@@ -243,7 +244,8 @@ def study_budget(
     force: ForceOption = False,
 ) -> None:
     """From yen to leakers: each budget path's force year by year (orders, production,
-    lags, deliveries) against the scenario's raid, paired across paths (docs/budget.md)."""
+    lags, deliveries) against the scenario's raid or (mode: campaign) its campaign, paired
+    across paths (docs/budget.md; bundled: budget-study, budget-campaign-study)."""
     from rich.table import Table
 
     from kamae.budget.study import budget_study, study_columns, study_table
