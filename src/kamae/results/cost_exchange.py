@@ -1,5 +1,6 @@
 """The cost-exchange ratio: what the interceptors fired cost against what the threats they
-engaged cost, with its replication interval and the range the threat-cost range gives.
+engaged cost, with its replication interval and the range the interceptor and threat cost
+ranges give.
 
 The ratio is of totals over replications, R = ΣX / ΣY (X: interceptor cost fired, Y: unit
 cost of the threats engaged, a threat being engaged once an interceptor was fired at it), with
@@ -123,7 +124,7 @@ def cost_range(
 def exchange_rows(summary: Mapping[str, object]) -> list[tuple[str, str, str]]:
     """(label, value, 95% interval) lines of a summary's cost-exchange for a results table:
     the ratio at the central costs with its replication interval (`cost_exchange`), then its
-    range over the threat-cost range with the envelope of both ends' intervals
+    range over the interceptor and threat cost ranges with the envelope of both ends' intervals
     (`cost_exchange_range`); `n/a` with the reason when null."""
     doc = summary.get("cost_exchange")
     if not isinstance(doc, Mapping):
@@ -136,7 +137,7 @@ def exchange_rows(summary: Mapping[str, object]) -> list[tuple[str, str, str]]:
     extra = extra if isinstance(extra, Mapping) else {}
     span, outer = extra.get("ratio_range"), extra.get("ratio_range_ci95")
     if isinstance(span, list):
-        rows.append(("  over the threat-cost range", _pair(span, "–"), _pair(outer)))
+        rows.append(("  over the cost ranges", _pair(span, "–"), _pair(outer)))
     return rows
 
 
