@@ -52,7 +52,7 @@ def test_run_writes_the_results_folder(tmp_path: Path) -> None:
     # Cost-exchange in every run: every bundled threat class has a cost range.
     ratio, span = summary["cost_exchange"]["ratio"], summary["cost_exchange_range"]["ratio_range"]
     assert ratio > 0 and span[0] < ratio < span[1]
-    assert "cost-exchange" in result.output and "threat-cost range" in result.output
+    assert "cost-exchange" in result.output and "over the cost ranges" in result.output
     assert "cost-exchange" in (folder / "report.html").read_text()
 
 

@@ -17,11 +17,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kamae.arrays import FloatArray
 from kamae.engine import EventLog, ReplicationResult
 from kamae.engine.records import EVENT_COLUMNS
 from kamae.results.cost_exchange import ThreatCost, cost_range, engaged_by_type, ratio_of_totals
 from kamae.results.events import EVENT_SCHEMA, with_event_fields
-from kamae.results.metrics import MetricColumns
+from kamae.results.metrics import FIRED, MetricColumns
 from kamae.results.statistics import Interval, mean_interval, wilson_interval
 from kamae.results.why_not import why_not_summary
 from kamae.runners import Backend, LocalBackend, Progress, replicate
@@ -54,6 +55,19 @@ class MonteCarloResult:
     interceptor_costs: dict[str, dict[str, object]] = field(default_factory=dict)
     """Unit cost (million USD) and cost basis of each interceptor type of the fire units."""
 
+    def _fired_range(self, central: npt.ArrayLike) -> tuple[FloatArray, FloatArray] | None:
+        """The interceptor cost fired per replication at every type's low and at its high
+        cost (None when the types' costs are not known by type)."""
+        if not self.interceptor_costs:
+            return None
+        at_central = _fired_at(self.replications, self.interceptor_costs, "unit_cost_musd")
+        if not np.allclose(at_central, np.asarray(central, dtype=float)):
+            return None  # a type fired that the fire units' list lacks: keep the central
+        return (
+            _fired_at(self.replications, self.interceptor_costs, "low_musd"),
+            _fired_at(self.replications, self.interceptor_costs, "high_musd"),
+        )
+
     def summary(self) -> dict[str, object]:
         """summary.json: every metric as a mean with its 95% interval (Wilson for P(no leak)),
         and the why-not records counted by reason (`kamae.results.why_not.why_not_summary`)."""
@@ -63,7 +77,9 @@ class MonteCarloResult:
             engaged = engaged_by_type(self.events, self.warhead_types, ids)
             fired = np.asarray(self.replications.column("interceptor_cost_musd").to_numpy())
             doc["cost_exchange_range"] = {
-                **cost_range(fired.astype(float), engaged, self.threat_costs),
+                **cost_range(
+                    fired.astype(float), engaged, self.threat_costs, self._fired_range(fired)
+                ),
                 "interceptor_unit_costs_musd": self.interceptor_costs,
             }
         return {
@@ -71,6 +87,18 @@ class MonteCarloResult:
             "kill_probability_at_launch": launch_kill_probability(self.events, self.baskets_km),
             "why_not": why_not_summary(self.events, ids),
         }
+
+
+def _fired_at(table: pa.Table, costs: dict[str, dict[str, object]], end: str) -> FloatArray:
+    """Per replication: the interceptors fired priced at each type's `end` cost."""
+    total = np.zeros(table.num_rows)
+    for name, cost in costs.items():
+        column = f"{FIRED}{name}"
+        if column in table.column_names:
+            value = cost[end]
+            assert isinstance(value, float | int)
+            total = total + np.asarray(table.column(column).to_numpy(), dtype=float) * value
+    return total
 
 
 def run_montecarlo(
@@ -109,13 +137,22 @@ def run_montecarlo(
         warhead_types=dict(zip(world.threat_ids[:w], world.threat_type[:w], strict=True)),
         threat_costs=threat_costs(loaded),
         interceptor_costs={
-            name: {
-                "unit_cost_musd": loaded.interceptors[name].unit_cost_musd,
-                "basis": loaded.interceptors[name].cost_basis,
-            }
-            for name in sorted(set(fu.interceptor))
+            name: interceptor_cost(loaded, name) for name in sorted(set(fu.interceptor))
         },
     )
+
+
+def interceptor_cost(loaded: LoadedScenario, name: str) -> dict[str, object]:
+    """An interceptor type's unit-cost range (low, central, high; million USD), basis and
+    whether the central figure is verified."""
+    t = loaded.interceptors[name]
+    return {
+        "unit_cost_musd": t.unit_cost_musd,
+        "low_musd": t.unit_cost_low_musd or t.unit_cost_musd,
+        "high_musd": t.unit_cost_high_musd or t.unit_cost_musd,
+        "basis": t.cost_basis,
+        "verified": t.cost_verified,
+    }
 
 
 def threat_costs(loaded: LoadedScenario) -> dict[str, ThreatCost]:

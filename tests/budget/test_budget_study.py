@@ -16,7 +16,9 @@ from kamae.errors import ScenarioError
 def _study(tmp_path, **extra):  # noqa: ANN003, ANN202
     doc = one_layer_scenario(count=5, shots=2, replications=20)
     entry = doc["catalog"]["interceptors"].pop("test-upper")
-    doc["catalog"]["interceptors"]["sm-3-block-iia"] = entry  # an override of the whole entry
+    # An override of the whole entry; its cost has no range (the built-in 24-36 would merge in).
+    entry.update(unit_cost_low_musd=None, unit_cost_high_musd=None)
+    doc["catalog"]["interceptors"]["sm-3-block-iia"] = entry
     unit = doc["fire_units"][0]
     unit["interceptor"], unit["inventory"] = "sm-3-block-iia", 4  # 2 of 5 threats engaged
     scenario = write_scenario(tmp_path, doc)

@@ -110,3 +110,25 @@ def test_user_paths_have_no_actual_years() -> None:
     p = budget_path(share_path({2023: 1.0, 2027: 2.0}), 2023, 2027, gdp_base="2015")
     assert not any(y.actual for y in p.years)
     assert p.years[2].share_pct == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("base", ["2015", "2020"])
+def test_the_programme_path_spends_43_tn_over_fy2023_2027(base) -> None:
+    """The Defense Buildup Program as a path: FY2023-2025 the core series exactly (6,821.9,
+    7,949.6 and 8,700.5 bn yen, the shipped initial budgets), the rest of 43,000 bn yen
+    equally over FY2026-2027 (by hand: (43,000 - 23,472.0) / 2 = 9,764.0 each), then FY2027's
+    share of each year's GDP; the definition is `core` in every record and in describe()."""
+    p = budget_path("dbp-fy2023-2027", 2023, 2029, gdp_base=base)
+    by_year = {y.fiscal_year: y for y in p.years}
+    assert [by_year[fy].nominal_bn_yen for fy in (2023, 2024, 2025)] == [6821.9, 7949.6, 8700.5]
+    assert all(by_year[fy].actual and by_year[fy].series == "core" for fy in (2023, 2024, 2025))
+    assert by_year[2026].nominal_bn_yen == pytest.approx(9764.0)
+    assert by_year[2027].nominal_bn_yen == pytest.approx(9764.0)
+    assert sum(by_year[fy].nominal_bn_yen for fy in range(2023, 2028)) == pytest.approx(43_000.0)
+    assert by_year[2029].share_of_year_gdp_pct == pytest.approx(
+        by_year[2027].share_of_year_gdp_pct, rel=1e-12
+    )
+    assert {y.definition for y in p.years} == {"core"}
+    assert p.describe().startswith("dbp-fy2023-2027: core definition, 43 tn yen over FY2023")
+    with pytest.raises(KamaeError, match="dbp-fy2023-2027"):
+        share_path("no-such-path")

@@ -57,8 +57,43 @@ def test_two_type_raid_against_a_hand_computation(tmp_path) -> None:
     assert ce["threat_unit_costs_musd"]["type-y"]["high_musd"] == 9
     assert ce["threat_unit_costs_musd"]["type-y"]["basis"] == "flyaway"
     assert ce["interceptor_unit_costs_musd"] == {
-        "test-upper": {"unit_cost_musd": 10, "basis": "flyaway"}
-    }
+        "test-upper": {
+            "unit_cost_musd": 10, "low_musd": 10, "high_musd": 10, "basis": "flyaway",
+            "verified": False,
+        }
+    }  # fmt: skip
+
+
+def test_the_range_prices_interceptors_and_threats_at_both_ends(tmp_path) -> None:
+    """Both cost ranges: the same two-type raid (10 rounds fired in every replication) with
+    the interceptor at USD 8 / 10 / 15 M. By hand: the low end is 10 x 8 = 80 M against the
+    threats' high 30 M, the high end 10 x 15 = 150 M against their low 13 M; the central
+    ratio stays 100 / 18."""
+    doc = one_layer_scenario(count=3, shots=2, replications=4)
+    doc["catalog"]["threats"] = {"type-x": _typed((1, 2, 4)), "type-y": _typed((5, 6, 9))}
+    doc["catalog"]["interceptors"]["test-upper"].update(
+        unit_cost_low_musd=8, unit_cost_musd=10, unit_cost_high_musd=15, cost_verified=True
+    )
+    doc["raids"][0]["threat"] = "type-x"
+    doc["raids"].append({**doc["raids"][0], "id": "raid-y", "threat": "type-y", "count": 2})
+    doc["fire_units"][0]["inventory"] = 100
+    out = run_scenario(str(write_scenario(tmp_path, doc)), out=None)
+    assert out.summary["cost_exchange"]["ratio"] == pytest.approx(100 / 18)
+    ce = out.summary["cost_exchange_range"]
+    assert ce["ratio_range"] == pytest.approx([80 / 30, 150 / 13])
+    assert ce["ratio_range_ci95"] == pytest.approx([80 / 30, 150 / 13])
+    cost = ce["interceptor_unit_costs_musd"]["test-upper"]
+    assert (cost["low_musd"], cost["unit_cost_musd"], cost["high_musd"]) == (8, 10, 15)
+    assert cost["verified"] is True
+
+
+def test_every_catalog_interceptor_has_a_sourced_cost_range() -> None:
+    from kamae.scenario.loader import load_scenario
+
+    for name, t in load_scenario("japan-2027").interceptors.items():
+        assert t.unit_cost_low_musd is not None and t.unit_cost_high_musd is not None, name
+        assert t.unit_cost_low_musd <= t.unit_cost_musd <= t.unit_cost_high_musd
+        assert "Cost USD" in t.source or "cost USD" in t.source, name
 
 
 def test_cost_range_counts_the_warheads_the_engine_counts() -> None:

@@ -13,7 +13,14 @@ from typing import Any
 
 from kamae.errors import KamaeError
 
-__all__ = ["add_fire_units", "add_rounds", "add_sensors", "remove_threats", "split_evenly"]
+__all__ = [
+    "add_fire_units",
+    "add_rounds",
+    "add_sensors",
+    "remove_threats",
+    "set_platform_inventory",
+    "split_evenly",
+]
 
 Doc = dict[str, Any]
 
@@ -39,6 +46,23 @@ def add_rounds(doc: Doc, fire_units: Sequence[str], rounds: int) -> Doc:
         unit = _by_id(out.get("fire_units", []), ident, "fire_units")
         assert isinstance(unit, dict)
         unit["inventory"] = int(unit["inventory"]) + extra
+    return out
+
+
+def set_platform_inventory(doc: Doc, platforms: Sequence[str], weapon: str, rounds: int) -> Doc:
+    """The campaign's counterstrike platforms named hold `rounds` missiles of `weapon` in all,
+    split evenly (their inventory replaced: what procurement delivered is the stock); each
+    platform must fire `weapon`."""
+    out = copy.deepcopy(doc)
+    strike = (out.get("campaign") or {}).get("counterstrike") or {}
+    section = "campaign.counterstrike.platforms"
+    units = strike.get("platforms", [])
+    for ident, share in zip(platforms, split_evenly(rounds, len(platforms)), strict=True):
+        unit = _by_id(units, ident, section)
+        assert isinstance(unit, dict)
+        if unit.get("weapon") != weapon:
+            raise KamaeError(f"{section}: {ident} fires {unit.get('weapon')}, not {weapon}")
+        unit["inventory"] = share
     return out
 
 

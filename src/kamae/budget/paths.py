@@ -27,7 +27,15 @@ from typing import Literal
 from kamae.budget.series import Definition, GdpBase, shipped_budget_data
 from kamae.errors import KamaeError
 
-__all__ = ["BudgetPath", "BudgetYear", "GdpPath", "SharePath", "budget_path", "share_path"]
+__all__ = [
+    "BudgetPath",
+    "BudgetYear",
+    "GdpPath",
+    "SharePath",
+    "budget_path",
+    "programme_path",
+    "share_path",
+]
 
 
 def _finite(field: str, value: float, low: float, high: float, what: str) -> float:
@@ -95,6 +103,11 @@ class SharePath:
     actual_through: int | None = None
     """Last fiscal year taken from the shipped series of the definition (None: none)."""
     beyond: Literal["hold-share", "grow-with-gdp"] = "hold-share"
+    amounts: tuple[tuple[int, float], ...] = ()
+    """A programme path's nominal billion yen of its path years (then `points` is empty and
+    the last amount's share of each year's GDP holds beyond)."""
+    programme: str | None = None
+    """What a programme path spends, in words (None: a share path)."""
 
     @property
     def actual_series(self) -> Literal["core", "wider"] | None:
@@ -106,6 +119,8 @@ class SharePath:
     @property
     def denominator(self) -> str:
         """The GDP the share is of, in words."""
+        if self.programme is not None:
+            return self.programme
         if self.denominator_fiscal_year is None:
             return "each fiscal year's GDP"
         return f"FY{self.denominator_fiscal_year} GDP ({self.denominator_base} base)"
@@ -151,6 +166,8 @@ class SharePath:
         if self.actual_through is not None and fiscal_year <= self.actual_through:
             return self._actual(fiscal_year, gdp)
         g, fy, base = self._denominator(fiscal_year, gdp)
+        if self.amounts:
+            return _Year(self._amount(fiscal_year, gdp), g, fy, base, False, (), self.source)
         last_point = self.points[-1][0]
         if self.beyond == "grow-with-gdp" and fiscal_year > last_point:
             at_last = self.year(last_point, gdp).nominal_bn_yen
@@ -159,12 +176,58 @@ class SharePath:
             nominal = self._share_on_points(fiscal_year, gdp) / 100.0 * g
         return _Year(nominal, g, fy, base, False, (), self.source)
 
+    def _amount(self, fiscal_year: int, gdp: GdpPath) -> float:
+        """A programme path's year: its amount, or beyond the last its share of GDP held."""
+        amounts = dict(self.amounts)
+        if fiscal_year in amounts:
+            return amounts[fiscal_year]
+        last = max(amounts)
+        if fiscal_year < last:
+            raise KamaeError(f"fiscal year: FY{fiscal_year} has no amount in path {self.name}")
+        return amounts[last] * gdp.gdp_bn_yen(fiscal_year) / gdp.gdp_bn_yen(last)
+
+
+def programme_path() -> SharePath:
+    """The Defense Buildup Program as a path (`dbp-fy2023-2027`): the core series to
+    `actual_through`, the rest of the 43 tn yen equally over the remaining programme years,
+    then FY2027's share of each year's GDP (data/japan-budget.yaml `buildup_program.path`)."""
+    data = shipped_budget_data()
+    dbp = data.buildup_program
+    spec = dbp.path
+    spent = 0.0
+    for fy in range(dbp.first_fiscal_year, spec.actual_through + 1):
+        actual = data.actual("core", fy)
+        if actual is None:
+            raise KamaeError(f"{spec.name}: FY{fy} is not in the core series")
+        spent += actual.bn_yen
+    rest = range(spec.actual_through + 1, dbp.last_fiscal_year + 1)
+    each = (dbp.total_tn_yen * 1e3 - spent) / len(rest)
+    what = (
+        f"{dbp.total_tn_yen:g} tn yen over FY{dbp.first_fiscal_year}-FY{dbp.last_fiscal_year} "
+        f"(the rest after FY{spec.actual_through} equally), then FY{dbp.last_fiscal_year}'s "
+        "share of each fiscal year's GDP"
+    )
+    return SharePath(
+        spec.name,
+        (),
+        spec.definition,
+        notional=False,
+        source=spec.source,
+        actual_through=spec.actual_through,
+        beyond=spec.beyond,
+        amounts=tuple((fy, each) for fy in rest),
+        programme=what,
+    )
+
 
 def share_path(spec: str | float | Mapping[int, float], field: str = "share") -> SharePath:
-    """A named path (`1pct`, `2pct-fy2027`, `3pct`, `3.5pct`, `5pct`), a constant share of each
+    """A named path (`1pct`, `2pct-fy2027`, `3pct`, `3.5pct`, `5pct`; the programme
+    `dbp-fy2023-2027`, `programme_path`), a constant share of each
     year's GDP, or {fiscal year: percent} points. Shares outside [0, 100] % are refused naming
     `field`."""
     data = shipped_budget_data()
+    if isinstance(spec, str) and spec == data.buildup_program.path.name:
+        return programme_path()
     if isinstance(spec, str) and spec in data.share_paths:
         named = data.share_paths[spec]
         fixed = None if named.denominator == "year" else named.denominator
@@ -183,7 +246,7 @@ def share_path(spec: str | float | Mapping[int, float], field: str = "share") ->
         try:
             spec = float(spec)
         except ValueError:
-            names = ", ".join(data.share_paths)
+            names = ", ".join([*data.share_paths, data.buildup_program.path.name])
             raise KamaeError(
                 f"{field}: expected a named path ({names}), a percentage or year:percent "
                 f"points, got {spec!r}"
@@ -248,8 +311,9 @@ class BudgetPath:
         actual = [y.fiscal_year for y in self.years if y.actual]
         path = [y.fiscal_year for y in self.years if not y.actual]
         parts = [
-            f"{self.share.name}: {self.share.definition} definition, share of "
-            f"{self.share.denominator}",
+            f"{self.share.name}: {self.share.definition} definition, "
+            + ("" if self.share.programme else "share of ")
+            + self.share.denominator,
             f"actual FY{actual[0]}-FY{actual[-1]} ({self.share.actual_series} series)"
             if actual
             else "no actual years",

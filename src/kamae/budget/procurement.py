@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
-from kamae.budget.force import add_fire_units, add_rounds, add_sensors
+from kamae.budget.force import add_fire_units, add_rounds, add_sensors, set_platform_inventory
 from kamae.budget.paths import BudgetPath
 from kamae.budget.yaml_file import read_text, validated
 from kamae.errors import KamaeError
@@ -256,6 +256,9 @@ class Placement:
     copy of `sensor` (a scenario sensor entry)."""
 
     fire_units: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    """Stand-off missiles: the campaign's counterstrike platforms that hold them (their
+    inventory becomes the rounds delivered, split evenly)."""
     like: str | None = None
     inventory: int | None = None
     sensor: Mapping[str, Any] | None = None
@@ -270,7 +273,8 @@ class Force:
     delivered: dict[str, int]
     on_order: dict[str, int]
     standoff_missiles: dict[str, int] = field(default_factory=dict)
-    """Stand-off missiles in stock (counterstrike is not part of the engagement scenario)."""
+    """Stand-off missiles in stock: counted, and held by the campaign's counterstrike
+    platforms where their placement names `platforms`."""
 
 
 def force_for_year(
@@ -286,6 +290,9 @@ def force_for_year(
     delivered = {k: sum(q for y, q in v.items() if y <= fiscal_year) for k, v in per_item.items()}
     ordered = {k: sum(o.quantity for o in orders if o.item == k) for k in per_item}
     standoff = {}
+    for name, place in sorted(placements.items()):
+        if place.platforms and catalog[name].kind == "standoff-missile":
+            doc = set_platform_inventory(doc, place.platforms, name, delivered.get(name, 0))
     for name, quantity in delivered.items():
         item = catalog[name]
         place = placements.get(name, Placement())

@@ -23,6 +23,7 @@ __all__ = [
     "BudgetData",
     "BuildupProgram",
     "Definition",
+    "ProgrammePathSpec",
     "SharePathSpec",
     "shipped_budget_data",
 ]
@@ -111,6 +112,18 @@ class Amount(_Strict):
         return self
 
 
+class ProgrammePathSpec(_Strict):
+    """The Buildup Program as a budget path: the actual years from a shipped series up to
+    `actual_through`, the rest of the total spread equally over the programme's remaining
+    years, then the last year's share of each year's GDP (`hold-share`)."""
+
+    name: str = Field(min_length=1)
+    definition: Literal["core"]
+    actual_through: int = Field(ge=1950, le=2100)
+    beyond: Literal["hold-share"] = "hold-share"
+    source: str = Field(min_length=1)
+
+
 class BuildupProgram(_Strict):
     """The Defense Buildup Program FY2023-2027 as published (unverified rows flagged)."""
 
@@ -125,6 +138,7 @@ class BuildupProgram(_Strict):
     fy2027_budget_tn_yen: float = Field(gt=0)
     new_contracts_tn_yen: float = Field(gt=0)
     areas: list[Amount]
+    path: ProgrammePathSpec
 
     @property
     def years(self) -> int:
@@ -152,6 +166,10 @@ class BuildupProgram(_Strict):
         ):
             if abs(total - self.total_tn_yen) > 1e-9:
                 raise ValueError(f"{name} add to {total:g} tn, not the total {self.total_tn_yen:g}")
+        if not self.first_fiscal_year <= self.path.actual_through < self.last_fiscal_year:
+            raise ValueError(
+                "path.actual_through: expected a year of the programme before its last"
+            )
         return self
 
 

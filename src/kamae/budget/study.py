@@ -14,12 +14,17 @@ replications, so replication i of each draws the same random numbers (common ran
 as `kamae compare`); each row's `leakers_minus_reference` is the paired difference from the
 first path in the same year (paired t interval). The base scenario's inventories are taken as
 the force before the first fiscal year (an assumption the study file states by its choice of
-scenario). Not yet linked: stand-off missiles are counted (`standoff_missiles`) but do not feed
-a campaign's counterstrike; the threat is the scenario's raid in every year.
+scenario). `mode: raid` (default) runs the scenario's raid against each year's force;
+`mode: campaign` runs the scenario's campaign instead (`kamae.budget.campaign_years`): the
+delivered stand-off missiles become the inventories of the counterstrike platforms named in
+`placements` (`add_platforms` adds platforms, e.g. a glide-projectile battery), and each row
+gives leakers, interceptors fired and launchers destroyed over the campaign, with paired
+differences and the cost per avoided leaker against the first path.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from kamae.budget.campaign_years import CampaignYears, cost_per_avoided_leaker
 from kamae.budget.chain import ProcurementChain, procurement_chain
 from kamae.budget.paths import budget_path
 from kamae.budget.procurement import (
@@ -39,8 +45,9 @@ from kamae.budget.procurement import (
     unit_cost_musd,
 )
 from kamae.budget.yaml_file import field_error, read_text, validated
+from kamae.errors import KamaeError
 from kamae.montecarlo import run_montecarlo
-from kamae.results.statistics import paired_difference
+from kamae.results.statistics import Interval, paired_difference
 from kamae.scenario.base import Identifier, Strict
 from kamae.scenario.loader import load_scenario, load_scenario_text, parse_yaml
 from kamae.scenario.safe_yaml import dump_yaml
@@ -48,12 +55,22 @@ from kamae.workload import check_workload, estimate
 
 
 class PlacementSpec(Strict):
-    """Where a programme's deliveries go in the scenario (interceptors: these fire units,
-    split evenly)."""
+    """Where a programme's deliveries go in the scenario: interceptors to these fire units,
+    stand-off missiles (campaign mode) to these counterstrike platforms, split evenly."""
 
     fire_units: list[Identifier] = Field(
-        min_length=1, description="Fire units that get the delivered rounds"
+        default_factory=list, description="Fire units that get the delivered rounds"
     )
+    platforms: list[Identifier] = Field(
+        default_factory=list,
+        description="Campaign counterstrike platforms whose inventory is the missiles delivered",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PlacementSpec:
+        if bool(self.fire_units) == bool(self.platforms):
+            raise ValueError("give fire_units (interceptors) or platforms (stand-off missiles)")
+        return self
 
 
 class BudgetStudyFile(Strict):
@@ -82,6 +99,17 @@ class BudgetStudyFile(Strict):
     placements: dict[str, PlacementSpec] = Field(
         default_factory=dict, description="Where each interceptor item's deliveries go"
     )
+    mode: Literal["raid", "campaign"] = Field(
+        default="raid",
+        description="raid: the scenario's raid against each year's force; campaign: the "
+        "scenario's campaign (stocks drawn down, counterstrike with the stand-off missiles "
+        "delivered)",
+    )
+    add_platforms: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Counterstrike platforms added to the scenario's campaign (campaign mode), "
+        "e.g. a glide-projectile battery; checked by the scenario loader",
+    )
     replications: int = Field(default=100, ge=2, le=100_000, description="Monte Carlo replications")
     seed: int | None = Field(
         default=None, ge=0, le=2**63 - 1, description="Master seed (none: the scenario's)"
@@ -96,6 +124,8 @@ class BudgetStudyFile(Strict):
                 raise ValueError(f"years: FY{fy} is outside the budget years (+10 for lags)")
         if any(s < 0 for s in self.shares_pct.values()) or sum(self.shares_pct.values()) > 100:
             raise ValueError("shares_pct: expected percentages >= 0 summing to at most 100")
+        if self.add_platforms and self.mode != "campaign":
+            raise ValueError("add_platforms: only with mode: campaign")
         return self
 
 
@@ -106,25 +136,35 @@ class BudgetStudy:
     rows: list[dict[str, Any]]
     chains: dict[str, ProcurementChain]
     describe: dict[str, str]
+    mode: str = "raid"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"paths": self.describe, "rows": self.rows}
+        return {"mode": self.mode, "paths": self.describe, "rows": self.rows}
 
 
 def bundled_study_path(name_or_path: str | Path) -> Path:
-    """The bundled study `budget-study` by name, or the given path."""
-    if str(name_or_path) == "budget-study":
-        return Path(str(resources.files("kamae.budget") / "data" / "budget-study.yaml"))
+    """A bundled study by name (`budget-study`, `budget-campaign-study`), or the given path."""
+    if str(name_or_path) in BUNDLED_STUDIES:
+        return Path(str(resources.files("kamae.budget") / "data" / f"{name_or_path}.yaml"))
     return Path(name_or_path)
+
+
+BUNDLED_STUDIES = ("budget-study", "budget-campaign-study")
 
 
 def load_study_file(path: str | Path) -> BudgetStudyFile:
     """A study file (or the bundled `budget-study`) validated, with cross-checks naming
-    file:line and field."""
+    file:line and field. A scenario given as a path (it has a `/` or ends in .yaml/.yml) is
+    relative to the study file's folder; the result holds it resolved."""
     label = str(path)
     path = bundled_study_path(path)
     text = read_text(path)
     study, lines = validated(BudgetStudyFile, text, label)
+    scenario = study.scenario
+    if ("/" in scenario or scenario.endswith((".yaml", ".yml"))) and not Path(
+        scenario
+    ).is_absolute():
+        study = study.model_copy(update={"scenario": str(path.parent / scenario)})
     catalog = procurement_catalog()
     for name in study.shares_pct:
         where = ("shares_pct", name)
@@ -137,7 +177,70 @@ def load_study_file(path: str | Path) -> BudgetStudyFile:
             raise field_error(label, lines, where, problem)
         if kind not in ("interceptor", "standoff-missile"):
             raise field_error(label, lines, where, f"a {kind} item is not yet placed by the study")
+    _check_placements(study, label, lines, catalog)
     return study
+
+
+def _check_placements(
+    study: BudgetStudyFile,
+    label: str,
+    lines: dict[Any, int],
+    catalog: dict[str, Any],
+) -> None:
+    """Every placement names an item of the catalog and fire units or platforms of the
+    scenario (one line naming file:line and the field)."""
+    doc = study_scenario_document(study)
+    units = {str(u.get("id")) for u in doc.get("fire_units", [])}
+    platforms = {
+        str(p.get("id")): str(p.get("weapon"))
+        for p in ((doc.get("campaign") or {}).get("counterstrike") or {}).get("platforms", [])
+    }
+    for name, place in study.placements.items():
+        if name not in catalog:
+            known = ", ".join(sorted(catalog))
+            raise field_error(
+                label, lines, ("placements", name), f"unknown procurement item (known: {known})"
+            )
+        kind = catalog[name].kind
+        field = "fire_units" if kind == "interceptor" else "platforms"
+        given = place.fire_units if kind == "interceptor" else place.platforms
+        if not given or (kind == "standoff-missile" and study.mode != "campaign"):
+            problem = f"a {kind} goes to {field}" + (
+                " (stand-off missiles are placed in mode: campaign)" if field == "platforms" else ""
+            )
+            raise field_error(label, lines, ("placements", name), problem)
+        known_ids = units if kind == "interceptor" else set(platforms)
+        for i, ident in enumerate(given):
+            where = ("placements", name, field, i)
+            if ident not in known_ids:
+                section = "fire unit" if kind == "interceptor" else "counterstrike platform"
+                problem = (
+                    f"no {section} {ident!r} in {study.scenario} (known: "
+                    + (", ".join(sorted(known_ids)) or "none")
+                    + ")"
+                )
+                raise field_error(label, lines, where, problem)
+            if kind == "standoff-missile" and platforms[ident] != name:
+                problem = f"platform {ident} fires {platforms[ident]}, not {name}"
+                raise field_error(label, lines, where, problem)
+
+
+def study_scenario_document(study: BudgetStudyFile) -> dict[str, Any]:
+    """The scenario document the study builds each year's force on: the scenario file,
+    with the study's `add_platforms` appended to its campaign's counterstrike platforms."""
+    loaded = load_scenario(study.scenario)
+    doc: dict[str, Any] = parse_yaml(loaded.text, loaded.file)[0]
+    if study.mode == "campaign":
+        if not isinstance(doc.get("campaign"), dict):
+            raise KamaeError(
+                f"{study.scenario}: campaign: mode: campaign needs a scenario with a campaign "
+                "section (bundled: japan-2027-campaign)"
+            )
+        if study.add_platforms:
+            doc = copy.deepcopy(doc)
+            strike = doc["campaign"].setdefault("counterstrike", {})
+            strike.setdefault("platforms", []).extend(copy.deepcopy(study.add_platforms))
+    return doc
 
 
 def budget_study(
@@ -149,34 +252,45 @@ def budget_study(
     n = spec.replications if replications is None else replications
     seed = loaded.scenario.seed if spec.seed is None else spec.seed
     years = spec.years or list(range(spec.first_fiscal_year, spec.last_fiscal_year + 1))
-    work = estimate(loaded, replications=n * len(years) * len(spec.paths))
+    runs = len(years) * len(spec.paths)
+    if spec.mode == "campaign":
+        work = estimate(loaded, campaign=True, campaign_replications=n * runs)
+    else:
+        work = estimate(loaded, replications=n * runs)
     check_workload(work, loaded.file, force=force)
     catalog = procurement_catalog()
     costs = {k: unit_cost_musd(k, catalog[k], loaded.interceptors) for k in spec.shares_pct}
     shares = {k: v / 100.0 for k, v in spec.shares_pct.items()}
-    place = {k: Placement(fire_units=tuple(p.fire_units)) for k, p in spec.placements.items()}
-    base: dict[str, Any] = parse_yaml(loaded.text, loaded.file)[0]
+    place = {
+        k: Placement(fire_units=tuple(p.fire_units), platforms=tuple(p.platforms))
+        for k, p in spec.placements.items()
+    }
+    base = study_scenario_document(spec)
+    runner = CampaignYears(n, seed) if spec.mode == "campaign" else None
     rows: list[dict[str, Any]] = []
     chains: dict[str, ProcurementChain] = {}
     describe: dict[str, str] = {}
-    reference: dict[int, np.ndarray] = {}
+    reference: dict[int, tuple[dict[str, Any], dict[str, np.ndarray]]] = {}
     for name in spec.paths:
         path = budget_path(name, spec.first_fiscal_year, spec.last_fiscal_year)
         chain = procurement_chain(path, shares, catalog, costs)
         chains[name], describe[name] = chain, f"{path.describe()}; {path.definition_text()}"
         for fy in years:
             built = force_for_year(base, chain.orders, catalog, place, fy)
-            row, leaked = _year_row(name, chain, built, n, seed, path.definition)
+            if runner is None:
+                row, per_rep = _year_row(name, chain, built, n, seed, path.definition)
+            else:
+                row, per_rep = runner.row(name, chain, built, path.definition)
             row["budget_musd"] = next(
                 (y.nominal_musd for y in path.years if y.fiscal_year == fy), None
             )
             if fy in reference:
-                row["leakers_minus_reference"] = paired_difference(leaked, reference[fy]).as_dict()
+                paired_rows(row, per_rep, *reference[fy])
             else:
-                reference[fy] = leaked
-                row["leakers_minus_reference"] = None
+                reference[fy] = (row, per_rep)
+                paired_rows(row, per_rep, None, None)
             rows.append(row)
-    return BudgetStudy(rows, chains, describe)
+    return BudgetStudy(rows, chains, describe, spec.mode)
 
 
 def _year_row(
@@ -186,7 +300,7 @@ def _year_row(
     n: int,
     seed: int,
     definition: str,
-) -> tuple[dict[str, Any], np.ndarray]:
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """One (path, year) row: the Monte Carlo of the year's force and its procurement."""
     fy = built.fiscal_year
     text = dump_yaml(built.scenario, sort_keys=False).encode()
@@ -199,6 +313,7 @@ def _year_row(
         "path": name,
         "definition": definition,
         "fiscal_year": fy,
+        "mode": "raid",
         "delivered_to_date": built.delivered,
         "on_order": built.on_order,
         "standoff_missiles": built.standoff_missiles,
@@ -209,7 +324,33 @@ def _year_row(
         "interceptors_fired": summary["interceptors_fired"],
         "cost_exchange": _exchange(summary),
     }
-    return row, leaked
+    return row, {"leakers": leaked}
+
+
+def paired_rows(
+    row: dict[str, Any],
+    per_rep: dict[str, np.ndarray],
+    reference: dict[str, Any] | None,
+    reference_reps: dict[str, np.ndarray] | None,
+) -> None:
+    """A row's paired differences from the reference path's row of the same year (None:
+    the row is the reference): every per-replication metric `<name>_minus_reference`, and in
+    campaign mode the cost per avoided leaker."""
+    for key in per_rep:
+        name = f"{key}_minus_reference"
+        if reference_reps is None:
+            row[name] = None
+        else:
+            row[name] = paired_difference(per_rep[key], reference_reps[key]).as_dict()
+    if row.get("mode") != "campaign":
+        return
+    if reference is None or reference_reps is None:
+        row["cost_per_avoided_leaker"] = None
+        return
+    d = paired_difference(per_rep["leakers"], reference_reps["leakers"])
+    avoided = Interval(0.0 - d.estimate, 0.0 - d.high, 0.0 - d.low, d.method)
+    extra = row["spent_to_date_musd"] - reference["spent_to_date_musd"]
+    row["cost_per_avoided_leaker"] = cost_per_avoided_leaker(extra, avoided)
 
 
 def _exchange(summary: dict[str, Any]) -> dict[str, Any] | None:
@@ -224,30 +365,60 @@ def _exchange(summary: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def study_columns(study: BudgetStudy) -> tuple[str, ...]:
+    """The headers of `study_table`'s columns (all but the last, the bindings)."""
+    head = ("path", "FY", "budget bn USD", "spent bn USD")
+    if study.mode == "campaign":
+        return (
+            *head, "leakers (campaign)", "minus first path", "interceptors fired",
+            "launchers destroyed", "M USD per avoided leaker",
+        )  # fmt: skip
+    return (*head, "expected leakers", "minus first path", "cost-exchange")
+
+
 def study_table(study: BudgetStudy) -> list[tuple[str, ...]]:
-    """Lines of the terminal table: path, FY, budget, spent, leakers with interval, paired
-    difference from the reference path, cost-exchange, what bound each programme."""
+    """Lines of the terminal table (`study_columns`), then what bound each programme."""
     out: list[tuple[str, ...]] = []
     for r in study.rows:
-        lk = r["expected_leakers"]
         d = r["leakers_minus_reference"]
-        ce = r["cost_exchange"] or {}
-        ratio = ce.get("ratio")
-        out.append(
-            (
-                r["path"],
-                str(r["fiscal_year"]),
-                "" if r["budget_musd"] is None else f"{r['budget_musd'] / 1e3:.1f}",
-                f"{r['spent_to_date_musd'] / 1e3:.2f}",
-                f"{lk['mean']:.2f} [{lk['ci95'][0]:.2f}, {lk['ci95'][1]:.2f}]",
-                "ref"
-                if d is None
-                else f"{d['mean']:+.2f} [{d['ci95'][0]:+.2f}, {d['ci95'][1]:+.2f}]",
-                "n/a" if not isinstance(ratio, float) or math.isnan(ratio) else f"{ratio:.2f}",
-                ", ".join(f"{k} {v}" for k, v in r["binding"].items()),
-            )
-        )
+        cells = [
+            r["path"],
+            str(r["fiscal_year"]),
+            "" if r["budget_musd"] is None else f"{r['budget_musd'] / 1e3:.1f}",
+            f"{r['spent_to_date_musd'] / 1e3:.2f}",
+        ]
+        if r["mode"] == "campaign":
+            cpl = r["cost_per_avoided_leaker"]
+            ratio = None if cpl is None else cpl["ratio_musd"]
+            cells += [
+                _mean(r["leakers"]),
+                "ref" if d is None else _signed(d),
+                _mean(r["interceptors_fired"]),
+                _mean(r["launchers_destroyed"]),
+                "ref" if cpl is None else ("n/a" if ratio is None else _ratio(cpl)),
+            ]
+        else:
+            ce = r["cost_exchange"] or {}
+            ce_ratio = ce.get("ratio")
+            cells += [
+                _mean(r["expected_leakers"]),
+                "ref" if d is None else _signed(d),
+                "n/a"
+                if not isinstance(ce_ratio, float) or math.isnan(ce_ratio)
+                else f"{ce_ratio:.2f}",
+            ]
+        cells.append(", ".join(f"{k} {v}" for k, v in r["binding"].items()))
+        out.append(tuple(cells))
     return out
+
+
+def _mean(m: dict[str, Any]) -> str:
+    return f"{m['mean']:.2f} [{m['ci95'][0]:.2f}, {m['ci95'][1]:.2f}]"
+
+
+def _ratio(cpl: dict[str, Any]) -> str:
+    lo, hi = cpl["ratio_ci95"]
+    return f"{cpl['ratio_musd']:.0f} [{lo:.0f}, {hi:.0f}]"
 
 
 def _signed(d: dict[str, Any]) -> str:
@@ -255,4 +426,11 @@ def _signed(d: dict[str, Any]) -> str:
     return f"{d['mean']:+.2f} [{lo:+.2f}, {hi:+.2f}]"
 
 
-__all__ = ["BudgetStudy", "BudgetStudyFile", "budget_study", "load_study_file", "study_table"]
+__all__ = [
+    "BudgetStudy",
+    "BudgetStudyFile",
+    "budget_study",
+    "load_study_file",
+    "study_columns",
+    "study_table",
+]

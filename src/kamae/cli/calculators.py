@@ -334,7 +334,10 @@ def calc_wta(
 @user_errors
 def calc_budget(
     share: Annotated[
-        str, typer.Option(help="Named path (1pct, 2pct-fy2027, 3pct, 3.5pct, 5pct) or percent.")
+        str,
+        typer.Option(
+            help="Named path (1pct, 2pct-fy2027, 3pct, 3.5pct, 5pct, dbp-fy2023-2027) or percent."
+        ),
     ] = "2pct-fy2027",
     first: Annotated[int, typer.Option("--from", help="First fiscal year.")] = 2023,
     last: Annotated[int, typer.Option("--to", help="Last fiscal year.")] = 2027,
@@ -368,6 +371,8 @@ def calc_budget(
     )
     doc = {
         "share_path": {"name": p.share.name, "points": p.share.points, "source": p.share.source},
+        "describe": p.describe(),
+        "definition": {"name": p.definition, "counts": p.definition_text()},
         "gdp_base": p.gdp_base,
         "growth_pct": p.growth_pct,
         "inflation_pct": p.inflation_pct,
@@ -380,6 +385,7 @@ def calc_budget(
     if as_json:
         print_json(doc)
         return
+    echo(f"{p.describe()}\n  {p.definition}: {p.definition_text()}")
     for y in p.years:
         echo(
             f"FY{y.fiscal_year}: {y.share_pct:.2f}% of GDP {y.gdp_bn_yen / 1e3:.1f} tn = "

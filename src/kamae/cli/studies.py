@@ -251,7 +251,8 @@ def campaign_table(doc: dict[str, Any]) -> Table:
 @user_errors
 def study_budget(
     study_file: Annotated[
-        str, typer.Argument(help="Budget study file, or the bundled `budget-study`.")
+        str,
+        typer.Argument(help="Budget study file, or `budget-study` / `budget-campaign-study`."),
     ] = "budget-study",
     replications: Annotated[
         int | None,
@@ -261,10 +262,11 @@ def study_budget(
     force: ForceOption = False,
 ) -> None:
     """From yen to leakers: each budget path's force year by year (orders, production,
-    lags, deliveries) against the scenario's raid, paired across paths (docs/budget.md)."""
+    lags, deliveries) against the scenario's raid or (mode: campaign) its campaign, paired
+    across paths (docs/budget.md; bundled: budget-study, budget-campaign-study)."""
     from rich.table import Table
 
-    from kamae.budget.study import budget_study, study_table
+    from kamae.budget.study import budget_study, study_columns, study_table
     from kamae.cli.app import console, markup_text
 
     study = budget_study(study_file, replications=replications, force=force)
@@ -273,11 +275,9 @@ def study_budget(
         return
     for name, text in study.describe.items():
         echo(f"{name}: {text}")
-    table = Table(title="leakers by fiscal year and budget path (paired, 95% intervals)")
-    for column in (
-        "path", "FY", "budget bn USD", "spent bn USD", "expected leakers", "minus first path",
-        "cost-exchange",
-    ):  # fmt: skip
+    what = "over the campaign" if study.mode == "campaign" else "in the raid"
+    table = Table(title=f"leakers {what} by fiscal year and budget path (paired, 95% intervals)")
+    for column in study_columns(study):
         table.add_column(column)
     rows = study_table(study)
     for cells in rows:

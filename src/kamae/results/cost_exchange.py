@@ -1,5 +1,6 @@
 """The cost-exchange ratio: what the interceptors fired cost against what the threats they
-engaged cost, with its replication interval and the range the threat-cost range gives.
+engaged cost, with its replication interval and the range the interceptor and threat cost
+ranges give.
 
 The ratio is of totals over replications, R = ΣX / ΣY (X: interceptor cost fired, Y: unit
 cost of the threats engaged, a threat being engaged once an interceptor was fired at it), with
@@ -8,7 +9,9 @@ the delta-method 95% interval of a ratio of means, var(R) ≈ var(X − R·Y) / 
 central, high; `catalog.threats.<name>`): the central costs give the ratio and its interval,
 the high costs the ratio's low end and the low costs its high end, each with its own interval,
 so that `ratio_range_ci95` spans both the Monte Carlo and the cost uncertainty. Interceptor
-costs are single figures (their spread is not carried). Neglected: launcher, sensor and
+costs are ranges too (`catalog.interceptors.<name>`): the range's low end prices the rounds
+fired at the interceptors' low costs against the threats' high costs, its high end the
+interceptors' high against the threats' low. Neglected: launcher, sensor and
 development costs, and the value of what a leaker hits.
 """
 
@@ -86,12 +89,17 @@ def engaged_by_type(
 
 
 def cost_range(
-    fired: FloatArray, engaged: Mapping[str, FloatArray], costs: Mapping[str, ThreatCost]
+    fired: FloatArray,
+    engaged: Mapping[str, FloatArray],
+    costs: Mapping[str, ThreatCost],
+    fired_range: tuple[FloatArray, FloatArray] | None = None,
 ) -> dict[str, object]:
-    """The cost-exchange ratio at the low and high ends of the threat-cost range: the ratio
-    with every threat at its high cost (the range's low end) and at its low cost (its high
-    end), each with its replication interval, and their envelope `ratio_range_ci95`; null
-    fields when a type engaged has no cost or no threat was engaged."""
+    """The cost-exchange ratio at the low and high ends of both cost ranges: interceptors at
+    their low and threats at their high costs (the range's low end), interceptors high and
+    threats low (its high end), each with its replication interval, and their envelope
+    `ratio_range_ci95`. `fired_range`: the interceptor cost fired per replication at the low
+    and at the high interceptor costs (None: `fired`, the central, for both). Null fields
+    when a type engaged has no cost or no threat was engaged."""
     doc: dict[str, object] = {
         "ratio_range": None,
         "ratio_range_ci95": None,
@@ -104,8 +112,9 @@ def cost_range(
     low = sum(values * costs[name].low_musd for name, values in used.items())
     high = sum(values * costs[name].high_musd for name, values in used.items())
     assert isinstance(low, np.ndarray) and isinstance(high, np.ndarray)
-    at_high, ci_high = ratio_of_totals(fired, high)  # dear threats: the ratio's low end
-    at_low, ci_low = ratio_of_totals(fired, low)
+    cheap, dear = fired_range if fired_range is not None else (fired, fired)
+    at_high, ci_high = ratio_of_totals(cheap, high)  # dear threats: the ratio's low end
+    at_low, ci_low = ratio_of_totals(dear, low)
     doc["ratio_range"] = [at_high, at_low]
     if ci_high is not None and ci_low is not None:
         doc["ratio_range_ci95"] = [ci_high[0], ci_low[1]]
@@ -115,7 +124,7 @@ def cost_range(
 def exchange_rows(summary: Mapping[str, object]) -> list[tuple[str, str, str]]:
     """(label, value, 95% interval) lines of a summary's cost-exchange for a results table:
     the ratio at the central costs with its replication interval (`cost_exchange`), then its
-    range over the threat-cost range with the envelope of both ends' intervals
+    range over the interceptor and threat cost ranges with the envelope of both ends' intervals
     (`cost_exchange_range`); `n/a` with the reason when null."""
     doc = summary.get("cost_exchange")
     if not isinstance(doc, Mapping):
@@ -128,7 +137,7 @@ def exchange_rows(summary: Mapping[str, object]) -> list[tuple[str, str, str]]:
     extra = extra if isinstance(extra, Mapping) else {}
     span, outer = extra.get("ratio_range"), extra.get("ratio_range_ci95")
     if isinstance(span, list):
-        rows.append(("  over the threat-cost range", _pair(span, "–"), _pair(outer)))
+        rows.append(("  over the cost ranges", _pair(span, "–"), _pair(outer)))
     return rows
 
 

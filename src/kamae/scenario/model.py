@@ -370,9 +370,37 @@ class InterceptorType(Sourced):
         description="Lateral acceleration limit, g: against a manoeuvring reentry vehicle it "
         "needs 3× the target's (proportional navigation); none: not limited",
     )
-    unit_cost_musd: float = Field(gt=0, le=100_000, description="Unit cost, million US dollars")
+    unit_cost_musd: float = Field(
+        gt=0, le=100_000, description="Unit cost, central figure, million US dollars"
+    )
+    unit_cost_low_musd: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Unit cost, low end of the published range, million US dollars (none: "
+        "the central figure); gives the cost-exchange ratio's low end",
+    )
+    unit_cost_high_musd: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Unit cost, high end of the published range, million US dollars (none: "
+        "the central figure); gives the cost-exchange ratio's high end",
+    )
     cost_basis: CostBasis = "flyaway"
+    cost_verified: bool = Field(
+        default=False,
+        description="True when the central unit cost is a published figure for this "
+        "interceptor; false for an unverified one (the source says which)",
+    )
     description: str = Field(default="", description="What the entry represents")
+
+    @model_validator(mode="after")
+    def _cost_range(self) -> InterceptorType:
+        low, mid, high = self.unit_cost_low_musd, self.unit_cost_musd, self.unit_cost_high_musd
+        if not (low or mid) <= mid <= (high or mid):
+            raise ValueError("expected unit_cost_low_musd <= unit_cost_musd <= unit_cost_high_musd")
+        return self
 
     @model_validator(mode="after")
     def _envelope_order(self) -> InterceptorType:
