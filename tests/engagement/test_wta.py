@@ -341,6 +341,16 @@ def test_lower_bound_never_exceeds_the_optimum(
         assert 0.0 <= r.gap <= 1.0
 
 
+def test_a_bound_near_a_zero_optimum_is_not_negative() -> None:
+    """Hypothesis's case: a certain kill takes the optimum near 0; the bound's safety margin
+    once took it below 0 and the gap above 1."""
+    values, p, counts = random_instance(1, 3, 2, 2)
+    p[0, 0] = 1.0
+    r = wta.solve_greedy(values, p, counts)
+    assert 0.0 <= r.lower_bound <= brute_force(values, p, counts)
+    assert 0.0 <= r.gap <= 1.0
+
+
 def test_lower_bound_is_tight_with_one_weapon_type() -> None:
     # One type: separable and convex, so the Dantzig-Wolfe master has an integral optimum
     # and the bound meets the (greedy) optimum.

@@ -212,7 +212,9 @@ def lagrangian_bound(
             weight = max(0.0, weight - 0.25)  # mispricing: move towards the master's duals
         if not added:
             break
-    bound = Bound(best, center, best_g, lp_value, it, exact)
+    # The objective, a sum of values times survival probabilities, is never negative: the
+    # safety margin must not take the bound below 0 (an optimum near 0, a certain kill).
+    bound = Bound(max(best, 0.0), center, best_g, lp_value, it, exact)
     return bound, pool
 
 
