@@ -5,12 +5,15 @@ against a raid that outnumbers the rounds gives fewer leakers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 from conftest import one_layer_scenario, write_scenario
 
 from kamae.budget.study import budget_study, load_study_file, study_table
 from kamae.errors import ScenarioError
+from kamae.report.budget_study import leakers_by_year
 
 
 def _study(tmp_path, **extra):  # noqa: ANN003, ANN202
@@ -90,7 +93,24 @@ def test_the_command_prints_the_table_and_the_bindings(tmp_path) -> None:
 
     from kamae.cli import app
 
-    result = CliRunner().invoke(app, ["study", "budget", str(_study(tmp_path)), "-n", "2"])
+    args = ["study", "budget", str(_study(tmp_path)), "-n", "2", "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "2pct-fy2027" in result.output and "what bound" in result.output
     assert "sm-3-block-iia production" in result.output
+    # The study's folder: every row, the manifest, the file as read, the chart by year.
+    (folder,) = (tmp_path / "o").iterdir()
+    assert f"results: {folder}" in result.output
+    doc = json.loads((folder / "budget-study.json").read_text())
+    assert len(doc["rows"]) == 4 and set(doc["paths"]) == {"2pct-fy2027", "3.5pct"}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["kind"] == "budget-study" and manifest["replications_override"] == 2
+    assert (folder / "study.yaml").read_text() == (tmp_path / "study.yaml").read_text()
+    page = (folder / "budget-study.html").read_text()
+    assert 'data-figure="leakers-by-year"' in page
+    assert page.count('class="series s0"') == 2 and page.count('class="series s1"') == 2
+    table = leakers_by_year(doc)
+    assert table.column("fiscal_year").to_pylist() == [2025.0, 2027.0]
+    assert table.column("2pct-fy2027").to_pylist() == [
+        r["expected_leakers"]["mean"] for r in doc["rows"] if r["path"] == "2pct-fy2027"
+    ]

@@ -259,17 +259,28 @@ def study_budget(
         typer.Option("--replications", "-n", min=2, help="Per path and year (default: file's)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the study as JSON.")] = False,
+    out: Annotated[
+        Path, typer.Option(help="Parent folder of the study's folder (budget-study.html).")
+    ] = Path("kamae-out"),
     force: ForceOption = False,
 ) -> None:
     """From yen to leakers: each budget path's force year by year (orders, production,
     lags, deliveries) against the scenario's raid or (mode: campaign) its campaign, paired
     across paths (docs/budget.md; bundled: budget-study, budget-campaign-study)."""
+    import time
+    from datetime import UTC, datetime
+
     from rich.table import Table
 
     from kamae.budget.study import budget_study, study_columns, study_table
+    from kamae.budget.study_folder import write_study_folder
     from kamae.cli.app import console, markup_text
 
+    started, clock = datetime.now(UTC), time.perf_counter()
     study = budget_study(study_file, replications=replications, force=force)
+    folder = write_study_folder(
+        study, study_file, out, started, time.perf_counter() - clock, replications
+    )
     if as_json:
         print_json(study.as_dict())
         return
@@ -286,3 +297,5 @@ def study_budget(
     echo("what bound each programme's deliveries that year:")
     for cells in rows:
         echo(f"  {cells[0]} FY{cells[1]}: {cells[-1]}")
+    echo(f"results: {folder}")
+    echo(f"report:  {folder / 'budget-study.html'}")
