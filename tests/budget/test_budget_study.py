@@ -76,6 +76,15 @@ def test_a_study_file_naming_an_unknown_item_is_one_line(tmp_path) -> None:
     text = str(err.value)
     assert "study.yaml" in text and "shares_pct.sm-3-block-iiia" in text
     assert "unknown procurement item" in text and "\n" not in text
+    # Through the command: the one line, and the folder claimed before the study is given back.
+    from typer.testing import CliRunner
+
+    from kamae.cli import app
+
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["study", "budget", str(path), "--out", str(out)])
+    assert result.exit_code == 2 and "shares_pct.sm-3-block-iiia" in result.output
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_an_interceptor_item_needs_its_placement(tmp_path) -> None:

@@ -273,14 +273,15 @@ def study_budget(
     from rich.table import Table
 
     from kamae.budget.study import budget_study, study_columns, study_table
-    from kamae.budget.study_folder import write_study_folder
+    from kamae.budget.study_folder import claim_study_folder, write_study_folder
     from kamae.cli.app import console, markup_text
 
     started, clock = datetime.now(UTC), time.perf_counter()
-    study = budget_study(study_file, replications=replications, force=force)
-    folder = write_study_folder(
-        study, study_file, out, started, time.perf_counter() - clock, replications
-    )
+    with claim_study_folder(study_file, out, started) as claim:
+        study = budget_study(study_file, replications=replications, force=force)
+        folder = write_study_folder(
+            claim, study, study_file, started, time.perf_counter() - clock, replications
+        )
     if as_json:
         print_json(study.as_dict())
         return
