@@ -102,6 +102,7 @@ class CampaignYears:
             "delivered_to_date": built.delivered,
             "on_order": built.on_order,
             "standoff_missiles": built.standoff_missiles,
+            "adversary": built.adversary,
             "platform_inventory": dict(
                 zip(plan.platforms, plan.platform_inventory.tolist(), strict=True)
             ),

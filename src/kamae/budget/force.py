@@ -8,6 +8,7 @@ scenario file that the loader validates and any run can reproduce.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,8 @@ __all__ = [
     "add_fire_units",
     "add_rounds",
     "add_sensors",
+    "grown",
+    "grown_count",
     "remove_threats",
     "set_platform_inventory",
     "split_evenly",
@@ -111,5 +114,31 @@ def remove_threats(doc: Doc, removed: Mapping[str, float]) -> Doc:
         count = int(r["count"]) - whole[r["id"]]
         if count > 0:
             kept.append({**r, "count": count})
+    out["raids"] = kept
+    return out
+
+
+def grown_count(count: int, pct_per_year: float, years: int) -> int:
+    """`count` grown `years` years at `pct_per_year` compound, to the nearest whole number
+    (halves up; never below 0): round(count * (1 + pct/100) ** years)."""
+    return max(0, math.floor(count * (1.0 + pct_per_year / 100.0) ** years + 0.5))
+
+
+def grown(doc: Doc, section: str, rates: Mapping[str, float], years: int) -> Doc:
+    """The adversary `years` years on: each campaign force named in `rates` (section
+    "forces") with its launchers grown, or each raid (section "raids") with its missile
+    count grown (`grown_count`); a raid grown to 0 is dropped."""
+    out = copy.deepcopy(doc)
+    if section == "forces":
+        for force in (out.get("campaign") or {}).get("forces", []):
+            if force.get("id") in rates:
+                force["launchers"] = grown_count(int(force["launchers"]), rates[force["id"]], years)
+        return out
+    kept = []
+    for raid in out.get("raids", []):
+        if raid.get("id") in rates:
+            raid["count"] = grown_count(int(raid["count"]), rates[raid["id"]], years)
+        if int(raid.get("count", 1)) > 0:
+            kept.append(raid)
     out["raids"] = kept
     return out

@@ -275,6 +275,9 @@ class Force:
     standoff_missiles: dict[str, int] = field(default_factory=dict)
     """Stand-off missiles in stock: counted, and held by the campaign's counterstrike
     platforms where their placement names `platforms`."""
+    adversary: dict[str, int] | None = None
+    """The adversary's sizes this year where the study grows it (launchers per campaign
+    force, or missiles per raid); None: the scenario's adversary."""
 
 
 def force_for_year(

@@ -25,6 +25,7 @@ differences and the cost per avoided leaker against the first path.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -36,6 +37,7 @@ from pydantic import Field, model_validator
 
 from kamae.budget.campaign_years import CampaignYears, cost_per_avoided_leaker
 from kamae.budget.chain import ProcurementChain, procurement_chain
+from kamae.budget.force import add_sensors, grown
 from kamae.budget.paths import budget_path
 from kamae.budget.procurement import (
     Force,
@@ -56,7 +58,9 @@ from kamae.workload import check_workload, estimate
 
 class PlacementSpec(Strict):
     """Where a programme's deliveries go in the scenario: interceptors to these fire units,
-    stand-off missiles (campaign mode) to these counterstrike platforms, split evenly."""
+    stand-off missiles (campaign mode) to these counterstrike platforms, split evenly; each
+    launcher or ship delivered as a copy of fire unit `like` (its own radar copied with it)
+    holding `inventory` rounds; each radar delivered as the scenario sensor entry `sensor`."""
 
     fire_units: list[Identifier] = Field(
         default_factory=list, description="Fire units that get the delivered rounds"
@@ -65,12 +69,57 @@ class PlacementSpec(Strict):
         default_factory=list,
         description="Campaign counterstrike platforms whose inventory is the missiles delivered",
     )
+    like: Identifier | None = Field(
+        default=None,
+        description="A launcher or ship: the fire unit each delivery copies (place, launchers, "
+        "interceptor, and its own radar where a sensor has the same id)",
+    )
+    inventory: int | None = Field(
+        default=None, ge=0, description="Rounds each copied fire unit holds (none: the original's)"
+    )
+    sensor: dict[str, Any] | None = Field(
+        default=None,
+        description="A radar: the scenario sensor entry (type, lat_deg, lon_deg, ...) each "
+        "delivery adds, its id suffixed; checked by the scenario loader",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> PlacementSpec:
-        if bool(self.fire_units) == bool(self.platforms):
-            raise ValueError("give fire_units (interceptors) or platforms (stand-off missiles)")
+        given = [bool(self.fire_units), bool(self.platforms), self.like is not None,
+                 self.sensor is not None]  # fmt: skip
+        if sum(given) != 1:
+            raise ValueError(
+                "give one of fire_units (interceptors), platforms (stand-off missiles), "
+                "like (launchers, ships) or sensor (radars)"
+            )
+        if self.inventory is not None and self.like is None:
+            raise ValueError("inventory: only with like (the rounds of each copied fire unit)")
         return self
+
+
+class GrowthSpec(Strict):
+    """Compound yearly growth of one adversary force or raid from the base fiscal year."""
+
+    pct_per_year: float = Field(
+        ge=-100, le=1000, description="Percent growth a year (negative: shrinking)"
+    )
+
+
+class AdversaryGrowthSpec(Strict):
+    """The adversary each fiscal year: named campaign forces' launchers (mode: campaign) or
+    raids' missile counts (mode: raid) grown at compound yearly rates from the year the
+    scenario stands for; the rate is an assumption the study states with its source."""
+
+    base_fiscal_year: int = Field(
+        ge=2000, le=2100, description="The fiscal year the scenario's adversary stands for"
+    )
+    source: str = Field(min_length=1, description="Where the growth rates come from")
+    forces: dict[Identifier, GrowthSpec] = Field(
+        default_factory=dict, description="Campaign forces whose launchers grow (mode: campaign)"
+    )
+    raids: dict[Identifier, GrowthSpec] = Field(
+        default_factory=dict, description="Raids whose missile counts grow (mode: raid)"
+    )
 
 
 class BudgetStudyFile(Strict):
@@ -109,6 +158,11 @@ class BudgetStudyFile(Strict):
         default_factory=list,
         description="Counterstrike platforms added to the scenario's campaign (campaign mode), "
         "e.g. a glide-projectile battery; checked by the scenario loader",
+    )
+    adversary_growth: AdversaryGrowthSpec | None = Field(
+        default=None,
+        description="The adversary growing year by year (none: the scenario's adversary in "
+        "every year)",
     )
     replications: int = Field(default=100, ge=2, le=100_000, description="Monte Carlo replications")
     seed: int | None = Field(
@@ -172,13 +226,23 @@ def load_study_file(path: str | Path) -> BudgetStudyFile:
             known = ", ".join(sorted(catalog))
             raise field_error(label, lines, where, f"unknown procurement item (known: {known})")
         kind = catalog[name].kind
-        if kind == "interceptor" and name not in study.placements:
-            problem = f"give placements.{name}.fire_units (where its rounds go)"
+        if kind != "standoff-missile" and name not in study.placements:
+            field = PLACEMENT_FIELD[kind]
+            problem = f"give placements.{name}.{field} (where its deliveries go)"
             raise field_error(label, lines, where, problem)
-        if kind not in ("interceptor", "standoff-missile"):
-            raise field_error(label, lines, where, f"a {kind} item is not yet placed by the study")
     _check_placements(study, label, lines, catalog)
+    _check_growth(study, label, lines)
     return study
+
+
+PLACEMENT_FIELD = {
+    "interceptor": "fire_units",
+    "standoff-missile": "platforms",
+    "launcher": "like",
+    "ship": "like",
+    "radar": "sensor",
+}
+"""The placement field each kind of procurement item is placed by."""
 
 
 def _check_placements(
@@ -187,8 +251,9 @@ def _check_placements(
     lines: dict[Any, int],
     catalog: dict[str, Any],
 ) -> None:
-    """Every placement names an item of the catalog and fire units or platforms of the
-    scenario (one line naming file:line and the field)."""
+    """Every placement names an item of the catalog, by the field its kind is placed by, and
+    fire units, platforms or a sensor entry the scenario takes (one line naming file:line and
+    the field)."""
     doc = study_scenario_document(study)
     units = {str(u.get("id")) for u in doc.get("fire_units", [])}
     platforms = {
@@ -202,18 +267,28 @@ def _check_placements(
                 label, lines, ("placements", name), f"unknown procurement item (known: {known})"
             )
         kind = catalog[name].kind
-        field = "fire_units" if kind == "interceptor" else "platforms"
-        given = place.fire_units if kind == "interceptor" else place.platforms
+        field = PLACEMENT_FIELD[kind]
+        given: list[str] = {
+            "fire_units": place.fire_units,
+            "platforms": place.platforms,
+            "like": [place.like] if place.like else [],
+            "sensor": ["sensor"] if place.sensor else [],
+        }[field]
         if not given or (kind == "standoff-missile" and study.mode != "campaign"):
             problem = f"a {kind} goes to {field}" + (
                 " (stand-off missiles are placed in mode: campaign)" if field == "platforms" else ""
             )
             raise field_error(label, lines, ("placements", name), problem)
-        known_ids = units if kind == "interceptor" else set(platforms)
+        if field == "sensor":
+            _check_sensor(study, doc, name, place.sensor or {}, label, lines)
+            continue
+        known_ids = set(platforms) if field == "platforms" else units
         for i, ident in enumerate(given):
-            where = ("placements", name, field, i)
+            where: tuple[Any, ...] = ("placements", name, field)
+            if field != "like":
+                where = (*where, i)
             if ident not in known_ids:
-                section = "fire unit" if kind == "interceptor" else "counterstrike platform"
+                section = "counterstrike platform" if field == "platforms" else "fire unit"
                 problem = (
                     f"no {section} {ident!r} in {study.scenario} (known: "
                     + (", ".join(sorted(known_ids)) or "none")
@@ -223,6 +298,49 @@ def _check_placements(
             if kind == "standoff-missile" and platforms[ident] != name:
                 problem = f"platform {ident} fires {platforms[ident]}, not {name}"
                 raise field_error(label, lines, where, problem)
+
+
+def _check_sensor(
+    study: BudgetStudyFile,
+    doc: dict[str, Any],
+    name: str,
+    sensor: dict[str, Any],
+    label: str,
+    lines: dict[Any, int],
+) -> None:
+    """A radar placement's sensor entry, added once to the scenario, passes the loader."""
+    trial = add_sensors(doc, sensor, 1, name)
+    try:
+        load_scenario_text(dump_yaml(trial, sort_keys=False).encode(), "(placement)")
+    except KamaeError as exc:
+        problem = str(exc).removeprefix("(placement)").lstrip(": ")
+        raise field_error(label, lines, ("placements", name, "sensor"), problem) from None
+
+
+def _check_growth(study: BudgetStudyFile, label: str, lines: dict[Any, int]) -> None:
+    """Every grown force or raid is one of the scenario's."""
+    growth = study.adversary_growth
+    if growth is None:
+        return
+    doc = study_scenario_document(study)
+    known = {
+        "forces": {str(f.get("id")) for f in (doc.get("campaign") or {}).get("forces", [])},
+        "raids": {str(r.get("id")) for r in doc.get("raids", [])},
+    }
+    for section, named in (("forces", growth.forces), ("raids", growth.raids)):
+        mode = "campaign" if section == "forces" else "raid"
+        if named and study.mode != mode:
+            other = "raids" if section == "forces" else "forces"
+            problem = f"only with mode: {mode} (in mode: {study.mode}, give {other})"
+            raise field_error(label, lines, ("adversary_growth", section), problem)
+        for ident in named:
+            if ident not in known[section]:
+                problem = (
+                    f"no {section[:-1]} {ident!r} in {study.scenario} (known: "
+                    + (", ".join(sorted(known[section])) or "none")
+                    + ")"
+                )
+                raise field_error(label, lines, ("adversary_growth", section, ident), problem)
 
 
 def study_scenario_document(study: BudgetStudyFile) -> dict[str, Any]:
@@ -262,7 +380,13 @@ def budget_study(
     costs = {k: unit_cost_musd(k, catalog[k], loaded.interceptors) for k in spec.shares_pct}
     shares = {k: v / 100.0 for k, v in spec.shares_pct.items()}
     place = {
-        k: Placement(fire_units=tuple(p.fire_units), platforms=tuple(p.platforms))
+        k: Placement(
+            fire_units=tuple(p.fire_units),
+            platforms=tuple(p.platforms),
+            like=p.like,
+            inventory=p.inventory,
+            sensor=p.sensor,
+        )
         for k, p in spec.placements.items()
     }
     base = study_scenario_document(spec)
@@ -277,6 +401,8 @@ def budget_study(
         chains[name], describe[name] = chain, f"{path.describe()}; {path.definition_text()}"
         for fy in years:
             built = force_for_year(base, chain.orders, catalog, place, fy)
+            if spec.adversary_growth is not None:
+                built = grow_adversary(built, spec.adversary_growth, fy)
             if runner is None:
                 row, per_rep = _year_row(name, chain, built, n, seed, path.definition)
             else:
@@ -291,6 +417,25 @@ def budget_study(
                 paired_rows(row, per_rep, None, None)
             rows.append(row)
     return BudgetStudy(rows, chains, describe, spec.mode)
+
+
+def grow_adversary(built: Force, growth: AdversaryGrowthSpec, fiscal_year: int) -> Force:
+    """The year's force facing the adversary grown from the base year (`force.grown`); the
+    sizes used are recorded in `adversary` (launchers per force, or missiles per raid)."""
+    years = fiscal_year - growth.base_fiscal_year
+    doc = built.scenario
+    sizes: dict[str, int] = {}
+    if growth.forces:
+        rates = {k: g.pct_per_year for k, g in growth.forces.items()}
+        doc = grown(doc, "forces", rates, years)
+        for f in doc["campaign"]["forces"]:
+            sizes[str(f["id"])] = int(f["launchers"])
+    if growth.raids:
+        rates = {k: g.pct_per_year for k, g in growth.raids.items()}
+        doc = grown(doc, "raids", rates, years)
+        sizes.update({str(r["id"]): int(r["count"]) for r in doc["raids"]})
+        sizes.update({k: 0 for k in rates if k not in sizes})
+    return dataclasses.replace(built, scenario=doc, adversary=sizes)
 
 
 def _year_row(
@@ -317,6 +462,7 @@ def _year_row(
         "delivered_to_date": built.delivered,
         "on_order": built.on_order,
         "standoff_missiles": built.standoff_missiles,
+        "adversary": built.adversary,
         "binding": {item: rec.binding for item, rec in sorted(records.items())},
         "spent_to_date_musd": sum(o.cost_musd for o in chain.orders if o.fiscal_year <= fy),
         "expected_leakers": summary["expected_leakers"],
