@@ -330,7 +330,8 @@ def campaign_totals(table: pa.Table) -> pa.Table:
     steps = np.asarray(table.column("step").to_numpy())
     n = int(reps.max()) + 1
     columns: dict[str, Any] = {"replication": np.arange(n)}
-    names = [*CAMPAIGN_TOTALS, *(c for c in table.column_names if c.startswith("fired."))]
+    per_type = (c for c in table.column_names if c.startswith(("fired.", "launched.")))
+    names = [*CAMPAIGN_TOTALS, *per_type]
     for name in names:
         values = np.asarray(table.column(name).to_numpy(), dtype=float)
         columns[name] = np.bincount(reps, weights=values, minlength=n)

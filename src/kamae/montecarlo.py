@@ -60,12 +60,12 @@ class MonteCarloResult:
         cost (None when the types' costs are not known by type)."""
         if not self.interceptor_costs:
             return None
-        at_central = _fired_at(self.replications, self.interceptor_costs, "unit_cost_musd")
+        at_central = fired_at(self.replications, self.interceptor_costs, "unit_cost_musd")
         if not np.allclose(at_central, np.asarray(central, dtype=float)):
             return None  # a type fired that the fire units' list lacks: keep the central
         return (
-            _fired_at(self.replications, self.interceptor_costs, "low_musd"),
-            _fired_at(self.replications, self.interceptor_costs, "high_musd"),
+            fired_at(self.replications, self.interceptor_costs, "low_musd"),
+            fired_at(self.replications, self.interceptor_costs, "high_musd"),
         )
 
     def summary(self) -> dict[str, object]:
@@ -89,8 +89,9 @@ class MonteCarloResult:
         }
 
 
-def _fired_at(table: pa.Table, costs: dict[str, dict[str, object]], end: str) -> FloatArray:
-    """Per replication: the interceptors fired priced at each type's `end` cost."""
+def fired_at(table: pa.Table, costs: dict[str, dict[str, object]], end: str) -> FloatArray:
+    """Per replication (row): the interceptors fired (`fired.<type>` columns) priced at each
+    type's `end` cost (`interceptor_cost`'s keys: unit_cost_musd, low_musd, high_musd)."""
     total = np.zeros(table.num_rows)
     for name, cost in costs.items():
         column = f"{FIRED}{name}"

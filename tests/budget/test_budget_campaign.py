@@ -22,6 +22,7 @@ from campaign_scenarios import campaign_doc  # noqa: E402
 
 from kamae.budget.study import budget_study, load_study_file, study_table  # noqa: E402
 from kamae.errors import ScenarioError  # noqa: E402
+from kamae.scenario import load_scenario_text  # noqa: E402
 
 TOMAHAWK = {  # the built-in entry with every probability 1 (a test weapon, not data)
     "range_km": 1600,
@@ -71,6 +72,14 @@ def test_standoff_deliveries_feed_the_campaign_counterstrike(tmp_path, monkeypat
         # Fewer launchers left: fewer missiles launched, no more leakers than in FY2023.
         assert late["missiles_launched"]["mean"] < early["missiles_launched"]["mean"]
         assert late["leakers"]["mean"] <= early["leakers"]["mean"]
+        # Interceptors at 10 M USD each over the missiles launched at the threat's cost.
+        cost = load_scenario_text((tmp_path / "scenario.yaml").read_bytes(), "s")
+        threat = cost.threats["mrbm-nodong-class"].unit_cost_musd
+        for row in (early, late):
+            hand = (
+                10 * row["interceptors_fired"]["mean"] / (row["missiles_launched"]["mean"] * threat)
+            )
+            assert row["cost_exchange"]["ratio"] == pytest.approx(hand, rel=1e-12)
     for fy in (2023, 2025):
         other = rows[("3.5pct", fy)]
         for key in ("leakers", "launchers_destroyed", "interceptors_fired"):
@@ -112,3 +121,28 @@ def test_cost_per_avoided_leaker_by_hand() -> None:
     # An interval reaching 0: no ratio, with the reason.
     out = cost_per_avoided_leaker(100.0, Interval(0.5, -0.2, 1.2, "paired student-t"))
     assert out["ratio_musd"] is None and "reaches 0" in out["reason"]
+
+
+def test_campaign_cost_exchange_by_hand(tmp_path) -> None:
+    """Two replications: 4 and 6 interceptors (10 M USD, no range) against 8 and 12 missiles
+    launched by the one force: ratio 100 / (20 c), c the threat's central cost; its range
+    over the threat's cost range [100 / (20 high), 100 / (20 low)]."""
+    import pyarrow as pa
+
+    from kamae.budget.campaign_years import campaign_cost_exchange
+
+    doc = campaign_doc(count=4)
+    loaded = load_scenario_text(yaml.safe_dump(doc).encode(), "s")
+    t = loaded.threats["mrbm-nodong-class"]
+    totals = pa.table({"replication": [0, 1], "fired.test-upper": [4.0, 6.0],
+                       "launched.force": [8.0, 12.0]})  # fmt: skip
+    doc = campaign_cost_exchange(loaded, totals)
+    assert doc["ratio"] == pytest.approx(100 / (20 * t.unit_cost_musd), rel=1e-12)
+    low, high = t.unit_cost_low_musd or t.unit_cost_musd, t.unit_cost_high_musd or t.unit_cost_musd
+    assert doc["ratio_range"] == pytest.approx([100 / (20 * high), 100 / (20 * low)], rel=1e-12)
+    lo, hi = doc["ratio_ci95"]
+    assert lo <= doc["ratio"] <= hi
+    none = campaign_cost_exchange(
+        loaded, totals.set_column(2, "launched.force", pa.array([0.0, 0.0]))
+    )
+    assert none["ratio"] is None and none["reason"] == "no missile launched"

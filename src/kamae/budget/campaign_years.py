@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
+from kamae.arrays import FloatArray
 from kamae.budget.chain import ProcurementChain
 from kamae.budget.procurement import Force
 from kamae.campaign.confirmation import AttackConfirmation, scenario_confirmation
@@ -36,8 +38,10 @@ from kamae.campaign.defense import LayerCalibration, calibrate
 from kamae.campaign.plan import build_plan
 from kamae.campaign.run import run_campaign
 from kamae.compare import campaign_totals
+from kamae.montecarlo import fired_at, interceptor_cost, threat_costs
+from kamae.results.cost_exchange import cost_range, ratio_of_totals
 from kamae.results.statistics import Interval, mean_interval
-from kamae.scenario.loader import load_scenario_text
+from kamae.scenario.loader import LoadedScenario, load_scenario_text
 from kamae.scenario.safe_yaml import dump_yaml
 
 __all__ = ["CAMPAIGN_METRICS", "CampaignYears", "cost_per_avoided_leaker"]
@@ -90,6 +94,7 @@ class CampaignYears:
             confirmation=self._confirmation,
         )
         totals = campaign_totals(result.table)
+        exchange = campaign_cost_exchange(loaded, totals)
         per_rep = {
             k: np.asarray(totals.column(k).to_numpy(), dtype=float) for k in CAMPAIGN_METRICS
         }
@@ -110,6 +115,7 @@ class CampaignYears:
             "binding": {item: rec.binding for item, rec in sorted(records.items())},
             "spent_to_date_musd": sum(o.cost_musd for o in chain.orders if o.fiscal_year <= fy),
             **{k: mean_interval(v, support=(0.0, np.inf)).as_dict() for k, v in per_rep.items()},
+            "cost_exchange": exchange,
             "campaign": {
                 "steps": plan.steps,
                 "step_h": plan.step_h,
@@ -118,6 +124,69 @@ class CampaignYears:
             },
         }
         return row, per_rep
+
+
+CAMPAIGN_EXCHANGE_DEFINITION = (
+    "sum over replications of the interceptors fired over the campaign x their unit cost, over "
+    "the sum of the unit costs of the missiles launched (each force's missiles priced as its "
+    "raids' threat types, in proportion to the raids' counts)"
+)
+
+
+def force_threat_shares(loaded: LoadedScenario) -> dict[str, dict[str, float]]:
+    """Per campaign force, the share of its missiles of each threat type: its raids' types in
+    proportion to the raids' counts (as the campaign spreads its salvos)."""
+    raids = {r.id: r for r in loaded.scenario.raids}
+    campaign = loaded.scenario.campaign
+    assert campaign is not None
+    out: dict[str, dict[str, float]] = {}
+    for force in campaign.forces:
+        total = sum(raids[k].count for k in force.raids)
+        shares: dict[str, float] = {}
+        for k in force.raids:
+            shares[raids[k].threat] = shares.get(raids[k].threat, 0.0) + raids[k].count / total
+        out[force.id] = shares
+    return out
+
+
+def campaign_cost_exchange(loaded: LoadedScenario, totals: pa.Table) -> dict[str, Any]:
+    """The campaign's cost-exchange ratio (`CAMPAIGN_EXCHANGE_DEFINITION`) from its totals per
+    replication (`fired.<type>`, `launched.<force>`), with the delta-method interval and the
+    range over both cost ranges (`kamae.results.cost_exchange`, as a run's): the raid's
+    definition with the missiles launched in place of those engaged (a campaign's defense
+    does not record which missiles it engaged). `ratio` null with `reason` when a threat type
+    launched has no cost or nothing was launched."""
+    fired_types = [c.removeprefix("fired.") for c in totals.column_names if c.startswith("fired.")]
+    interceptors = {name: interceptor_cost(loaded, name) for name in fired_types}
+    costs = threat_costs(loaded)
+    fired = fired_at(totals, interceptors, "unit_cost_musd")
+    n = totals.num_rows
+    launched: dict[str, FloatArray] = {}
+    for force, shares in force_threat_shares(loaded).items():
+        column = f"launched.{force}"
+        values = np.asarray(totals.column(column).to_numpy(), dtype=float)
+        for threat, share in shares.items():
+            launched[threat] = launched.get(threat, np.zeros(n)) + share * values
+    doc: dict[str, Any] = {
+        "ratio": None,
+        "ratio_ci95": None,
+        "definition": CAMPAIGN_EXCHANGE_DEFINITION,
+    }
+    used = {k: v for k, v in launched.items() if v.sum() > 0}
+    missing = sorted(k for k in used if k not in costs)
+    if not used or missing:
+        doc["reason"] = (
+            f"no unit_cost_musd for threat type(s) {', '.join(missing)}" if missing
+            else "no missile launched"
+        )  # fmt: skip
+        return doc
+    central = sum(v * costs[k].central_musd for k, v in used.items())
+    assert isinstance(central, np.ndarray)
+    doc["ratio"], doc["ratio_ci95"] = ratio_of_totals(fired, central)
+    ends = (fired_at(totals, interceptors, "low_musd"), fired_at(totals, interceptors, "high_musd"))
+    span = cost_range(fired, used, costs, ends)
+    doc["ratio_range"], doc["ratio_range_ci95"] = span["ratio_range"], span["ratio_range_ci95"]
+    return doc
 
 
 def cost_per_avoided_leaker(extra_musd: float, avoided: Interval) -> dict[str, Any]:

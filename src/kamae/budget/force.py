@@ -127,12 +127,18 @@ def grown_count(count: int, pct_per_year: float, years: int) -> int:
 def grown(doc: Doc, section: str, rates: Mapping[str, float], years: int) -> Doc:
     """The adversary `years` years on: each campaign force named in `rates` (section
     "forces") with its launchers grown, or each raid (section "raids") with its missile
-    count grown (`grown_count`); a raid grown to 0 is dropped."""
+    count grown (`grown_count`); a force or raid grown to 0 is dropped."""
     out = copy.deepcopy(doc)
     if section == "forces":
-        for force in (out.get("campaign") or {}).get("forces", []):
+        campaign = out.get("campaign") or {}
+        forces = []
+        for force in campaign.get("forces", []):
             if force.get("id") in rates:
                 force["launchers"] = grown_count(int(force["launchers"]), rates[force["id"]], years)
+            if int(force.get("launchers", 1)) > 0:
+                forces.append(force)
+        if "forces" in campaign:
+            campaign["forces"] = forces
         return out
     kept = []
     for raid in out.get("raids", []):

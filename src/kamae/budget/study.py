@@ -428,8 +428,8 @@ def grow_adversary(built: Force, growth: AdversaryGrowthSpec, fiscal_year: int) 
     if growth.forces:
         rates = {k: g.pct_per_year for k, g in growth.forces.items()}
         doc = grown(doc, "forces", rates, years)
-        for f in doc["campaign"]["forces"]:
-            sizes[str(f["id"])] = int(f["launchers"])
+        sizes.update({str(f["id"]): int(f["launchers"]) for f in doc["campaign"]["forces"]})
+        sizes.update({k: 0 for k in rates if k not in sizes})
     if growth.raids:
         rates = {k: g.pct_per_year for k, g in growth.raids.items()}
         doc = grown(doc, "raids", rates, years)
@@ -517,7 +517,7 @@ def study_columns(study: BudgetStudy) -> tuple[str, ...]:
     if study.mode == "campaign":
         return (
             *head, "leakers (campaign)", "minus first path", "interceptors fired",
-            "launchers destroyed", "M USD per avoided leaker",
+            "launchers destroyed", "M USD per avoided leaker", "cost-exchange",
         )  # fmt: skip
     return (*head, "expected leakers", "minus first path", "cost-exchange")
 
@@ -542,6 +542,7 @@ def study_table(study: BudgetStudy) -> list[tuple[str, ...]]:
                 _mean(r["interceptors_fired"]),
                 _mean(r["launchers_destroyed"]),
                 "ref" if cpl is None else ("n/a" if ratio is None else _ratio(cpl)),
+                _exchange_cell((r.get("cost_exchange") or {}).get("ratio")),
             ]
         else:
             ce = r["cost_exchange"] or {}
@@ -549,13 +550,15 @@ def study_table(study: BudgetStudy) -> list[tuple[str, ...]]:
             cells += [
                 _mean(r["expected_leakers"]),
                 "ref" if d is None else _signed(d),
-                "n/a"
-                if not isinstance(ce_ratio, float) or math.isnan(ce_ratio)
-                else f"{ce_ratio:.2f}",
+                _exchange_cell(ce_ratio),
             ]
         cells.append(", ".join(f"{k} {v}" for k, v in r["binding"].items()))
         out.append(tuple(cells))
     return out
+
+
+def _exchange_cell(ratio: object) -> str:
+    return "n/a" if not isinstance(ratio, float) or math.isnan(ratio) else f"{ratio:.2f}"
 
 
 def _mean(m: dict[str, Any]) -> str:

@@ -156,6 +156,8 @@ class _Step:
     located: FloatArray
     strike_fired: FloatArray
     authorised: FloatArray
+    missiles: FloatArray | None = None
+    """(replications, forces): missiles each force launched."""
     extra: dict[str, FloatArray] = field(default_factory=dict)
     """Columns of the optional realism, present only when it is on (wrecks struck,
     launchers returned, locate probability)."""
@@ -249,6 +251,7 @@ class _Campaign:
         self.extra = {}
         step = _Step(salvos, launched, leaked, fired, *self._counterstrike(k, strike_rngs))
         step.extra = self.extra
+        step.missiles = missiles
         self.alive = self.alive - step.killed
         self.strike_inv = self.strike_inv - step.strike_fired
         if np.any(self.alive < -1e-9) or np.any(self.strike_inv < -1e-9):
@@ -357,6 +360,8 @@ class _Campaign:
         add("counterstrike_authorised", (step.authorised <= (k + 1) * plan.step_h).astype(float))
         for j, f in enumerate(plan.forces):
             add(f"launchers.{f.id}", self.alive[:, j])
+            if step.missiles is not None:
+                add(f"launched.{f.id}", step.missiles[:, j])
             add(f"missiles_left.{f.id}", self.alive[:, j] * self.rounds[:, j])
         for t, name in enumerate(plan.types):
             add(f"fired.{name}", step.fired[:, t])
