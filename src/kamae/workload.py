@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kamae.batching import batch_size
 from kamae.errors import KamaeError
 from kamae.scenario.loader import LoadedScenario
 from kamae.world.checks import raid_problems, refuse
@@ -36,7 +37,8 @@ MAX_OBJECT_STEPS = 1_000_000_000
 """Largest work (objects × steps × replications, campaign runs included) run without
 `--force`."""
 BATCH = 16
-"""Replications of one engine batch (`kamae.runners.base.CHUNK_REPLICATIONS`)."""
+"""Replications of the engine batch the per-batch figures below were measured at; a run's
+batch (`kamae.batching.batch_size`) scales its per-batch memory in proportion."""
 
 WORLD_BYTES_PER_OBJECT_STEP = 320.0
 """Trajectories and the flight generators' work arrays, bytes per object and step."""
@@ -94,9 +96,16 @@ class Workload:
         )
         if self.sensors == 0:
             batch = 0.0  # nothing is seen: no tracks, no looks
+        batch *= self.batch / BATCH
         if self.workers <= 1:
             return BASE_BYTES + world + batch
         return (1 + self.workers) * BASE_BYTES + (1 + self.workers) * world + self.workers * batch
+
+    @property
+    def batch(self) -> int:
+        """Replications per engine batch of the run (one task slot in this process, two per
+        worker of a pool: `kamae.runners.local`)."""
+        return batch_size(self.replications, 1 if self.workers <= 1 else 2 * self.workers)
 
     @property
     def cpu_seconds(self) -> float:

@@ -1,5 +1,6 @@
-"""The one replication loop: chunks of 16 in order, at most `slots` in flight, each world
-shared once and released after its last chunk, a failing chunk stops only its own world."""
+"""The one replication loop: chunks in order (of 16 here; a run's size from `batch_size`), at
+most `slots` in flight, each world shared once and released after its last chunk, a failing
+chunk stops only its own world."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from typing import Any
 import pytest
 
 from kamae.runners import Work, run_chunks
-from kamae.runners.base import CHUNK_REPLICATIONS, Seeds, chunk_range, chunked
+from kamae.runners.base import (
+    CHUNK_REPLICATIONS,
+    MAX_BATCH,
+    Seeds,
+    batch_size,
+    chunk_range,
+    chunked,
+)
 from kamae.runners.local import InProcess
 
 
@@ -55,6 +63,17 @@ def test_chunks_are_cut_by_sixteen_in_order() -> None:
     assert [len(c) for c in chunked(seeds)] == [16, 16, 8]
     assert [c[0][0] for c in chunked(seeds)] == [0, 16, 32]
     assert chunk_range(2, 40) == range(32, 40)
+
+
+def test_a_run_gives_each_slot_an_equal_share_between_16_and_64() -> None:
+    assert (CHUNK_REPLICATIONS, MAX_BATCH) == (16, 64)
+    assert batch_size(100, 4) == 25  # 2 local workers: 4 chunks of 25
+    assert batch_size(100, 2) == 50
+    assert batch_size(1000, 4) == 64  # at most MAX_BATCH
+    assert batch_size(20, 4) == 16  # at least CHUNK_REPLICATIONS
+    assert batch_size(0, 1) == 16
+    seeds: Seeds = [(i, None) for i in range(100)]  # type: ignore[misc]
+    assert [len(c) for c in chunked(seeds, batch_size(100, 1))] == [64, 36]
 
 
 def test_a_failing_chunk_stops_its_world_only_and_every_world_is_released() -> None:

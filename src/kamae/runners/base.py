@@ -6,9 +6,13 @@ shares a world with its workers once (`share`, then `release`), runs one task at
 `submit` and returns a `concurrent.futures.Future`, and says how many tasks to keep in flight
 (`slots`). `kamae.runners.replication` is the one loop that drives it.
 
-Replications run in chunks of `CHUNK_REPLICATIONS` (one engine batch, one task), cut from the
-replication list in its order and never from the number of workers, so which replications
-share a batch, and therefore every result, never depends on where they ran.
+Replications run in chunks (one engine batch, one task), cut from the replication list in its
+order. A replication's result depends only on its own seed, never on the replications that
+share its batch (the engine's batch-independence tests), so the chunk size is free to follow
+the run: `batch_size` gives each task slot an equal share, from `CHUNK_REPLICATIONS` up to
+`MAX_BATCH` (a bigger batch spreads the engine's per-step Python work over more replications:
+docs/performance.md). A sweep keeps chunks of `CHUNK_REPLICATIONS`, its unit of storage and
+resumption.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from kamae.batching import CHUNK_REPLICATIONS as CHUNK_REPLICATIONS
+from kamae.batching import MAX_BATCH as MAX_BATCH
+from kamae.batching import batch_size as batch_size
 from kamae.engine import ReplicationResult
 from kamae.world import World
 
@@ -28,14 +35,10 @@ Seeds = list[tuple[int, np.random.SeedSequence]]
 Results = list[tuple[int, ReplicationResult]]
 """(replication index, its result) pairs."""
 
-CHUNK_REPLICATIONS = 16
-"""Replications per task (one engine batch). Fixed, so that which replications share a batch
-never depends on the number of workers."""
 
-
-def chunked(seeds: Seeds) -> list[Seeds]:
-    """The chunks of a list of replications, in its order (the last one may be short)."""
-    size = CHUNK_REPLICATIONS
+def chunked(seeds: Seeds, size: int = CHUNK_REPLICATIONS) -> list[Seeds]:
+    """The chunks of `size` replications of a list of replications, in its order (the last
+    one may be short)."""
     return [seeds[i : i + size] for i in range(0, len(seeds), size)]
 
 

@@ -10,8 +10,9 @@ is submitted and releases it after its last one finishes, and yields each chunk 
 finishes. A chunk that raises stops its world's remaining chunks; the
 other worlds go on.
 
-Seeds come from `kamae.streams`; chunks from `kamae.runners.base.chunked`, so results depend
-only on the seeds, never on the runner, its number of workers or the order of completion.
+Seeds come from `kamae.streams`; chunks from `kamae.runners.base.chunked` (of
+`batch_size(replications, slots)`); results depend only on the seeds, never on the runner, its
+number of workers, the chunk size or the order of completion.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamae.engine import simulate_many
-from kamae.runners.base import Results, Runner, Seeds, chunked
+from kamae.runners.base import Results, Runner, Seeds, batch_size, chunked
 from kamae.runners.local import LocalBackend
 from kamae.world import World
 
@@ -132,7 +133,10 @@ def replicate_worlds(
     runner's slots; yield (key, results of one chunk) as chunks finish, and raise the first
     error a chunk raised. `worlds` is read only as slots free up (a generator may build each
     world when it is needed)."""
-    work = (Work(key, world, list(enumerate(chunked(seeds)))) for key, world, seeds in worlds)
+    work = (
+        Work(key, world, list(enumerate(chunked(seeds, batch_size(len(seeds), runner.slots)))))
+        for key, world, seeds in worlds
+    )
     with closing(run_chunks(runner, work)) as finished:
         for chunk in finished:
             if chunk.error is not None:
@@ -148,7 +152,8 @@ def replicate(
     runner: Runner,
     progress: Progress | None = None,
 ) -> Results:
-    """Run (index, seed) replications of a world on a runner, in chunks of one engine batch;
+    """Run (index, seed) replications of a world on a runner, in chunks of one engine batch
+    (`batch_size`);
     their results in index order. `progress` is told how many finished after each chunk."""
     results: Results = []
     for _, chunk in replicate_worlds(runner, [(None, world, seeds)], progress):
