@@ -28,7 +28,7 @@ from kamae.results.why_not import why_not_summary
 from kamae.runners import Backend, LocalBackend, Progress, replicate
 from kamae.scenario.loader import LoadedScenario
 from kamae.streams import replication_seeds
-from kamae.world import build_world
+from kamae.world import World, build_world
 
 Steps = Callable[[str], None]
 """Told each step of a run as it begins: 'world' (building the deterministic world), then
@@ -54,6 +54,8 @@ class MonteCarloResult:
     """Unit-cost range of each priced threat type of the scenario's raids."""
     interceptor_costs: dict[str, dict[str, object]] = field(default_factory=dict)
     """Unit cost (million USD) and cost basis of each interceptor type of the fire units."""
+    world: World | None = field(default=None, repr=False, compare=False)
+    """The world the replications ran in (the report reuses it rather than build it again)."""
 
     def _fired_range(self, central: npt.ArrayLike) -> tuple[FloatArray, FloatArray] | None:
         """The interceptor cost fired per replication at every type's low and at its high
@@ -140,6 +142,7 @@ def run_montecarlo(
         interceptor_costs={
             name: interceptor_cost(loaded, name) for name in sorted(set(fu.interceptor))
         },
+        world=world,
     )
 
 

@@ -24,6 +24,7 @@ from kamae.errors import KamaeError
 from kamae.report import RangeRing, build_comparison, build_report
 from kamae.report import png as png_module
 from kamae.report.markup import Markup, esc, json_for_script, tag
+from kamae.world import load_world
 
 
 def test_markup_escapes_text_and_attributes() -> None:
@@ -52,6 +53,9 @@ def test_report_is_written_into_the_run_folder(default_run: Path) -> None:  # no
     assert out.stat().st_size < 2_000_000
     # Rebuilding replaces it.
     assert build_report(default_run) == out
+    # `kamae run` hands its own world to the report: the same page as the folder's rebuild.
+    world = load_world(str(default_run / "scenario.yaml"))
+    assert build_report(default_run, world=world).read_text(encoding="utf-8") == text
 
 
 def test_every_scenario_string_is_escaped(hostile_run: Path) -> None:  # noqa: F811

@@ -10,7 +10,7 @@ import pytest
 
 from kamae.errors import KamaeError
 from kamae.results.files import is_temporary, staged, write_file_atomic, write_run_folder
-from kamae.results.statistics import mean_interval, wilson_interval
+from kamae.results.statistics import mean_interval, t_quantile, wilson_interval
 
 
 def test_wilson_known_values() -> None:
@@ -23,6 +23,18 @@ def test_wilson_known_values() -> None:
     assert (half.low, half.high) == pytest.approx((0.23659, 0.76341), abs=1e-5)
     full = wilson_interval(10, 10)
     assert full.high == 1.0 and full.low == pytest.approx(1 - 0.27753, abs=1e-5)
+
+
+def test_t_quantile_is_scipy_stats_t_ppf_and_the_table() -> None:
+    from scipy import stats
+
+    # Student-t table (e.g. Abramowitz & Stegun table 26.10): t(0.975; 9) = 2.262,
+    # t(0.975; 1) = 12.706, t(0.95; 30) = 1.697.
+    assert t_quantile(0.975, 9) == pytest.approx(2.2622, abs=1e-4)
+    assert t_quantile(0.975, 1) == pytest.approx(12.706, abs=1e-3)
+    assert t_quantile(0.95, 30) == pytest.approx(1.6973, abs=1e-4)
+    for nu in (1, 2, 5, 15, 99, 999, 7.3):  # Welch's fractional degrees of freedom too
+        assert t_quantile(0.975, nu) == float(stats.t.ppf(0.975, nu))  # the same floats
 
 
 def test_mean_interval_student_t() -> None:

@@ -24,6 +24,7 @@ from kamae.results.numbers import count_noun, stat_parts
 
 if TYPE_CHECKING:
     from kamae.scenario.loader import LoadedScenario
+    from kamae.world import World
 
 
 @user_errors
@@ -72,7 +73,7 @@ def run(
             backend=backend,
             force=force,
         )
-        _write_report(output.folder)
+        _write_report(output.folder, output.result.world)
         print_json(output.summary)
         return
     with RichProgress("replications", console(stderr=True)) as bar:
@@ -89,7 +90,7 @@ def run(
         )
         if output.folder is not None:
             bar.step("writing the report")
-        report = _write_report(output.folder)
+        report = _write_report(output.folder, output.result.world)
     print_summary_table(output.summary, loaded)
     echo(f"results: {output.folder}")
     if report is not None:
@@ -99,13 +100,13 @@ def run(
         echo(f"time:    {wall:.0f} s for the replications on {count_noun(used, 'worker')}")
 
 
-def _write_report(folder: Path | None) -> Path | None:
-    """Write the run folder's HTML report."""
+def _write_report(folder: Path | None, world: World | None = None) -> Path | None:
+    """Write the run folder's HTML report (`world`: the run's own)."""
     if folder is None:
         return None
     from kamae.report import build_report
 
-    return build_report(folder)
+    return build_report(folder, world=world)
 
 
 def print_summary_table(summary: dict[str, Any], loaded: LoadedScenario | None = None) -> None:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from kamae.report.charts import Series, bar_chart, leaker_distribution, probability_intervals
 from kamae.report.map import common_frame
@@ -35,6 +34,7 @@ from kamae.results.statistics import (
     Interval,
     paired_difference,
     paired_proportion_difference,
+    t_quantile,
     wilson_interval,
 )
 
@@ -69,7 +69,7 @@ def welch_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> 
         (va**2 / (a.size - 1) if a.size > 1 else 0.0)
         + (vb**2 / (b.size - 1) if b.size > 1 else 0.0)
     )
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, nu)) * math.sqrt(se2)
+    half = t_quantile(0.5 + confidence / 2.0, nu) * math.sqrt(se2)
     return Interval(diff, diff - half, diff + half, "welch")
 
 

@@ -74,8 +74,10 @@ class RunFolder:
         return {str(c["values"]): int(c["counts"]) for c in counts}
 
 
-def read_run_folder(path: Path) -> RunFolder:
-    """Read a run folder and rebuild its world from the scenario file kept in it."""
+def read_run_folder(path: Path, world: World | None = None) -> RunFolder:
+    """Read a run folder and rebuild its world from the scenario file kept in it (`world`:
+    the run's own world, when the caller that ran it still holds it: the one that file
+    builds)."""
     path = Path(path)
     if not path.is_dir():
         raise KamaeError(f"{path}: not a run folder (no such directory)")
@@ -105,7 +107,7 @@ def read_run_folder(path: Path) -> RunFolder:
         replications=replications.sort_by("replication"),
         events=events,
         loaded=loaded,
-        world=build_world(loaded),
+        world=build_world(loaded) if world is None else world,
         extra_tables=extra,
     )
 

@@ -39,6 +39,7 @@ from kamae.results.files import write_file_atomic
 from kamae.results.numbers import stat_parts
 from kamae.results.statistics import wilson_interval
 from kamae.scenario import LoadedScenario
+from kamae.world import World
 
 REPORT_NAME = "report.html"
 FIGURES_DIR = "figures"
@@ -51,6 +52,7 @@ def build_report(
     replication: int | None = None,
     tiles: str | None = None,
     rings: Sequence[RangeRing] = (),
+    world: World | None = None,
 ) -> Path:
     """Write `report.html` into a run folder (replacing an earlier one) and return its path.
 
@@ -59,9 +61,10 @@ def build_report(
     (`https://.../{z}/{x}/{y}.png`) drawn under the offline basemap: the page then loads
     them from the network. `rings` adds range rings (e.g. counterstrike reach). With `png`,
     the map and charts are also written as PNG files into `figures/` (needs headless
-    Chromium, see `kamae.report.png`).
+    Chromium, see `kamae.report.png`). `world`: the run's own world, when the caller that ran
+    it holds it (saves building it again from the folder's scenario file).
     """
-    run = read_run_folder(Path(run_folder))
+    run = read_run_folder(Path(run_folder), world)
     text = report_html(run, replication=replication, tiles=tiles, rings=rings)
     out = run.path / REPORT_NAME
     write_file_atomic(out, text)
