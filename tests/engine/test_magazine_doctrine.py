@@ -41,6 +41,7 @@ def _short_stock(policy: str) -> dict:
     return doc
 
 
+@pytest.mark.slow  # 400 replications, ~40 s of CPU: in the slow run
 def test_magazine_salvo_beats_the_fixed_salvo_when_stock_is_short() -> None:
     fixed, magazine = _loaded(_short_stock("fixed"), "fixed"), _loaded(_short_stock("magazine"))
     result = compare_scenarios(fixed, magazine, replications=200)

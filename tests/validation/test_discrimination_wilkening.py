@@ -145,7 +145,8 @@ def _evidence_of_the_views(world: World) -> np.ndarray:
     return np.array(out)
 
 
-@pytest.mark.parametrize("mismatch_m", [pytest.param(0.3, marks=pytest.mark.slow), 0.5])
+@pytest.mark.slow  # 96 replications of 16 objects in one batch, ~50 s of CPU each
+@pytest.mark.parametrize("mismatch_m", [0.3, 0.5])
 def test_engine_engages_wilkenings_objects(mismatch_m: float) -> None:
     loaded = load_scenario_text(yaml.safe_dump(_matched_doc(mismatch_m)).encode(), "m.yaml")
     world = build_world(loaded)

@@ -15,7 +15,14 @@ from kamae.results.statistics import wilson_interval
 from kamae.runs import run_scenario
 
 
-@pytest.mark.parametrize(("shots", "sspk"), [(1, 0.7), (2, 0.7), (3, 0.5)])
+# ~30 s of CPU each: the salvo of 3 runs by default, the others in the slow run.
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("shots", "sspk"),
+    [pytest.param(1, 0.7, marks=SLOW), pytest.param(2, 0.7, marks=SLOW), (3, 0.5)],
+)
 def test_leakage_matches_closed_form(tmp_path, shots: int, sspk: float) -> None:
     count, reps = 20, 60
     path = write_scenario(
