@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from kamae.sweep.errors import SweepError
@@ -69,6 +68,8 @@ def connect(folder: str | Path) -> Any:
 
 def _tables(root: Path) -> dict[str, Any]:
     """The sweep's tables as Arrow datasets (read lazily, by Arrow, from its own files)."""
+    import pyarrow.dataset as pads  # here, not at import: it loads pandas (a run's start-up)
+
     files = [str(p) for p in SweepStore(root).recorded_files()]
     tables: dict[str, Any] = {}
     if files:
