@@ -108,6 +108,8 @@ class Looks:
         ]
         self.false_plots = np.zeros(reps, dtype=np.int64)
         """Per replication: false plots reported."""
+        self._visible_at: tuple[int, tuple[IndexArray, IndexArray, int]] | None = None
+        """The last step's `_visible`."""
 
     def early_warning_reports(self, r: int) -> int:
         """Replication r's launch reports (threats detected, over the early-warning layers)."""
@@ -173,11 +175,10 @@ class Looks:
         if not np.any(self.budget):
             return track, search
         cols = np.flatnonzero(self.budget)
-        n_tracks = np.zeros((self.reps, cols.size))
-        for c, s in enumerate(cols):
-            n_tracks[:, c] = held[:, self.table.visible[s][k]].sum(axis=1)
-            if self.object_table is not None:
-                n_tracks[:, c] += held[:, self.object_table.visible[s][k]].sum(axis=1)
+        objects, radar, _ = self._visible(k)
+        # Held objects per (replication, radar): counts of 0/1, exact in any summation order.
+        in_radar = radar[:, None] == cols[None, :]
+        n_tracks = held[:, objects].astype(float) @ in_radar.astype(float)
         dt = self.world.dt
         radars = [self.world.radars[s] for s in cols]
         sched = revisit_under_load(
@@ -203,51 +204,34 @@ class Looks:
         search_now: BoolArray,
         logs: list[EventLog],
     ) -> Plots:
-        world = self.world
-        rep_l, threat_l, sensor_l, noise_l, disc_l = [], [], [], [], []
-        for s in range(self.radars):
-            candidates, detect, noise, disc = self._candidates(block, s, k)
-            if candidates.size == 0:
-                continue
-            tracked = held[:, candidates]
-            due = k >= self.track_next[:, s, candidates] - 1e-9
-            look = np.where(tracked, due, search_now[:, s, None])
-            rows, cols = np.nonzero(look & tracked)
-            self.track_next[rows, s, candidates[cols]] = k + track_period[rows, s]
-            pd = self.pd[s, candidates, k]
-            if self.search_pd is not None:
-                pd = np.where(tracked, pd, self.search_pd[s, candidates, k])
-            hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, s, None]
-            reps, cols = np.nonzero(hit)
-            if reps.size == 0:
-                continue
-            threats = candidates[cols]
-            rep_l.append(reps)
-            threat_l.append(threats)
-            sensor_l.append(np.full(reps.size, s))
-            noise_l.append(noise[reps, cols])
-            if disc is not None:
-                disc_l.append(disc[reps, cols])
-            new = self._first_seen(reps, s, threats)
-            for r, n in zip(reps[new], threats[new], strict=True):
-                range_km = world.views[s].range_m[n, k] / 1e3
-                logs[r].add(
-                    t,
-                    "detection",
-                    world.threat_ids[n],
-                    world.sensor_ids[s],
-                    detail=f"range_km={range_km:.0f}",
-                )
-            # A threat first held now gets its next track look one revisit later.
-            first = ~held[reps, threats]
-            self.track_next[reps[first], :, threats[first]] = k + track_period[reps[first], :]
-        if not rep_l:
+        """Every radar's looks of step k at once, its plots radar-major and, within a radar,
+        replication-major in the order of its visible objects."""
+        candidates, sensor, detect, noise, disc = self._candidates(block, k)
+        if candidates.size == 0:
             return Plots.empty()
-        sensor = np.concatenate(sensor_l)
-        rep = np.concatenate(rep_l)
-        threat = np.concatenate(threat_l)
-        if disc_l:
-            self.declarations.look(t, k, rep, threat, sensor, np.concatenate(disc_l))
+        tracked = held[:, candidates]
+        due = k >= self.track_next[:, sensor, candidates] - 1e-9
+        look = np.where(tracked, due, search_now[:, sensor])
+        rows, cols = np.nonzero(look & tracked)
+        self.track_next[rows, sensor[cols], candidates[cols]] = k + track_period[rows, sensor[cols]]
+        pd = self.pd[sensor, candidates, k]
+        if self.search_pd is not None:
+            pd = np.where(tracked, pd, self.search_pd[sensor, candidates, k])
+        hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, sensor]
+        rep, cols = np.nonzero(hit)
+        if rep.size == 0:
+            return Plots.empty()
+        # Radar-major; the stable sort keeps each radar's hits in replication, column order.
+        order = np.argsort(sensor[cols], kind="stable")
+        rep, cols = rep[order], cols[order]
+        threat, sensor = candidates[cols], sensor[cols]
+        self._log_radar_detections(k, t, rep, sensor, threat, logs)
+        # A threat first held now gets its next track look one revisit later, on every radar
+        # (the same steps whichever radar saw it).
+        first = ~held[rep, threat]
+        self.track_next[rep[first], :, threat[first]] = k + track_period[rep[first], :]
+        if disc is not None:
+            self.declarations.look(t, k, rep, threat, sensor, disc[rep, cols])
         scale = self.noise_scale[sensor, threat, k]
         rae = np.stack(
             [
@@ -260,7 +244,30 @@ class Looks:
         sigma = np.stack(
             [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
-        return self._plots(rep, threat, sensor, rae, sigma, np.concatenate(noise_l))
+        return self._plots(rep, threat, sensor, rae, sigma, noise[rep, cols])
+
+    def _log_radar_detections(
+        self,
+        k: int,
+        t: float,
+        rep: IndexArray,
+        sensor: IndexArray,
+        threat: IndexArray,
+        logs: list[EventLog],
+    ) -> None:
+        """Log each radar's first detection of a threat among step k's hits (in their order)."""
+        new = self._first_seen(rep, sensor, threat)
+        if not new.any():
+            return
+        world = self.world
+        rep, sensor, threat = rep[new], sensor[new], threat[new]
+        range_km = self.geometry_range[sensor, threat, k] / 1e3
+        for r, s, n, d in zip(
+            rep.tolist(), sensor.tolist(), threat.tolist(), range_km.tolist(), strict=True
+        ):
+            logs[r].add(
+                t, "detection", world.threat_ids[n], world.sensor_ids[s], detail=f"range_km={d:.0f}"
+            )
 
     def _plots(
         self,
@@ -282,37 +289,53 @@ class Looks:
         polar = PolarMeasurements(measured, sigma, site, rotation)
         return Plots(rep, origin, z, cov, sensor, polar=polar)
 
+    def _visible(self, k: int) -> tuple[IndexArray, IndexArray, int]:
+        """Every radar's visible objects at step k: the warheads radar by radar, then the
+        decoys and debris radar by radar (object, radar), and how many are warheads."""
+        if self._visible_at is not None and self._visible_at[0] == k:
+            return self._visible_at[1]
+        parts = [self.table.visible[s][k] for s in range(self.radars)]
+        if self.object_table is not None:
+            parts += [self.object_table.visible[s][k] for s in range(self.radars)]
+        sizes = [p.size for p in parts]
+        radar = np.tile(np.arange(self.radars), len(parts) // max(self.radars, 1))
+        objects = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        out = (objects, np.repeat(radar, sizes), sum(sizes[: self.radars]))
+        self._visible_at = (k, out)
+        return out
+
     def _candidates(
-        self, block: DrawBlock, s: int, k: int
-    ) -> tuple[IndexArray, FloatArray, FloatArray, FloatArray | None]:
-        """Radar s's visible objects at step k with their detection uniforms (reps, C), noise
-        normals (reps, C, 3) and discrimination normals (reps, C) or None: the warheads' from
-        the block, then the decoys' and debris' from the objects stream."""
-        candidates = self.table.visible[s][k]
-        base = int(self.table.offset[k * self.radars + s]) - block.start
-        span = slice(base, base + candidates.size)
+        self, block: DrawBlock, k: int
+    ) -> tuple[IndexArray, IndexArray, FloatArray, FloatArray, FloatArray | None]:
+        """The radars' visible objects at step k (`_visible`; the decoys and debris only with
+        their draws) and their radars, with the detection uniforms (reps, C), noise normals
+        (reps, C, 3) and discrimination normals (reps, C) or None: the warheads' from the
+        block, then the decoys' and debris' from the objects stream."""
+        candidates, sensor, warheads = self._visible(k)
+        base = int(self.table.offset[k * self.radars]) - block.start
+        span = slice(base, base + warheads)
         detect, noise = block.detect[:, span], block.noise[:, span]
         disc = None if block.discrimination is None else block.discrimination[:, span]
         objects, table = block.objects, self.object_table
-        if objects is None or table is None:
-            return candidates, detect, noise, disc
-        extra = table.visible[s][k]
-        if extra.size == 0:
-            return candidates, detect, noise, disc
-        base = int(table.offset[k * self.radars + s]) - objects.start
-        span = slice(base, base + extra.size)
+        if objects is None or table is None or candidates.size == warheads:
+            return candidates[:warheads], sensor[:warheads], detect, noise, disc
+        base = int(table.offset[k * self.radars]) - objects.start
+        span = slice(base, base + candidates.size - warheads)
         if disc is not None and objects.discrimination is not None:
             disc = np.concatenate([disc, objects.discrimination[:, span]], axis=1)
         return (
-            np.concatenate([candidates, extra]),
+            candidates,
+            sensor,
             np.concatenate([detect, objects.detect[:, span]], axis=1),
             np.concatenate([noise, objects.noise[:, span]], axis=1),
             disc,
         )
 
-    def _first_seen(self, reps: IndexArray, column: int, threats: IndexArray) -> BoolArray:
-        """Mark the (replication, threat) pairs as seen by the sensor (column); True where
-        this is its first detection of the threat."""
+    def _first_seen(
+        self, reps: IndexArray, column: int | IndexArray, threats: IndexArray
+    ) -> BoolArray:
+        """Mark the (replication, threat) pairs as seen by the sensor (column, one or one per
+        pair); True where this is its first detection of the threat."""
         new = ~self.seen[reps, column, threats]
         self.seen[reps, column, threats] = True
         return new
@@ -334,19 +357,12 @@ class Looks:
                 continue
             tl = layer.layer
             pd = tl.pd_per_revisit if layer.pd is None else layer.pd[:, k]  # type: ignore[union-attr]
-            rows = []
-            for r in range(self.reps):
-                u = block.layer_uniform[r * layers + i][:, j]
-                rows.append(seen & alive[r] & (u < pd))
-            reps, threats = np.nonzero(np.stack(rows))
+            draws = range(i, self.reps * layers, layers)  # replication r's: r · layers + i
+            u = np.stack([block.layer_uniform[d][:, j] for d in draws])
+            reps, threats = np.nonzero(seen & alive & (u < pd))
             if reps.size == 0:
                 continue
-            noise = np.stack(
-                [
-                    block.layer_normal[r * layers + i][n, j]
-                    for r, n in zip(reps.tolist(), threats.tolist(), strict=True)
-                ]
-            )
+            noise = np.stack([block.layer_normal[d][:, j] for d in draws])[reps, threats]
             sigma = tl.position_sigma_m  # type: ignore[union-attr]
             z = world.trajectory.position[threats, k] + sigma * noise
             cov = np.broadcast_to(sigma**2 * np.eye(3), (reps.size, 3, 3)).copy()

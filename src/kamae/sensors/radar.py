@@ -38,7 +38,7 @@ from kamae.geo import (
     enu_to_range_azimuth_elevation,
     geodetic_to_ecef,
     line_of_sight_clear,
-    range_azimuth_elevation_to_enu,
+    polar_to_enu,
 )
 from kamae.kinematics.trajectory import (
     PHASE_BOOST,
@@ -380,9 +380,9 @@ def measure(
     r = range_m + range_sigma_m * noise[:, 0]
     a = azimuth + angle_sigma * noise[:, 1]
     e = elevation + angle_sigma * noise[:, 2]
-    enu = range_azimuth_elevation_to_enu(r, a, e)
-    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
     sa, ca, se, ce = np.sin(a), np.cos(a), np.sin(e), np.cos(e)
+    enu = polar_to_enu(r, sa, ca, se, ce)
+    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
     jac = np.empty((m, 3, 3))
     jac[:, 0, 0], jac[:, 1, 0], jac[:, 2, 0] = ce * sa, ce * ca, se
     jac[:, 0, 1], jac[:, 1, 1], jac[:, 2, 1] = r * ce * ca, -r * ce * sa, 0.0
