@@ -8,7 +8,7 @@ Per step, in this order:
 2. Radar looks. A threat with a system track (or cued) gets a track look every track revisit;
    other threats in the field of regard are looked at by the radar's search scan every search
    revisit. With a time budget (`track_dwell_s`) the revisits stretch with the number of tracks
-   the radar holds (`kamae.sensors.detection.revisit_under_load`). Each look detects with the
+   the radar holds (`kamae.sensors.detection.TimeBudget`). Each look detects with the
    Pd per look of the radar's view (fixed, or from the SNR: `kamae.sensors.radar.radar_view`),
    and measures with noise that grows as 1/sqrt(SNR) below the reference SNR.
 3. Space tracking-layer looks (fixed Pd per revisit, isotropic position error).
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,12 +36,27 @@ from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.engine.discrimination import Declarations
 from kamae.engine.draws import DrawBlock, Draws
 from kamae.engine.records import EventLog
-from kamae.sensors.detection import false_plot_positions, revisit_under_load
+from kamae.sensors.detection import TimeBudget, false_plot_positions
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, SpaceLayerView, revisit_looks
 from kamae.tracking.ekf import PolarMeasurements
 from kamae.tracking.tracker import Plots
 from kamae.world import World
+
+
+class Detections(NamedTuple):
+    """Radar detections of a step before their measurement (`Looks._plots`), row-aligned."""
+
+    rep: IndexArray
+    origin: IndexArray
+    """Object seen, -1 for a false plot."""
+    sensor: IndexArray
+    rae: FloatArray
+    """(M, 3) true range, azimuth and elevation."""
+    sigma: FloatArray
+    """(M, 3) their error standard deviations."""
+    noise: FloatArray
+    """(M, 3) standard normals of the errors."""
 
 
 class Looks:
@@ -60,6 +76,15 @@ class Looks:
         self.search_period = np.array([r.search_period_s / dt for r in radars], dtype=float)
         self.dwell_s = np.array([r.track_dwell_s or 0.0 for r in radars], dtype=float)
         self.budget = self.dwell_s > 0
+        self._budget_radars = cols = np.flatnonzero(self.budget)
+        self._time_budget = TimeBudget.of(
+            track_dwell_s=self.dwell_s[cols],
+            track_revisit_s=self.track_period[cols] * dt,
+            search_frame_s=self.search_period[cols] * dt,
+            search_revisit_s=self.search_period[cols] * dt,
+            min_search_fraction=np.array([radars[s].min_search_fraction for s in cols]),
+        )
+        """The budgeted radars' (`_budget_radars`) time budget."""
         self.search_next = draws.search_phase
         self.track_next = np.full((reps, s_count, n), -np.inf)
         self.seen = np.zeros((reps, s_count + len(world.space_layers), n), dtype=bool)
@@ -133,9 +158,10 @@ class Looks:
         track_period, search_period = self.revisits(k, held)
         search_now = k >= self.search_next - 1e-9
         self.search_next = np.where(search_now, k + search_period, self.search_next)
-        plots = [self._radar_plots(k, t, block, alive, held, track_period, search_now, logs)]
-        plots += self._tracking_layer_plots(k, t, block, alive, logs)
-        return self.declared(t, Plots.concatenate(plots)), self._false_plots(k, block, search_now)
+        radar = self._radar_looks(k, t, block, alive, held, track_period, search_now, logs)
+        radar_plots, false_plots = self._plots([radar, self._false_looks(k, block, search_now)])
+        plots = [radar_plots, *self._tracking_layer_plots(k, t, block, alive, logs)]
+        return self.declared(t, Plots.concatenate(plots)), false_plots
 
     def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
         if not self.ew_layers:
@@ -174,26 +200,18 @@ class Looks:
         search = np.broadcast_to(self.search_period, shape).copy()
         if not np.any(self.budget):
             return track, search
-        cols = np.flatnonzero(self.budget)
+        cols = self._budget_radars
         objects, radar, _ = self._visible(k)
         # Held objects per (replication, radar): counts of 0/1, exact in any summation order.
         in_radar = radar[:, None] == cols[None, :]
         n_tracks = held[:, objects].astype(float) @ in_radar.astype(float)
+        sched = self._time_budget.schedule(n_tracks)
         dt = self.world.dt
-        radars = [self.world.radars[s] for s in cols]
-        sched = revisit_under_load(
-            n_tracks,
-            track_dwell_s=self.dwell_s[cols],
-            track_revisit_s=self.track_period[cols] * dt,
-            search_frame_s=self.search_period[cols] * dt,
-            search_revisit_s=self.search_period[cols] * dt,
-            min_search_fraction=np.array([r.min_search_fraction for r in radars]),
-        )
         track[:, cols] = sched.track_revisit_s / dt
         search[:, cols] = sched.search_revisit_s / dt
         return track, search
 
-    def _radar_plots(
+    def _radar_looks(
         self,
         k: int,
         t: float,
@@ -203,12 +221,12 @@ class Looks:
         track_period: FloatArray,
         search_now: BoolArray,
         logs: list[EventLog],
-    ) -> Plots:
-        """Every radar's looks of step k at once, its plots radar-major and, within a radar,
-        replication-major in the order of its visible objects."""
+    ) -> Detections | None:
+        """Every radar's looks of step k at once, its detections radar-major and, within a
+        radar, replication-major in the order of its visible objects (None: none)."""
         candidates, sensor, detect, noise, disc = self._candidates(block, k)
         if candidates.size == 0:
-            return Plots.empty()
+            return None
         tracked = held[:, candidates]
         due = k >= self.track_next[:, sensor, candidates] - 1e-9
         look = np.where(tracked, due, search_now[:, sensor])
@@ -220,7 +238,7 @@ class Looks:
         hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, sensor]
         rep, cols = np.nonzero(hit)
         if rep.size == 0:
-            return Plots.empty()
+            return None
         # Radar-major; the stable sort keeps each radar's hits in replication, column order.
         order = np.argsort(sensor[cols], kind="stable")
         rep, cols = rep[order], cols[order]
@@ -244,7 +262,7 @@ class Looks:
         sigma = np.stack(
             [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
-        return self._plots(rep, threat, sensor, rae, sigma, noise[rep, cols])
+        return Detections(rep, threat, sensor, rae, sigma, noise[rep, cols])
 
     def _log_radar_detections(
         self,
@@ -269,25 +287,35 @@ class Looks:
                 t, "detection", world.threat_ids[n], world.sensor_ids[s], detail=f"range_km={d:.0f}"
             )
 
-    def _plots(
-        self,
-        rep: IndexArray,
-        origin: IndexArray,
-        sensor: IndexArray,
-        rae: FloatArray,
-        sigma: FloatArray,
-        noise: FloatArray,
-    ) -> Plots:
-        """Radar plots of true (rae, M × 3) range, azimuth and elevation with errors sigma
-        (M × 3) × noise (standard normals, M × 3): converted to ECEF (`measure`), with the
-        measured range, azimuth and elevation kept for an EKF (the same numbers)."""
+    def _plots(self, groups: list[Detections | None]) -> list[Plots]:
+        """Each group's radar plots (empty for None), all measured in one `measure` call: the
+        true range, azimuth and elevation with errors sigma × noise, converted to ECEF, with
+        the measured range, azimuth and elevation kept for an EKF (the same numbers)."""
+        parts = [g for g in groups if g is not None]
+        if not parts:
+            return [Plots.empty() for _ in groups]
+        if len(parts) == 1:
+            _, _, sensor, rae, sigma, noise = parts[0]
+        else:
+            sensor, rae, sigma, noise = (
+                np.concatenate([getattr(g, f) for g in parts])
+                for f in ("sensor", "rae", "sigma", "noise")
+            )
         site, rotation = self.site_ecef[sensor], self.site_rotation[sensor]
         z, cov = measure(
             site, rotation, sigma[:, 0], sigma[:, 1], rae[:, 0], rae[:, 1], rae[:, 2], noise
         )
         measured = rae + sigma * noise  # what `measure` converts
-        polar = PolarMeasurements(measured, sigma, site, rotation)
-        return Plots(rep, origin, z, cov, sensor, polar=polar)
+        out, a = [], 0
+        for g in groups:
+            if g is None:
+                out.append(Plots.empty())
+                continue
+            rows = slice(a, a + g.rep.size)
+            a = rows.stop
+            polar = PolarMeasurements(measured[rows], sigma[rows], site[rows], rotation[rows])
+            out.append(Plots(g.rep, g.origin, z[rows], cov[rows], g.sensor, polar=polar))
+        return out
 
     def _visible(self, k: int) -> tuple[IndexArray, IndexArray, int]:
         """Every radar's visible objects at step k: the warheads radar by radar, then the
@@ -388,21 +416,22 @@ class Looks:
         radars = self.world.radars
         return np.array([[getattr(r, f) for r in radars] for f in fields], dtype=float)
 
-    def _false_plots(self, k: int, block: DrawBlock, search_now: BoolArray) -> Plots:
+    def _false_looks(self, k: int, block: DrawBlock, search_now: BoolArray) -> Detections | None:
+        """The false plots of step k's search scans (None: none)."""
         if block.false_counts is None:
-            return Plots.empty()
+            return None
         j = k - block.k0
         counts = block.false_counts[:, j]
         r_idx, s_idx = np.nonzero((counts > 0) & search_now)
         if r_idx.size == 0:
-            return Plots.empty()
+            return None
         m = counts[r_idx, s_idx]
         start = block.false_start[r_idx, j * self.radars + s_idx]
         first = np.cumsum(m) - m
         rows = np.repeat(start - first, m) + np.arange(int(m.sum()))
         rep, sensor = np.repeat(r_idx, m), np.repeat(s_idx, m)
         u = block.false_uniform[rows]
-        max_range, bore, width, min_el, max_el = (limit[sensor] for limit in self._radar_fov)
+        max_range, bore, width, min_el, max_el = self._radar_fov[:, sensor]
         rng, az, el = false_plot_positions(u, 0.0, max_range, bore, width, min_el, max_el)
         # Reported with the accuracy of a reference-RCS target at that range.
         scale = np.where(
@@ -411,8 +440,8 @@ class Looks:
         sigma = np.stack(
             [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
-        np.add.at(self.false_plots, rep, 1)
-        return self._plots(
+        self.false_plots += np.bincount(rep, minlength=self.reps)
+        return Detections(
             rep, np.full(rep.size, -1), sensor, np.stack([rng, az, el], axis=1), sigma,
             np.zeros((rep.size, 3)),
         )  # fmt: skip
