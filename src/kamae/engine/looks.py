@@ -34,7 +34,7 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.engine.discrimination import Declarations
-from kamae.engine.draws import DrawBlock, Draws
+from kamae.engine.draws import DrawBlock, Draws, LookTable
 from kamae.engine.records import EventLog
 from kamae.sensors.detection import TimeBudget, false_plot_positions
 from kamae.sensors.radar import measure
@@ -133,6 +133,10 @@ class Looks:
         ]
         self.false_plots = np.zeros(reps, dtype=np.int64)
         """Per replication: false plots reported."""
+        self._flat_tables = [
+            (t, self._flat_table(t)) for t in (self.table, self.object_table) if t is not None
+        ]
+        """The warheads' and the decoys' and debris' look tables, each with `_flat_table`."""
         self._visible_at: tuple[int, tuple[IndexArray, IndexArray, int]] | None = None
         """The last step's `_visible`."""
 
@@ -322,15 +326,27 @@ class Looks:
         decoys and debris radar by radar (object, radar), and how many are warheads."""
         if self._visible_at is not None and self._visible_at[0] == k:
             return self._visible_at[1]
-        parts = [self.table.visible[s][k] for s in range(self.radars)]
-        if self.object_table is not None:
-            parts += [self.object_table.visible[s][k] for s in range(self.radars)]
-        sizes = [p.size for p in parts]
-        radar = np.tile(np.arange(self.radars), len(parts) // max(self.radars, 1))
-        objects = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        out = (objects, np.repeat(radar, sizes), sum(sizes[: self.radars]))
+        parts = []
+        for table, (objects, radar) in self._flat_tables:
+            start, end = table.offset[k * self.radars], table.offset[(k + 1) * self.radars]
+            parts.append((objects[start:end], radar[start:end]))
+        objects, radar = parts[0]
+        warheads = objects.size
+        if len(parts) > 1:
+            objects = np.concatenate([p[0] for p in parts])
+            radar = np.concatenate([p[1] for p in parts])
+        out = (objects, radar, warheads)
         self._visible_at = (k, out)
         return out
+
+    def _flat_table(self, table: LookTable) -> tuple[IndexArray, IndexArray]:
+        """A look table's visible objects in its (step, radar) order in one array (`offset`
+        indexes it), with each one's radar."""
+        steps = self.world.times.shape[0]
+        parts = [table.visible[s][k] for k in range(steps) for s in range(self.radars)]
+        objects = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        radar = np.repeat(np.tile(np.arange(self.radars), steps), np.diff(table.offset))
+        return objects, radar
 
     def _candidates(
         self, block: DrawBlock, k: int
