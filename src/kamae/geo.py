@@ -154,10 +154,11 @@ def polar_to_enu(
 ) -> FloatArray:
     """Local east-north-up vector (..., 3) from slant range and the sines and cosines of
     azimuth and elevation (for callers that need them too)."""
-    rng = np.asarray(rng, dtype=float)
-    return np.stack(
-        np.broadcast_arrays(rng * cos_el * sin_az, rng * cos_el * cos_az, rng * sin_el), axis=-1
-    )
+    ground = np.asarray(rng, dtype=float) * cos_el
+    east, north, up = ground * sin_az, ground * cos_az, np.asarray(rng, dtype=float) * sin_el
+    if not east.shape == north.shape == up.shape:
+        east, north, up = np.broadcast_arrays(east, north, up)
+    return np.stack([east, north, up], axis=-1)
 
 
 def geodesic_inverse_deg(

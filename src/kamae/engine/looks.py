@@ -419,7 +419,7 @@ class Looks:
 
     def declared(self, t: float, plots: Plots) -> Plots:
         """The plots with each object's discrimination declaration at time t."""
-        if not self.world.discriminates or plots.rep.size == 0:
+        if not self.declarations.active or plots.rep.size == 0:
             return plots
         return replace(plots, warhead_declared=self.declarations.of(t, plots.rep, plots.origin))
 
