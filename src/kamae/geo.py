@@ -59,6 +59,25 @@ def ecef_to_geodetic(ecef: npt.ArrayLike) -> tuple[FloatArray, FloatArray, Float
     x, y, z = r[..., 0], r[..., 1], r[..., 2]
     lon = np.arctan2(y, x)
     p = np.hypot(x, y)
+    lat = _bowring_latitude(p, z)
+    return lat, lon, _height(p, z, lat)
+
+
+def geodetic_latitude(ecef: npt.ArrayLike) -> FloatArray:
+    """The geodetic latitude (rad) of `ecef_to_geodetic`, the same numbers, alone."""
+    r = np.asarray(ecef, dtype=float)
+    return _bowring_latitude(np.hypot(r[..., 0], r[..., 1]), r[..., 2])
+
+
+def geodetic_height(ecef: npt.ArrayLike) -> FloatArray:
+    """The height above the ellipsoid (m) of `ecef_to_geodetic`, the same numbers, alone."""
+    r = np.asarray(ecef, dtype=float)
+    p, z = np.hypot(r[..., 0], r[..., 1]), r[..., 2]
+    return _height(p, z, _bowring_latitude(p, z))
+
+
+def _bowring_latitude(p: FloatArray, z: FloatArray) -> FloatArray:
+    """Geodetic latitude (rad) from the distance to the polar axis p and z (m)."""
     # Bowring (1976) starting value, then fixed-point refinement on the parametric latitude.
     beta = np.arctan2(z * WGS84_A, p * WGS84_B)
     lat = beta
@@ -66,11 +85,15 @@ def ecef_to_geodetic(ecef: npt.ArrayLike) -> tuple[FloatArray, FloatArray, Float
         sb, cb = np.sin(beta), np.cos(beta)
         lat = np.arctan2(z + WGS84_EP2 * WGS84_B * sb**3, p - WGS84_E2 * WGS84_A * cb**3)
         beta = np.arctan2((1.0 - WGS84_F) * np.sin(lat), np.cos(lat))
+    return lat
+
+
+def _height(p: FloatArray, z: FloatArray, lat: FloatArray) -> FloatArray:
+    """Height above the ellipsoid (m) at geodetic latitude lat, from p and z (m)."""
     slat = np.sin(lat)
     n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * slat * slat)
-    # Height, well conditioned at all latitudes (poles included).
-    h = p * np.cos(lat) + z * slat - WGS84_A * WGS84_A / n
-    return lat, lon, h
+    # Well conditioned at all latitudes (poles included).
+    return p * np.cos(lat) + z * slat - WGS84_A * WGS84_A / n
 
 
 def enu_rotation(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
@@ -119,12 +142,23 @@ def range_azimuth_elevation_to_enu(
     rng: npt.ArrayLike, az: npt.ArrayLike, el: npt.ArrayLike
 ) -> FloatArray:
     """Local east-north-up vector (..., 3) from slant range, azimuth and elevation."""
-    rng = np.asarray(rng, dtype=float)
-    ce = np.cos(el)
-    return np.stack(
-        np.broadcast_arrays(rng * ce * np.sin(az), rng * ce * np.cos(az), rng * np.sin(el)),
-        axis=-1,
-    )
+    return polar_to_enu(rng, np.sin(az), np.cos(az), np.sin(el), np.cos(el))
+
+
+def polar_to_enu(
+    rng: npt.ArrayLike,
+    sin_az: FloatArray,
+    cos_az: FloatArray,
+    sin_el: FloatArray,
+    cos_el: FloatArray,
+) -> FloatArray:
+    """Local east-north-up vector (..., 3) from slant range and the sines and cosines of
+    azimuth and elevation (for callers that need them too)."""
+    ground = np.asarray(rng, dtype=float) * cos_el
+    east, north, up = ground * sin_az, ground * cos_az, np.asarray(rng, dtype=float) * sin_el
+    if not east.shape == north.shape == up.shape:
+        east, north, up = np.broadcast_arrays(east, north, up)
+    return np.stack([east, north, up], axis=-1)
 
 
 def geodesic_inverse_deg(
@@ -204,8 +238,8 @@ def line_of_sight_clear(
     """
     obs = np.asarray(observer_ecef, dtype=float)
     tgt = np.asarray(target_ecef, dtype=float)
-    _, _, h_obs = ecef_to_geodetic(obs)
-    _, _, h_tgt = ecef_to_geodetic(tgt)
+    h_obs = geodetic_height(obs)
+    h_tgt = geodetic_height(tgt)
     r_obs = np.linalg.norm(obs, axis=-1)
     r_tgt = np.linalg.norm(tgt, axis=-1)
     # Local surface radius below each point, then the effective sphere.

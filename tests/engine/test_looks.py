@@ -13,6 +13,7 @@ from conftest import one_layer_scenario
 from kamae.engine import simulate, simulate_many
 from kamae.engine.draws import Draws
 from kamae.engine.looks import Looks
+from kamae.engine.records import EventLog
 from kamae.errors import ScenarioErrors
 from kamae.scenario import load_scenario_text
 from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
@@ -210,3 +211,35 @@ def test_replication_alone_equals_replication_in_a_batch_with_false_plots_and_sp
     alone = simulate_many(world, seeds[1:2])
     assert batch[1][1].metrics == alone[0][1].metrics
     assert batch[1][1].events.detail == alone[0][1].events.detail
+
+
+def test_radars_first_seeing_threats_in_one_step_give_plots_and_events_radar_by_radar() -> None:
+    """Two radars with Pd 1 search every threat in one step: the plots come radar by radar,
+    then replication by replication, then threat by threat; each replication logs radar 0's
+    first detections before radar 1's; every threat first held gets its next track look one
+    revisit later on both radars; a second look logs nothing new."""
+    doc = one_layer_scenario(count=3)
+    doc["sensors"].append(
+        {"id": "radar-2", "type": "test-radar", "lat_deg": 37.0, "lon_deg": 132.0}
+    )
+    world = _world(doc)
+    reps = 2
+    draws = Draws(world, [np.random.default_rng(s) for s in range(reps)])
+    looks = Looks(world, draws)
+    both = world.views[0].visible.all(axis=0) & world.views[1].visible.all(axis=0)
+    k = int(np.flatnonzero(both)[0])
+    looks.search_next[:] = 0.0  # both radars scan at step k
+    logs = [EventLog() for _ in range(reps)]
+    alive = np.ones((reps, 3), dtype=bool)
+    none = np.zeros((reps, 3), dtype=bool)
+    plots, false_plots = looks.step(k, float(world.times[k]), draws.block(k), alive, none, logs)
+    order = [(s, r, n) for s in range(2) for r in range(reps) for n in range(3)]
+    rows = zip(plots.sensor.tolist(), plots.rep.tolist(), plots.origin.tolist(), strict=True)
+    assert list(rows) == order
+    assert false_plots.rep.size == 0
+    for log in logs:
+        assert log.sensor == ["radar"] * 3 + ["radar-2"] * 3
+        assert log.threat == [world.threat_ids[n] for n in range(3)] * 2
+    assert np.all(looks.track_next == k + looks.track_period[None, :, None])
+    looks.step(k + 1, float(world.times[k + 1]), draws.block(k + 1), alive, none, logs)
+    assert all(len(log.sensor) == 6 for log in logs)

@@ -310,3 +310,24 @@ def test_budget_light_and_heavy_load() -> None:
     np.testing.assert_allclose(sched.search_revisit_s, [5.0, 7.5, 15.0])
     np.testing.assert_allclose(sched.track_occupancy, [0.2, 0.6, 0.8])
     np.testing.assert_array_equal(sched.overloaded, [False, False, True])
+
+
+def test_time_budget_checked_once_schedules_as_revisit_under_load() -> None:
+    """A `TimeBudget` built once gives `revisit_under_load`'s schedule for each load, bit for
+    bit, and refuses a negative number of tracks."""
+    kw = dict(
+        track_dwell_s=np.array([0.02, 0.05]),
+        track_revisit_s=np.array([1.0, 2.0]),
+        search_frame_s=np.array([3.0, 4.0]),
+        search_revisit_s=np.array([5.0, 4.0]),
+        min_search_fraction=np.array([0.2, 0.3]),
+    )
+    budget = det.TimeBudget.of(**kw)
+    for n in (np.zeros((3, 2)), np.array([[10.0, 30.0], [60.0, 1.0], [7.0, 200.0]])):
+        a, b = budget.schedule(n), det.revisit_under_load(n, **kw)
+        for field in ("track_revisit_s", "search_revisit_s", "track_occupancy", "overloaded"):
+            assert np.array_equal(getattr(a, field), getattr(b, field))
+    with pytest.raises(ValueError, match="n_tracks"):
+        budget.schedule(np.array([[-1.0, 0.0]]))
+    with pytest.raises(ValueError, match="min_search_fraction"):
+        det.TimeBudget.of(**{**kw, "min_search_fraction": 0.0})

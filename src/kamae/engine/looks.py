@@ -8,7 +8,7 @@ Per step, in this order:
 2. Radar looks. A threat with a system track (or cued) gets a track look every track revisit;
    other threats in the field of regard are looked at by the radar's search scan every search
    revisit. With a time budget (`track_dwell_s`) the revisits stretch with the number of tracks
-   the radar holds (`kamae.sensors.detection.revisit_under_load`). Each look detects with the
+   the radar holds (`kamae.sensors.detection.TimeBudget`). Each look detects with the
    Pd per look of the radar's view (fixed, or from the SNR: `kamae.sensors.radar.radar_view`),
    and measures with noise that grows as 1/sqrt(SNR) below the reference SNR.
 3. Space tracking-layer looks (fixed Pd per revisit, isotropic position error).
@@ -28,19 +28,35 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IndexArray
 from kamae.engine.discrimination import Declarations
-from kamae.engine.draws import DrawBlock, Draws
+from kamae.engine.draws import DrawBlock, Draws, LookTable
 from kamae.engine.records import EventLog
-from kamae.sensors.detection import false_plot_positions, revisit_under_load
+from kamae.sensors.detection import TimeBudget, false_plot_positions
 from kamae.sensors.radar import measure
 from kamae.sensors.space_ir import LaunchReports, SpaceLayerView, revisit_looks
 from kamae.tracking.ekf import PolarMeasurements
 from kamae.tracking.tracker import Plots
 from kamae.world import World
+
+
+class Detections(NamedTuple):
+    """Radar detections of a step before their measurement (`Looks._plots`), row-aligned."""
+
+    rep: IndexArray
+    origin: IndexArray
+    """Object seen, -1 for a false plot."""
+    sensor: IndexArray
+    rae: FloatArray
+    """(M, 3) true range, azimuth and elevation."""
+    sigma: FloatArray
+    """(M, 3) their error standard deviations."""
+    noise: FloatArray
+    """(M, 3) standard normals of the errors."""
 
 
 class Looks:
@@ -60,6 +76,15 @@ class Looks:
         self.search_period = np.array([r.search_period_s / dt for r in radars], dtype=float)
         self.dwell_s = np.array([r.track_dwell_s or 0.0 for r in radars], dtype=float)
         self.budget = self.dwell_s > 0
+        self._budget_radars = cols = np.flatnonzero(self.budget)
+        self._time_budget = TimeBudget.of(
+            track_dwell_s=self.dwell_s[cols],
+            track_revisit_s=self.track_period[cols] * dt,
+            search_frame_s=self.search_period[cols] * dt,
+            search_revisit_s=self.search_period[cols] * dt,
+            min_search_fraction=np.array([radars[s].min_search_fraction for s in cols]),
+        )
+        """The budgeted radars' (`_budget_radars`) time budget."""
         self.search_next = draws.search_phase
         self.track_next = np.full((reps, s_count, n), -np.inf)
         self.seen = np.zeros((reps, s_count + len(world.space_layers), n), dtype=bool)
@@ -108,6 +133,12 @@ class Looks:
         ]
         self.false_plots = np.zeros(reps, dtype=np.int64)
         """Per replication: false plots reported."""
+        self._flat_tables = [
+            (t, self._flat_table(t)) for t in (self.table, self.object_table) if t is not None
+        ]
+        """The warheads' and the decoys' and debris' look tables, each with `_flat_table`."""
+        self._visible_at: tuple[int, tuple[IndexArray, IndexArray, int]] | None = None
+        """The last step's `_visible`."""
 
     def early_warning_reports(self, r: int) -> int:
         """Replication r's launch reports (threats detected, over the early-warning layers)."""
@@ -131,9 +162,10 @@ class Looks:
         track_period, search_period = self.revisits(k, held)
         search_now = k >= self.search_next - 1e-9
         self.search_next = np.where(search_now, k + search_period, self.search_next)
-        plots = [self._radar_plots(k, t, block, alive, held, track_period, search_now, logs)]
-        plots += self._tracking_layer_plots(k, t, block, alive, logs)
-        return self.declared(t, Plots.concatenate(plots)), self._false_plots(k, block, search_now)
+        radar = self._radar_looks(k, t, block, alive, held, track_period, search_now, logs)
+        radar_plots, false_plots = self._plots([radar, self._false_looks(k, block, search_now)])
+        plots = [radar_plots, *self._tracking_layer_plots(k, t, block, alive, logs)]
+        return self.declared(t, Plots.concatenate(plots)), false_plots
 
     def _log_cues(self, k: int, t: float, logs: list[EventLog]) -> None:
         if not self.ew_layers:
@@ -172,27 +204,18 @@ class Looks:
         search = np.broadcast_to(self.search_period, shape).copy()
         if not np.any(self.budget):
             return track, search
-        cols = np.flatnonzero(self.budget)
-        n_tracks = np.zeros((self.reps, cols.size))
-        for c, s in enumerate(cols):
-            n_tracks[:, c] = held[:, self.table.visible[s][k]].sum(axis=1)
-            if self.object_table is not None:
-                n_tracks[:, c] += held[:, self.object_table.visible[s][k]].sum(axis=1)
+        cols = self._budget_radars
+        objects, radar, _ = self._visible(k)
+        # Held objects per (replication, radar): counts of 0/1, exact in any summation order.
+        in_radar = radar[:, None] == cols[None, :]
+        n_tracks = held[:, objects].astype(float) @ in_radar.astype(float)
+        sched = self._time_budget.schedule(n_tracks)
         dt = self.world.dt
-        radars = [self.world.radars[s] for s in cols]
-        sched = revisit_under_load(
-            n_tracks,
-            track_dwell_s=self.dwell_s[cols],
-            track_revisit_s=self.track_period[cols] * dt,
-            search_frame_s=self.search_period[cols] * dt,
-            search_revisit_s=self.search_period[cols] * dt,
-            min_search_fraction=np.array([r.min_search_fraction for r in radars]),
-        )
         track[:, cols] = sched.track_revisit_s / dt
         search[:, cols] = sched.search_revisit_s / dt
         return track, search
 
-    def _radar_plots(
+    def _radar_looks(
         self,
         k: int,
         t: float,
@@ -202,52 +225,35 @@ class Looks:
         track_period: FloatArray,
         search_now: BoolArray,
         logs: list[EventLog],
-    ) -> Plots:
-        world = self.world
-        rep_l, threat_l, sensor_l, noise_l, disc_l = [], [], [], [], []
-        for s in range(self.radars):
-            candidates, detect, noise, disc = self._candidates(block, s, k)
-            if candidates.size == 0:
-                continue
-            tracked = held[:, candidates]
-            due = k >= self.track_next[:, s, candidates] - 1e-9
-            look = np.where(tracked, due, search_now[:, s, None])
-            rows, cols = np.nonzero(look & tracked)
-            self.track_next[rows, s, candidates[cols]] = k + track_period[rows, s]
-            pd = self.pd[s, candidates, k]
-            if self.search_pd is not None:
-                pd = np.where(tracked, pd, self.search_pd[s, candidates, k])
-            hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, s, None]
-            reps, cols = np.nonzero(hit)
-            if reps.size == 0:
-                continue
-            threats = candidates[cols]
-            rep_l.append(reps)
-            threat_l.append(threats)
-            sensor_l.append(np.full(reps.size, s))
-            noise_l.append(noise[reps, cols])
-            if disc is not None:
-                disc_l.append(disc[reps, cols])
-            new = self._first_seen(reps, s, threats)
-            for r, n in zip(reps[new], threats[new], strict=True):
-                range_km = world.views[s].range_m[n, k] / 1e3
-                logs[r].add(
-                    t,
-                    "detection",
-                    world.threat_ids[n],
-                    world.sensor_ids[s],
-                    detail=f"range_km={range_km:.0f}",
-                )
-            # A threat first held now gets its next track look one revisit later.
-            first = ~held[reps, threats]
-            self.track_next[reps[first], :, threats[first]] = k + track_period[reps[first], :]
-        if not rep_l:
-            return Plots.empty()
-        sensor = np.concatenate(sensor_l)
-        rep = np.concatenate(rep_l)
-        threat = np.concatenate(threat_l)
-        if disc_l:
-            self.declarations.look(t, k, rep, threat, sensor, np.concatenate(disc_l))
+    ) -> Detections | None:
+        """Every radar's looks of step k at once, its detections radar-major and, within a
+        radar, replication-major in the order of its visible objects (None: none)."""
+        candidates, sensor, detect, noise, disc = self._candidates(block, k)
+        if candidates.size == 0:
+            return None
+        tracked = held[:, candidates]
+        due = k >= self.track_next[:, sensor, candidates] - 1e-9
+        look = np.where(tracked, due, search_now[:, sensor])
+        rows, cols = np.nonzero(look & tracked)
+        self.track_next[rows, sensor[cols], candidates[cols]] = k + track_period[rows, sensor[cols]]
+        pd = self.pd[sensor, candidates, k]
+        if self.search_pd is not None:
+            pd = np.where(tracked, pd, self.search_pd[sensor, candidates, k])
+        hit = look & alive[:, candidates] & (detect < pd) & self.radar_alive[:, sensor]
+        rep, cols = np.nonzero(hit)
+        if rep.size == 0:
+            return None
+        # Radar-major; the stable sort keeps each radar's hits in replication, column order.
+        order = np.argsort(sensor[cols], kind="stable")
+        rep, cols = rep[order], cols[order]
+        threat, sensor = candidates[cols], sensor[cols]
+        self._log_radar_detections(k, t, rep, sensor, threat, logs)
+        # A threat first held now gets its next track look one revisit later, on every radar
+        # (the same steps whichever radar saw it).
+        first = ~held[rep, threat]
+        self.track_next[rep[first], :, threat[first]] = k + track_period[rep[first], :]
+        if disc is not None:
+            self.declarations.look(t, k, rep, threat, sensor, disc[rep, cols])
         scale = self.noise_scale[sensor, threat, k]
         rae = np.stack(
             [
@@ -260,59 +266,120 @@ class Looks:
         sigma = np.stack(
             [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
-        return self._plots(rep, threat, sensor, rae, sigma, np.concatenate(noise_l))
+        return Detections(rep, threat, sensor, rae, sigma, noise[rep, cols])
 
-    def _plots(
+    def _log_radar_detections(
         self,
+        k: int,
+        t: float,
         rep: IndexArray,
-        origin: IndexArray,
         sensor: IndexArray,
-        rae: FloatArray,
-        sigma: FloatArray,
-        noise: FloatArray,
-    ) -> Plots:
-        """Radar plots of true (rae, M × 3) range, azimuth and elevation with errors sigma
-        (M × 3) × noise (standard normals, M × 3): converted to ECEF (`measure`), with the
-        measured range, azimuth and elevation kept for an EKF (the same numbers)."""
+        threat: IndexArray,
+        logs: list[EventLog],
+    ) -> None:
+        """Log each radar's first detection of a threat among step k's hits (in their order)."""
+        new = self._first_seen(rep, sensor, threat)
+        if not new.any():
+            return
+        world = self.world
+        rep, sensor, threat = rep[new], sensor[new], threat[new]
+        range_km = self.geometry_range[sensor, threat, k] / 1e3
+        for r, s, n, d in zip(
+            rep.tolist(), sensor.tolist(), threat.tolist(), range_km.tolist(), strict=True
+        ):
+            logs[r].add(
+                t, "detection", world.threat_ids[n], world.sensor_ids[s], detail=f"range_km={d:.0f}"
+            )
+
+    def _plots(self, groups: list[Detections | None]) -> list[Plots]:
+        """Each group's radar plots (empty for None), all measured in one `measure` call: the
+        true range, azimuth and elevation with errors sigma × noise, converted to ECEF, with
+        the measured range, azimuth and elevation kept for an EKF (the same numbers)."""
+        parts = [g for g in groups if g is not None]
+        if not parts:
+            return [Plots.empty() for _ in groups]
+        if len(parts) == 1:
+            _, _, sensor, rae, sigma, noise = parts[0]
+        else:
+            sensor, rae, sigma, noise = (
+                np.concatenate([getattr(g, f) for g in parts])
+                for f in ("sensor", "rae", "sigma", "noise")
+            )
         site, rotation = self.site_ecef[sensor], self.site_rotation[sensor]
         z, cov = measure(
             site, rotation, sigma[:, 0], sigma[:, 1], rae[:, 0], rae[:, 1], rae[:, 2], noise
         )
         measured = rae + sigma * noise  # what `measure` converts
-        polar = PolarMeasurements(measured, sigma, site, rotation)
-        return Plots(rep, origin, z, cov, sensor, polar=polar)
+        out, a = [], 0
+        for g in groups:
+            if g is None:
+                out.append(Plots.empty())
+                continue
+            rows = slice(a, a + g.rep.size)
+            a = rows.stop
+            polar = PolarMeasurements(measured[rows], sigma[rows], site[rows], rotation[rows])
+            out.append(Plots(g.rep, g.origin, z[rows], cov[rows], g.sensor, polar=polar))
+        return out
+
+    def _visible(self, k: int) -> tuple[IndexArray, IndexArray, int]:
+        """Every radar's visible objects at step k: the warheads radar by radar, then the
+        decoys and debris radar by radar (object, radar), and how many are warheads."""
+        if self._visible_at is not None and self._visible_at[0] == k:
+            return self._visible_at[1]
+        parts = []
+        for table, (objects, radar) in self._flat_tables:
+            start, end = table.offset[k * self.radars], table.offset[(k + 1) * self.radars]
+            parts.append((objects[start:end], radar[start:end]))
+        objects, radar = parts[0]
+        warheads = objects.size
+        if len(parts) > 1:
+            objects = np.concatenate([p[0] for p in parts])
+            radar = np.concatenate([p[1] for p in parts])
+        out = (objects, radar, warheads)
+        self._visible_at = (k, out)
+        return out
+
+    def _flat_table(self, table: LookTable) -> tuple[IndexArray, IndexArray]:
+        """A look table's visible objects in its (step, radar) order in one array (`offset`
+        indexes it), with each one's radar."""
+        steps = self.world.times.shape[0]
+        parts = [table.visible[s][k] for k in range(steps) for s in range(self.radars)]
+        objects = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        radar = np.repeat(np.tile(np.arange(self.radars), steps), np.diff(table.offset))
+        return objects, radar
 
     def _candidates(
-        self, block: DrawBlock, s: int, k: int
-    ) -> tuple[IndexArray, FloatArray, FloatArray, FloatArray | None]:
-        """Radar s's visible objects at step k with their detection uniforms (reps, C), noise
-        normals (reps, C, 3) and discrimination normals (reps, C) or None: the warheads' from
-        the block, then the decoys' and debris' from the objects stream."""
-        candidates = self.table.visible[s][k]
-        base = int(self.table.offset[k * self.radars + s]) - block.start
-        span = slice(base, base + candidates.size)
+        self, block: DrawBlock, k: int
+    ) -> tuple[IndexArray, IndexArray, FloatArray, FloatArray, FloatArray | None]:
+        """The radars' visible objects at step k (`_visible`; the decoys and debris only with
+        their draws) and their radars, with the detection uniforms (reps, C), noise normals
+        (reps, C, 3) and discrimination normals (reps, C) or None: the warheads' from the
+        block, then the decoys' and debris' from the objects stream."""
+        candidates, sensor, warheads = self._visible(k)
+        base = int(self.table.offset[k * self.radars]) - block.start
+        span = slice(base, base + warheads)
         detect, noise = block.detect[:, span], block.noise[:, span]
         disc = None if block.discrimination is None else block.discrimination[:, span]
         objects, table = block.objects, self.object_table
-        if objects is None or table is None:
-            return candidates, detect, noise, disc
-        extra = table.visible[s][k]
-        if extra.size == 0:
-            return candidates, detect, noise, disc
-        base = int(table.offset[k * self.radars + s]) - objects.start
-        span = slice(base, base + extra.size)
+        if objects is None or table is None or candidates.size == warheads:
+            return candidates[:warheads], sensor[:warheads], detect, noise, disc
+        base = int(table.offset[k * self.radars]) - objects.start
+        span = slice(base, base + candidates.size - warheads)
         if disc is not None and objects.discrimination is not None:
             disc = np.concatenate([disc, objects.discrimination[:, span]], axis=1)
         return (
-            np.concatenate([candidates, extra]),
+            candidates,
+            sensor,
             np.concatenate([detect, objects.detect[:, span]], axis=1),
             np.concatenate([noise, objects.noise[:, span]], axis=1),
             disc,
         )
 
-    def _first_seen(self, reps: IndexArray, column: int, threats: IndexArray) -> BoolArray:
-        """Mark the (replication, threat) pairs as seen by the sensor (column); True where
-        this is its first detection of the threat."""
+    def _first_seen(
+        self, reps: IndexArray, column: int | IndexArray, threats: IndexArray
+    ) -> BoolArray:
+        """Mark the (replication, threat) pairs as seen by the sensor (column, one or one per
+        pair); True where this is its first detection of the threat."""
         new = ~self.seen[reps, column, threats]
         self.seen[reps, column, threats] = True
         return new
@@ -334,19 +401,12 @@ class Looks:
                 continue
             tl = layer.layer
             pd = tl.pd_per_revisit if layer.pd is None else layer.pd[:, k]  # type: ignore[union-attr]
-            rows = []
-            for r in range(self.reps):
-                u = block.layer_uniform[r * layers + i][:, j]
-                rows.append(seen & alive[r] & (u < pd))
-            reps, threats = np.nonzero(np.stack(rows))
+            draws = range(i, self.reps * layers, layers)  # replication r's: r · layers + i
+            u = np.stack([block.layer_uniform[d][:, j] for d in draws])
+            reps, threats = np.nonzero(seen & alive & (u < pd))
             if reps.size == 0:
                 continue
-            noise = np.stack(
-                [
-                    block.layer_normal[r * layers + i][n, j]
-                    for r, n in zip(reps.tolist(), threats.tolist(), strict=True)
-                ]
-            )
+            noise = np.stack([block.layer_normal[d][:, j] for d in draws])[reps, threats]
             sigma = tl.position_sigma_m  # type: ignore[union-attr]
             z = world.trajectory.position[threats, k] + sigma * noise
             cov = np.broadcast_to(sigma**2 * np.eye(3), (reps.size, 3, 3)).copy()
@@ -359,7 +419,7 @@ class Looks:
 
     def declared(self, t: float, plots: Plots) -> Plots:
         """The plots with each object's discrimination declaration at time t."""
-        if not self.world.discriminates or plots.rep.size == 0:
+        if not self.declarations.active or plots.rep.size == 0:
             return plots
         return replace(plots, warhead_declared=self.declarations.of(t, plots.rep, plots.origin))
 
@@ -372,21 +432,22 @@ class Looks:
         radars = self.world.radars
         return np.array([[getattr(r, f) for r in radars] for f in fields], dtype=float)
 
-    def _false_plots(self, k: int, block: DrawBlock, search_now: BoolArray) -> Plots:
+    def _false_looks(self, k: int, block: DrawBlock, search_now: BoolArray) -> Detections | None:
+        """The false plots of step k's search scans (None: none)."""
         if block.false_counts is None:
-            return Plots.empty()
+            return None
         j = k - block.k0
         counts = block.false_counts[:, j]
         r_idx, s_idx = np.nonzero((counts > 0) & search_now)
         if r_idx.size == 0:
-            return Plots.empty()
+            return None
         m = counts[r_idx, s_idx]
         start = block.false_start[r_idx, j * self.radars + s_idx]
         first = np.cumsum(m) - m
         rows = np.repeat(start - first, m) + np.arange(int(m.sum()))
         rep, sensor = np.repeat(r_idx, m), np.repeat(s_idx, m)
         u = block.false_uniform[rows]
-        max_range, bore, width, min_el, max_el = (limit[sensor] for limit in self._radar_fov)
+        max_range, bore, width, min_el, max_el = self._radar_fov[:, sensor]
         rng, az, el = false_plot_positions(u, 0.0, max_range, bore, width, min_el, max_el)
         # Reported with the accuracy of a reference-RCS target at that range.
         scale = np.where(
@@ -395,8 +456,8 @@ class Looks:
         sigma = np.stack(
             [self.range_sigma[sensor] * scale] + [self.angle_sigma[sensor] * scale] * 2, axis=1
         )
-        np.add.at(self.false_plots, rep, 1)
-        return self._plots(
+        self.false_plots += np.bincount(rep, minlength=self.reps)
+        return Detections(
             rep, np.full(rep.size, -1), sensor, np.stack([rng, az, el], axis=1), sigma,
             np.zeros((rep.size, 3)),
         )  # fmt: skip

@@ -625,6 +625,64 @@ class Schedule:
     """Tracks wanted more than their share: track revisit stretched."""
 
 
+@dataclass(frozen=True)
+class TimeBudget:
+    """A single-beam multifunction radar's time budget (Billetter 1989, ch. 3), arrays
+    broadcast over sensors: its inputs, checked once (`of`), and its schedule for a number of
+    tracks (`schedule`).
+
+    Track dwells come first: occupancy u = n·t_dwell/T_track. While u ≤ 1 - f_min, tracks keep
+    their revisit and search gets the rest: T_search = max(T_search0, t_frame/(1 - u)). Beyond
+    that tracks get 1 - f_min of the time, so T_track = n·t_dwell/(1 - f_min), and search runs
+    at f_min: T_search = max(T_search0, t_frame/f_min).
+    """
+
+    track_dwell_s: FloatArray
+    track_revisit_s: FloatArray
+    search_frame_s: FloatArray
+    search_revisit_s: FloatArray
+    min_search_fraction: FloatArray
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        track_dwell_s: npt.ArrayLike,
+        track_revisit_s: npt.ArrayLike,
+        search_frame_s: npt.ArrayLike,
+        search_revisit_s: npt.ArrayLike,
+        min_search_fraction: npt.ArrayLike = 0.2,
+    ) -> TimeBudget:
+        """The budget of these radars; ValueError naming the field of a bad input."""
+        dwell = check_positive("track_dwell_s", track_dwell_s)
+        t_track = check_positive("track_revisit_s", track_revisit_s)
+        frame = check_positive("search_frame_s", search_frame_s)
+        t_search = check_positive("search_revisit_s", search_revisit_s)
+        f_min = _arr(min_search_fraction)
+        if not np.all((f_min > 0) & (f_min < 1)):
+            raise ValueError(f"min_search_fraction must be in (0, 1) (got {min_search_fraction!r})")
+        return cls(dwell, t_track, frame, t_search, f_min)
+
+    def schedule(self, n_tracks: npt.ArrayLike) -> Schedule:
+        """Revisits and occupancy with n_tracks tracks (broadcast over the sensors)."""
+        n = _arr(n_tracks)
+        if np.any(n < 0):
+            raise ValueError(f"n_tracks must be >= 0 (got {n_tracks!r})")
+        dwell, t_track = self.track_dwell_s, self.track_revisit_s
+        wanted = n * dwell / t_track
+        share = 1.0 - self.min_search_fraction
+        overloaded = wanted > share
+        track = np.where(overloaded, n * dwell / share, t_track)
+        occupancy = np.minimum(wanted, share)
+        search = np.maximum(self.search_revisit_s, self.search_frame_s / (1.0 - occupancy))
+        return Schedule(
+            track_revisit_s=np.asarray(track, dtype=float),
+            search_revisit_s=np.asarray(search, dtype=float),
+            track_occupancy=np.asarray(occupancy, dtype=float),
+            overloaded=np.asarray(overloaded),
+        )
+
+
 def revisit_under_load(
     n_tracks: npt.ArrayLike,
     *,
@@ -634,32 +692,12 @@ def revisit_under_load(
     search_revisit_s: npt.ArrayLike,
     min_search_fraction: npt.ArrayLike = 0.2,
 ) -> Schedule:
-    """Time budget of a single-beam multifunction radar (Billetter 1989, ch. 3).
-
-    Track dwells come first: occupancy u = n·t_dwell/T_track. While u ≤ 1 - f_min, tracks keep
-    their revisit and search gets the rest: T_search = max(T_search0, t_frame/(1 - u)). Beyond
-    that tracks get 1 - f_min of the time, so T_track = n·t_dwell/(1 - f_min), and search runs
-    at f_min: T_search = max(T_search0, t_frame/f_min).
-    """
-    n = _arr(n_tracks)
-    if np.any(n < 0):
-        raise ValueError(f"n_tracks must be >= 0 (got {n_tracks!r})")
-    dwell = check_positive("track_dwell_s", track_dwell_s)
-    t_track = check_positive("track_revisit_s", track_revisit_s)
-    frame = check_positive("search_frame_s", search_frame_s)
-    t_search = check_positive("search_revisit_s", search_revisit_s)
-    f_min = _arr(min_search_fraction)
-    if not np.all((f_min > 0) & (f_min < 1)):
-        raise ValueError(f"min_search_fraction must be in (0, 1) (got {min_search_fraction!r})")
-    wanted = n * dwell / t_track
-    share = 1.0 - f_min
-    overloaded = wanted > share
-    track = np.where(overloaded, n * dwell / share, t_track)
-    occupancy = np.minimum(wanted, share)
-    search = np.maximum(t_search, frame / (1.0 - occupancy))
-    return Schedule(
-        track_revisit_s=np.asarray(track, dtype=float),
-        search_revisit_s=np.asarray(search, dtype=float),
-        track_occupancy=np.asarray(occupancy, dtype=float),
-        overloaded=np.asarray(overloaded),
+    """The `TimeBudget` schedule of n_tracks tracks."""
+    budget = TimeBudget.of(
+        track_dwell_s=track_dwell_s,
+        track_revisit_s=track_revisit_s,
+        search_frame_s=search_frame_s,
+        search_revisit_s=search_revisit_s,
+        min_search_fraction=min_search_fraction,
     )
+    return budget.schedule(n_tracks)

@@ -38,7 +38,7 @@ from kamae.geo import (
     enu_to_range_azimuth_elevation,
     geodetic_to_ecef,
     line_of_sight_clear,
-    range_azimuth_elevation_to_enu,
+    polar_to_enu,
 )
 from kamae.kinematics.trajectory import (
     PHASE_BOOST,
@@ -380,14 +380,17 @@ def measure(
     r = range_m + range_sigma_m * noise[:, 0]
     a = azimuth + angle_sigma * noise[:, 1]
     e = elevation + angle_sigma * noise[:, 2]
-    enu = range_azimuth_elevation_to_enu(r, a, e)
-    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
     sa, ca, se, ce = np.sin(a), np.cos(a), np.sin(e), np.cos(e)
-    jac = np.empty((m, 3, 3))
-    jac[:, 0, 0], jac[:, 1, 0], jac[:, 2, 0] = ce * sa, ce * ca, se
-    jac[:, 0, 1], jac[:, 1, 1], jac[:, 2, 1] = r * ce * ca, -r * ce * sa, 0.0
-    jac[:, 0, 2], jac[:, 1, 2], jac[:, 2, 2] = -r * se * sa, -r * se * ca, r * ce
-    var = np.stack([range_sigma_m**2, angle_sigma**2, angle_sigma**2], axis=-1)
+    enu = polar_to_enu(r, sa, ca, se, ce)
+    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
+    # The Jacobian's r·cos(e)·sin(a), r·cos(e)·cos(a) and r·sin(e) terms are enu's (negation
+    # is exact, so -r·cos(e)·sin(a) is -east).
+    east, north, up = enu[:, 0], enu[:, 1], enu[:, 2]
+    jac = np.stack(
+        [ce * sa, north, -(up * sa), ce * ca, -east, -(up * ca), se, np.zeros(m), r * ce], axis=-1
+    ).reshape(m, 3, 3)
+    angle_var = angle_sigma**2
+    var = np.stack([range_sigma_m**2, angle_var, angle_var], axis=-1)
     cov_enu = (jac * var[:, None, :]) @ jac.transpose(0, 2, 1)
     rot_t = enu_rotation.transpose(0, 2, 1)
     cov_ecef = rot_t @ cov_enu @ enu_rotation
