@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kamae.arrays import FloatArray, IntArray
-from kamae.geo import ecef_to_geodetic, geocentric_radius
+from kamae.geo import geocentric_radius, geodetic_latitude
 from kamae.kinematics.ballistic import predicted_impact
 from kamae.kinematics.kepler import MU_EARTH
 from kamae.kinematics.level_flight import great_circle_frame
@@ -50,7 +50,7 @@ def assess_threats(
     ang = np.linalg.norm(np.cross(position, velocity), axis=1)
     ok = np.isfinite(energy) & (energy < 0) & (ang > 1.0)
     if np.any(ok):
-        lat, _, _ = ecef_to_geodetic(position[ok])
+        lat = geodetic_latitude(position[ok])
         hit, t_go = predicted_impact(position[ok], velocity[ok], geocentric_radius(lat))
         d = np.linalg.norm(hit[:, None, :] - asset_ecef[None, :, :], axis=-1)
         nearest = np.argmin(np.nan_to_num(d, nan=np.inf), axis=1)

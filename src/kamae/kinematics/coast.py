@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from kamae.geo import ecef_to_geodetic, geocentric_radius
+from kamae.geo import geocentric_radius, geodetic_height, geodetic_latitude
 from kamae.kinematics.kepler import (
     descending_true_anomaly_at_radius,
     eccentric_from_true,
@@ -38,11 +38,11 @@ def coast_trajectory(
     orbit = orbit_from_state(r, v)
     m0 = mean_from_eccentric(eccentric_from_true(true_anomaly(orbit, r), orbit.e), orbit.e)
     # Surface radius at the impact latitude: start from the current one, refine twice.
-    lat, _, _ = ecef_to_geodetic(r)
+    lat = geodetic_latitude(r)
     for _ in range(3):
         nu_hit = descending_true_anomaly_at_radius(orbit, geocentric_radius(lat))
         ground, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))
-        lat = np.where(np.isnan(nu_hit), lat, ecef_to_geodetic(ground)[0])
+        lat = np.where(np.isnan(nu_hit), lat, geodetic_latitude(ground))
     m_hit = mean_from_eccentric(eccentric_from_true(np.nan_to_num(nu_hit), orbit.e), orbit.e)
     time_to_go = np.where(np.isnan(nu_hit), np.inf, np.mod(m_hit - m0, 2.0 * np.pi) / orbit.n)
     elapsed = grid[None, :] - t0
@@ -53,7 +53,7 @@ def coast_trajectory(
     pos, vel = state_at_eccentric(orbit, big_e)
     pos[~in_flight] = np.nan
     vel[~in_flight] = np.nan
-    _, _, alt = ecef_to_geodetic(pos)
+    alt = geodetic_height(pos)
     phase = np.where(in_flight, PHASE_MIDCOURSE, PHASE_NONE).astype(np.int8)
     hit_time = t0 + time_to_go
     hit, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))

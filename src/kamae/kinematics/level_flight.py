@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kamae.arrays import FloatArray
-from kamae.geo import ecef_to_geodetic, geodetic_to_ecef
+from kamae.geo import ecef_to_geodetic, geodetic_height, geodetic_to_ecef
 from kamae.kinematics.trajectory import PHASE_CRUISE, PHASE_NONE, Trajectory
 
 
@@ -55,7 +55,7 @@ def level_flight_trajectory(
     grid = np.asarray(times, dtype=float)
     n = p.shape[0]
     u, e, speed, r = great_circle_frame(p, v)
-    _, _, height = ecef_to_geodetic(p)
+    height = geodetic_height(p)
     tgo = np.full(n, np.inf) if time_to_go is None else np.asarray(time_to_go, dtype=float)
     elapsed = grid[None, :] - t0
     in_flight = (elapsed >= 0.0) & (elapsed <= tgo[:, None]) & (speed[:, None] > 0.0)

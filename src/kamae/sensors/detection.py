@@ -37,7 +37,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.special import erfc, gammainc, gammaincc, gammainccinv, gammaln, xlogy
-from scipy.stats import binom, ncx2
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.geo import range_azimuth_elevation_to_enu
@@ -260,6 +259,8 @@ def pd_swerling0(snr: npt.ArrayLike, pfa: npt.ArrayLike, n_pulses: npt.ArrayLike
     snr is the per-pulse SNR; n pulses integrated non-coherently (square law).
     """
     s, n, t = _prepare(snr, pfa, n_pulses)
+    from scipy.stats import ncx2  # here: scipy.stats is most of a run's import time
+
     return np.asarray(ncx2.sf(2.0 * t, 2.0 * n, 2.0 * n * s), dtype=float)
 
 
@@ -324,6 +325,8 @@ def pd_swerling4(snr: npt.ArrayLike, pfa: npt.ArrayLike, n_pulses: npt.ArrayLike
     weight p = 1/β or Gamma(2, β); the sum of n is a binomial mixture of Gamma(2n-k, β):
     Pd = Σ_k C(n,k)·p^k·(1-p)^(n-k)·Q(2n-k, T/β).
     """
+    from scipy.stats import binom  # here: scipy.stats is most of a run's import time
+
     s, n, t = _prepare(snr, pfa, n_pulses)
     beta = 1.0 + 0.5 * s
     k = np.arange(int(n.max()) + 1).reshape((-1,) + (1,) * n.ndim)
