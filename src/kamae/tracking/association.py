@@ -225,16 +225,15 @@ def gnn_assign_pairs(
     order = np.argsort(pair_label, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(pair_label[order]) != 0])
     ends = np.r_[starts[1:], order.size]
-    total = 0.0
-    assigned_tracks = 0
-    for a, b in zip(starts, ends, strict=True):
-        sel = order[a:b]
-        if sel.size == 1:
-            t, m = rows[sel[0]], cols[sel[0]]
-            t2m[t], m2t[m] = m, t
-            total += float(cost[sel[0]])
-            assigned_tracks += 1
-            continue
+    # Components of one pair (most of them) are assigned at once; the others are solved.
+    single = ends - starts == 1
+    one = order[starts[single]]
+    t2m[rows[one]], m2t[cols[one]] = cols[one], rows[one]
+    component_cost = np.zeros(starts.size)
+    component_cost[single] = cost[one]
+    assigned_tracks = one.size
+    for c in np.flatnonzero(~single).tolist():
+        sel = order[starts[c] : ends[c]]
         tr, t_at = np.unique(rows[sel], return_inverse=True)
         ms, m_at = np.unique(cols[sel], return_inverse=True)
         big = np.full((tr.size, ms.size), np.inf)
@@ -247,7 +246,9 @@ def gnn_assign_pairs(
         real = ci < ms.size
         t2m[tr[ri[real]]] = ms[ci[real]]
         m2t[ms[ci[real]]] = tr[ri[real]]
-        total += float(full[ri[real], ci[real]].sum())
+        component_cost[c] = float(full[ri[real], ci[real]].sum())
         assigned_tracks += int(np.count_nonzero(real))
+    # Summed component by component, in order (a running sum from 0, as one loop would).
+    total = float(np.cumsum(np.r_[0.0, component_cost])[-1])
     total += float(gate) * (tracks - assigned_tracks)
     return Assignment(t2m, m2t, total)
