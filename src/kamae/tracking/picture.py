@@ -126,6 +126,14 @@ class Reports:
         return np.asarray(np.isfinite(self.state[:, 0]), dtype=bool)
 
     def take(self, index: IntArray | BoolArray) -> Reports:
+        """The selected rows: these reports themselves when that is every row, in order
+        (reports are never changed in place)."""
+        index = np.asarray(index)
+        m = self.rep.size
+        if index.size == m and (
+            bool(index.all()) if index.dtype == bool else np.array_equal(index, np.arange(m))
+        ):
+            return self
         polar = None if self.polar is None else self.polar.take(index)
         return Reports(
             self.picture[index], self.rep[index], self.time[index], self.sensor[index],
@@ -365,30 +373,27 @@ class PictureTracks:
         if pt.size == 0:
             return None
         x, p, t0, level, q = self._estimates(t_index, t_extra)
-        dt = tau - t0
-        xm = coast_or_level_mean(x[pt], dt[pt], level[pt])
-        y = r.z[pm] - xm[:, :3]
+        # Each track predicted to tau once (mean, the process noise's position variance and
+        # the trace of its position covariance), then paired with the reports of its unit.
+        d = tau - t0
+        xm = coast_or_level_mean(x, d, level)
+        y = r.z[pm] - xm[pt, :3]
         a, b, c = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
         tr_a = np.trace(a, axis1=1, axis2=2)
         tr_b = np.trace(b, axis1=1, axis2=2)
         tr_c = np.trace(c, axis1=1, axis2=2)
-        d = dt[pt]
-        noise = np.where(d > 0, q[pt] * d**3 / 3.0, 0.0)
+        noise = np.where(d > 0, q * d**3 / 3.0, 0.0)
         t_ok = positive_definite_3x3(a) & positive_definite_3x3(c)
         m_ok = positive_definite_3x3(r.cov)
-        trace = (
-            tr_a[pt]
-            + 2 * d * tr_b[pt]
-            + d * d * tr_c[pt]
-            + 3 * noise
-            + np.trace(r.cov, axis1=1, axis2=2)[pm]
-        )
+        t_trace = tr_a + 2 * d * tr_b + d * d * tr_c + 3 * noise
+        trace = t_trace[pt] + np.trace(r.cov, axis1=1, axis2=2)[pm]
         trace = np.where(t_ok[pt] & m_ok[pm], trace, np.nan)
 
         def covariance(i: IntArray) -> FloatArray:
-            k, dd = pt[i], d[i][:, None, None]
+            k = pt[i]
+            dd = d[k][:, None, None]
             s = a[k] + dd * (b[k] + np.swapaxes(b[k], 1, 2)) + dd * dd * c[k]
-            return s + noise[i][:, None, None] * np.eye(3) + r.cov[pm[i]]
+            return s + noise[k][:, None, None] * np.eye(3) + r.cov[pm[i]]
 
         admissible, cost = gated_costs(y, trace, covariance, self.gate)
         return pt[admissible], pm[admissible], cost[admissible]
@@ -485,14 +490,16 @@ class PictureTracks:
         aside = np.zeros(r.rep.size, dtype=bool)
         rows = np.flatnonzero(to_slot)
         if rows.size:
-            self._start_rows(self.bank, slot[rows], r.take(rows), tau)
+            sub = r.take(rows)
+            self._start_rows(self.bank, slot[rows], sub, tau)
             track_of[rows] = slot[rows]
-            self._note(r.take(rows), slot[rows], False, np.ones(rows.size, bool))
+            self._note(sub, slot[rows], False, np.ones(rows.size, bool))
         rows = np.flatnonzero(lead & ~to_slot)
         if rows.size:
-            new = self._new_extra(r.take(rows), units_of[rows], tau)
+            sub = r.take(rows)
+            new = self._new_extra(sub, units_of[rows], tau)
             track_of[rows], aside[rows] = new, True
-            self._note(r.take(rows), new, True, np.ones(rows.size, bool))
+            self._note(sub, new, True, np.ones(rows.size, bool))
         others = np.flatnonzero(~lead)
         if others.size:
             target = member_of[others]
