@@ -20,8 +20,8 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
-from kamae.tracking.base import position_sigma, velocity_sigma
-from kamae.tracking.motion import coast_or_level_predict
+from kamae.tracking.base import position_sigma, sigma_of_variances, velocity_sigma
+from kamae.tracking.motion import coast_or_level_predict, cv_predicted_variances
 
 
 class BallisticTrackBank:
@@ -117,8 +117,18 @@ class BallisticTrackBank:
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         """RMS per-axis position standard deviation (m) of the listed tracks predicted
         `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
-        _, p = self._predict(index, np.full(index.size, horizon_s))
-        return position_sigma(p)
+        return self._predicted_sigmas(index, np.full(index.size, horizon_s))[0]
+
+    def predicted_sigmas(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
+        """Position and velocity sigma of the listed tracks' covariance predicted to time t
+        (the tracks are unchanged)."""
+        return self._predicted_sigmas(index, t - self.time[index])
+
+    def _predicted_sigmas(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """`position_sigma` and `velocity_sigma` of `_predict`'s covariance, the same floats,
+        from its diagonal alone (the mean does not change the covariance)."""
+        pos, vel = cv_predicted_variances(self.covariance[index], dt, self.q)
+        return sigma_of_variances(pos), sigma_of_variances(vel)
 
     def _predict(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Ballistic prediction, gravity input zeroed for level-flight slots."""

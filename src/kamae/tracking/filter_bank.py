@@ -40,6 +40,7 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
+from kamae.tracking.base import position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.ekf import PolarMeasurements, rae_linearisation, wrap_angle
 from kamae.tracking.imm import IMMState, InteractingMultipleModel, sojourn_transition
@@ -214,6 +215,16 @@ class FilterBank(BallisticTrackBank):
             pi = sojourn_transition(d, self.manoeuvre.mean_sojourn_s)
             x[imm], p[imm] = self._imm(i).predict(self._modes(i), d, pi).estimate()
         return x, p
+
+    def _predicted_sigmas(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """IMM slots from their full predicted mixture (its covariance is not the modes')."""
+        pos, vel = super()._predicted_sigmas(index, dt)
+        imm = self.kind[index] == IMM
+        if np.any(imm):
+            d = np.broadcast_to(np.asarray(dt, dtype=float), index.shape)[imm]
+            _, p = self._predict(index[imm], d)
+            pos[imm], vel[imm] = position_sigma(p), velocity_sigma(p)
+        return pos, vel
 
     # -- measurement updates ------------------------------------------------------------------
 
