@@ -66,12 +66,20 @@ class BallisticTrackBank:
         self.covariance[index] = p
         self.time[index] = t
 
-    def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float | FloatArray) -> None:
+    def update(
+        self,
+        index: IntArray,
+        z: FloatArray,
+        r: FloatArray,
+        t: float | FloatArray,
+        predicted: bool = False,
+    ) -> None:
         """Fold position measurements z (M, 3) with covariances r (M, 3, 3) taken at time t.
 
         Slots not yet initialised start from the measurement. A slot listed twice (two
         sensors in one step) must be passed in separate calls. `t` may be one time per
-        measurement (M,).
+        measurement (M,). ``predicted``: the caller has already predicted the initialised
+        slots to t (`predict`), so they are updated as they are.
         """
         times = np.broadcast_to(np.asarray(t, dtype=float), np.shape(index))
         if index.size == 0:
@@ -90,7 +98,8 @@ class BallisticTrackBank:
         old = ~new
         if np.any(old):
             idx = index[old]
-            self.predict(idx, times[old])
+            if not predicted:
+                self.predict(idx, times[old])
             x = self.state[idx]
             p = self.covariance[idx]
             s = p[:, :3, :3] + r[old]

@@ -235,20 +235,22 @@ class FilterBank(BallisticTrackBank):
         r: FloatArray,
         t: float | FloatArray,
         polar: PolarMeasurements | None = None,
+        predicted: bool = False,
     ) -> None:
         """Fold plots (Cartesian z (M, 3), r (M, 3, 3), and, for EKF and IMM slots, their
         polar measurements where they have one) taken at time t. An empty slot starts from
-        the Cartesian plot. A slot listed twice must be passed in separate calls."""
+        the Cartesian plot. A slot listed twice must be passed in separate calls.
+        ``predicted``: the initialised slots are already at t (`predict`)."""
         if index.size == 0:
             return
         kind = self.kind[index]
         if self.simple or not np.any(kind):
-            super().update(index, z, r, t)
+            super().update(index, z, r, t, predicted)
             return
         times = np.broadcast_to(np.asarray(t, dtype=float), index.shape)
         kf = kind == KF
         if np.any(kf):
-            super().update(index[kf], z[kf], r[kf], times[kf])
+            super().update(index[kf], z[kf], r[kf], times[kf], predicted)
         rows = np.flatnonzero(~kf)
         idx = index[rows]
         new = ~self.initialised[idx]
@@ -257,7 +259,8 @@ class FilterBank(BallisticTrackBank):
         rows, idx = rows[~new], idx[~new]
         if rows.size == 0:
             return
-        self.predict(idx, times[rows])
+        if not predicted:
+            self.predict(idx, times[rows])
         pol = None if polar is None else polar.take(rows)
         self._measure(idx, z[rows], r[rows], pol, np.zeros(rows.size))
 

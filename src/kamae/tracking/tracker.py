@@ -264,7 +264,7 @@ class SystemTracker:
         if f_took.size:
             rows = live[f_took]
             m_f = t2m[n_true + f_took]
-            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t)
+            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t, predicted=True)
             ft.hit[rows] = True
         births = np.flatnonzero(free & (plots.origin < 0))
         if births.size:
@@ -274,19 +274,21 @@ class SystemTracker:
     def _update_slots(self, slots: IntArray, m: IntArray, plots: Plots, t: float) -> None:
         """Update threat slots with their assigned plots m: the (fused) converted plot for
         KF slots; for EKF and IMM slots each sensor's plot in its measurement space, one after
-        the other (a fused plot's members, `scan`)."""
+        the other (a fused plot's members, `scan`). The slots are already predicted to t."""
         bank = self.tracks
         members = self._members
         if members is None:
             polar = None if bank.simple or plots.polar is None else plots.polar.take(m)
-            bank.update(slots, plots.z[m], plots.cov[m], t, polar)
+            bank.update(slots, plots.z[m], plots.cov[m], t, polar, predicted=True)
             return
         raw, fused_of = members
         n_fused = int(fused_of.max()) + 1
         kf = (bank.kind[slots] == 0) | (m >= n_fused)  # false plots are their own member
         if np.any(kf):
             mk = m[kf]
-            bank.update(slots[kf], plots.z[mk], plots.cov[mk], t, plots.take(mk).polar)
+            bank.update(
+                slots[kf], plots.z[mk], plots.cov[mk], t, plots.take(mk).polar, predicted=True
+            )
         if np.all(kf):
             return
         slot_of_fused = np.full(n_fused, -1, dtype=np.int64)
@@ -300,7 +302,7 @@ class SystemTracker:
         for k in range(int(rank.max()) + 1):
             at = rows[rank == k]
             sub = raw.take(at)
-            bank.update(target[rank == k], sub.z, sub.cov, t, sub.polar)
+            bank.update(target[rank == k], sub.z, sub.cov, t, sub.polar, predicted=True)
 
     def _assign(
         self, plots: Plots, t_rep: IntArray, t_own: IntArray, true_slot: IntArray, live: IntArray
