@@ -72,6 +72,7 @@ class BallisticTrackBank:
         z: FloatArray,
         r: FloatArray,
         t: float | FloatArray,
+        *,
         predicted: bool = False,
     ) -> None:
         """Fold position measurements z (M, 3) with covariances r (M, 3, 3) taken at time t.

@@ -235,6 +235,7 @@ class FilterBank(BallisticTrackBank):
         r: FloatArray,
         t: float | FloatArray,
         polar: PolarMeasurements | None = None,
+        *,
         predicted: bool = False,
     ) -> None:
         """Fold plots (Cartesian z (M, 3), r (M, 3, 3), and, for EKF and IMM slots, their
@@ -245,12 +246,12 @@ class FilterBank(BallisticTrackBank):
             return
         kind = self.kind[index]
         if self.simple or not np.any(kind):
-            super().update(index, z, r, t, predicted)
+            super().update(index, z, r, t, predicted=predicted)
             return
         times = np.broadcast_to(np.asarray(t, dtype=float), index.shape)
         kf = kind == KF
         if np.any(kf):
-            super().update(index[kf], z[kf], r[kf], times[kf], predicted)
+            super().update(index[kf], z[kf], r[kf], times[kf], predicted=predicted)
         rows = np.flatnonzero(~kf)
         idx = index[rows]
         new = ~self.initialised[idx]

@@ -128,10 +128,10 @@ class Reports:
     def take(self, index: IntArray | BoolArray) -> Reports:
         """The selected rows: these reports themselves when that is every row, in order
         (reports are never changed in place)."""
-        index = np.asarray(index)
+        rows = np.asarray(index)
         m = self.rep.size
-        if index.size == m and (
-            bool(index.all()) if index.dtype == bool else np.array_equal(index, np.arange(m))
+        if rows.size == m and (
+            bool(rows.all()) if rows.dtype == bool else np.array_equal(rows, np.arange(m))
         ):
             return self
         polar = None if self.polar is None else self.polar.take(index)
@@ -140,6 +140,17 @@ class Reports:
             self.source[index], self.organic[index], self.origin[index], self.z[index],
             self.cov[index], polar, self.state[index], self.state_cov[index],
             self.deceptive[index],
+        )  # fmt: skip
+
+    def window(self, start: int, stop: int) -> Reports:
+        """Rows start..stop - 1 (views: reports are never changed in place)."""
+        rows = slice(start, stop)
+        polar = None if self.polar is None else self.polar.take(rows)
+        return Reports(
+            self.picture[rows], self.rep[rows], self.time[rows], self.sensor[rows],
+            self.source[rows], self.organic[rows], self.origin[rows], self.z[rows],
+            self.cov[rows], polar, self.state[rows], self.state_cov[rows],
+            self.deceptive[rows],
         )  # fmt: skip
 
     @classmethod
@@ -259,8 +270,15 @@ class PictureTracks:
         """Fold reports into the pictures (module docstring), then promote, merge and expire
         held-aside tracks at time t."""
         if reports.rep.size:
-            for tau in np.unique(reports.time).tolist():
-                self._at(reports.take(reports.time == tau), float(tau))
+            # By measurement time (stable: each time's reports keep their order), each time's
+            # reports a window of the sorted ones.
+            ordered = reports.take(np.argsort(reports.time, kind="stable"))
+            taus = np.unique(ordered.time)
+            taus = taus[~np.isnan(taus)]
+            start = np.searchsorted(ordered.time, taus, side="left").tolist()
+            stop = np.searchsorted(ordered.time, taus, side="right").tolist()
+            for tau, a, b in zip(taus.tolist(), start, stop, strict=True):
+                self._at(ordered.window(a, b), float(tau))
         if self.extra.rep.size:
             self._promote()
             self._merge(t)
