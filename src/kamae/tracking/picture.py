@@ -327,19 +327,18 @@ class PictureTracks:
         updates[t_extra] = self.extra.bank.updates[t_index[t_extra]]
         firm = updates >= self.confirm_updates
         assigned = np.full(r.rep.size, -1, dtype=np.int64)
-        # Reports go first to firm tracks, then what is left to tentative ones (assignment
-        # priority of confirmed tracks, Blackman & Popoli 1999, section 6.6): a new track's
-        # wide gate (its velocity prior) never takes an established track's report.
-        for stage in (firm, ~firm):
-            left = np.flatnonzero(assigned < 0)
-            tracks = np.flatnonzero(stage)
-            if left.size == 0 or tracks.size == 0:
-                continue
-            sub = r.take(left)
-            got = self._assign(sub, units_of[left], tau, t_unit[tracks], t_index[tracks],
-                               t_extra[tracks])  # fmt: skip
-            ok = got >= 0
-            assigned[left[ok]] = tracks[got[ok]]
+        # Every report gated once against every candidate track of its unit; then reports go
+        # first to firm tracks, then what is left to tentative ones (assignment priority of
+        # confirmed tracks, Blackman & Popoli 1999, section 6.6): a new track's wide gate (its
+        # velocity prior) never takes an established track's report.
+        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
+        if pairs is not None:
+            pt, pm, cost = pairs
+            scan = np.unique(units_of * (int(r.sensor.max()) + 1) + r.sensor, return_inverse=True)
+            for stage in (firm, ~firm):
+                now = stage[pt] & (assigned[pm] < 0)
+                if np.any(now):
+                    self._assign(pt[now], pm[now], cost[now], scan[1], assigned)
         hit = np.flatnonzero(assigned >= 0)
         if hit.size:
             self._update(r.take(hit), t_index[assigned[hit]], t_extra[assigned[hit]], tau)
@@ -348,32 +347,25 @@ class PictureTracks:
             self._start(r.take(free), units_of[free], tau)
 
     def _assign(
-        self,
-        r: Reports,
-        units_of: IntArray,
-        tau: float,
-        t_unit: IntArray,
-        t_index: IntArray,
-        t_extra: BoolArray,
-    ) -> IntArray:
-        """Per report, the candidate track it is assigned to (-1: none): GNN per sensor scan."""
-        assigned = np.full(r.rep.size, -1, dtype=np.int64)
-        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
-        if pairs is None or pairs[0].size == 0:
-            return assigned
-        pt, pm, cost = pairs
-        scans = units_of * (int(r.sensor.max()) + 1) + r.sensor
-        scan = np.unique(scans, return_inverse=True)[1]
+        self, pt: IntArray, pm: IntArray, cost: FloatArray, scan: IntArray, assigned: IntArray
+    ) -> None:
+        """Assign the still unassigned reports among admissible (track, report) pairs (pt, pm,
+        cost) to candidate tracks (``assigned``, -1: none), GNN per sensor scan (``scan``:
+        each report's scan, ordered by unit then sensor): a track takes at most one report
+        of a scan. The GNN numbers the unassigned reports in order and each (track, scan)
+        node in order of track, then scan."""
         n_scans = int(scan.max()) + 1
         nodes, node_index = np.unique(pt * n_scans + scan[pm], return_inverse=True)
         contested = np.bincount(node_index).max() > 1 or np.bincount(pm).max() > 1
-        if contested:
-            a = gnn_assign_pairs(node_index, pm, cost, nodes.size, r.rep.size, self.gate)
-            has = a.measurement_to_track >= 0
-            assigned[has] = nodes[a.measurement_to_track[has]] // n_scans
-        else:
+        if not contested:
             assigned[pm] = pt
-        return assigned
+            return
+        left = np.flatnonzero(assigned < 0)
+        local = np.empty(assigned.size, dtype=np.int64)
+        local[left] = np.arange(left.size)
+        a = gnn_assign_pairs(node_index, local[pm], cost, nodes.size, left.size, self.gate)
+        has = a.measurement_to_track >= 0
+        assigned[left[has]] = nodes[a.measurement_to_track[has]] // n_scans
 
     def _pairs(
         self,
