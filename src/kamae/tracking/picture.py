@@ -305,14 +305,15 @@ class PictureTracks:
         self, index: IntArray, extra: BoolArray
     ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
         """State, covariance, time, level and gating noise of candidate tracks."""
-        ex = self.extra.bank
-        i_s, i_e = index[~extra], index[extra]
-        x = np.concatenate([self.bank.state[i_s], ex.state[i_e]])
-        p = np.concatenate([self.bank.covariance[i_s], ex.covariance[i_e]])
-        t = np.concatenate([self.bank.time[i_s], ex.time[i_e]])
-        level = np.concatenate([self.bank.level[i_s], ex.level[i_e]])
-        kind = np.concatenate([self.bank.kind[i_s], ex.kind[i_e]])
-        mu = np.concatenate([self.bank.mode_probability[i_s], ex.mode_probability[i_e]])
+        banks = (self.bank, self.extra.bank) if np.any(extra) else (self.bank,)
+        rows = (index[~extra], index[extra])
+
+        def gather(name: str) -> np.ndarray:
+            parts = [getattr(b, name)[i] for b, i in zip(banks, rows, strict=False)]
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+        x, p, t, level = gather("state"), gather("covariance"), gather("time"), gather("level")
+        kind, mu = gather("kind"), gather("mode_probability")
         q = np.where(kind == IMM, mu[:, 0] * self.bank.q + mu[:, 1] * self.q_manoeuvre, self.bank.q)
         return x, p, t, level, q
 
