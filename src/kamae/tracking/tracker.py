@@ -15,7 +15,7 @@ replication:
    without contest association is by origin. The exact d2 (a 3×3 solve) is computed only
    for pairs that the trace bound (`association.outside_gate_bound`) cannot rule out.
 3. Where a track gates several plots or a plot falls in several gates, global nearest
-   neighbour decides (`association.gnn_assign`: exact per connected component, an
+   neighbour decides (`association.gnn_assign_pairs`: exact per connected component, an
    unassigned track costing the gate); a false plot or another threat's plot may then take a
    slot's update (counted, `misassociated`) and the displaced plot is dropped.
 4. Slots and false tracks are updated; an unassociated plot of a threat without a track
@@ -46,7 +46,7 @@ from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
     gated_costs,
-    gnn_assign,
+    gnn_assign_pairs,
     positive_definite_3x3,
     same_unit_pairs,
 )
@@ -326,9 +326,7 @@ class SystemTracker:
             t2m[pt] = pm
             m2t[pm] = pt
         else:
-            dense = np.full((n_tracks, n_plots), np.inf)
-            dense[pt, pm] = cost
-            assignment = gnn_assign(dense, self.gate)
+            assignment = gnn_assign_pairs(pt, pm, cost, n_tracks, n_plots, self.gate)
             t2m[:] = assignment.track_to_measurement
             m2t[:] = assignment.measurement_to_track
         return t2m, m2t
