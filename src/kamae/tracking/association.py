@@ -141,37 +141,30 @@ def same_unit_pairs(
     return pt, pm
 
 
-def gate_distances(
-    y: FloatArray,
-    trace_s: FloatArray,
-    covariance_of: Callable[[IndexArray], FloatArray],
-    gate: float,
-) -> tuple[IndexArray, FloatArray]:
-    """The pairs that the trace bound (`outside_gate_bound`) cannot rule out, as indices
-    into their innovations y (P, m) (ascending), and their exact d2 (`mahalanobis_pairs`);
-    every other pair has d2 > gate.
-
-    ``trace_s`` (P,) is trace(S) of each pair (NaN where a covariance is not certified
-    positive definite: never pre-filtered); ``covariance_of(i)`` returns S of the pairs i
-    (called for the near pairs only)."""
-    y_squared = np.einsum("pi,pi->p", y, y)
-    near = np.flatnonzero(~outside_gate_bound(y_squared, trace_s, gate))
-    if near.size == 0:
-        return near, np.zeros(0)
-    return near, mahalanobis_pairs(y[near], covariance_of(near))
-
-
 def gated_costs(
     y: FloatArray,
     trace_s: FloatArray,
     covariance_of: Callable[[IndexArray], FloatArray],
     gate: float,
-) -> tuple[IndexArray, FloatArray]:
-    """The admissible pairs (d2 <= gate), as indices into their innovations y (P, m)
-    (ascending), and their GNN costs d2 (`gate_distances`)."""
-    near, d2 = gate_distances(y, trace_s, covariance_of, gate)
-    inside = d2 <= gate
-    return near[inside], d2[inside]
+    own: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Which pairs are admissible, and their GNN costs, from their innovations y (P, m).
+
+    ``trace_s`` (P,) is trace(S) of each pair (NaN where a covariance is not certified
+    positive definite: never pre-filtered); ``covariance_of(i)`` returns S of the pairs i
+    (only those the trace bound, `outside_gate_bound`, cannot rule out get an exact d2,
+    `mahalanobis_pairs`). A pair is admissible when d2 <= gate, or when ``own`` marks it (an
+    own pair costs min(d2, gate))."""
+    y_squared = np.einsum("pi,pi->p", y, y)
+    near = ~outside_gate_bound(y_squared, trace_s, gate)
+    d2 = np.full(y.shape[0], np.inf)
+    if np.any(near):
+        idx = np.flatnonzero(near)
+        d2[near] = mahalanobis_pairs(y[near], covariance_of(idx))
+    if own is None:
+        return d2 <= gate, d2
+    admissible = own | (d2 <= gate)
+    return admissible, np.where(own, np.minimum(d2, gate), d2)
 
 
 @dataclass(frozen=True)

@@ -407,7 +407,7 @@ class PictureTracks:
             return s + noise[k][:, None, None] * np.eye(3) + r.cov[pm[i]]
 
         admissible, cost = gated_costs(y, trace, covariance, self.gate)
-        return pt[admissible], pm[admissible], cost
+        return pt[admissible], pm[admissible], cost[admissible]
 
     def _update(self, r: Reports, index: IntArray, extra: BoolArray, tau: float) -> None:
         """Fold assigned reports into their tracks, one report per track per round."""

@@ -45,7 +45,7 @@ from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
-    gate_distances,
+    gated_costs,
     gnn_assign_pairs,
     positive_definite_3x3,
     same_unit_pairs,
@@ -344,47 +344,26 @@ class SystemTracker:
         A pair is admissible when the plot is the track's own threat's, or when its d2 is
         within the gate; an own pair costs min(d2, gate). The exact d2 (a 3×3 solve) is
         computed only for the pairs that the trace bound (`outside_gate_bound`) cannot rule
-        out; a ruled-out pair has d2 > gate, so it is admissible only as an own pair, at the
-        gate's cost. Pairs with a track or plot covariance not certified positive definite are
-        never ruled out. The pairs come in no particular order (the assignment does not
-        depend on it).
+        out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
+        and no cost. Pairs with a track or plot covariance not certified positive definite are
+        never ruled out.
         """
         pt, pm = same_unit_pairs(t_rep, plots.rep, self.reps)
         y = plots.z[pm] - t_pos[pt]
+        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
         t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
         m_trace = np.where(
             positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
         )
-        near, d2 = gate_distances(
-            y, t_trace[pt] + m_trace[pm], lambda i: t_cov[pt[i]] + plots.cov[pm[i]], self.gate
+        admissible, cost = gated_costs(
+            y,
+            t_trace[pt] + m_trace[pm],
+            lambda i: t_cov[pt[i]] + plots.cov[pm[i]],
+            self.gate,
+            own,
         )
-        nt, nm = pt[near], pm[near]
-        own = (t_own[nt] == plots.origin[nm]) & (plots.origin[nm] >= 0)
-        inside = own | (d2 <= self.gate)
-        cost = np.where(own, np.minimum(d2, self.gate), d2)
-        # Own pairs the bound ruled out (one per threat track at most): the gate's cost.
-        ot, om = self._own_pairs(plots, t_rep, t_own)
-        far = ~np.isin(ot * plots.rep.size + om, nt[own] * plots.rep.size + nm[own])
-        return (
-            np.concatenate([nt[inside], ot[far]]),
-            np.concatenate([nm[inside], om[far]]),
-            np.concatenate([cost[inside], np.full(np.count_nonzero(far), self.gate)]),
-        )
-
-    def _own_pairs(
-        self, plots: Plots, t_rep: IntArray, t_own: IntArray
-    ) -> tuple[IntArray, IntArray]:
-        """Every (track, plot) pair of a threat track and a plot of its own threat in its
-        replication."""
-        key = np.where(plots.origin >= 0, plots.rep * self.threats + plots.origin, -1)
-        order = np.argsort(key, kind="stable")
-        want = np.where(t_own >= 0, t_rep * self.threats + t_own, -2)
-        lo = np.searchsorted(key[order], want, side="left")
-        count = np.searchsorted(key[order], want, side="right") - lo
-        ot = np.repeat(np.arange(want.size), count)
-        within = np.arange(ot.size) - np.repeat(np.cumsum(count) - count, count)
-        return ot, order[np.repeat(lo, count) + within]
+        return pt[admissible], pm[admissible], cost[admissible]
 
     def _start_false_tracks(self, step: int, t: float, plots: Plots, births: IntArray) -> None:
         ft = self.false
