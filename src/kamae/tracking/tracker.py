@@ -377,7 +377,7 @@ class SystemTracker:
         ft.hit = np.concatenate([ft.hit, np.zeros(births.size, dtype=bool)])
         np.add.at(self.false_tracks, plots.rep[births], 1)
         # An M = 1 logic confirms on the initiating plot.
-        m_one = np.array([self.logic[s].m == 1 for s in sensor], dtype=bool)
+        m_one = self._confirms_at_once[sensor]
         np.add.at(self.false_confirmed, plots.rep[births][m_one], 1)
         ft.book.status[rows[m_one]] = TrackStatus.CONFIRMED
 
@@ -407,6 +407,11 @@ class SystemTracker:
     def _logics(self) -> list[MOfN]:
         """The distinct M-of-N logics of the sensors (in order of first use)."""
         return list(dict.fromkeys(self.logic))
+
+    @functools.cached_property
+    def _confirms_at_once(self) -> BoolArray:
+        """Per sensor: its logic confirms on the initiating plot (M = 1)."""
+        return np.array([x.m == 1 for x in self.logic], dtype=bool)
 
     @functools.cached_property
     def _logic_group(self) -> IntArray:
