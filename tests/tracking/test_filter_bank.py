@@ -156,3 +156,34 @@ def test_bad_filter_settings_are_refused() -> None:
         TrackerSettings("ukf", MANOEUVRE)
     with pytest.raises(KamaeError):
         sojourn_transition(np.array([1.0]), (0.0, 1.0))
+
+
+def test_predicted_sigmas_and_an_update_as_predicted_are_the_full_prediction_bit_for_bit() -> None:
+    """`predicted_sigmas` (the predicted covariance's diagonal alone) gives the floats of
+    `position_sigma` / `velocity_sigma` of `predicted`, for KF, EKF and IMM slots; an update
+    of slots the caller already predicted to the plot time is the update that predicts."""
+    from kamae.tracking.base import position_sigma, velocity_sigma
+
+    rng = np.random.default_rng(7)
+    n = 12
+    kind = np.array([KF, EKF, IMM] * 4)
+    level = rng.random(n) < 0.5
+    banks = [FilterBank(n, 2.0, 3000.0, level=level, kind=kind, manoeuvre=MANOEUVRE)
+             for _ in range(2)]  # fmt: skip
+    pos = SITE + FRAME.T @ np.array([1e5, 2e5, 1e5])
+    idx = np.arange(n)
+    for k in range(6):
+        z, cov, polar = _plots(rng, np.tile(pos + k * np.array([900.0, -400, 100]), (n, 1)))
+        banks[0].update(idx, z, cov, float(k), polar)
+        if k:
+            banks[1].predict(idx, float(k))
+        banks[1].update(idx, z, cov, float(k), polar, predicted=k > 0)
+    np.testing.assert_array_equal(banks[0].state, banks[1].state)
+    np.testing.assert_array_equal(banks[0].covariance, banks[1].covariance)
+    bank, sel = banks[0], np.array([0, 2, 4, 7, 11])
+    pos_sigma, vel_sigma = bank.predicted_sigmas(sel, 9.5)
+    _, p = bank.predicted(sel, 9.5)
+    assert pos_sigma.tobytes() == position_sigma(p).tobytes()
+    assert vel_sigma.tobytes() == velocity_sigma(p).tobytes()
+    _, p = bank._predict(sel, np.full(sel.size, 4.0))
+    assert bank.predicted_position_sigma(sel, 4.0).tobytes() == position_sigma(p).tobytes()

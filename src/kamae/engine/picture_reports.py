@@ -139,14 +139,21 @@ class InFlight:
             self.arrivals.append(arrival)
 
     def take(self, t: float) -> Reports | None:
-        """Remove and return the reports arrived by time t (None: none)."""
+        """Remove and return the reports arrived by time t (None: none), in the order they
+        were added; a batch none of whose reports has arrived stays as it is."""
         if not self.reports:
             return None
-        everything = Reports.concatenate(self.reports)
-        arrival = np.concatenate(self.arrivals)
-        due = arrival <= t + 1e-9
-        self.reports, self.arrivals = [], []
-        if not np.all(due):
-            self.reports.append(everything.take(~due))
-            self.arrivals.append(arrival[~due])
-        return everything.take(due) if np.any(due) else None
+        arrived, waiting, arrivals = [], [], []
+        for reports, arrival in zip(self.reports, self.arrivals, strict=True):
+            due = arrival <= t + 1e-9
+            if np.all(due):
+                arrived.append(reports)
+            elif not np.any(due):
+                waiting.append(reports)
+                arrivals.append(arrival)
+            else:
+                arrived.append(reports.take(due))
+                waiting.append(reports.take(~due))
+                arrivals.append(arrival[~due])
+        self.reports, self.arrivals = waiting, arrivals
+        return Reports.concatenate(arrived) if arrived else None

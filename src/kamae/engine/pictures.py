@@ -90,6 +90,9 @@ class GroupBank:
     def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:
         return self.bank.predicted(np.asarray(index) + self.offset, t)
 
+    def predicted_sigmas(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
+        return self.bank.predicted_sigmas(np.asarray(index) + self.offset, t)
+
     def drop(self, index: IntArray) -> None:
         self.bank.drop(np.asarray(index) + self.offset)
 

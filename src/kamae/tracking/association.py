@@ -225,29 +225,56 @@ def gnn_assign_pairs(
     order = np.argsort(pair_label, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(pair_label[order]) != 0])
     ends = np.r_[starts[1:], order.size]
-    total = 0.0
-    assigned_tracks = 0
-    for a, b in zip(starts, ends, strict=True):
-        sel = order[a:b]
-        if sel.size == 1:
-            t, m = rows[sel[0]], cols[sel[0]]
-            t2m[t], m2t[m] = m, t
-            total += float(cost[sel[0]])
-            assigned_tracks += 1
-            continue
-        tr, t_at = np.unique(rows[sel], return_inverse=True)
-        ms, m_at = np.unique(cols[sel], return_inverse=True)
-        big = np.full((tr.size, ms.size), np.inf)
-        big[t_at, m_at] = cost[sel]
-        # Dummy column per track: staying unassigned costs the gate.
-        dummy = np.full((tr.size, tr.size), np.inf)
-        np.fill_diagonal(dummy, gate)
-        full = np.hstack([big, dummy])
+    # Components of one pair (most of them) are assigned at once; the others are solved.
+    single = ends - starts == 1
+    one = order[starts[single]]
+    t2m[rows[one]], m2t[cols[one]] = cols[one], rows[one]
+    component_cost = np.zeros(starts.size)
+    component_cost[single] = cost[one]
+    assigned_tracks = one.size
+    multi = np.flatnonzero(~single)
+    if multi.size:
+        # The pairs of the other components, component by component, with each pair's track
+        # and measurement numbered within its component (in order: np.unique's numbering).
+        size = ends[multi] - starts[multi]
+        pos = order[np.repeat(starts[multi] - np.r_[0, np.cumsum(size)[:-1]], size)
+                    + np.arange(int(size.sum()))]  # fmt: skip
+        group = np.repeat(np.arange(multi.size), size)
+        seg = np.r_[0, np.cumsum(size)].tolist()
+        tr_all, t_first, t_at_all = _ranks_within(rows[pos], group, multi.size)
+        ms_all, m_first, m_at_all = _ranks_within(cols[pos], group, multi.size)
+    for j, c in enumerate(multi.tolist()):
+        a, b = seg[j], seg[j + 1]
+        sel = pos[a:b]
+        tr, t_at = tr_all[t_first[j] : t_first[j + 1]], t_at_all[a:b]
+        ms, m_at = ms_all[m_first[j] : m_first[j + 1]], m_at_all[a:b]
+        # A dummy column per track: staying unassigned costs the gate.
+        full = np.full((tr.size, ms.size + tr.size), np.inf)
+        full[t_at, m_at] = cost[sel]
+        full[np.arange(tr.size), ms.size + np.arange(tr.size)] = gate
         ri, ci = linear_sum_assignment(full)
         real = ci < ms.size
         t2m[tr[ri[real]]] = ms[ci[real]]
         m2t[ms[ci[real]]] = tr[ri[real]]
-        total += float(full[ri[real], ci[real]].sum())
+        component_cost[c] = float(full[ri[real], ci[real]].sum())
         assigned_tracks += int(np.count_nonzero(real))
+    # Summed component by component, in order (a running sum from 0, as one loop would).
+    total = float(np.cumsum(np.r_[0.0, component_cost])[-1])
     total += float(gate) * (tracks - assigned_tracks)
     return Assignment(t2m, m2t, total)
+
+
+def _ranks_within(
+    values: IndexArray, group: IndexArray, groups: int
+) -> tuple[IndexArray, IndexArray, IndexArray]:
+    """Per group (``group`` (P,) nondecreasing, 0..groups - 1): its distinct values in order,
+    as one array with each group's start (groups + 1,), and each value's rank among its
+    group's (the `np.unique(..., return_inverse=True)` of every group at once)."""
+    k = np.lexsort((values, group))
+    v, g = values[k], group[k]
+    new = np.r_[True, (v[1:] != v[:-1]) | (g[1:] != g[:-1])]
+    uid = np.cumsum(new) - 1
+    first = np.searchsorted(g[new], np.arange(groups + 1))
+    rank = np.empty(values.size, dtype=np.intp)
+    rank[k] = uid - first[g]
+    return v[new], first, rank

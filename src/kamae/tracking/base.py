@@ -27,6 +27,12 @@ def velocity_sigma(covariance: FloatArray) -> FloatArray:
     return np.sqrt(np.trace(covariance[..., 3:, 3:], axis1=-2, axis2=-1) / 3.0)
 
 
+def sigma_of_variances(variance: FloatArray) -> FloatArray:
+    """`position_sigma` (or `velocity_sigma`) from the block's diagonal (..., 3) alone: the
+    trace summed in `np.trace`'s order, the same floats."""
+    return np.sqrt((variance[..., 0] + variance[..., 1] + variance[..., 2]) / 3.0)
+
+
 @runtime_checkable
 class TrackBank(Protocol):
     """Track slots a battle manager decides on."""
@@ -67,6 +73,11 @@ class TrackBank(Protocol):
         slots are unchanged)."""
         ...
 
+    def predicted_sigmas(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
+        """Position and velocity sigma (`position_sigma`, `velocity_sigma`) of the listed
+        slots' covariance predicted to time t (the slots are unchanged)."""
+        ...
+
     def drop(self, index: IntArray) -> None:
         """Delete the listed tracks."""
         ...
@@ -79,6 +90,5 @@ def sigmas_at(bank: TrackBank, t: float) -> tuple[FloatArray, FloatArray]:
     pos, vel = bank.position_sigma(), bank.velocity_sigma()
     stale = np.flatnonzero(bank.initialised & (bank.time < t))
     if stale.size:
-        _, p = bank.predicted(stale, t)
-        pos[stale], vel[stale] = position_sigma(p), velocity_sigma(p)
+        pos[stale], vel[stale] = bank.predicted_sigmas(stale, t)
     return pos, vel

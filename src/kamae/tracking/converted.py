@@ -20,8 +20,8 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
-from kamae.tracking.base import position_sigma, velocity_sigma
-from kamae.tracking.motion import coast_or_level_predict
+from kamae.tracking.base import position_sigma, sigma_of_variances, velocity_sigma
+from kamae.tracking.motion import coast_or_level_predict, cv_predicted_variances
 
 
 class BallisticTrackBank:
@@ -66,12 +66,21 @@ class BallisticTrackBank:
         self.covariance[index] = p
         self.time[index] = t
 
-    def update(self, index: IntArray, z: FloatArray, r: FloatArray, t: float | FloatArray) -> None:
+    def update(
+        self,
+        index: IntArray,
+        z: FloatArray,
+        r: FloatArray,
+        t: float | FloatArray,
+        *,
+        predicted: bool = False,
+    ) -> None:
         """Fold position measurements z (M, 3) with covariances r (M, 3, 3) taken at time t.
 
         Slots not yet initialised start from the measurement. A slot listed twice (two
         sensors in one step) must be passed in separate calls. `t` may be one time per
-        measurement (M,).
+        measurement (M,). ``predicted``: the caller has already predicted the initialised
+        slots to t (`predict`), so they are updated as they are.
         """
         times = np.broadcast_to(np.asarray(t, dtype=float), np.shape(index))
         if index.size == 0:
@@ -90,7 +99,8 @@ class BallisticTrackBank:
         old = ~new
         if np.any(old):
             idx = index[old]
-            self.predict(idx, times[old])
+            if not predicted:
+                self.predict(idx, times[old])
             x = self.state[idx]
             p = self.covariance[idx]
             s = p[:, :3, :3] + r[old]
@@ -117,8 +127,18 @@ class BallisticTrackBank:
     def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
         """RMS per-axis position standard deviation (m) of the listed tracks predicted
         `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
-        _, p = self._predict(index, np.full(index.size, horizon_s))
-        return position_sigma(p)
+        return self._predicted_sigmas(index, np.full(index.size, horizon_s))[0]
+
+    def predicted_sigmas(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
+        """Position and velocity sigma of the listed tracks' covariance predicted to time t
+        (the tracks are unchanged)."""
+        return self._predicted_sigmas(index, t - self.time[index])
+
+    def _predicted_sigmas(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """`position_sigma` and `velocity_sigma` of `_predict`'s covariance, the same floats,
+        from its diagonal alone (the mean does not change the covariance)."""
+        pos, vel = cv_predicted_variances(self.covariance[index], dt, self.q)
+        return sigma_of_variances(pos), sigma_of_variances(vel)
 
     def _predict(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Ballistic prediction, gravity input zeroed for level-flight slots."""

@@ -160,7 +160,7 @@ class PolarMeasurements:
         """(M, 3, 3) measurement covariance diag(sigma^2) (independent errors)."""
         return np.einsum("mi,ij->mij", self.sigma**2, np.eye(3))
 
-    def take(self, index: IndexArray | BoolArray) -> PolarMeasurements:
+    def take(self, index: IndexArray | BoolArray | slice) -> PolarMeasurements:
         """The selected rows."""
         return PolarMeasurements(
             self.rae[index], self.sigma[index], self.site[index], self.rotation[index]

@@ -40,6 +40,7 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
+from kamae.tracking.base import position_sigma, velocity_sigma
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.ekf import PolarMeasurements, rae_linearisation, wrap_angle
 from kamae.tracking.imm import IMMState, InteractingMultipleModel, sojourn_transition
@@ -215,6 +216,16 @@ class FilterBank(BallisticTrackBank):
             x[imm], p[imm] = self._imm(i).predict(self._modes(i), d, pi).estimate()
         return x, p
 
+    def _predicted_sigmas(self, index: IntArray, dt: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """IMM slots from their full predicted mixture (its covariance is not the modes')."""
+        pos, vel = super()._predicted_sigmas(index, dt)
+        imm = self.kind[index] == IMM
+        if np.any(imm):
+            d = np.broadcast_to(np.asarray(dt, dtype=float), index.shape)[imm]
+            _, p = self._predict(index[imm], d)
+            pos[imm], vel[imm] = position_sigma(p), velocity_sigma(p)
+        return pos, vel
+
     # -- measurement updates ------------------------------------------------------------------
 
     def update(
@@ -224,20 +235,23 @@ class FilterBank(BallisticTrackBank):
         r: FloatArray,
         t: float | FloatArray,
         polar: PolarMeasurements | None = None,
+        *,
+        predicted: bool = False,
     ) -> None:
         """Fold plots (Cartesian z (M, 3), r (M, 3, 3), and, for EKF and IMM slots, their
         polar measurements where they have one) taken at time t. An empty slot starts from
-        the Cartesian plot. A slot listed twice must be passed in separate calls."""
+        the Cartesian plot. A slot listed twice must be passed in separate calls.
+        ``predicted``: the initialised slots are already at t (`predict`)."""
         if index.size == 0:
             return
         kind = self.kind[index]
         if self.simple or not np.any(kind):
-            super().update(index, z, r, t)
+            super().update(index, z, r, t, predicted=predicted)
             return
         times = np.broadcast_to(np.asarray(t, dtype=float), index.shape)
         kf = kind == KF
         if np.any(kf):
-            super().update(index[kf], z[kf], r[kf], times[kf])
+            super().update(index[kf], z[kf], r[kf], times[kf], predicted=predicted)
         rows = np.flatnonzero(~kf)
         idx = index[rows]
         new = ~self.initialised[idx]
@@ -246,7 +260,8 @@ class FilterBank(BallisticTrackBank):
         rows, idx = rows[~new], idx[~new]
         if rows.size == 0:
             return
-        self.predict(idx, times[rows])
+        if not predicted:
+            self.predict(idx, times[rows])
         pol = None if polar is None else polar.take(rows)
         self._measure(idx, z[rows], r[rows], pol, np.zeros(rows.size))
 

@@ -75,10 +75,7 @@ def cv_predict(
     """
     x = np.asarray(x, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
-    batch = x.shape[:-1]
-    d = np.broadcast_to(np.asarray(dt, dtype=np.float64), batch)[..., None]
-    qb = np.broadcast_to(np.asarray(q, dtype=np.float64), batch)[..., None, None]
-    q11, q12, q22 = dcwna_noise(d[..., None], qb)
+    d, q11, q12, q22 = _cv_terms(x.shape[:-1], dt, q)
     x_new = np.empty_like(x)
     x_new[..., :3] = x[..., :3] + d * x[..., 3:]
     x_new[..., 3:] = x[..., 3:]
@@ -98,6 +95,30 @@ def cv_predict(
     p_new[..., 3:, :3] = np.swapaxes(b_new, -1, -2)
     p_new[..., 3:, 3:] = c_blk + q22 * eye
     return x_new, p_new
+
+
+def _cv_terms(
+    batch: tuple[int, ...], dt: float | FloatArray, q: float | FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """dt (..., 1) and the DCWNA terms q11, q12, q22 (..., 1, 1) of a batch, as `cv_predict`
+    forms them."""
+    d = np.broadcast_to(np.asarray(dt, dtype=np.float64), batch)[..., None]
+    qb = np.broadcast_to(np.asarray(q, dtype=np.float64), batch)[..., None, None]
+    q11, q12, q22 = dcwna_noise(d[..., None], qb)
+    return d, q11, q12, q22
+
+
+def cv_predicted_variances(
+    p: FloatArray, dt: float | FloatArray, q: float | FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The position and velocity variances (..., 3) of `cv_predict`'s covariance alone (the
+    diagonals of its position and velocity blocks, the same floats), for covariances
+    (..., 6, 6): what a track's predicted sigmas need, without the rest of F P F^T + Q."""
+    p = np.asarray(p, dtype=np.float64)
+    d, q11, _, q22 = _cv_terms(p.shape[:-2], dt, q)
+    diag = np.diagonal(p, axis1=-2, axis2=-1)
+    a, b, c = diag[..., :3], p[..., [0, 1, 2], [3, 4, 5]], diag[..., 3:]
+    return a + d * (b + b) + d * d * c + q11[..., 0], c + q22[..., 0]
 
 
 def central_gravity(position: FloatArray) -> FloatArray:

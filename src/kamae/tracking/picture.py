@@ -126,12 +126,31 @@ class Reports:
         return np.asarray(np.isfinite(self.state[:, 0]), dtype=bool)
 
     def take(self, index: IntArray | BoolArray) -> Reports:
+        """The selected rows: these reports themselves when that is every row, in order
+        (reports are never changed in place)."""
+        rows = np.asarray(index)
+        m = self.rep.size
+        if rows.size == m and (
+            bool(rows.all()) if rows.dtype == bool else np.array_equal(rows, np.arange(m))
+        ):
+            return self
         polar = None if self.polar is None else self.polar.take(index)
         return Reports(
             self.picture[index], self.rep[index], self.time[index], self.sensor[index],
             self.source[index], self.organic[index], self.origin[index], self.z[index],
             self.cov[index], polar, self.state[index], self.state_cov[index],
             self.deceptive[index],
+        )  # fmt: skip
+
+    def window(self, start: int, stop: int) -> Reports:
+        """Rows start..stop - 1 (views: reports are never changed in place)."""
+        rows = slice(start, stop)
+        polar = None if self.polar is None else self.polar.take(rows)
+        return Reports(
+            self.picture[rows], self.rep[rows], self.time[rows], self.sensor[rows],
+            self.source[rows], self.organic[rows], self.origin[rows], self.z[rows],
+            self.cov[rows], polar, self.state[rows], self.state_cov[rows],
+            self.deceptive[rows],
         )  # fmt: skip
 
     @classmethod
@@ -251,8 +270,15 @@ class PictureTracks:
         """Fold reports into the pictures (module docstring), then promote, merge and expire
         held-aside tracks at time t."""
         if reports.rep.size:
-            for tau in np.unique(reports.time).tolist():
-                self._at(reports.take(reports.time == tau), float(tau))
+            # By measurement time (stable: each time's reports keep their order), each time's
+            # reports a window of the sorted ones.
+            ordered = reports.take(np.argsort(reports.time, kind="stable"))
+            taus = np.unique(ordered.time)
+            taus = taus[~np.isnan(taus)]
+            start = np.searchsorted(ordered.time, taus, side="left").tolist()
+            stop = np.searchsorted(ordered.time, taus, side="right").tolist()
+            for tau, a, b in zip(taus.tolist(), start, stop, strict=True):
+                self._at(ordered.window(a, b), float(tau))
         if self.extra.rep.size:
             self._promote()
             self._merge(t)
@@ -279,14 +305,15 @@ class PictureTracks:
         self, index: IntArray, extra: BoolArray
     ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
         """State, covariance, time, level and gating noise of candidate tracks."""
-        ex = self.extra.bank
-        i_s, i_e = index[~extra], index[extra]
-        x = np.concatenate([self.bank.state[i_s], ex.state[i_e]])
-        p = np.concatenate([self.bank.covariance[i_s], ex.covariance[i_e]])
-        t = np.concatenate([self.bank.time[i_s], ex.time[i_e]])
-        level = np.concatenate([self.bank.level[i_s], ex.level[i_e]])
-        kind = np.concatenate([self.bank.kind[i_s], ex.kind[i_e]])
-        mu = np.concatenate([self.bank.mode_probability[i_s], ex.mode_probability[i_e]])
+        banks = (self.bank, self.extra.bank) if np.any(extra) else (self.bank,)
+        rows = (index[~extra], index[extra])
+
+        def gather(name: str) -> np.ndarray:
+            parts = [getattr(b, name)[i] for b, i in zip(banks, rows, strict=False)]
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+        x, p, t, level = gather("state"), gather("covariance"), gather("time"), gather("level")
+        kind, mu = gather("kind"), gather("mode_probability")
         q = np.where(kind == IMM, mu[:, 0] * self.bank.q + mu[:, 1] * self.q_manoeuvre, self.bank.q)
         return x, p, t, level, q
 
@@ -301,19 +328,18 @@ class PictureTracks:
         updates[t_extra] = self.extra.bank.updates[t_index[t_extra]]
         firm = updates >= self.confirm_updates
         assigned = np.full(r.rep.size, -1, dtype=np.int64)
-        # Reports go first to firm tracks, then what is left to tentative ones (assignment
-        # priority of confirmed tracks, Blackman & Popoli 1999, section 6.6): a new track's
-        # wide gate (its velocity prior) never takes an established track's report.
-        for stage in (firm, ~firm):
-            left = np.flatnonzero(assigned < 0)
-            tracks = np.flatnonzero(stage)
-            if left.size == 0 or tracks.size == 0:
-                continue
-            sub = r.take(left)
-            got = self._assign(sub, units_of[left], tau, t_unit[tracks], t_index[tracks],
-                               t_extra[tracks])  # fmt: skip
-            ok = got >= 0
-            assigned[left[ok]] = tracks[got[ok]]
+        # Every report gated once against every candidate track of its unit; then reports go
+        # first to firm tracks, then what is left to tentative ones (assignment priority of
+        # confirmed tracks, Blackman & Popoli 1999, section 6.6): a new track's wide gate (its
+        # velocity prior) never takes an established track's report.
+        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
+        if pairs is not None:
+            pt, pm, cost = pairs
+            scan = np.unique(units_of * (int(r.sensor.max()) + 1) + r.sensor, return_inverse=True)
+            for stage in (firm, ~firm):
+                now = stage[pt] & (assigned[pm] < 0)
+                if np.any(now):
+                    self._assign(pt[now], pm[now], cost[now], scan[1], assigned)
         hit = np.flatnonzero(assigned >= 0)
         if hit.size:
             self._update(r.take(hit), t_index[assigned[hit]], t_extra[assigned[hit]], tau)
@@ -322,32 +348,25 @@ class PictureTracks:
             self._start(r.take(free), units_of[free], tau)
 
     def _assign(
-        self,
-        r: Reports,
-        units_of: IntArray,
-        tau: float,
-        t_unit: IntArray,
-        t_index: IntArray,
-        t_extra: BoolArray,
-    ) -> IntArray:
-        """Per report, the candidate track it is assigned to (-1: none): GNN per sensor scan."""
-        assigned = np.full(r.rep.size, -1, dtype=np.int64)
-        pairs = self._pairs(r, units_of, tau, t_unit, t_index, t_extra)
-        if pairs is None or pairs[0].size == 0:
-            return assigned
-        pt, pm, cost = pairs
-        scans = units_of * (int(r.sensor.max()) + 1) + r.sensor
-        scan = np.unique(scans, return_inverse=True)[1]
+        self, pt: IntArray, pm: IntArray, cost: FloatArray, scan: IntArray, assigned: IntArray
+    ) -> None:
+        """Assign the still unassigned reports among admissible (track, report) pairs (pt, pm,
+        cost) to candidate tracks (``assigned``, -1: none), GNN per sensor scan (``scan``:
+        each report's scan, ordered by unit then sensor): a track takes at most one report
+        of a scan. The GNN numbers the unassigned reports in order and each (track, scan)
+        node in order of track, then scan."""
         n_scans = int(scan.max()) + 1
         nodes, node_index = np.unique(pt * n_scans + scan[pm], return_inverse=True)
         contested = np.bincount(node_index).max() > 1 or np.bincount(pm).max() > 1
-        if contested:
-            a = gnn_assign_pairs(node_index, pm, cost, nodes.size, r.rep.size, self.gate)
-            has = a.measurement_to_track >= 0
-            assigned[has] = nodes[a.measurement_to_track[has]] // n_scans
-        else:
+        if not contested:
             assigned[pm] = pt
-        return assigned
+            return
+        left = np.flatnonzero(assigned < 0)
+        local = np.empty(assigned.size, dtype=np.int64)
+        local[left] = np.arange(left.size)
+        a = gnn_assign_pairs(node_index, local[pm], cost, nodes.size, left.size, self.gate)
+        has = a.measurement_to_track >= 0
+        assigned[left[has]] = nodes[a.measurement_to_track[has]] // n_scans
 
     def _pairs(
         self,
@@ -365,30 +384,27 @@ class PictureTracks:
         if pt.size == 0:
             return None
         x, p, t0, level, q = self._estimates(t_index, t_extra)
-        dt = tau - t0
-        xm = coast_or_level_mean(x[pt], dt[pt], level[pt])
-        y = r.z[pm] - xm[:, :3]
+        # Each track predicted to tau once (mean, the process noise's position variance and
+        # the trace of its position covariance), then paired with the reports of its unit.
+        d = tau - t0
+        xm = coast_or_level_mean(x, d, level)
+        y = r.z[pm] - xm[pt, :3]
         a, b, c = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
         tr_a = np.trace(a, axis1=1, axis2=2)
         tr_b = np.trace(b, axis1=1, axis2=2)
         tr_c = np.trace(c, axis1=1, axis2=2)
-        d = dt[pt]
-        noise = np.where(d > 0, q[pt] * d**3 / 3.0, 0.0)
+        noise = np.where(d > 0, q * d**3 / 3.0, 0.0)
         t_ok = positive_definite_3x3(a) & positive_definite_3x3(c)
         m_ok = positive_definite_3x3(r.cov)
-        trace = (
-            tr_a[pt]
-            + 2 * d * tr_b[pt]
-            + d * d * tr_c[pt]
-            + 3 * noise
-            + np.trace(r.cov, axis1=1, axis2=2)[pm]
-        )
+        t_trace = tr_a + 2 * d * tr_b + d * d * tr_c + 3 * noise
+        trace = t_trace[pt] + np.trace(r.cov, axis1=1, axis2=2)[pm]
         trace = np.where(t_ok[pt] & m_ok[pm], trace, np.nan)
 
         def covariance(i: IntArray) -> FloatArray:
-            k, dd = pt[i], d[i][:, None, None]
+            k = pt[i]
+            dd = d[k][:, None, None]
             s = a[k] + dd * (b[k] + np.swapaxes(b[k], 1, 2)) + dd * dd * c[k]
-            return s + noise[i][:, None, None] * np.eye(3) + r.cov[pm[i]]
+            return s + noise[k][:, None, None] * np.eye(3) + r.cov[pm[i]]
 
         admissible, cost = gated_costs(y, trace, covariance, self.gate)
         return pt[admissible], pm[admissible], cost[admissible]
@@ -485,14 +501,16 @@ class PictureTracks:
         aside = np.zeros(r.rep.size, dtype=bool)
         rows = np.flatnonzero(to_slot)
         if rows.size:
-            self._start_rows(self.bank, slot[rows], r.take(rows), tau)
+            sub = r.take(rows)
+            self._start_rows(self.bank, slot[rows], sub, tau)
             track_of[rows] = slot[rows]
-            self._note(r.take(rows), slot[rows], False, np.ones(rows.size, bool))
+            self._note(sub, slot[rows], False, np.ones(rows.size, bool))
         rows = np.flatnonzero(lead & ~to_slot)
         if rows.size:
-            new = self._new_extra(r.take(rows), units_of[rows], tau)
+            sub = r.take(rows)
+            new = self._new_extra(sub, units_of[rows], tau)
             track_of[rows], aside[rows] = new, True
-            self._note(r.take(rows), new, True, np.ones(rows.size, bool))
+            self._note(sub, new, True, np.ones(rows.size, bool))
         others = np.flatnonzero(~lead)
         if others.size:
             target = member_of[others]

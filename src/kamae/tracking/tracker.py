@@ -15,7 +15,7 @@ replication:
    without contest association is by origin. The exact d2 (a 3×3 solve) is computed only
    for pairs that the trace bound (`association.outside_gate_bound`) cannot rule out.
 3. Where a track gates several plots or a plot falls in several gates, global nearest
-   neighbour decides (`association.gnn_assign`: exact per connected component, an
+   neighbour decides (`association.gnn_assign_pairs`: exact per connected component, an
    unassigned track costing the gate); a false plot or another threat's plot may then take a
    slot's update (counted, `misassociated`) and the displaced plot is dropped.
 4. Slots and false tracks are updated; an unassociated plot of a threat without a track
@@ -46,7 +46,7 @@ from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
     gated_costs,
-    gnn_assign,
+    gnn_assign_pairs,
     positive_definite_3x3,
     same_unit_pairs,
 )
@@ -264,7 +264,7 @@ class SystemTracker:
         if f_took.size:
             rows = live[f_took]
             m_f = t2m[n_true + f_took]
-            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t)
+            ft.bank.update(rows, plots.z[m_f], plots.cov[m_f], t, predicted=True)
             ft.hit[rows] = True
         births = np.flatnonzero(free & (plots.origin < 0))
         if births.size:
@@ -274,19 +274,21 @@ class SystemTracker:
     def _update_slots(self, slots: IntArray, m: IntArray, plots: Plots, t: float) -> None:
         """Update threat slots with their assigned plots m: the (fused) converted plot for
         KF slots; for EKF and IMM slots each sensor's plot in its measurement space, one after
-        the other (a fused plot's members, `scan`)."""
+        the other (a fused plot's members, `scan`). The slots are already predicted to t."""
         bank = self.tracks
         members = self._members
         if members is None:
             polar = None if bank.simple or plots.polar is None else plots.polar.take(m)
-            bank.update(slots, plots.z[m], plots.cov[m], t, polar)
+            bank.update(slots, plots.z[m], plots.cov[m], t, polar, predicted=True)
             return
         raw, fused_of = members
         n_fused = int(fused_of.max()) + 1
         kf = (bank.kind[slots] == 0) | (m >= n_fused)  # false plots are their own member
         if np.any(kf):
             mk = m[kf]
-            bank.update(slots[kf], plots.z[mk], plots.cov[mk], t, plots.take(mk).polar)
+            bank.update(
+                slots[kf], plots.z[mk], plots.cov[mk], t, plots.take(mk).polar, predicted=True
+            )
         if np.all(kf):
             return
         slot_of_fused = np.full(n_fused, -1, dtype=np.int64)
@@ -300,7 +302,7 @@ class SystemTracker:
         for k in range(int(rank.max()) + 1):
             at = rows[rank == k]
             sub = raw.take(at)
-            bank.update(target[rank == k], sub.z, sub.cov, t, sub.polar)
+            bank.update(target[rank == k], sub.z, sub.cov, t, sub.polar, predicted=True)
 
     def _assign(
         self, plots: Plots, t_rep: IntArray, t_own: IntArray, true_slot: IntArray, live: IntArray
@@ -324,9 +326,7 @@ class SystemTracker:
             t2m[pt] = pm
             m2t[pm] = pt
         else:
-            dense = np.full((n_tracks, n_plots), np.inf)
-            dense[pt, pm] = cost
-            assignment = gnn_assign(dense, self.gate)
+            assignment = gnn_assign_pairs(pt, pm, cost, n_tracks, n_plots, self.gate)
             t2m[:] = assignment.track_to_measurement
             m2t[:] = assignment.measurement_to_track
         return t2m, m2t
@@ -377,7 +377,7 @@ class SystemTracker:
         ft.hit = np.concatenate([ft.hit, np.zeros(births.size, dtype=bool)])
         np.add.at(self.false_tracks, plots.rep[births], 1)
         # An M = 1 logic confirms on the initiating plot.
-        m_one = np.array([self.logic[s].m == 1 for s in sensor], dtype=bool)
+        m_one = self._confirms_at_once[sensor]
         np.add.at(self.false_confirmed, plots.rep[births][m_one], 1)
         ft.book.status[rows[m_one]] = TrackStatus.CONFIRMED
 
@@ -407,6 +407,11 @@ class SystemTracker:
     def _logics(self) -> list[MOfN]:
         """The distinct M-of-N logics of the sensors (in order of first use)."""
         return list(dict.fromkeys(self.logic))
+
+    @functools.cached_property
+    def _confirms_at_once(self) -> BoolArray:
+        """Per sensor: its logic confirms on the initiating plot (M = 1)."""
+        return np.array([x.m == 1 for x in self.logic], dtype=bool)
 
     @functools.cached_property
     def _logic_group(self) -> IntArray:
