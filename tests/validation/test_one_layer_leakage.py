@@ -14,7 +14,6 @@ from conftest import one_layer_scenario, write_scenario
 from kamae.results.statistics import wilson_interval
 from kamae.runs import run_scenario
 
-
 # ~30 s of CPU each: the salvo of 3 runs by default, the others in the slow run.
 SLOW = pytest.mark.slow
 
