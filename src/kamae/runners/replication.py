@@ -153,8 +153,8 @@ def replicate(
     progress: Progress | None = None,
 ) -> Results:
     """Run (index, seed) replications of a world on a runner, in chunks of one engine batch
-    (`batch_size`);
-    their results in index order. `progress` is told how many finished after each chunk."""
+    (`batch_size`); their results in index order. `progress` is told how many finished after
+    each chunk."""
     results: Results = []
     for _, chunk in replicate_worlds(runner, [(None, world, seeds)], progress):
         results.extend(chunk)
