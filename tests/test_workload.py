@@ -15,7 +15,10 @@ from conftest import one_layer_scenario, write_scenario
 from kamae.runs import run_scenario
 from kamae.scenario import load_scenario
 from kamae.workload import (
+    BASE_BYTES,
     MAX_OBJECT_STEPS,
+    WORLD_BYTES_PER_OBJECT_STEP,
+    WORLD_BYTES_PER_OBJECT_STEP_SENSOR,
     Workload,
     WorkloadError,
     available_memory,
@@ -132,6 +135,19 @@ def _doc(change) -> dict:  # type: ignore[no-untyped-def]
     return doc
 
 
+def test_a_batch_s_memory_follows_the_run_s_batch() -> None:
+    # The per-batch figures were measured at 16 replications (BATCH); a run's batch is an
+    # equal share per task slot (1 in this process, 2 per pool worker) from 16 to 64.
+    def work(replications: int, workers: int = 1) -> Workload:
+        return Workload(100, 1000, 50, 4, replications, workers=workers)
+
+    assert [work(8).batch, work(40).batch, work(200, 2).batch, work(1000).batch] == [16, 40, 50, 64]
+    world = 100 * 1000 * (WORLD_BYTES_PER_OBJECT_STEP + WORLD_BYTES_PER_OBJECT_STEP_SENSOR * 4)
+    base = work(16).memory_bytes - BASE_BYTES - world  # one batch of 16
+    assert work(64).memory_bytes - work(16).memory_bytes == pytest.approx(3 * base)
+    assert work(1000).memory_bytes == work(64).memory_bytes  # flat past the largest batch
+
+
 def test_campaign_work_counts_its_salvos() -> None:
     loaded = load_scenario("japan-2027-campaign")
     work = estimate(loaded, campaign=True)
@@ -145,6 +161,9 @@ def test_campaign_work_counts_its_salvos() -> None:
     fast = estimate(loaded, campaign=True, campaign_defense="fast")
     assert more.object_steps > engine.object_steps > fast.object_steps > 0
     assert "campaign" in work.describe()
+    # Its batches are cut from its largest run of one world (here its replications).
+    assert work.batch_of == max(c.replications, c.calibration_replications)
+    assert more.batch == 64
 
 
 def test_a_trade_study_checks_its_monte_carlo_first() -> None:

@@ -77,6 +77,9 @@ class Workload:
     workers: int = 1
     extra_object_steps: int = 0
     """Further engine work: a campaign's salvo runs and calibrations, a sweep's other points."""
+    batch_of: int = 0
+    """Replications of the largest run of one world, whose batches size the memory (0: the
+    `replications`; a campaign's calibration, confirmation or engine-defense runs)."""
 
     @property
     def object_steps(self) -> int:
@@ -105,7 +108,8 @@ class Workload:
     def batch(self) -> int:
         """Replications per engine batch of the run (one task slot in this process, two per
         worker of a pool: `kamae.runners.local`)."""
-        return batch_size(self.replications, 1 if self.workers <= 1 else 2 * self.workers)
+        slots = 1 if self.workers <= 1 else 2 * self.workers
+        return batch_size(self.batch_of or self.replications, slots)
 
     @property
     def cpu_seconds(self) -> float:
@@ -152,11 +156,12 @@ def estimate(
     steps = int(math.floor(end / s.time.step_s)) + 2
     objects = sum(len(t) for t in starts)
     n = s.replications if replications is None else replications
-    extra = 0
+    extra, batch_of = 0, 0
     if campaign and s.campaign is not None:
         extra = _campaign_object_steps(
             loaded, steps, objects, campaign_replications, campaign_defense
         )
+        batch_of = _campaign_largest_run(loaded, campaign_replications)
         n = 0  # the campaign's own runs are the extra work
     return Workload(
         objects=objects,
@@ -166,7 +171,20 @@ def estimate(
         replications=n,
         workers=max(1, workers),
         extra_object_steps=extra,
+        batch_of=batch_of,
     )
+
+
+def _campaign_largest_run(loaded: LoadedScenario, replications: int | None) -> int:
+    """Replications of a campaign study's largest run of one world: its calibration runs, its
+    attack confirmation's or its replications (the engine defense's states share at most all
+    of them)."""
+    c = loaded.scenario.campaign
+    assert c is not None
+    rules = c.counterstrike.rules if c.counterstrike is not None else None
+    confirmation = rules.confirmation_replications if rules is not None else 0
+    n = c.replications if replications is None else replications
+    return max(c.calibration_replications, confirmation, n)
 
 
 def _campaign_object_steps(
