@@ -154,8 +154,9 @@ def polar_to_enu(
 ) -> FloatArray:
     """Local east-north-up vector (..., 3) from slant range and the sines and cosines of
     azimuth and elevation (for callers that need them too)."""
-    ground = np.asarray(rng, dtype=float) * cos_el
-    east, north, up = ground * sin_az, ground * cos_az, np.asarray(rng, dtype=float) * sin_el
+    rng = np.asarray(rng, dtype=float)
+    ground = rng * cos_el
+    east, north, up = ground * sin_az, ground * cos_az, rng * sin_el
     if not east.shape == north.shape == up.shape:
         east, north, up = np.broadcast_arrays(east, north, up)
     return np.stack([east, north, up], axis=-1)

@@ -134,23 +134,20 @@ class Reports:
             bool(rows.all()) if rows.dtype == bool else np.array_equal(rows, np.arange(m))
         ):
             return self
+        return self._rows(index)
+
+    def window(self, start: int, stop: int) -> Reports:
+        """Rows start..stop - 1 (views: reports are never changed in place)."""
+        return self._rows(slice(start, stop))
+
+    def _rows(self, index: IntArray | BoolArray | slice) -> Reports:
+        """The rows `index` selects, of every field."""
         polar = None if self.polar is None else self.polar.take(index)
         return Reports(
             self.picture[index], self.rep[index], self.time[index], self.sensor[index],
             self.source[index], self.organic[index], self.origin[index], self.z[index],
             self.cov[index], polar, self.state[index], self.state_cov[index],
             self.deceptive[index],
-        )  # fmt: skip
-
-    def window(self, start: int, stop: int) -> Reports:
-        """Rows start..stop - 1 (views: reports are never changed in place)."""
-        rows = slice(start, stop)
-        polar = None if self.polar is None else self.polar.take(rows)
-        return Reports(
-            self.picture[rows], self.rep[rows], self.time[rows], self.sensor[rows],
-            self.source[rows], self.organic[rows], self.origin[rows], self.z[rows],
-            self.cov[rows], polar, self.state[rows], self.state_cov[rows],
-            self.deceptive[rows],
         )  # fmt: skip
 
     @classmethod
