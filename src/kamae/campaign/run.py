@@ -46,7 +46,12 @@ from kamae.campaign.defense import (
     calibrate,
 )
 from kamae.campaign.plan import CampaignPlan, build_plan
-from kamae.campaign.reconnaissance import locate_probability, reconnaissance_summary
+from kamae.campaign.reconnaissance import (
+    ReconnaissanceFeed,
+    locate_probability,
+    reconnaissance_feed,
+    reconnaissance_summary,
+)
 from kamae.campaign.reconstitution import reconstitute
 from kamae.campaign.strike import StrikeOutcome, strike_step
 from kamae.errors import KamaeError
@@ -71,6 +76,8 @@ class CampaignResult:
     calibration: LayerCalibration | None
     confirmation: dict[str, object] = field(default_factory=dict)
     """The attack-confirmation source and delay used (`confirmation_summary`)."""
+    feed: ReconnaissanceFeed = field(default_factory=ReconnaissanceFeed)
+    """Whose reconnaissance finds reached the striker (`reconnaissance_feed`)."""
 
     def step_means(self) -> pa.Table:
         """Per step: the mean over replications of every column (charts, expected tables)."""
@@ -125,7 +132,10 @@ def run_campaign(
         )
         if confirmation is None and plan.counterstrike_allowed:
             confirmation = scenario_confirmation(plan.loaded, seed, runner=chosen)
-        campaign = _Campaign(plan, n, seed, expected, step_defense, confirmation, locate_scale)
+        feed = reconnaissance_feed(s, confirmation)
+        campaign = _Campaign(
+            plan, n, seed, expected, step_defense, confirmation, locate_scale, feed
+        )
         table = campaign.run(stock_scale)
     return CampaignResult(
         scenario=s.name,
@@ -141,6 +151,7 @@ def run_campaign(
             if plan.counterstrike_allowed and confirmation is not None
             else {"source": "unused"}
         ),
+        feed=feed,
     )
 
 
@@ -174,6 +185,7 @@ class _Campaign:
     defense: StepDefense
     confirm: AttackConfirmation | None
     locate_scale: float
+    feed: ReconnaissanceFeed
     rows: dict[str, list[float]] = field(default_factory=dict)
     alive: FloatArray = field(init=False)
     """(R, forces) launchers alive."""
@@ -274,7 +286,7 @@ class _Campaign:
         authorised = np.full(n, np.inf)
         if not plan.counterstrike_allowed:
             return killed, located, strike_fired, authorised
-        p_locate = self._p_locate()
+        p_locate = self._p_locate(k)
         wrecks_struck = np.zeros(n)
         for r in range(n):
             if np.isnan(self.first_launch[r]):
@@ -302,15 +314,15 @@ class _Campaign:
             self.extra["wrecks_on_target_list"] = self.wrecks.sum(axis=1)
         return killed, located, strike_fired, authorised
 
-    def _p_locate(self) -> FloatArray | None:
-        """(R, forces) this step's locate probability (None: the forces' own p_locate, no
+    def _p_locate(self, k: int) -> FloatArray | None:
+        """(R, forces) step k's locate probability (None: the forces' own p_locate, no
         reconnaissance in the campaign); recorded per watched force."""
         plan = self.plan
         if not any(plan.watched):
             return None
         p = np.stack(
             [
-                locate_probability(plan.campaign, f, self.salvos_fired[:, j])
+                locate_probability(plan.campaign, f, self.salvos_fired[:, j], self.feed, k)
                 for j, f in enumerate(plan.forces)
             ],
             axis=1,
@@ -426,7 +438,7 @@ def summarise(result: CampaignResult) -> dict[str, object]:
     plan = result.plan
     realism: dict[str, object] = {}
     if any(plan.watched):
-        realism["reconnaissance"] = reconnaissance_summary(plan.campaign)
+        realism["reconnaissance"] = reconnaissance_summary(plan.campaign, result.feed)
     for name in ("wrecks_struck", "launchers_returned"):
         if name in t.column_names:
             realism[name] = total(name)

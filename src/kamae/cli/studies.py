@@ -245,6 +245,11 @@ def campaign_table(doc: dict[str, Any]) -> Table:
         if day:
             lo, hi = day["ci95"]
             table.add_row("  on day (when it does)", *estimate_parts(day["mean"], lo, hi))
+    for force, recon in doc.get("reconnaissance", {}).items():
+        label = f"{force}: p located per step by reconnaissance (firing one salvo)"
+        table.add_row(markup_text(label), f"{float(recon['p_locate_one_salvo']):.3g}", "")
+        for asset, why in recon.get("assets_cut", {}).items():
+            table.add_row(markup_text(f"  {asset} not used: {why}"), "", "")
     return table
 
 

@@ -276,6 +276,11 @@ class Counterstrike(_Strict):
         description="Probability that battle-damage assessment shows a destroyed launcher "
         "destroyed; an unassessed wreck stays a target, found and struck again",
     )
+    nation: str | None = Field(
+        default=None,
+        description="Striking nation (a nation of the network: section): reconnaissance of "
+        "another nation locates launchers for it only where the sharing releases `targeting`",
+    )
 
 
 class Campaign(_Strict):
@@ -336,6 +341,11 @@ class Campaign(_Strict):
                     f"its area {f.area!r}"
                 )
         for asset in self.reconnaissance:
+            if asset.lost_from_step is not None and asset.lost_from_step >= self.steps:
+                raise ValueError(
+                    f"reconnaissance: {asset.id}.lost_from_step {asset.lost_from_step} is not "
+                    f"a step of the campaign (expected 0 to {self.steps - 1}, or none)"
+                )
             for a in asset.areas:
                 if a not in areas:
                     raise ValueError(
@@ -468,6 +478,39 @@ def strike_weapons(campaign: Campaign) -> dict[str, StrikeWeaponType]:
     return {**builtin_strike_weapons(), **campaign.strike_weapons}
 
 
+def _feed_problems(campaign: Campaign, network_nations: Collection[str]) -> list[Problem]:
+    """With a network: section, counterstrike and reconnaissance: the striking nation and
+    each asset's nation must be the network's (the sharing policy decides whose finds reach
+    the striker; `kamae.campaign.reconnaissance.reconnaissance_feed`)."""
+    cs = campaign.counterstrike
+    if not network_nations or cs is None:
+        return []
+    known = sorted(network_nations)
+    problems: list[Problem] = []
+    path: PathKey = ("campaign", "counterstrike", "nation")
+    if cs.nation is None and campaign.reconnaissance:
+        problems.append(
+            (
+                path,
+                "needed: reconnaissance with a network: section (whose finds reach whom is "
+                f"the network's sharing of `targeting`); expected one of {known}",
+                None,
+            )
+        )
+    elif cs.nation is not None and cs.nation not in network_nations:
+        problems.append((path, f"not a nation of the network; expected one of {known}", cs.nation))
+    for i, asset in enumerate(campaign.reconnaissance):
+        if asset.nation not in network_nations:
+            problems.append(
+                (
+                    ("campaign", "reconnaissance", i, "nation"),
+                    f"not a nation of the network; expected one of {known}",
+                    asset.nation,
+                )
+            )
+    return problems
+
+
 def campaign_problems(
     campaign: Campaign,
     raid_ids: list[str],
@@ -540,6 +583,7 @@ def campaign_problems(
                     rules.fallback_nations,
                 )
             )
+        problems += _feed_problems(campaign, network_nations)
         weapons = strike_weapons(campaign)
         relocating = [f.id for f in campaign.forces if f.relocation_mean_h is not None]
         for i, p in enumerate(campaign.counterstrike.platforms):

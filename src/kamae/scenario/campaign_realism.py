@@ -41,7 +41,18 @@ class ReconnaissanceAsset(_Strict):
         description="Probability of detecting and identifying a launcher in the open inside "
         "the imaged part in one pass"
     )
-    nation: str = Field(default="", description="Nation operating it (display)")
+    nation: str = Field(
+        default="",
+        description="Nation operating it; with a network: section, one of its nations, and "
+        "its finds reach the striking nation only where the sharing releases `targeting`",
+    )
+    lost_from_step: int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="First step from which its finds no longer reach the striker (destroyed, "
+        "jammed, feed cut); none: the whole campaign",
+    )
     source: str = Field(min_length=1, description="Public source of the figures")
     notional: bool = Field(description="True where the figures are estimates, not published")
 

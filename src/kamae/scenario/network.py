@@ -19,6 +19,11 @@ from kamae.scenario.base import Strict as _Strict
 
 NodeId = Identifier
 MessageKind = Literal["early_warning", "tracks", "launch_authority", "attack_confirmation"]
+SharingKind = Literal[
+    "early_warning", "tracks", "launch_authority", "attack_confirmation", "targeting"
+]
+"""What a nation may release: the engine's message kinds, and `targeting` (reconnaissance
+finds of launchers, read by the campaign's counterstrike: docs/campaign.md)."""
 EngagementMode = Literal["organic", "launch_on_remote", "engage_on_remote"]
 
 
@@ -111,7 +116,10 @@ class Sharing(_Strict):
 
     from_nation: str = Field(description="Releasing nation")
     to_nation: str = Field(description="Receiving nation")
-    kinds: list[MessageKind] = Field(description="Message kinds released")
+    kinds: list[SharingKind] = Field(
+        description="Kinds released: message kinds, and `targeting` (the campaign's "
+        "reconnaissance finds of launchers)"
+    )
 
 
 class AttackConfirmation(_Strict):

@@ -35,6 +35,7 @@ from kamae.network.spec import (
     SharingPolicy,
     SharingSpec,
 )
+from kamae.network.topology import MESSAGE_KINDS
 from kamae.scenario.countermeasures import Countermeasures, TerminalManoeuvre
 from kamae.scenario.jammers import Jammer
 from kamae.scenario.model import Doctrine as DoctrineSection
@@ -287,7 +288,11 @@ def network_spec(net: NetworkSection) -> NetworkSpec:
         ),
         routes=tuple(tuple(r.path) for r in net.routes),
         sharing=tuple(
-            SharingSpec(from_nation=r.from_nation, to_nation=r.to_nation, kinds=tuple(r.kinds))
+            SharingSpec(
+                from_nation=r.from_nation,
+                to_nation=r.to_nation,
+                kinds=tuple(k for k in r.kinds if k in MESSAGE_KINDS),  # not `targeting`
+            )
             for r in net.sharing
         ),
         default_engagement_mode=net.default_engagement_mode,
