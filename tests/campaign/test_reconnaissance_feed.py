@@ -163,3 +163,18 @@ def test_cli_table_names_the_assets_not_used():
     text = console.export_text()
     assert "force: p located per step by reconnaissance (firing one salvo)" in text
     assert "us-isr not used: US releases no targeting to JP (network.sharing)" in text
+
+
+def test_report_names_the_assets_not_used_and_lost():
+    from kamae.report.campaign import describe_reconnaissance
+
+    doc = allied(targeting=False)
+    doc["campaign"]["reconnaissance"][0]["lost_from_step"] = 2
+    summary = run_campaign(load(doc), expected=True).summary()
+    (text,) = describe_reconnaissance(summary["reconnaissance"])
+    own = 1 - math.exp(-EXPOSED_FIRING_H * JP_RATE)
+    assert text == (
+        f"Reconnaissance of force: located with p {own:.3g} a step in which a launcher fires "
+        "one salvo (jp-sat, us-isr); not used: us-isr (US releases no targeting to JP "
+        "(network.sharing)); lost: jp-sat from step 2."
+    )

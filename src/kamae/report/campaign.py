@@ -97,6 +97,10 @@ def build_campaign_report(folder: Path) -> Path:
                 tag("p", {"class": "lead"}, describe_confirmation(summary["confirmation"]))
                 if "confirmation" in summary
                 else None,
+                *(
+                    tag("p", {"class": "lead"}, text)
+                    for text in describe_reconnaissance(summary.get("reconnaissance", {}))
+                ),
             ),
             tag("h2", {}, "Totals over the campaign"),
             _summary_table(summary),
@@ -116,6 +120,25 @@ def build_campaign_report(folder: Path) -> Path:
     )
     out = folder / CAMPAIGN_REPORT
     write_file_atomic(out, html_page(f"kamae campaign: {s.name}", body, {"runs": {}}))
+    return out
+
+
+def describe_reconnaissance(doc: dict[str, Any]) -> list[str]:
+    """One sentence per watched force: its locate probability and whose finds were not used
+    (summary.json `reconnaissance`)."""
+    out = []
+    for force, recon in doc.items():
+        text = (
+            f"Reconnaissance of {force}: located with p {float(recon['p_locate_one_salvo']):.3g} "
+            f"a step in which a launcher fires one salvo ({', '.join(recon['assets'])})"
+        )
+        cut = recon.get("assets_cut", {})
+        if cut:
+            text += "; not used: " + "; ".join(f"{a} ({why})" for a, why in cut.items())
+        lost = recon.get("assets_lost_from_step", {})
+        if lost:
+            text += "; lost: " + ", ".join(f"{a} from step {k}" for a, k in lost.items())
+        out.append(text + ".")
     return out
 
 
