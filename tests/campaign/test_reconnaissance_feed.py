@@ -157,12 +157,13 @@ def test_feed_inputs_are_checked():
 
 
 def test_cli_table_names_the_assets_not_used():
-    summary = run_campaign(load(allied(targeting=False)), expected=True).summary()
+    summary = run_campaign(load(allied(targeting=False, lost_from_step=2)), expected=True).summary()
     console = Console(width=160, record=True)
     console.print(campaign_table(summary))
     text = console.export_text()
-    assert "force: p located per step by reconnaissance (firing one salvo)" in text
+    assert "force: p located per step by reconnaissance (firing one salvo, step 0)" in text
     assert "us-isr not used: US releases no targeting to JP (network.sharing)" in text
+    assert "us-isr lost from step 2" in text
 
 
 def test_report_names_the_assets_not_used_and_lost():
@@ -174,7 +175,7 @@ def test_report_names_the_assets_not_used_and_lost():
     (text,) = describe_reconnaissance(summary["reconnaissance"])
     own = 1 - math.exp(-EXPOSED_FIRING_H * JP_RATE)
     assert text == (
-        f"Reconnaissance of force: located with p {own:.3g} a step in which a launcher fires "
-        "one salvo (jp-sat, us-isr); not used: us-isr (US releases no targeting to JP "
+        f"Reconnaissance of force: located with p {own:.3g} in step 0 if a launcher fires one "
+        "salvo (jp-sat, us-isr); not used: us-isr (US releases no targeting to JP "
         "(network.sharing)); lost: jp-sat from step 2."
     )

@@ -246,10 +246,12 @@ def campaign_table(doc: dict[str, Any]) -> Table:
             lo, hi = day["ci95"]
             table.add_row("  on day (when it does)", *estimate_parts(day["mean"], lo, hi))
     for force, recon in doc.get("reconnaissance", {}).items():
-        label = f"{force}: p located per step by reconnaissance (firing one salvo)"
+        label = f"{force}: p located per step by reconnaissance (firing one salvo, step 0)"
         table.add_row(markup_text(label), f"{float(recon['p_locate_one_salvo']):.3g}", "")
         for asset, why in recon.get("assets_cut", {}).items():
             table.add_row(markup_text(f"  {asset} not used: {why}"), "", "")
+        for asset, step in recon.get("assets_lost_from_step", {}).items():
+            table.add_row(markup_text(f"  {asset} lost from step {step}"), "", "")
     return table
 
 

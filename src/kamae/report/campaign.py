@@ -130,7 +130,7 @@ def describe_reconnaissance(doc: dict[str, Any]) -> list[str]:
     for force, recon in doc.items():
         text = (
             f"Reconnaissance of {force}: located with p {float(recon['p_locate_one_salvo']):.3g} "
-            f"a step in which a launcher fires one salvo ({', '.join(recon['assets'])})"
+            f"in step 0 if a launcher fires one salvo ({', '.join(recon['assets'])})"
         )
         cut = recon.get("assets_cut", {})
         if cut:
