@@ -37,13 +37,16 @@ def coast_trajectory(
     grid = np.asarray(times, dtype=float)
     orbit = orbit_from_state(r, v)
     m0 = mean_from_eccentric(eccentric_from_true(true_anomaly(orbit, r), orbit.e), orbit.e)
-    # Surface radius at the impact latitude: start from the current one, refine twice.
+    # Surface radius at the impact latitude: start from the current one, refine twice (the
+    # third pass's crossing is the impact: its latitude is not needed).
     lat = geodetic_latitude(r)
-    for _ in range(3):
+    for refine in range(3):
         nu_hit = descending_true_anomaly_at_radius(orbit, geocentric_radius(lat))
-        ground, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))
-        lat = np.where(np.isnan(nu_hit), lat, geodetic_latitude(ground))
-    m_hit = mean_from_eccentric(eccentric_from_true(np.nan_to_num(nu_hit), orbit.e), orbit.e)
+        e_hit = eccentric_from_true(np.nan_to_num(nu_hit), orbit.e)
+        hit, _ = state_at_eccentric(orbit, e_hit)
+        if refine < 2:
+            lat = np.where(np.isnan(nu_hit), lat, geodetic_latitude(hit))
+    m_hit = mean_from_eccentric(e_hit, orbit.e)
     time_to_go = np.where(np.isnan(nu_hit), np.inf, np.mod(m_hit - m0, 2.0 * np.pi) / orbit.n)
     elapsed = grid[None, :] - t0
     in_flight = (elapsed >= 0.0) & (elapsed <= time_to_go[:, None])
@@ -56,7 +59,6 @@ def coast_trajectory(
     alt = geodetic_height(pos)
     phase = np.where(in_flight, PHASE_MIDCOURSE, PHASE_NONE).astype(np.int8)
     hit_time = t0 + time_to_go
-    hit, _ = state_at_eccentric(orbit, eccentric_from_true(np.nan_to_num(nu_hit), orbit.e))
     return Trajectory(
         times=grid,
         position=pos,
