@@ -103,6 +103,18 @@ class Battle:
         self.unit_tier = np.array(
             [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
         )
+        # Per-world constants of the per-threat decisions (`_options`), formed once.
+        self.kills = (fu.sspk[:, world.threat_class] > 0.0).T
+        """(N, F) the unit's interceptor can kill the threat's class."""
+        self.tier_mask = [self.unit_tier == i for i in range(len(self.tiers))]
+        """Per layer (doctrine order): its units (F,)."""
+        self.tier_units = [np.flatnonzero(m) for m in self.tier_mask]
+        self.units_below = [np.flatnonzero(self.unit_tier > i) for i in range(len(self.tiers))]
+        """Per layer: the units of the later layers."""
+        self.unordered_units = np.flatnonzero(self.unit_tier < 0)
+        """Units of a layer not in the doctrine's order."""
+        self.undefended_by = [np.flatnonzero(~fu.defends[:, a]) for a in range(fu.defends.shape[1])]
+        """Per asset: the units that do not defend it."""
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot
         # expected at launch, Pk per shot if the unit's track is lost in flight)
         self.pending: list[tuple[int, int, int, int, int, int, int, float, float]] = []
@@ -252,7 +264,7 @@ class Battle:
         launchers, the unit's own track, the shot cap and a pending kill assessment."""
         fu, note = self.world.fire_units, self.why_not.note
         note(~self.unit_alive[:, None, :], "unit_destroyed")
-        note(~(fu.sspk[:, self.world.threat_class] > 0.0).T[None], "cannot_kill_class")
+        note(~self.kills[None], "cannot_kill_class")
         stock = self.inventory[:, None, :]
         note(stock <= 0, "no_rounds")
         note(stock <= fu.reserve[None, None, :], "reserve_held")
@@ -392,18 +404,17 @@ class Battle:
         world, doctrine, note = self.world, self.doctrine, self.why_not.note_units
         fu = world.fire_units
         none = np.zeros(0, dtype=np.int64)
-        can = (self.inventory[r] > fu.reserve) & (fu.sspk[:, world.threat_class[n]] > 0.0)
+        can = (self.inventory[r] > fu.reserve) & self.kills[n]
         can &= self.unit_alive[r]  # a destroyed unit fires nothing
-        defends = fu.defends[:, asset]
-        note(r, n, np.flatnonzero(~defends), "asset_not_defended")
-        can &= defends
+        note(r, n, self.undefended_by[asset], "asset_not_defended")
+        can &= fu.defends[:, asset]
         stocked = can & self.unit_quality[r, n]  # its own picture holds a fire-control track
-        note(r, n, np.flatnonzero(self.unit_tier < 0), "layer_not_in_order")
+        note(r, n, self.unordered_units, "layer_not_in_order")
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
-                note(r, n, np.flatnonzero(self.unit_tier == tier_index), "layer_fired")
+                note(r, n, self.tier_units[tier_index], "layer_fired")
                 continue
-            units = np.flatnonzero((self.unit_tier == tier_index) & stocked & (steps_n >= 0))
+            units = np.flatnonzero(self.tier_mask[tier_index] & stocked & (steps_n >= 0))
             if units.size == 0:
                 continue  # no opportunity left in this layer: the next layer may engage
             if (
@@ -412,9 +423,9 @@ class Battle:
                 and np.any(can & (self.unit_tier > 0) & (steps_n >= 0))
                 and self._upper_keeps(r, n, t)
             ):
-                note(r, n, np.flatnonzero(self.unit_tier == 0), "upper_tier_held")
+                note(r, n, self.tier_units[0], "upper_tier_held")
                 continue  # a later layer can engage it: the first keeps its rounds
-            note(r, n, np.flatnonzero(self.unit_tier > tier_index), "higher_layer_holds")
+            note(r, n, self.units_below[tier_index], "higher_layer_holds")
             units = units[np.argsort(steps_n[units], kind="stable")]
             later = np.flatnonzero(launch_n[units] >= t + world.dt)
             if later.size:
