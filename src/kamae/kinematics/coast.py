@@ -53,10 +53,16 @@ def coast_trajectory(
     big_e = solve_kepler(
         m0[:, None] + orbit.n[:, None] * np.maximum(elapsed, 0.0), orbit.e[:, None]
     )
-    pos, vel = state_at_eccentric(orbit, big_e)
+    # States and heights only at the samples some state is in flight at (the others are NaN);
+    # the Kepler solve above keeps the whole grid (its iteration count depends on all of it).
+    flying = np.flatnonzero(in_flight.any(axis=0))
+    pos = np.full((r.shape[0], grid.size, 3), np.nan)
+    vel = np.full((r.shape[0], grid.size, 3), np.nan)
+    pos[:, flying], vel[:, flying] = state_at_eccentric(orbit, big_e[:, flying])
     pos[~in_flight] = np.nan
     vel[~in_flight] = np.nan
-    alt = geodetic_height(pos)
+    alt = np.full(in_flight.shape, np.nan)
+    alt[:, flying] = geodetic_height(pos[:, flying])
     phase = np.where(in_flight, PHASE_MIDCOURSE, PHASE_NONE).astype(np.int8)
     hit_time = t0 + time_to_go
     return Trajectory(
