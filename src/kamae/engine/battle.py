@@ -49,6 +49,7 @@ from kamae.engine.why_not import WhyNot
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.kinematics.level_flight import level_flight_trajectory
+from kamae.kinematics.trajectory import Trajectory
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
@@ -332,12 +333,17 @@ class Battle:
         reps, threats = reps[threatening][order], threats[threatening][order]
         values = assessed.value[threatening][order]
         assets = assessed.asset[threatening][order]
-        offers = []
+        # Every replication's options first, then their coast predictions in one batch.
+        plans = []
         for r in np.unique(reps):
             mine = reps == r
             step = DecisionStep(threats[mine], values[mine], assets[mine], k, t, steps_all,
                                 launch_all)  # fmt: skip
-            offer = self._offer(int(r), step, tracks)
+            plans.append((int(r), step, self._step_options(int(r), step)))
+        paths = self._coast_paths(plans, k, t, tracks)
+        offers = []
+        for r, step, options in plans:
+            offer = self._offer(r, step, tracks, options, paths)
             if offer is not None:
                 offers.append(offer)
         return offers
@@ -434,8 +440,59 @@ class Battle:
             return tier_index, units
         return -1, none
 
-    def _offer(self, r: int, step: DecisionStep, tracks: Pictures) -> Offer | None:
-        """Replication r's candidate salvos of this step (None: no candidate threat).
+    def _step_options(self, r: int, step: DecisionStep) -> list[tuple[int, int, int, IntArray]]:
+        """Replication r's threats (in priority order) with units that can launch now
+        (`_options`): (index in the step's threats, threat, layer index, units)."""
+        options = []
+        for i, n in enumerate(step.threats.tolist()):
+            tier_index, units = self._options(
+                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
+            )
+            if units.size:
+                options.append((i, n, tier_index, units))
+        return options
+
+    def _coast_paths(
+        self,
+        plans: list[tuple[int, DecisionStep, list[tuple[int, int, int, IntArray]]]],
+        k: int,
+        t: float,
+        tracks: Pictures,
+    ) -> dict[tuple[int, int, int], Trajectory]:
+        """The Kepler coast predictions `_predicted_intercepts` will need at step k, per
+        (replication, threat, picture), from one `coast_trajectory` of all their tracks
+        (solved state by state: each gets the floats of its own prediction). Empty when there
+        is none, or when some state is not on an elliptic orbit (each is then predicted
+        alone)."""
+        world = self.world
+        future = world.times[k + 1 :]
+        keys, states = [], []
+        for r, _, options in plans:
+            for _, n, _, units in options:
+                if world.threat_level_flight[n]:
+                    continue
+                for g in np.unique(tracks.unit_group[units]).tolist():
+                    keys.append((r, n, g))
+                    states.append(tracks.banks[g].state[r * self.threats + n])
+        if not keys or future.size == 0:
+            return {}
+        x = np.array(states)
+        try:
+            batch = coast_trajectory(x[:, :3], x[:, 3:], t, future, separately=True)
+        except ValueError:
+            return {}
+        return {key: batch.rows(i, i + 1) for i, key in enumerate(keys)}
+
+    def _offer(
+        self,
+        r: int,
+        step: DecisionStep,
+        tracks: Pictures,
+        candidates: list[tuple[int, int, int, IntArray]],
+        paths: dict[tuple[int, int, int], Trajectory],
+    ) -> Offer | None:
+        """Replication r's candidate salvos of this step (None: no candidate threat), from
+        its `candidates` (`_step_options`) and the step's `_coast_paths`.
 
         Each threat may receive one salvo from one of its options; a unit offers as many
         rounds as it has ready launchers and rounds above its reserve. The doctrine's choice
@@ -445,7 +502,7 @@ class Battle:
         earlier intercept. With `assignment: dynamic` the dynamic WTA over the remaining
         windows decides instead.
         """
-        rows, intercept = self._rows(r, step, tracks)
+        rows, intercept = self._rows(r, step, tracks, candidates, paths)
         if not rows:
             return None
         units = np.unique(np.concatenate([u for _, _, u in rows]))
@@ -493,20 +550,22 @@ class Battle:
                          offer.intercept[(n, j)], log, tracks)  # fmt: skip
 
     def _rows(
-        self, r: int, step: DecisionStep, tracks: Pictures
+        self,
+        r: int,
+        step: DecisionStep,
+        tracks: Pictures,
+        candidates: list[tuple[int, int, int, IntArray]],
+        paths: dict[tuple[int, int, int], Trajectory],
     ) -> tuple[Rows, dict[tuple[int, int], int]]:
-        """The step's candidate salvos of replication r: per threat (in priority order) its
-        layer and the units that can launch at its predicted intercept now, with the
-        intercept step of each (threat, unit)."""
+        """The step's candidate salvos of replication r: per threat of its `candidates`
+        (`_step_options`, in priority order) its layer and the units that can launch at its
+        predicted intercept now, with the intercept step of each (threat, unit)."""
         rows = Rows()
         intercept: dict[tuple[int, int], int] = {}
-        for i, n in enumerate(step.threats.tolist()):
-            tier_index, units = self._options(
-                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
+        for i, n, tier_index, units in candidates:
+            units = self._predicted_intercepts(
+                r, n, step.k, step.t, units, tracks, intercept, paths
             )
-            if units.size == 0:
-                continue
-            units = self._predicted_intercepts(r, n, step.k, step.t, units, tracks, intercept)
             if units.size:
                 rows.append((n, tier_index, units))
                 rows.kept.append(i)
@@ -673,10 +732,12 @@ class Battle:
         units: IntArray,
         tracks: Pictures,
         intercept: dict[tuple[int, int], int],
+        paths: dict[tuple[int, int, int], Trajectory],
     ) -> IntArray:
         """Keep the units whose predicted intercept point, placed on the track's predicted
-        flight in the unit's own picture (Kepler coast, or level flight for cruise and glide),
-        lets them launch now and that can guide to it; record its step."""
+        flight in the unit's own picture (Kepler coast, from `paths` when the step's batch
+        holds it, or level flight for cruise and glide), lets them launch now and that can
+        guide to it; record its step."""
         world = self.world
         slot = r * self.threats + n
         future = world.times[k + 1 :]
@@ -697,6 +758,8 @@ class Battle:
                     self.time_to_go[[slot]],
                     world.threat_dive_angle_rad[[n]],
                 )
+            elif (r, n, g) in paths:
+                predicted = paths[(r, n, g)]
             else:
                 try:
                     predicted = coast_trajectory(

@@ -25,12 +25,19 @@ from kamae.kinematics.trajectory import PHASE_MIDCOURSE, PHASE_NONE, Trajectory
 
 
 def coast_trajectory(
-    position: npt.ArrayLike, velocity: npt.ArrayLike, t0: float, times: npt.ArrayLike
+    position: npt.ArrayLike,
+    velocity: npt.ArrayLike,
+    t0: float,
+    times: npt.ArrayLike,
+    *,
+    separately: bool = False,
 ) -> Trajectory:
     """Predicted free flight of N states (N, 3) given at time t0, sampled at `times` (T,).
 
     Samples before t0 or after the predicted impact are out of flight (NaN positions).
-    Raises ValueError for a state that is not on an elliptic orbit.
+    Raises ValueError for a state that is not on an elliptic orbit. ``separately``: Kepler's
+    equation is solved state by state (its Newton iteration stops when all of a solve's
+    elements have converged), so that each state gets the floats it would get alone.
     """
     r = np.atleast_2d(np.asarray(position, dtype=float))
     v = np.atleast_2d(np.asarray(velocity, dtype=float))
@@ -50,9 +57,13 @@ def coast_trajectory(
     time_to_go = np.where(np.isnan(nu_hit), np.inf, np.mod(m_hit - m0, 2.0 * np.pi) / orbit.n)
     elapsed = grid[None, :] - t0
     in_flight = (elapsed >= 0.0) & (elapsed <= time_to_go[:, None])
-    big_e = solve_kepler(
-        m0[:, None] + orbit.n[:, None] * np.maximum(elapsed, 0.0), orbit.e[:, None]
-    )
+    mean = m0[:, None] + orbit.n[:, None] * np.maximum(elapsed, 0.0)
+    if separately and r.shape[0] > 1:  # (one state: the same solve)
+        big_e = np.concatenate(
+            [solve_kepler(mean[i : i + 1], orbit.e[i : i + 1, None]) for i in range(r.shape[0])]
+        )
+    else:
+        big_e = solve_kepler(mean, orbit.e[:, None])
     # States and heights only at the samples some state is in flight at (the others are NaN);
     # the Kepler solve above keeps the whole grid (its iteration count depends on all of it).
     flying = np.flatnonzero(in_flight.any(axis=0))
