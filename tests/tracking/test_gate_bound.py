@@ -6,7 +6,7 @@ import numpy as np
 
 from kamae.tracking.association import (
     chi2_gate,
-    gate_half_width,
+    gate_window,
     mahalanobis_squared,
     outside_gate_bound,
     positive_definite_3x3,
@@ -71,7 +71,7 @@ def test_positive_definite_3x3_sylvester() -> None:
 
 
 def test_window_keeps_every_pair_the_bound_keeps() -> None:
-    """A `same_unit_pairs` window of `gate_half_width` lists, in the full listing's order,
+    """A `same_unit_pairs` window of `gate_window` lists, in the full listing's order,
     every pair of the same unit that the trace bound does not rule out (those with a
     coordinate, a half-width or a trace not finite included), and drops most far pairs."""
     rng = np.random.default_rng(11)
@@ -86,19 +86,14 @@ def test_window_keeps_every_pair_the_bound_keeps() -> None:
     t_trace[:5] = np.nan
     m_pos[:3, 2] = np.nan
     m_trace[3:6] = np.nan
-    t_x = np.where(np.isfinite(t_trace), t_pos[:, 0], np.nan)
-    m_ok = np.isfinite(m_pos).all(axis=1) & np.isfinite(m_trace)
-    m_x = np.where(m_ok, m_pos[:, 0], np.nan)
-    m_max = np.zeros(units)
-    np.maximum.at(m_max, m_unit[m_ok], m_trace[m_ok])
-    half = gate_half_width(t_trace, m_max[t_unit], gate)
+    window = gate_window(t_unit, t_pos, t_trace, m_unit, m_pos, m_trace, units, gate)
     pt, pm = same_unit_pairs(t_unit, m_unit, units)
-    wt, wm = same_unit_pairs(t_unit, m_unit, units, (t_x, half, m_x))
+    wt, wm = same_unit_pairs(t_unit, m_unit, units, window)
     y = m_pos[pm] - t_pos[pt]
     kept = ~outside_gate_bound(np.einsum("pi,pi->p", y, y), t_trace[pt] + m_trace[pm], gate)
     full = pm * n_t + pt
-    window = wm * n_t + wt
-    assert np.all(np.diff(window) > 0)  # the full listing's order, each pair once
-    assert np.all(np.isin(full[kept], window))
-    assert np.all(np.isin(window, full))
-    assert window.size < 0.2 * full.size
+    listed = wm * n_t + wt
+    assert np.all(np.diff(listed) > 0)  # the full listing's order, each pair once
+    assert np.all(np.isin(full[kept], listed))
+    assert np.all(np.isin(listed, full))
+    assert listed.size < 0.2 * full.size

@@ -199,18 +199,36 @@ def _unit_pairs(
     return pt, pm
 
 
-def gate_half_width(
-    track_trace: FloatArray, meas_trace: FloatArray, gate: float, margin: float = GATE_BOUND_MARGIN
-) -> FloatArray:
-    """Half-width h (per track) of a `same_unit_pairs` window on one coordinate axis outside
-    which `outside_gate_bound` rules every pair out: h = sqrt(margin·gate·(trace(P_track) +
-    max trace(R_plot))), with ``meas_trace`` that maximum (per track, or one value).
+def gate_window(
+    track_unit: IndexArray,
+    track_pos: FloatArray,
+    track_trace: FloatArray,
+    meas_unit: IndexArray,
+    meas_pos: FloatArray,
+    meas_trace: FloatArray,
+    units: int,
+    gate: float,
+    margin: float = GATE_BOUND_MARGIN,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The `same_unit_pairs` window holding every pair of the same unit that
+    `outside_gate_bound` (with trace S = ``track_trace`` + ``meas_trace``) does not rule out:
+    on the axis along which the measurements spread most, half-width h = sqrt(margin·gate·
+    (trace(P_track) + the largest trace(R) of the track's unit's measurements)).
 
     Since |y|² >= y_axis², |y_axis| > h gives |y|² > margin·gate·trace(S) (and so in floating
     point: every rounding involved is monotonic, and the window's margin covers the few ulps
-    of h). NaN where a trace is NaN (not certified positive definite: never ruled out)."""
+    of h). A track or measurement with a position or trace not finite (not certified
+    positive definite: never ruled out) gets no coordinate: it pairs with every one of its
+    unit's. Returns (track coordinate, half-width, measurement coordinate)."""
+    t_ok = np.isfinite(track_pos).all(axis=1) & np.isfinite(track_trace)
+    m_ok = np.isfinite(meas_pos).all(axis=1) & np.isfinite(meas_trace)
+    axis = int(np.argmax(np.ptp(meas_pos[m_ok], axis=0))) if m_ok.any() else 0
+    m_max = np.zeros(units)
+    np.maximum.at(m_max, meas_unit[m_ok], meas_trace[m_ok])
     with np.errstate(invalid="ignore"):
-        return np.sqrt((margin * gate) * (track_trace + meas_trace))
+        half = np.sqrt((margin * gate) * (track_trace + m_max[track_unit]))
+    t_x = np.where(t_ok & np.isfinite(half), track_pos[:, axis], np.nan)
+    return t_x, half, np.where(m_ok, meas_pos[:, axis], np.nan)
 
 
 def gated_costs(

@@ -47,7 +47,7 @@ from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
-    gate_half_width,
+    gate_window,
     gated_costs,
     gnn_assign_pairs,
     positive_definite_3x3,
@@ -384,20 +384,12 @@ class SystemTracker:
         t_trace: FloatArray,
         m_trace: FloatArray,
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """The `same_unit_pairs` window of `_gated_pairs` on the axis along which the plots
-        spread most: each track's half-width outside which the trace bound rules a pair out
-        (`gate_half_width`, with the largest plot trace of its replication), widened to
-        reach its own threat's plot (an own pair is admissible whatever its d2). Tracks and
-        plots with anything not finite get no coordinate (paired with all of their
-        replication's), as the pre-filter never rules them out."""
-        t_ok = np.isfinite(t_pos).all(axis=1) & np.isfinite(t_trace)
-        m_ok = np.isfinite(plots.z).all(axis=1) & np.isfinite(m_trace)
-        axis = int(np.argmax(np.ptp(plots.z[m_ok], axis=0))) if m_ok.any() else 0
-        m_max = np.zeros(self.reps)
-        np.maximum.at(m_max, plots.rep[m_ok], m_trace[m_ok])
-        half = gate_half_width(t_trace, m_max[t_rep], self.gate)
-        t_x = np.where(t_ok, t_pos[:, axis], np.nan)
-        m_x = np.where(m_ok, plots.z[:, axis], np.nan)
+        """The `same_unit_pairs` window of `_gated_pairs`: the trace bound's
+        (`gate_window`), each track's widened to reach its own threat's plot (an own pair is
+        admissible whatever its d2)."""
+        t_x, half, m_x = gate_window(
+            t_rep, t_pos, t_trace, plots.rep, plots.z, m_trace, self.reps, self.gate
+        )
         track_of = np.full(self.reps * self.threats, -1, dtype=np.int64)
         mine = np.flatnonzero(t_own >= 0)
         track_of[t_rep[mine] * self.threats + t_own[mine]] = mine
