@@ -147,10 +147,11 @@ def same_unit_pairs(
 
     ``window`` (track coordinate (T,), track half-width (T,), measurement coordinate (M,))
     keeps, of those, the pairs whose coordinates are within the track's half-width, |x_m -
-    x_t| <= h_t, by binary search on the measurements sorted per unit: a subsequence of the
-    full listing holding every such pair (widened by `WINDOW_MARGIN` against rounding, so a
-    few more may be kept). A track or measurement whose coordinate or half-width is not
-    finite pairs with every measurement or track of its unit."""
+    x_t| <= h_t, by binary search on the measurements sorted per unit: every such pair
+    (widened by `WINDOW_MARGIN` against rounding, so a few more may be kept), each once, in
+    no set order (track by track; callers that gate pair by pair and assign by
+    `gnn_assign_pairs` do not depend on it). A track or measurement whose coordinate or
+    half-width is not finite pairs with every measurement or track of its unit."""
     if window is None:
         return _unit_pairs(track_unit, meas_unit, units)
     t_x, t_half, m_x = window
@@ -180,9 +181,7 @@ def same_unit_pairs(
         a, b = _unit_pairs(track_unit[tame_t], meas_unit[wild], units)
         pt.append(tame_t[a])
         pm.append(wild[b])
-    pt_all, pm_all = np.concatenate(pt), np.concatenate(pm)
-    keep = np.lexsort((pt_all, pm_all))
-    return pt_all[keep], pm_all[keep]
+    return np.concatenate(pt), np.concatenate(pm)
 
 
 def _unit_pairs(

@@ -350,8 +350,9 @@ class SystemTracker:
         out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
         and no cost. Pairs with a track or plot covariance not certified positive definite are
         never ruled out. Only the pairs inside the window of `_gate_window` (a superset of
-        the own pairs and of those the bound keeps) are formed at all, in the order of the
-        full listing, so the result is that of pairing every track with every plot.
+        the own pairs and of those the bound keeps) are formed at all, so the result is that
+        of pairing every track with every plot, but for the order of the pairs (each pair's
+        d2 depends on that pair alone, and `_assign` does not depend on their order).
         """
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
         t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
