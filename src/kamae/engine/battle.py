@@ -42,13 +42,12 @@ from kamae.engagement.threat_evaluation import (
 from kamae.engine.draws import Draws
 from kamae.engine.engagement_counts import engagement_counts
 from kamae.engine.handover import arrival_kill_probability, predicted_kill_probability
+from kamae.engine.intercepts import Candidates, coast_paths, predicted_intercepts
 from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
-from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
-from kamae.kinematics.level_flight import level_flight_trajectory
 from kamae.kinematics.trajectory import Trajectory
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
@@ -101,21 +100,7 @@ class Battle:
             fu.reload_s,
         )  # fmt: skip
         self.fired = np.zeros((reps, units), dtype=np.int64)
-        self.unit_tier = np.array(
-            [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
-        )
-        # Per-world constants of the per-threat decisions (`_options`), formed once.
-        self.kills = (fu.sspk[:, world.threat_class] > 0.0).T
-        """(N, F) the unit's interceptor can kill the threat's class."""
-        self.tier_mask = [self.unit_tier == i for i in range(len(self.tiers))]
-        """Per layer (doctrine order): its units (F,)."""
-        self.tier_units = [np.flatnonzero(m) for m in self.tier_mask]
-        self.units_below = [np.flatnonzero(self.unit_tier > i) for i in range(len(self.tiers))]
-        """Per layer: the units of the later layers."""
-        self.unordered_units = np.flatnonzero(self.unit_tier < 0)
-        """Units of a layer not in the doctrine's order."""
-        self.undefended_by = [np.flatnonzero(~fu.defends[:, a]) for a in range(fu.defends.shape[1])]
-        """Per asset: the units that do not defend it."""
+        self._form_unit_sets()
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot
         # expected at launch, Pk per shot if the unit's track is lost in flight)
         self.pending: list[tuple[int, int, int, int, int, int, int, float, float]] = []
@@ -157,6 +142,26 @@ class Battle:
         """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
         self.warhead = self.damage.warhead
         self.unit_quality = np.zeros((reps, threats, units), dtype=bool)  # set by _decide
+
+    def _form_unit_sets(self) -> None:
+        """Each unit's layer, and the per-world unit sets of the per-threat decisions
+        (`_options`), formed once."""
+        fu = self.world.fire_units
+        self.unit_tier = np.array(
+            [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
+        )
+        """Per unit: its layer's index in the doctrine's order (-1: a layer not in it)."""
+        self.kills = (fu.sspk[:, self.world.threat_class] > 0.0).T
+        """(N, F) the unit's interceptor can kill the threat's class."""
+        self.tier_mask = [self.unit_tier == i for i in range(len(self.tiers))]
+        """Per layer (doctrine order): its units (F,)."""
+        self.tier_units = [np.flatnonzero(m) for m in self.tier_mask]
+        self.units_below = [np.flatnonzero(self.unit_tier > i) for i in range(len(self.tiers))]
+        """Per layer: the units of the later layers."""
+        self.unordered_units = np.flatnonzero(self.unit_tier < 0)
+        """Units of a layer not in the doctrine's order."""
+        self.undefended_by = [np.flatnonzero(~fu.defends[:, a]) for a in range(fu.defends.shape[1])]
+        """Per asset: the units that do not defend it."""
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -340,7 +345,7 @@ class Battle:
             step = DecisionStep(threats[mine], values[mine], assets[mine], k, t, steps_all,
                                 launch_all)  # fmt: skip
             plans.append((int(r), step, self._step_options(int(r), step)))
-        paths = self._coast_paths(plans, k, t, tracks)
+        paths = coast_paths(world, plans, k, t, tracks)
         offers = []
         for r, step, options in plans:
             offer = self._offer(r, step, tracks, options, paths)
@@ -440,7 +445,7 @@ class Battle:
             return tier_index, units
         return -1, none
 
-    def _step_options(self, r: int, step: DecisionStep) -> list[tuple[int, int, int, IntArray]]:
+    def _step_options(self, r: int, step: DecisionStep) -> Candidates:
         """Replication r's threats (in priority order) with units that can launch now
         (`_options`): (index in the step's threats, threat, layer index, units)."""
         options = []
@@ -452,47 +457,16 @@ class Battle:
                 options.append((i, n, tier_index, units))
         return options
 
-    def _coast_paths(
-        self,
-        plans: list[tuple[int, DecisionStep, list[tuple[int, int, int, IntArray]]]],
-        k: int,
-        t: float,
-        tracks: Pictures,
-    ) -> dict[tuple[int, int, int], Trajectory]:
-        """The Kepler coast predictions `_predicted_intercepts` will need at step k, per
-        (replication, threat, picture), from one `coast_trajectory` of all their tracks
-        (solved state by state: each gets the floats of its own prediction). Empty when there
-        is none, or when some state is not on an elliptic orbit (each is then predicted
-        alone)."""
-        world = self.world
-        future = world.times[k + 1 :]
-        keys, states = [], []
-        for r, _, options in plans:
-            for _, n, _, units in options:
-                if world.threat_level_flight[n]:
-                    continue
-                for g in np.unique(tracks.unit_group[units]).tolist():
-                    keys.append((r, n, g))
-                    states.append(tracks.banks[g].state[r * self.threats + n])
-        if not keys or future.size == 0:
-            return {}
-        x = np.array(states)
-        try:
-            batch = coast_trajectory(x[:, :3], x[:, 3:], t, future, separately=True)
-        except ValueError:
-            return {}
-        return {key: batch.rows(i, i + 1) for i, key in enumerate(keys)}
-
     def _offer(
         self,
         r: int,
         step: DecisionStep,
         tracks: Pictures,
-        candidates: list[tuple[int, int, int, IntArray]],
+        candidates: Candidates,
         paths: dict[tuple[int, int, int], Trajectory],
     ) -> Offer | None:
         """Replication r's candidate salvos of this step (None: no candidate threat), from
-        its `candidates` (`_step_options`) and the step's `_coast_paths`.
+        its `candidates` (`_step_options`) and the step's `coast_paths`.
 
         Each threat may receive one salvo from one of its options; a unit offers as many
         rounds as it has ready launchers and rounds above its reserve. The doctrine's choice
@@ -554,7 +528,7 @@ class Battle:
         r: int,
         step: DecisionStep,
         tracks: Pictures,
-        candidates: list[tuple[int, int, int, IntArray]],
+        candidates: Candidates,
         paths: dict[tuple[int, int, int], Trajectory],
     ) -> tuple[Rows, dict[tuple[int, int], int]]:
         """The step's candidate salvos of replication r: per threat of its `candidates`
@@ -563,9 +537,10 @@ class Battle:
         rows = Rows()
         intercept: dict[tuple[int, int], int] = {}
         for i, n, tier_index, units in candidates:
-            units = self._predicted_intercepts(
-                r, n, step.k, step.t, units, tracks, intercept, paths
-            )
+            units = predicted_intercepts(
+                self.world, self.why_not, self.time_to_go, r, n, step.k, step.t, units, tracks,
+                intercept, paths,
+            )  # fmt: skip
             if units.size:
                 rows.append((n, tier_index, units))
                 rows.kept.append(i)
@@ -722,65 +697,6 @@ class Battle:
             ],
             dtype=np.int64,
         )
-
-    def _predicted_intercepts(
-        self,
-        r: int,
-        n: int,
-        k: int,
-        t: float,
-        units: IntArray,
-        tracks: Pictures,
-        intercept: dict[tuple[int, int], int],
-        paths: dict[tuple[int, int, int], Trajectory],
-    ) -> IntArray:
-        """Keep the units whose predicted intercept point, placed on the track's predicted
-        flight in the unit's own picture (Kepler coast, from `paths` when the step's batch
-        holds it, or level flight for cruise and glide), lets them launch now and that can
-        guide to it; record its step."""
-        world = self.world
-        slot = r * self.threats + n
-        future = world.times[k + 1 :]
-        if future.size == 0:
-            self.why_not.note_units(r, n, units, "no_predicted_intercept")
-            return units[:0]
-        keep = []
-        groups = tracks.unit_group[units]
-        for g in np.unique(groups).tolist():
-            bank: TrackBank = tracks.banks[g]
-            mine = units[groups == g]
-            if world.threat_level_flight[n]:
-                predicted = level_flight_trajectory(
-                    bank.state[slot, :3],
-                    bank.state[slot, 3:],
-                    t,
-                    future,
-                    self.time_to_go[[slot]],
-                    world.threat_dive_angle_rad[[n]],
-                )
-            elif (r, n, g) in paths:
-                predicted = paths[(r, n, g)]
-            else:
-                try:
-                    predicted = coast_trajectory(
-                        bank.state[slot, :3], bank.state[slot, 3:], t, future
-                    )
-                except ValueError:
-                    continue
-            windows = world.envelopes.windows(predicted, units=mine)
-            for col, j in enumerate(mine.tolist()):
-                feasible = np.flatnonzero(windows.feasible[0, col])
-                if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
-                    step = k + 1 + int(feasible[0])
-                    if tracks.guidance_ok(j, n, min(step, world.times.size - 1)):
-                        intercept[(n, j)] = step
-                        keep.append(j)
-                    else:
-                        self.why_not.note_units(r, n, [j], "no_guidance")
-        dropped = units[~np.isin(units, keep)]
-        self.why_not.note_units(r, n, dropped, "no_predicted_intercept")
-        order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
-        return np.array(keep, dtype=np.int64)[order]
 
     def _kill_probability(
         self,
