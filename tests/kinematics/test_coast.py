@@ -28,3 +28,24 @@ def test_coast_from_a_true_state_follows_the_truth() -> None:
 def test_coast_refuses_an_unbound_state() -> None:
     with pytest.raises(ValueError, match="elliptic"):
         coast_trajectory([7e6, 0.0, 0.0], [0.0, 20_000.0, 0.0], 0.0, np.arange(10.0))
+
+
+def test_coast_of_states_solved_separately_is_each_state_alone() -> None:
+    """`separately`: a batch of states predicts each one to the same floats as predicting it
+    alone (positions, velocities, heights, impact), whatever its batch mates."""
+    launch = geodetic_to_ecef(np.radians(40.0), np.radians(128.0), 0.0)
+    aims = geodetic_to_ecef(
+        np.radians([35.68, 33.6, 26.2]), np.radians([139.77, 130.4, 127.7]), 0.0
+    )
+    times = np.arange(0.0, 900.0, 1.0)
+    truth = minimum_energy_trajectory(np.repeat(launch[None], 3, axis=0), aims, [0.0] * 3, times)
+    k = np.array([120, 200, 260])
+    x, v = truth.position[np.arange(3), k], truth.velocity[np.arange(3), k]
+    batch = coast_trajectory(x, v, 300.0, times[301:], separately=True)
+    for i in range(3):
+        alone = coast_trajectory(x[i], v[i], 300.0, times[301:])
+        row = batch.rows(i, i + 1)
+        for name in ("position", "velocity", "altitude", "impact_time", "impact_position"):
+            a, b = getattr(alone, name), getattr(row, name)
+            assert a.tobytes() == b.tobytes(), name
+        assert np.array_equal(alone.in_flight, row.in_flight)

@@ -6,9 +6,11 @@ import numpy as np
 
 from kamae.tracking.association import (
     chi2_gate,
+    gate_window,
     mahalanobis_squared,
     outside_gate_bound,
     positive_definite_3x3,
+    same_unit_pairs,
 )
 
 
@@ -66,3 +68,32 @@ def test_positive_definite_3x3_sylvester() -> None:
     assert not positive_definite_3x3(indefinite).any()
     assert not positive_definite_3x3(-spd).any()
     assert not positive_definite_3x3(nan).any()
+
+
+def test_window_keeps_every_pair_the_bound_keeps() -> None:
+    """A `same_unit_pairs` window of `gate_window` lists, each once, every pair of the same
+    unit that the trace bound does not rule out (those with a coordinate, a half-width or a
+    trace not finite included), and drops most far pairs."""
+    rng = np.random.default_rng(11)
+    gate = chi2_gate(3, 0.9999)
+    units, n_t, n_m = 5, 300, 400
+    t_unit = rng.integers(0, units, n_t)
+    m_unit = rng.integers(0, units, n_m)
+    t_pos = rng.uniform(-5e6, 5e6, (n_t, 3))
+    m_pos = t_pos[rng.integers(0, n_t, n_m)] + rng.normal(0.0, 3e3, (n_m, 3))
+    t_trace = 10.0 ** rng.uniform(4.0, 8.0, n_t)
+    m_trace = 10.0 ** rng.uniform(4.0, 8.0, n_m)
+    t_trace[:5] = np.nan
+    m_pos[:3, 2] = np.nan
+    m_trace[3:6] = np.nan
+    window = gate_window(t_unit, t_pos, t_trace, m_unit, m_pos, m_trace, units, gate)
+    pt, pm = same_unit_pairs(t_unit, m_unit, units)
+    wt, wm = same_unit_pairs(t_unit, m_unit, units, window)
+    y = m_pos[pm] - t_pos[pt]
+    kept = ~outside_gate_bound(np.einsum("pi,pi->p", y, y), t_trace[pt] + m_trace[pm], gate)
+    full = pm * n_t + pt
+    listed = wm * n_t + wt
+    assert np.unique(listed).size == listed.size  # each pair once
+    assert np.all(np.isin(full[kept], listed))
+    assert np.all(np.isin(listed, full))
+    assert listed.size < 0.2 * full.size

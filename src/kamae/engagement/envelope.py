@@ -164,24 +164,28 @@ class Envelopes:
     def windows(self, trajectory: Trajectory, units: IntArray | None = None) -> EngagementWindows:
         """Feasible intercept samples and launch times against a trajectory batch."""
         chosen = np.arange(self.unit_ecef.shape[0]) if units is None else np.asarray(units)
-        pos = trajectory.position  # (N, T, 3)
-        alt = trajectory.altitude  # (N, T)
-        speed = np.linalg.norm(trajectory.velocity, axis=-1)
-        n, t = alt.shape
+        n, t = trajectory.altitude.shape
+        # Only the samples some object is in flight at can be feasible.
+        flying = np.flatnonzero(trajectory.in_flight.any(axis=0))
+        pos = trajectory.position[:, flying]  # (N, T', 3)
+        alt = trajectory.altitude[:, flying]  # (N, T')
+        in_flight = trajectory.in_flight[:, flying]
+        times = trajectory.times[flying]
+        speed = np.linalg.norm(trajectory.velocity[:, flying], axis=-1)
         feasible = np.zeros((n, chosen.size, t), dtype=bool)
         launch = np.full((n, chosen.size, t), np.nan)
         for col, j in enumerate(chosen):
             slant = np.linalg.norm(pos - self.unit_ecef[j], axis=-1)
             with np.errstate(invalid="ignore"):
                 ok = (
-                    trajectory.in_flight
+                    in_flight
                     & (alt >= self.min_altitude_m[j])
                     & (alt <= self.max_altitude_m[j])
                     & (slant <= self.max_range_m[j])
                     & (speed <= self.max_target_speed_mps[j])
                 )
-                lt = trajectory.times[None, :] - flyout_time(slant, self.flyout[j])
+                lt = times[None, :] - flyout_time(slant, self.flyout[j])
                 ok &= lt >= trajectory.launch_time[:, None]
-            feasible[:, col, :] = ok
-            launch[:, col, :] = np.where(ok, lt, np.nan)
+            feasible[:, col, flying] = ok
+            launch[:, col, flying] = np.where(ok, lt, np.nan)
         return EngagementWindows(feasible=feasible, launch_time=launch, times=trajectory.times)

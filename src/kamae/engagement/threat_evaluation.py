@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import FloatArray, IntArray
+from kamae.arrays import FloatArray, IntArray, cross3
 from kamae.geo import geocentric_radius, geodetic_latitude
 from kamae.kinematics.ballistic import predicted_impact
 from kamae.kinematics.kepler import MU_EARTH
@@ -47,7 +47,7 @@ def assess_threats(
         return ThreatAssessment(asset, value, miss, tgo)
     rn = np.linalg.norm(position, axis=1)
     energy = 0.5 * np.sum(velocity * velocity, axis=1) - MU_EARTH / rn
-    ang = np.linalg.norm(np.cross(position, velocity), axis=1)
+    ang = np.linalg.norm(cross3(position, velocity), axis=1)
     ok = np.isfinite(energy) & (energy < 0) & (ang > 1.0)
     if np.any(ok):
         lat = geodetic_latitude(position[ok])
@@ -87,7 +87,7 @@ def assess_level_threats(
     if m == 0 or asset_ecef.shape[0] == 0:
         return ThreatAssessment(asset, value, miss, tgo)
     u, e, speed, _ = great_circle_frame(position, velocity)
-    normal = np.cross(u, e)  # (M, 3) pole of the course
+    normal = cross3(u, e)  # (M, 3) pole of the course
     ra = np.linalg.norm(asset_ecef, axis=1)  # (A,)
     a = asset_ecef / ra[:, None]
     cross = ra[None, :] * np.arcsin(np.clip(normal @ a.T, -1.0, 1.0))  # (M, A)

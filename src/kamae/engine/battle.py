@@ -42,13 +42,13 @@ from kamae.engagement.threat_evaluation import (
 from kamae.engine.draws import Draws
 from kamae.engine.engagement_counts import engagement_counts
 from kamae.engine.handover import arrival_kill_probability, predicted_kill_probability
+from kamae.engine.intercepts import Candidates, coast_paths, predicted_intercepts
 from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
-from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.dispersion import cep_to_sigma
-from kamae.kinematics.level_flight import level_flight_trajectory
+from kamae.kinematics.trajectory import Trajectory
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
@@ -100,9 +100,7 @@ class Battle:
             fu.reload_s,
         )  # fmt: skip
         self.fired = np.zeros((reps, units), dtype=np.int64)
-        self.unit_tier = np.array(
-            [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
-        )
+        self._form_unit_sets()
         # (intercept step, sequence, replication, threat, unit, first shot, shots, Pk per shot
         # expected at launch, Pk per shot if the unit's track is lost in flight)
         self.pending: list[tuple[int, int, int, int, int, int, int, float, float]] = []
@@ -144,6 +142,26 @@ class Battle:
         """(reps, radars) False once a radar is destroyed (`Looks` reads the same array)."""
         self.warhead = self.damage.warhead
         self.unit_quality = np.zeros((reps, threats, units), dtype=bool)  # set by _decide
+
+    def _form_unit_sets(self) -> None:
+        """Each unit's layer, and the per-world unit sets of the per-threat decisions
+        (`_options`), formed once."""
+        fu = self.world.fire_units
+        self.unit_tier = np.array(
+            [self.tiers.index(t) if t in self.tiers else -1 for t in fu.tier], dtype=np.int64
+        )
+        """Per unit: its layer's index in the doctrine's order (-1: a layer not in it)."""
+        self.kills = (fu.sspk[:, self.world.threat_class] > 0.0).T
+        """(N, F) the unit's interceptor can kill the threat's class."""
+        self.tier_mask = [self.unit_tier == i for i in range(len(self.tiers))]
+        """Per layer (doctrine order): its units (F,)."""
+        self.tier_units = [np.flatnonzero(m) for m in self.tier_mask]
+        self.units_below = [np.flatnonzero(self.unit_tier > i) for i in range(len(self.tiers))]
+        """Per layer: the units of the later layers."""
+        self.unordered_units = np.flatnonzero(self.unit_tier < 0)
+        """Units of a layer not in the doctrine's order."""
+        self.undefended_by = [np.flatnonzero(~fu.defends[:, a]) for a in range(fu.defends.shape[1])]
+        """Per asset: the units that do not defend it."""
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -252,7 +270,7 @@ class Battle:
         launchers, the unit's own track, the shot cap and a pending kill assessment."""
         fu, note = self.world.fire_units, self.why_not.note
         note(~self.unit_alive[:, None, :], "unit_destroyed")
-        note(~(fu.sspk[:, self.world.threat_class] > 0.0).T[None], "cannot_kill_class")
+        note(~self.kills[None], "cannot_kill_class")
         stock = self.inventory[:, None, :]
         note(stock <= 0, "no_rounds")
         note(stock <= fu.reserve[None, None, :], "reserve_held")
@@ -320,12 +338,17 @@ class Battle:
         reps, threats = reps[threatening][order], threats[threatening][order]
         values = assessed.value[threatening][order]
         assets = assessed.asset[threatening][order]
-        offers = []
+        # Every replication's options first, then their coast predictions in one batch.
+        plans = []
         for r in np.unique(reps):
             mine = reps == r
             step = DecisionStep(threats[mine], values[mine], assets[mine], k, t, steps_all,
                                 launch_all)  # fmt: skip
-            offer = self._offer(int(r), step, tracks)
+            plans.append((int(r), step, self._step_options(int(r), step)))
+        paths = coast_paths(world, plans, k, t, tracks)
+        offers = []
+        for r, step, options in plans:
+            offer = self._offer(r, step, tracks, options, paths)
             if offer is not None:
                 offers.append(offer)
         return offers
@@ -392,18 +415,17 @@ class Battle:
         world, doctrine, note = self.world, self.doctrine, self.why_not.note_units
         fu = world.fire_units
         none = np.zeros(0, dtype=np.int64)
-        can = (self.inventory[r] > fu.reserve) & (fu.sspk[:, world.threat_class[n]] > 0.0)
+        can = (self.inventory[r] > fu.reserve) & self.kills[n]
         can &= self.unit_alive[r]  # a destroyed unit fires nothing
-        defends = fu.defends[:, asset]
-        note(r, n, np.flatnonzero(~defends), "asset_not_defended")
-        can &= defends
+        note(r, n, self.undefended_by[asset], "asset_not_defended")
+        can &= fu.defends[:, asset]
         stocked = can & self.unit_quality[r, n]  # its own picture holds a fire-control track
-        note(r, n, np.flatnonzero(self.unit_tier < 0), "layer_not_in_order")
+        note(r, n, self.unordered_units, "layer_not_in_order")
         for tier_index in range(len(self.tiers)):
             if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
-                note(r, n, np.flatnonzero(self.unit_tier == tier_index), "layer_fired")
+                note(r, n, self.tier_units[tier_index], "layer_fired")
                 continue
-            units = np.flatnonzero((self.unit_tier == tier_index) & stocked & (steps_n >= 0))
+            units = np.flatnonzero(self.tier_mask[tier_index] & stocked & (steps_n >= 0))
             if units.size == 0:
                 continue  # no opportunity left in this layer: the next layer may engage
             if (
@@ -412,9 +434,9 @@ class Battle:
                 and np.any(can & (self.unit_tier > 0) & (steps_n >= 0))
                 and self._upper_keeps(r, n, t)
             ):
-                note(r, n, np.flatnonzero(self.unit_tier == 0), "upper_tier_held")
+                note(r, n, self.tier_units[0], "upper_tier_held")
                 continue  # a later layer can engage it: the first keeps its rounds
-            note(r, n, np.flatnonzero(self.unit_tier > tier_index), "higher_layer_holds")
+            note(r, n, self.units_below[tier_index], "higher_layer_holds")
             units = units[np.argsort(steps_n[units], kind="stable")]
             later = np.flatnonzero(launch_n[units] >= t + world.dt)
             if later.size:
@@ -423,8 +445,28 @@ class Battle:
             return tier_index, units
         return -1, none
 
-    def _offer(self, r: int, step: DecisionStep, tracks: Pictures) -> Offer | None:
-        """Replication r's candidate salvos of this step (None: no candidate threat).
+    def _step_options(self, r: int, step: DecisionStep) -> Candidates:
+        """Replication r's threats (in priority order) with units that can launch now
+        (`_options`): (index in the step's threats, threat, layer index, units)."""
+        options = []
+        for i, n in enumerate(step.threats.tolist()):
+            tier_index, units = self._options(
+                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
+            )
+            if units.size:
+                options.append((i, n, tier_index, units))
+        return options
+
+    def _offer(
+        self,
+        r: int,
+        step: DecisionStep,
+        tracks: Pictures,
+        candidates: Candidates,
+        paths: dict[tuple[int, int, int], Trajectory],
+    ) -> Offer | None:
+        """Replication r's candidate salvos of this step (None: no candidate threat), from
+        its `candidates` (`_step_options`) and the step's `coast_paths`.
 
         Each threat may receive one salvo from one of its options; a unit offers as many
         rounds as it has ready launchers and rounds above its reserve. The doctrine's choice
@@ -434,7 +476,7 @@ class Battle:
         earlier intercept. With `assignment: dynamic` the dynamic WTA over the remaining
         windows decides instead.
         """
-        rows, intercept = self._rows(r, step, tracks)
+        rows, intercept = self._rows(r, step, tracks, candidates, paths)
         if not rows:
             return None
         units = np.unique(np.concatenate([u for _, _, u in rows]))
@@ -482,20 +524,23 @@ class Battle:
                          offer.intercept[(n, j)], log, tracks)  # fmt: skip
 
     def _rows(
-        self, r: int, step: DecisionStep, tracks: Pictures
+        self,
+        r: int,
+        step: DecisionStep,
+        tracks: Pictures,
+        candidates: Candidates,
+        paths: dict[tuple[int, int, int], Trajectory],
     ) -> tuple[Rows, dict[tuple[int, int], int]]:
-        """The step's candidate salvos of replication r: per threat (in priority order) its
-        layer and the units that can launch at its predicted intercept now, with the
-        intercept step of each (threat, unit)."""
+        """The step's candidate salvos of replication r: per threat of its `candidates`
+        (`_step_options`, in priority order) its layer and the units that can launch at its
+        predicted intercept now, with the intercept step of each (threat, unit)."""
         rows = Rows()
         intercept: dict[tuple[int, int], int] = {}
-        for i, n in enumerate(step.threats.tolist()):
-            tier_index, units = self._options(
-                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
-            )
-            if units.size == 0:
-                continue
-            units = self._predicted_intercepts(r, n, step.k, step.t, units, tracks, intercept)
+        for i, n, tier_index, units in candidates:
+            units = predicted_intercepts(
+                self.world, self.why_not, self.time_to_go, r, n, step.k, step.t, units, tracks,
+                intercept, paths,
+            )  # fmt: skip
             if units.size:
                 rows.append((n, tier_index, units))
                 rows.kept.append(i)
@@ -652,61 +697,6 @@ class Battle:
             ],
             dtype=np.int64,
         )
-
-    def _predicted_intercepts(
-        self,
-        r: int,
-        n: int,
-        k: int,
-        t: float,
-        units: IntArray,
-        tracks: Pictures,
-        intercept: dict[tuple[int, int], int],
-    ) -> IntArray:
-        """Keep the units whose predicted intercept point, placed on the track's predicted
-        flight in the unit's own picture (Kepler coast, or level flight for cruise and glide),
-        lets them launch now and that can guide to it; record its step."""
-        world = self.world
-        slot = r * self.threats + n
-        future = world.times[k + 1 :]
-        if future.size == 0:
-            self.why_not.note_units(r, n, units, "no_predicted_intercept")
-            return units[:0]
-        keep = []
-        groups = tracks.unit_group[units]
-        for g in np.unique(groups).tolist():
-            bank: TrackBank = tracks.banks[g]
-            mine = units[groups == g]
-            if world.threat_level_flight[n]:
-                predicted = level_flight_trajectory(
-                    bank.state[slot, :3],
-                    bank.state[slot, 3:],
-                    t,
-                    future,
-                    self.time_to_go[[slot]],
-                    world.threat_dive_angle_rad[[n]],
-                )
-            else:
-                try:
-                    predicted = coast_trajectory(
-                        bank.state[slot, :3], bank.state[slot, 3:], t, future
-                    )
-                except ValueError:
-                    continue
-            windows = world.envelopes.windows(predicted, units=mine)
-            for col, j in enumerate(mine.tolist()):
-                feasible = np.flatnonzero(windows.feasible[0, col])
-                if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
-                    step = k + 1 + int(feasible[0])
-                    if tracks.guidance_ok(j, n, min(step, world.times.size - 1)):
-                        intercept[(n, j)] = step
-                        keep.append(j)
-                    else:
-                        self.why_not.note_units(r, n, [j], "no_guidance")
-        dropped = units[~np.isin(units, keep)]
-        self.why_not.note_units(r, n, dropped, "no_predicted_intercept")
-        order = np.argsort([int(np.flatnonzero(units == j)[0]) for j in keep], kind="stable")
-        return np.array(keep, dtype=np.int64)[order]
 
     def _kill_probability(
         self,

@@ -18,7 +18,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import FloatArray
+from kamae.arrays import FloatArray, cross3
 from kamae.geo import WGS84_A, WGS84_B, WGS84_E2, WGS84_EP2
 
 OMEGA_EARTH = 7.292115e-5
@@ -164,7 +164,7 @@ def great_circle_basis(
     if np.any(ny < 1e-12):
         raise ValueError("start and end points must be distinct and not antipodal")
     y_hat = y / ny[..., None]
-    z_hat = np.cross(x_hat, y_hat)
+    z_hat = cross3(x_hat, y_hat)
     return x_hat, y_hat, z_hat, np.arccos(cos_ang)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import FloatArray
+from kamae.arrays import FloatArray, cross3
 
 MU_EARTH = 3.986004418e14
 """Earth's gravitational parameter GM, m^3/s^2 (WGS84 / IERS 2010)."""
@@ -55,16 +55,16 @@ def orbit_from_state(r: npt.ArrayLike, v: npt.ArrayLike, mu: float = MU_EARTH) -
     if np.any(energy >= 0):
         raise ValueError("state is not on an elliptic orbit (speed at or above escape speed)")
     a = -mu / (2.0 * energy)
-    h = np.cross(r, v)
+    h = cross3(r, v)
     hn = np.linalg.norm(h, axis=-1)
     if np.any(hn <= 1e-9 * rn * np.sqrt(v2 + 1e-300)):
         raise ValueError("state is on a radial (degenerate) trajectory")
-    e_vec = np.cross(v, h) / mu - r / rn[:, None]
+    e_vec = cross3(v, h) / mu - r / rn[:, None]
     e = np.linalg.norm(e_vec, axis=-1)
     # Periapsis direction; for a circle fall back to the position direction.
     p_hat = np.where(e[:, None] > 1e-12, e_vec / np.maximum(e, 1e-300)[:, None], r / rn[:, None])
     w_hat = h / hn[:, None]
-    q_hat = np.cross(w_hat, p_hat)
+    q_hat = cross3(w_hat, p_hat)
     n = np.sqrt(mu / a**3)
     return Orbit(a=a, e=e, p_hat=p_hat, q_hat=q_hat, n=n, mu=mu)
 

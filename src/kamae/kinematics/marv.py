@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import FloatArray, IntArray
+from kamae.arrays import FloatArray, IntArray, cross3
 from kamae.kinematics.frames import ellipsoid_height, local_axes
 from kamae.kinematics.trajectory import Trajectory
 
@@ -90,7 +90,7 @@ def weave(
         amplitude = m.acceleration_mps2 / omega**2
         _, east, north, up = local_axes(pos[n, k0])
         v0 = vel[n, k0]
-        side = np.cross(v0, up)
+        side = cross3(v0, up)
         side = side / max(float(np.linalg.norm(side)), 1e-9)
         ks = np.flatnonzero(trajectory.in_flight[n] & (times >= t0))
         tau = times[ks] - t0

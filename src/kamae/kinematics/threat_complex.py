@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import FloatArray, IntArray
+from kamae.arrays import FloatArray, IntArray, cross3
 from kamae.kinematics.ballistic import phases
 from kamae.kinematics.kepler import (
     MU_EARTH,
@@ -164,7 +164,7 @@ def _fly(
     orbit = orbit_from_state(r0, v0, mu)
     m0 = mean_anomaly(true_anomaly(orbit, r0), orbit.e)
     # Flight-path angle at the interface: cos γ = h / (r v), h = |r × v| conserved.
-    h_ang = np.linalg.norm(np.cross(r0, v0), axis=1)
+    h_ang = np.linalg.norm(cross3(r0, v0), axis=1)
     r_if = surface_radius + INTERFACE_ALTITUDE_M
     v_if = np.sqrt(np.maximum(mu * (2.0 / r_if - 1.0 / orbit.a), 1e-9))
     gamma = np.arccos(np.clip(h_ang / (r_if * v_if), -1.0, 1.0))

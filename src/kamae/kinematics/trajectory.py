@@ -50,6 +50,21 @@ class Trajectory:
     def steps(self) -> int:
         return int(self.times.shape[0])
 
+    def rows(self, start: int, stop: int) -> Trajectory:
+        """Missiles start..stop - 1 (views of this batch's arrays)."""
+        return Trajectory(
+            times=self.times,
+            position=self.position[start:stop],
+            velocity=self.velocity[start:stop],
+            altitude=self.altitude[start:stop],
+            in_flight=self.in_flight[start:stop],
+            launch_time=self.launch_time[start:stop],
+            impact_time=self.impact_time[start:stop],
+            impact_position=self.impact_position[start:stop],
+            phase=self.phase[start:stop],
+            burnout_time=None if self.burnout_time is None else self.burnout_time[start:stop],
+        )
+
 
 PHASE_NONE = 0
 PHASE_BOOST = 1

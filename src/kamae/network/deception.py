@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kamae.arrays import FloatArray, IntArray
+from kamae.arrays import FloatArray, IntArray, cross3
 from kamae.network.events import NetworkEvent
 from kamae.tracking.ekf import PolarMeasurements, rae_from_enu
 from kamae.tracking.picture import Reports
@@ -35,7 +35,7 @@ def horizontal_offset(position: FloatArray, distance_m: float, azimuth: float) -
     up = position / np.linalg.norm(position, axis=1, keepdims=True)
     east = np.stack([-position[:, 1], position[:, 0], np.zeros(len(position))], axis=1)
     east /= np.linalg.norm(east, axis=1, keepdims=True)
-    north = np.cross(up, east)
+    north = cross3(up, east)
     return distance_m * (np.sin(azimuth) * east + np.cos(azimuth) * north)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import FloatArray
+from kamae.arrays import FloatArray, cross3
 
 LIGHT_SPEED = 299_792_458.0
 """m/s."""
@@ -67,6 +67,6 @@ def pattern_gain(off_axis: npt.ArrayLike, beamwidth: float, sidelobe_level: floa
 
 def angle_between(u: FloatArray, v: FloatArray) -> FloatArray:
     """Angle (rad) between direction vectors (..., 3), robust near 0."""
-    cross = np.linalg.norm(np.cross(u, v), axis=-1)
+    cross = np.linalg.norm(cross3(u, v), axis=-1)
     dot = np.sum(u * v, axis=-1)
     return np.asarray(np.arctan2(cross, dot), dtype=float)

@@ -126,11 +126,68 @@ def outside_gate_bound(
         return np.asarray(y_squared > (margin * gate) * trace_s, dtype=bool)
 
 
+WINDOW_MARGIN = 1e-6
+"""Relative widening of a `same_unit_pairs` window (and as much again in coordinate units,
+plus one unit): covers the rounding of the window's bounds and of its sort keys."""
+_UNIT_SPAN = 2.0**27
+"""Spacing of the units on the sort key of `same_unit_pairs` windows (coordinate units)."""
+_COORD_SPAN = 2.0**25
+"""Coordinates are clipped to ±this on that key (order kept: a window only grows)."""
+
+
 def same_unit_pairs(
-    track_unit: IndexArray, meas_unit: IndexArray, units: int
+    track_unit: IndexArray,
+    meas_unit: IndexArray,
+    units: int,
+    window: tuple[FloatArray, FloatArray, FloatArray] | None = None,
 ) -> tuple[IndexArray, IndexArray]:
     """Every (track, measurement) pair of the same unit (a replication, or a picture of a
-    replication): track and measurement indices (P,), measurement-major."""
+    replication): track and measurement indices (P,), measurement-major, each measurement's
+    tracks in index order.
+
+    ``window`` (track coordinate (T,), track half-width (T,), measurement coordinate (M,))
+    keeps, of those, the pairs whose coordinates are within the track's half-width, |x_m -
+    x_t| <= h_t, by binary search on the measurements sorted per unit: every such pair
+    (widened by `WINDOW_MARGIN` against rounding, so a few more may be kept), each once, in
+    no set order (track by track; callers that gate pair by pair and assign by
+    `gnn_assign_pairs` do not depend on it). A track or measurement whose coordinate or
+    half-width is not finite pairs with every measurement or track of its unit."""
+    if window is None:
+        return _unit_pairs(track_unit, meas_unit, units)
+    t_x, t_half, m_x = window
+    wild_t = ~(np.isfinite(t_x) & np.isfinite(t_half))
+    wild_m = ~np.isfinite(m_x)
+    tame_t, tame_m = np.flatnonzero(~wild_t), np.flatnonzero(~wild_m)
+    key = meas_unit[tame_m] * _UNIT_SPAN + np.clip(m_x[tame_m], -_COORD_SPAN, _COORD_SPAN)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    x = t_x[tame_t]
+    half = t_half[tame_t] * (1.0 + WINDOW_MARGIN) + WINDOW_MARGIN * np.abs(x) + 1.0
+    base = track_unit[tame_t] * _UNIT_SPAN
+    lo = np.searchsorted(key, base + np.clip(x - half, -_COORD_SPAN, _COORD_SPAN), "left")
+    hi = np.searchsorted(key, base + np.clip(x + half, -_COORD_SPAN, _COORD_SPAN), "right")
+    count = hi - lo
+    total = int(count.sum())
+    at = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(total)
+    pt = [np.repeat(tame_t, count)]
+    pm = [tame_m[order[at]]]
+    wild = np.flatnonzero(wild_t)
+    if wild.size:  # a wild track: every measurement of its unit
+        a, b = _unit_pairs(track_unit[wild], meas_unit, units)
+        pt.append(wild[a])
+        pm.append(b)
+    wild = np.flatnonzero(wild_m)
+    if wild.size:  # a wild measurement: every tame track of its unit
+        a, b = _unit_pairs(track_unit[tame_t], meas_unit[wild], units)
+        pt.append(tame_t[a])
+        pm.append(wild[b])
+    return np.concatenate(pt), np.concatenate(pm)
+
+
+def _unit_pairs(
+    track_unit: IndexArray, meas_unit: IndexArray, units: int
+) -> tuple[IndexArray, IndexArray]:
+    """Every (track, measurement) pair of the same unit (`same_unit_pairs` without window)."""
     order = np.argsort(track_unit, kind="stable")
     t_start = np.searchsorted(track_unit[order], np.arange(units), side="left")
     t_count = np.bincount(track_unit, minlength=units)
@@ -139,6 +196,38 @@ def same_unit_pairs(
     within = np.arange(pm.size) - np.repeat(np.cumsum(lens) - lens, lens)
     pt = order[t_start[meas_unit][pm] + within]
     return pt, pm
+
+
+def gate_window(
+    track_unit: IndexArray,
+    track_pos: FloatArray,
+    track_trace: FloatArray,
+    meas_unit: IndexArray,
+    meas_pos: FloatArray,
+    meas_trace: FloatArray,
+    units: int,
+    gate: float,
+    margin: float = GATE_BOUND_MARGIN,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The `same_unit_pairs` window holding every pair of the same unit that
+    `outside_gate_bound` (with trace S = ``track_trace`` + ``meas_trace``) does not rule out:
+    on the axis along which the measurements spread most, half-width h = sqrt(margin·gate·
+    (trace(P_track) + the largest trace(R) of the track's unit's measurements)).
+
+    Since |y|² >= y_axis², |y_axis| > h gives |y|² > margin·gate·trace(S) (and so in floating
+    point: every rounding involved is monotonic, and the window's margin covers the few ulps
+    of h). A track or measurement with a position or trace not finite (not certified
+    positive definite: never ruled out) gets no coordinate: it pairs with every one of its
+    unit's. Returns (track coordinate, half-width, measurement coordinate)."""
+    t_ok = np.isfinite(track_pos).all(axis=1) & np.isfinite(track_trace)
+    m_ok = np.isfinite(meas_pos).all(axis=1) & np.isfinite(meas_trace)
+    axis = int(np.argmax(np.ptp(meas_pos[m_ok], axis=0))) if m_ok.any() else 0
+    m_max = np.zeros(units)
+    np.maximum.at(m_max, meas_unit[m_ok], meas_trace[m_ok])
+    with np.errstate(invalid="ignore"):
+        half = np.sqrt((margin * gate) * (track_trace + m_max[track_unit]))
+    t_x = np.where(t_ok & np.isfinite(half), track_pos[:, axis], np.nan)
+    return t_x, half, np.where(m_ok, meas_pos[:, axis], np.nan)
 
 
 def gated_costs(

@@ -13,7 +13,9 @@ replication:
    replication: the threat slots that hold a track, predicted to the scan, and the live false
    tracks. A threat's own slot always admits its own plot (cost capped at the gate), so
    without contest association is by origin. The exact d2 (a 3×3 solve) is computed only
-   for pairs that the trace bound (`association.outside_gate_bound`) cannot rule out.
+   for pairs that the trace bound (`association.outside_gate_bound`) cannot rule out, and
+   only the pairs within that bound's reach along one axis are formed (a window on the
+   plots sorted per replication, `association.same_unit_pairs`).
 3. Where a track gates several plots or a plot falls in several gates, global nearest
    neighbour decides (`association.gnn_assign_pairs`: exact per connected component, an
    unassigned track costing the gate); a false plot or another threat's plot may then take a
@@ -45,6 +47,7 @@ from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     chi2_gate,
+    gate_window,
     gated_costs,
     gnn_assign_pairs,
     positive_definite_3x3,
@@ -346,16 +349,24 @@ class SystemTracker:
         computed only for the pairs that the trace bound (`outside_gate_bound`) cannot rule
         out; a ruled-out pair has d2 > gate, so leaving its d2 at inf changes no admissibility
         and no cost. Pairs with a track or plot covariance not certified positive definite are
-        never ruled out.
+        never ruled out. Only the pairs inside the window of `_gate_window` (a superset of
+        the own pairs and of those the bound keeps) are formed at all, so the result is that
+        of pairing every track with every plot, but for the order of the pairs (each pair's
+        d2 depends on that pair alone, and `_assign` does not depend on their order).
         """
-        pt, pm = same_unit_pairs(t_rep, plots.rep, self.reps)
-        y = plots.z[pm] - t_pos[pt]
-        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
         t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
         m_trace = np.where(
             positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
         )
+        pt, pm = same_unit_pairs(
+            t_rep,
+            plots.rep,
+            self.reps,
+            self._gate_window(plots, t_rep, t_own, t_pos, t_trace, m_trace),
+        )
+        y = plots.z[pm] - t_pos[pt]
+        own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
         admissible, cost = gated_costs(
             y,
             t_trace[pt] + m_trace[pm],
@@ -364,6 +375,31 @@ class SystemTracker:
             own,
         )
         return pt[admissible], pm[admissible], cost[admissible]
+
+    def _gate_window(
+        self,
+        plots: Plots,
+        t_rep: IntArray,
+        t_own: IntArray,
+        t_pos: FloatArray,
+        t_trace: FloatArray,
+        m_trace: FloatArray,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """The `same_unit_pairs` window of `_gated_pairs`: the trace bound's
+        (`gate_window`), each track's widened to reach its own threat's plot (an own pair is
+        admissible whatever its d2)."""
+        t_x, half, m_x = gate_window(
+            t_rep, t_pos, t_trace, plots.rep, plots.z, m_trace, self.reps, self.gate
+        )
+        track_of = np.full(self.reps * self.threats, -1, dtype=np.int64)
+        mine = np.flatnonzero(t_own >= 0)
+        track_of[t_rep[mine] * self.threats + t_own[mine]] = mine
+        of = np.flatnonzero(plots.origin >= 0)
+        owner = track_of[plots.rep[of] * self.threats + plots.origin[of]]
+        has = owner >= 0
+        of, owner = of[has], owner[has]
+        np.fmax.at(half, owner, np.abs(m_x[of] - t_x[owner]))
+        return t_x, half, m_x
 
     def _start_false_tracks(self, step: int, t: float, plots: Plots, births: IntArray) -> None:
         ft = self.false
