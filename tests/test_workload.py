@@ -137,15 +137,16 @@ def _doc(change) -> dict:  # type: ignore[no-untyped-def]
 
 def test_a_batch_s_memory_follows_the_run_s_batch() -> None:
     # The per-batch figures were measured at 16 replications (BATCH); a run's batch is an
-    # equal share per task slot (1 in this process, 2 per pool worker) from 16 to 64.
+    # equal share per task slot (1 in this process, 2 per pool worker) from 16 to 256.
     def work(replications: int, workers: int = 1) -> Workload:
         return Workload(100, 1000, 50, 4, replications, workers=workers)
 
-    assert [work(8).batch, work(40).batch, work(200, 2).batch, work(1000).batch] == [16, 40, 50, 64]
+    batches = [work(8).batch, work(40).batch, work(200, 2).batch, work(1000).batch]
+    assert batches == [16, 40, 50, 256]
     world = 100 * 1000 * (WORLD_BYTES_PER_OBJECT_STEP + WORLD_BYTES_PER_OBJECT_STEP_SENSOR * 4)
     base = work(16).memory_bytes - BASE_BYTES - world  # one batch of 16
     assert work(64).memory_bytes - work(16).memory_bytes == pytest.approx(3 * base)
-    assert work(1000).memory_bytes == work(64).memory_bytes  # flat past the largest batch
+    assert work(1000).memory_bytes == work(256).memory_bytes  # flat past the largest batch
 
 
 def test_campaign_work_counts_its_salvos() -> None:
@@ -163,7 +164,7 @@ def test_campaign_work_counts_its_salvos() -> None:
     assert "campaign" in work.describe()
     # Its batches are cut from its largest run of one world (here its replications).
     assert work.batch_of == max(c.replications, c.calibration_replications)
-    assert more.batch == 64
+    assert more.batch == 256  # 400 replications in one process: at most MAX_BATCH
 
 
 def test_a_trade_study_checks_its_monte_carlo_first() -> None:

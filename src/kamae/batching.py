@@ -11,9 +11,10 @@ from __future__ import annotations
 
 CHUNK_REPLICATIONS = 16
 """Replications per task of a sweep (its stored chunk), and the smallest batch of a run."""
-MAX_BATCH = 64
-"""Most replications per engine batch: past 64 the CPU per replication levels off while a
-batch's memory keeps growing with it (docs/performance.md)."""
+MAX_BATCH = 256
+"""Most replications per engine batch: the CPU per replication still falls from 64 to 256
+(the engine's per-step Python work spread wider) while a batch's memory grows slowly with
+it (docs/performance.md, "Batch size"); a run's memory is flat past it."""
 
 
 def batch_size(replications: int, slots: int) -> int:

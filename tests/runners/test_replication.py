@@ -65,15 +65,16 @@ def test_chunks_are_cut_by_sixteen_in_order() -> None:
     assert chunk_range(2, 40) == range(32, 40)
 
 
-def test_a_run_gives_each_slot_an_equal_share_between_16_and_64() -> None:
-    assert (CHUNK_REPLICATIONS, MAX_BATCH) == (16, 64)
+def test_a_run_gives_each_slot_an_equal_share_between_16_and_256() -> None:
+    assert (CHUNK_REPLICATIONS, MAX_BATCH) == (16, 256)
     assert batch_size(100, 4) == 25  # 2 local workers: 4 chunks of 25
     assert batch_size(100, 2) == 50
-    assert batch_size(1000, 4) == 64  # at most MAX_BATCH
+    assert batch_size(1000, 4) == 250
+    assert batch_size(2000, 4) == 256  # at most MAX_BATCH
     assert batch_size(20, 4) == 16  # at least CHUNK_REPLICATIONS
     assert batch_size(0, 1) == 16
-    seeds: Seeds = [(i, None) for i in range(100)]  # type: ignore[misc]
-    assert [len(c) for c in chunked(seeds, batch_size(100, 1))] == [64, 36]
+    seeds: Seeds = [(i, None) for i in range(300)]  # type: ignore[misc]
+    assert [len(c) for c in chunked(seeds, batch_size(300, 1))] == [256, 44]
 
 
 def test_a_failing_chunk_stops_its_world_only_and_every_world_is_released() -> None:
