@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 
 from kamae.engine.measures import GOSPA_CUTOFF_M, PictureMeasures
-from kamae.tracking.metrics import siap
 
 STEPS, K = 11, 10  # sampled at step 10 (every METRICS_EVERY_STEPS = 10)
 TRUTH = np.array([[7.0e6, 0.0, 0.0], [7.0e6, 5.0e4, 0.0]])  # 50 km apart: beyond the gate
@@ -62,7 +61,7 @@ def _scan(alive: list[bool], updates: list[int]) -> tuple[Any, float]:
     measures = PictureMeasures(_world(), 1)
     measures.sample(K, 100.0, np.array([alive]), _tracker(updates))
     gospa = measures.gospa_sum[0] / measures.gospa_samples[0]
-    return siap(measures.siap_counts[0]), float(gospa)
+    return measures.siap(0), float(gospa)
 
 
 def test_both_threats_alive_and_tracked() -> None:

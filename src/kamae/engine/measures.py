@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamae.arrays import BoolArray
+from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engine.looks import Looks
 from kamae.results.metrics import TrackingCounts
-from kamae.tracking.metrics import SiapCounts, assign_tracks_to_truths, gospa, siap, siap_scan
+from kamae.tracking.kernels import segment_sums
+from kamae.tracking.metrics import Siap, SiapCounts, distances, gospa, siap
 from kamae.tracking.tracker import SystemTracker
 from kamae.world import World
 
@@ -38,12 +39,22 @@ class PictureMeasures:
         self.world = world
         self.reps = reps
         self.confirm_updates = world.doctrine.track_confirm_updates
-        self.siap_counts: list[list[SiapCounts]] = [[] for _ in range(reps)]
+        self.siap_sums = np.zeros((reps, 4), dtype=np.int64)
+        """Per replication, summed over its scans: truths J, truths tracked J_T, tracks N,
+        tracks assigned N_A (`SiapCounts`)."""
+        self.siap_errors = np.zeros((reps, 2))
+        """Per replication, summed over its scans: position and velocity errors."""
         self.gospa_sum = np.zeros(reps)
         self.gospa_samples = np.zeros(reps, dtype=np.int64)
 
     def sample(self, k: int, t: float, alive: BoolArray, tracker: SystemTracker) -> None:
-        """At a sampling step, the tracker's picture against the live threats in flight."""
+        """At a sampling step, the tracker's picture against the live threats in flight.
+
+        Every replication at once: each estimate against the truths of its own replication,
+        the same floats as `siap_scan` and `gospa` on that replication alone (its estimates
+        in the same order, its sums by `segment_sums`); GOSPA's assignment is the set of
+        pairs closer than c wherever no estimate or truth has two of them (then it is the
+        optimum), `gospa` itself elsewhere."""
         if k % METRICS_EVERY_STEPS:
             return
         traj = self.world.trajectory
@@ -56,25 +67,88 @@ class PictureMeasures:
         slots = np.flatnonzero(firm.ravel())
         x, _ = bank.predicted(slots, t)
         fx, _ = ft.bank.predicted(f_conf, t)
-        slot_rep = slots // threats
-        for r in range(self.reps):
-            truth = np.flatnonzero(alive[r] & flying)
-            est = np.concatenate([x[slot_rep == r], fx[ft.rep[f_conf] == r]])
-            if truth.size == 0 and est.shape[0] == 0:
-                continue
-            truth_pos = traj.position[truth, k]
-            truth_vel = traj.velocity[truth, k]
-            assigned = assign_tracks_to_truths(est[:, :3], truth_pos, SIAP_ASSOCIATION_M)
-            self.siap_counts[r].append(
-                siap_scan(est[:, :3], truth_pos, assigned, est[:, 3:], truth_vel)
-            )
-            g = gospa(est[:, :3], truth_pos, GOSPA_CUTOFF_M, GOSPA_ORDER)
-            self.gospa_sum[r] += g.distance
-            self.gospa_samples[r] += 1
+        # Each replication's estimates as its own scan lists them: slots, then false tracks.
+        est_rep = np.concatenate([slots // threats, ft.rep[f_conf]])
+        order = np.argsort(est_rep, kind="stable")
+        est, est_rep = np.concatenate([x, fx])[order], est_rep[order]
+        truth = alive & flying[None, :]
+        n_est = np.bincount(est_rep, minlength=self.reps)
+        n_tru = truth.sum(axis=1)
+        scanned = (n_est > 0) | (n_tru > 0)
+        dist = np.where(truth[est_rep], distances(est[:, :3], traj.position[:, k]), np.inf)
+        self._siap(k, est, est_rep, dist, n_est, n_tru)
+        g = self._gospa(k, est, est_rep, dist, truth, n_est, n_tru)
+        self.gospa_sum[scanned] += g[scanned]
+        self.gospa_samples[scanned] += 1
+
+    def _siap(
+        self,
+        k: int,
+        est: FloatArray,
+        est_rep: IntArray,
+        dist: FloatArray,
+        n_est: IntArray,
+        n_tru: IntArray,
+    ) -> None:
+        """One scan's SIAP tallies (`assign_tracks_to_truths`, `siap_scan`) of every
+        replication: each estimate on its nearest truth within `SIAP_ASSOCIATION_M`."""
+        traj = self.world.trajectory
+        best = np.argmin(dist, axis=1)
+        on = np.flatnonzero(dist[np.arange(est.shape[0]), best] <= SIAP_ASSOCIATION_M)
+        rep_on, truth_on = est_rep[on], best[on]
+        n_on = np.bincount(rep_on, minlength=self.reps)
+        objects = dist.shape[1]
+        tracked = np.unique(rep_on * objects + truth_on) // objects
+        pos = np.linalg.norm(est[on, :3] - traj.position[truth_on, k], axis=1)
+        vel = np.linalg.norm(est[on, 3:] - traj.velocity[truth_on, k], axis=1)
+        self.siap_sums += np.stack(
+            [n_tru, np.bincount(tracked, minlength=self.reps), n_est, n_on], axis=1
+        )
+        self.siap_errors[:, 0] += segment_sums(pos, n_on)
+        self.siap_errors[:, 1] += segment_sums(vel, n_on)
+
+    def _gospa(
+        self,
+        k: int,
+        est: FloatArray,
+        est_rep: IntArray,
+        dist: FloatArray,
+        truth: BoolArray,
+        n_est: IntArray,
+        n_tru: IntArray,
+    ) -> FloatArray:
+        """One scan's GOSPA distance of every replication (`gospa`, c = `GOSPA_CUTOFF_M`)."""
+        c, p = GOSPA_CUTOFF_M, GOSPA_ORDER
+        close = dist < c
+        e_close, t_close = close.sum(axis=1), np.zeros(truth.shape, dtype=np.int64)
+        np.add.at(t_close, est_rep, close)
+        plain = np.bincount(est_rep[e_close > 1], minlength=self.reps) == 0
+        plain &= ~np.any(t_close > 1, axis=1)
+        # Close pairs in truth order within each replication, as `gospa` sums them.
+        e, j = np.nonzero(close & plain[est_rep][:, None])
+        pair_rep = est_rep[e]
+        order = np.lexsort((j, pair_rep))
+        n_pairs = np.bincount(pair_rep, minlength=self.reps)
+        local = segment_sums(dist[e, j][order] ** p, n_pairs)
+        half = c**p / 2.0
+        total = local + half * (n_tru - n_pairs) + half * (n_est - n_pairs)
+        out = np.array([v ** (1.0 / p) for v in total.tolist()])
+        starts = np.r_[0, np.cumsum(n_est)[:-1]]
+        traj_pos = self.world.trajectory.position
+        for r in np.flatnonzero(~plain).tolist():
+            mine = est[starts[r] : starts[r] + n_est[r], :3]
+            out[r] = gospa(mine, traj_pos[np.flatnonzero(truth[r]), k], c, p).distance
+        return out
+
+    def siap(self, r: int) -> Siap:
+        """Replication r's SIAP measures over its scans (`siap` of their summed tallies)."""
+        j, jt, n, na = self.siap_sums[r].tolist()
+        pos, vel = self.siap_errors[r].tolist()
+        return siap([SiapCounts(j, jt, n, na, pos, vel)])
 
     def counts(self, r: int, looks: Looks, tracker: SystemTracker) -> TrackingCounts:
         """Replication r's sensing and tracking counts with its picture measures."""
-        measures = siap(self.siap_counts[r])
+        measures = self.siap(r)
         samples = int(self.gospa_samples[r])
         return TrackingCounts(
             tracks_diverged=float(tracker.diverged[r]),

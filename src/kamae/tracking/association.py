@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from kamae.arrays import FloatArray, IndexArray
 from kamae.errors import KamaeError
+from kamae.tracking.kernels import f64, mahalanobis_3
 
 # scipy is imported inside the functions that use it: importing kamae.tracking (and with it
 # the engine) stays fast, scipy's submodules cost ~0.5 s each to import.
@@ -57,6 +58,8 @@ def mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
         ok &= positive_definite_3x3(s)
     elif ok.any():
         ok[ok] = np.linalg.eigvalsh(s[ok]).min(axis=1) > 0
+    if m == 3:  # compiled, pair by pair (`kernels.mahalanobis_3`)
+        return np.asarray(mahalanobis_3(f64(y), f64(s), ok), dtype=np.float64)
     d2 = np.full(y.shape[0], np.inf)
     if ok.any():
         yy = y[ok]

@@ -21,6 +21,8 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.base import position_sigma, sigma_of_variances, velocity_sigma
+from kamae.tracking.kernels import f64 as _f64
+from kamae.tracking.kernels import position_update
 from kamae.tracking.motion import coast_or_level_predict, cv_predicted_variances
 
 
@@ -101,19 +103,12 @@ class BallisticTrackBank:
             idx = index[old]
             if not predicted:
                 self.predict(idx, times[old])
-            x = self.state[idx]
-            p = self.covariance[idx]
-            s = p[:, :3, :3] + r[old]
-            gain = np.linalg.solve(s, p[:, :3, :]).transpose(0, 2, 1)  # P H^T S^-1
-            innov = z[old] - x[:, :3]
-            self.state[idx] = x + np.einsum("nij,nj->ni", gain, innov)
-            if self.joseph:
-                joseph = np.eye(6) - np.concatenate([gain, np.zeros((idx.size, 6, 3))], axis=2)
-                p_new = joseph @ p @ joseph.transpose(0, 2, 1)
-                p_new += gain @ r[old] @ gain.transpose(0, 2, 1)
-            else:  # P - K H P with H = [I 0]: one product instead of three (symmetrised below)
-                p_new = p - gain @ p[:, :3, :]
-            self.covariance[idx] = 0.5 * (p_new + p_new.transpose(0, 2, 1))
+            # K = P H^T S^-1, S = H P H^T + R with H = [I 0]; Joseph form or P - K H P,
+            # symmetrised (`kernels.position_update`).
+            x, p = position_update(
+                self.state[idx], self.covariance[idx], _f64(z[old]), _f64(r[old]), self.joseph
+            )
+            self.state[idx], self.covariance[idx] = x, p
             self.updates[idx] += 1
 
     def position_sigma(self) -> FloatArray:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray
+from kamae.tracking import kernels
+from kamae.tracking.kernels import f64
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -48,8 +50,7 @@ class GaussianUpdate:
 def covariance_diverged(x: FloatArray, p: FloatArray) -> BoolArray:
     """True where a mean (..., n) or covariance (..., n, n) is not finite or P is not PD.
 
-    Positive definiteness is tested by Cholesky factorisation (one batched call; per-matrix
-    eigenvalues only when the batch call fails).
+    Positive definiteness is tested by Cholesky factorisation (of the symmetric part).
     """
     x = np.asarray(x, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
@@ -58,23 +59,13 @@ def covariance_diverged(x: FloatArray, p: FloatArray) -> BoolArray:
 
 
 def _positive_definite(m: FloatArray, finite: BoolArray) -> BoolArray:
-    """PD test of symmetric matrices (..., k, k) where ``finite``; False elsewhere."""
+    """PD test of symmetric matrices (..., k, k) where ``finite``; False elsewhere: each
+    matrix's Cholesky factor (`kernels.positive_definite`)."""
     ok = finite.copy()
     if not ok.any():
         return ok
-    sub = m[ok]
-    try:
-        np.linalg.cholesky(sub)
-    except np.linalg.LinAlgError:
-        sym = 0.5 * (sub + np.swapaxes(sub, -1, -2))
-        pd = np.empty(sub.shape[0], dtype=bool)
-        for i in range(sub.shape[0]):
-            try:
-                np.linalg.cholesky(sym[i])
-                pd[i] = True
-            except np.linalg.LinAlgError:
-                pd[i] = False
-        ok[ok] = pd
+    k = m.shape[-1]
+    ok[ok] = kernels.positive_definite(f64(m[ok].reshape(-1, k, k)))
     return ok
 
 
@@ -91,30 +82,16 @@ def gaussian_update(
     x = np.asarray(x, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    h = np.asarray(h, dtype=np.float64)
-    r = np.asarray(r, dtype=np.float64)
-    m = y.shape[-1]
-    pht = p @ np.swapaxes(h, -1, -2)  # (..., n, m)
-    s = h @ pht + r
-    s = 0.5 * (s + np.swapaxes(s, -1, -2))
-    finite = np.asarray(np.isfinite(s).all(axis=(-2, -1)) & np.isfinite(y).all(axis=-1), bool)
-    ok = _positive_definite(s, finite)
-    s_safe = np.where(ok[..., None, None], s, np.eye(m)) if not ok.all() else s
-    gain_t = np.linalg.solve(s_safe, np.swapaxes(pht, -1, -2))  # (S^-1 H P) = K^T
-    gain = np.swapaxes(gain_t, -1, -2)
-    w = np.linalg.solve(s_safe, y[..., None])[..., 0]
-    x_new = x + (gain @ y[..., None])[..., 0]
-    p_new = p - gain @ np.swapaxes(pht, -1, -2)
-    p_new = 0.5 * (p_new + np.swapaxes(p_new, -1, -2))
-    nis = np.einsum("...i,...i->...", y, w)
-    _, logdet = np.linalg.slogdet(s_safe)
-    loglik = -0.5 * (nis + logdet + m * _LOG_2PI)
-    if not ok.all():
-        bad = ~ok
-        x_new = np.where(bad[..., None], np.nan, x_new)
-        p_new = np.where(bad[..., None, None], np.nan, p_new)
-        nis = np.where(bad, np.nan, nis)
-        loglik = np.where(bad, -np.inf, loglik)
+    batch, n, m = x.shape[:-1], x.shape[-1], y.shape[-1]
+    h = np.broadcast_to(np.asarray(h, dtype=np.float64), batch + (m, n))
+    r = np.broadcast_to(np.asarray(r, dtype=np.float64), batch + (m, m))
+    # Row by row in `kernels.gaussian_update`: PD test and S^-1 by S's Cholesky factor.
+    x_new, p_new, s, nis, loglik = kernels.gaussian_update(
+        f64(x.reshape(-1, n)), f64(p.reshape(-1, n, n)), f64(y.reshape(-1, m)),
+        f64(h.reshape(-1, m, n)), f64(r.reshape(-1, m, m)),
+    )  # fmt: skip
+    x_new, p_new = x_new.reshape(batch + (n,)), p_new.reshape(batch + (n, n))
+    s, nis, loglik = s.reshape(batch + (m, m)), nis.reshape(batch), loglik.reshape(batch)
     return GaussianUpdate(x_new, p_new, y, s, nis, loglik)
 
 

@@ -33,8 +33,9 @@ def _check(c: float, p: float) -> None:
         raise KamaeError(f"order p must be finite and >= 1, got {p!r}")
 
 
-def _distances(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Euclidean distances (n, m) between the rows of a (n, d) and b (m, d)."""
+def distances(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Euclidean distances (n, m) between the rows of a (n, d) and b (m, d) (each pair's the
+    same float whatever the other rows)."""
     diff = a[:, None, :] - b[None, :, :]
     return np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
 
@@ -63,7 +64,7 @@ def ospa(x: FloatArray, y: FloatArray, c: float, p: float = 1.0) -> float:
         return 0.0
     if min(n, m) == 0:
         return float(c)
-    cost = np.minimum(_distances(x, y), c) ** p
+    cost = np.minimum(distances(x, y), c) ** p
     ri, ci = _lsa(cost)
     return float(((cost[ri, ci].sum() + c**p * (big - min(n, m))) / big) ** (1.0 / p))
 
@@ -94,7 +95,7 @@ def gospa(estimates: FloatArray, truths: FloatArray, c: float, p: float = 1.0) -
     if n_est == 0 or n_tru == 0:
         missed, false = half * n_tru, half * n_est
         return Gospa(float((missed + false) ** (1.0 / p)), 0.0, missed, false, assignment)
-    dist = _distances(tru, est)
+    dist = distances(tru, est)
     # Assigning costs min(d, c)^p; a pair at >= c equals one miss plus one false target.
     cost = np.minimum(dist, c) ** p
     ri, ci = _lsa(cost)
@@ -119,7 +120,7 @@ def assign_tracks_to_truths(
     out = np.full(tr.shape[0], -1, dtype=np.intp)
     if tr.shape[0] == 0 or tu.shape[0] == 0:
         return out
-    d = _distances(tr, tu)
+    d = distances(tr, tu)
     best = np.argmin(d, axis=1)
     ok = d[np.arange(tr.shape[0]), best] <= threshold
     out[ok] = best[ok]

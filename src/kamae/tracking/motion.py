@@ -29,6 +29,7 @@ import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray
 from kamae.errors import KamaeError
+from kamae.tracking.kernels import cv_covariance, f64
 
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, NIMA TR8350.2 2000, table 3.1).
 GM_EARTH = 3.986004418e14
@@ -83,6 +84,9 @@ def cv_predict(
         a = np.asarray(accel, dtype=np.float64)
         x_new[..., :3] += 0.5 * d * d * a
         x_new[..., 3:] += d * a
+    if p.ndim == 3:  # a batch of slots: compiled, the same operations (`kernels.cv_covariance`)
+        p_new = cv_covariance(f64(p), f64(d[:, 0]), *(f64(v.reshape(-1)) for v in (q11, q12, q22)))
+        return x_new, p_new
     d3 = d[..., None]
     eye = np.eye(3)
     a_blk, b_blk, c_blk = p[..., :3, :3], p[..., :3, 3:], p[..., 3:, 3:]

@@ -1,0 +1,357 @@
+"""Compiled per-slot kernels of the track filters (numba), for the batches the engine runs.
+
+The tracker's algebra is small per slot (6 states, 3 measurements) and the engine holds a few
+thousand slots, so NumPy's batched forms (`np.linalg.solve` on (M, 3, 3) stacks, 6×6 matrix
+products) spend most of their time in per-call and per-matrix overhead. These kernels run the
+same equations slot by slot in compiled loops:
+
+- `position_update`: the converted-measurement Kalman update with H = [I 0] (Bar-Shalom, Li &
+  Kirubarajan 2001, section 5.2), Joseph form P+ = (I - K H) P (I - K H)^T + K R K^T
+  (section 5.2.3) or the short form P - K H P, symmetrised; the gain from S K^T = H P by
+  Gaussian elimination with partial pivoting (LAPACK's `gesv`, which `np.linalg.solve` ran).
+- `gaussian_update`: the general update of `kalman.gaussian_update` (any n and m, any H and
+  R per row), S's positive definiteness by its Cholesky factor, which also gives S^-1 and
+  log det S.
+- `mahalanobis_3`: d2 = y^T S^-1 y of 3-D gate pairs (Gaussian elimination with pivoting).
+- `positive_definite`: the Cholesky test of `kalman.covariance_diverged`.
+- `cv_covariance`: the CV model's F P F^T + Q, formed blockwise in exactly the operations and
+  order of `motion.cv_predict`'s NumPy form (the same floats, tested).
+- `segment_sums`: sums of consecutive segments of an array by NumPy's own pairwise summation
+  (the floats `np.sum` gives on each segment alone, tested), for measures taken of every
+  replication at once that must equal a replication's own.
+
+Elementwise operations in a kernel round as NumPy's do (no fast-math, no fused multiply-add:
+numba's default), but sums of products run in a different order from BLAS's, so the updates
+agree with the NumPy forms to rounding (~1e-15 relative, tested), not bit for bit. Kernels are
+compiled on first use and cached on disk (numba's `cache=True`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from kamae.arrays import FloatArray
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+def f64(a: object) -> FloatArray:
+    """A C-contiguous float64 array of ``a`` (no copy when it is one): what the kernels take,
+    so that each compiles once."""
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+@njit(cache=True)
+def _solve3(s: FloatArray, a: FloatArray) -> bool:
+    """Solve s X = a in place (a (3, k) becomes X) by Gaussian elimination with partial
+    pivoting; s (3, 3) is overwritten. False if a pivot is zero."""
+    k = a.shape[1]
+    for c in range(3):
+        piv = c
+        best = abs(s[c, c])
+        for i in range(c + 1, 3):
+            if abs(s[i, c]) > best:
+                best = abs(s[i, c])
+                piv = i
+        if best == 0.0:
+            return False
+        if piv != c:
+            for j in range(3):
+                s[c, j], s[piv, j] = s[piv, j], s[c, j]
+            for j in range(k):
+                a[c, j], a[piv, j] = a[piv, j], a[c, j]
+        for i in range(c + 1, 3):
+            f = s[i, c] / s[c, c]
+            for j in range(c + 1, 3):
+                s[i, j] -= f * s[c, j]
+            for j in range(k):
+                a[i, j] -= f * a[c, j]
+    for c in range(2, -1, -1):
+        for j in range(k):
+            v = a[c, j]
+            for i in range(c + 1, 3):
+                v -= s[c, i] * a[i, j]
+            a[c, j] = v / s[c, c]
+    return True
+
+
+@njit(cache=True)
+def position_update(
+    x: FloatArray, p: FloatArray, z: FloatArray, r: FloatArray, joseph: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Kalman update of x (M, 6), p (M, 6, 6) by position plots z (M, 3), r (M, 3, 3)."""
+    m = x.shape[0]
+    xo = np.empty_like(x)
+    po = np.empty_like(p)
+    s = np.empty((3, 3))
+    a = np.empty((3, 6))
+    jp = np.empty((6, 6))
+    q = np.empty((6, 6))
+    kr = np.empty((6, 3))
+    for n in range(m):
+        for i in range(3):
+            for j in range(3):
+                s[i, j] = p[n, i, j] + r[n, i, j]
+            for j in range(6):
+                a[i, j] = p[n, i, j]
+        if not _solve3(s, a):  # S singular: a NaN posterior, flagged as diverged
+            a[:, :] = np.nan
+        # a = S^-1 H P = K^T; x+ = x + K (z - H x); (I - K H) P = P - K H P.
+        for i in range(6):
+            v = x[n, i]
+            for j in range(3):
+                v += a[j, i] * (z[n, j] - x[n, j])
+            xo[n, i] = v
+            for j in range(6):
+                w = p[n, i, j]
+                for k in range(3):
+                    w -= a[k, i] * p[n, k, j]
+                jp[i, j] = w
+        if joseph:
+            for i in range(6):
+                for j in range(3):
+                    w = 0.0
+                    for k in range(3):
+                        w += a[k, i] * r[n, k, j]
+                    kr[i, j] = w
+            for i in range(6):
+                for j in range(6):
+                    w = jp[i, j]
+                    for k in range(3):
+                        w -= jp[i, k] * a[k, j]
+                    v = 0.0
+                    for k in range(3):
+                        v += kr[i, k] * a[k, j]
+                    q[i, j] = w + v
+        else:
+            q[:, :] = jp
+        for i in range(6):
+            for j in range(6):
+                po[n, i, j] = 0.5 * (q[i, j] + q[j, i])
+    return xo, po
+
+
+@njit(cache=True)
+def _cholesky(s: FloatArray, low: FloatArray) -> bool:
+    """Lower Cholesky factor of s (m, m) (its lower triangle) into low; False unless every
+    pivot is finite and > 0 (s not positive definite)."""
+    m = s.shape[0]
+    for j in range(m):
+        d = s[j, j]
+        for k in range(j):
+            d -= low[j, k] * low[j, k]
+        if not d > 0.0:
+            return False
+        low[j, j] = math.sqrt(d)
+        for i in range(j + 1, m):
+            v = s[i, j]
+            for k in range(j):
+                v -= low[i, k] * low[j, k]
+            low[i, j] = v / low[j, j]
+    return True
+
+
+@njit(cache=True)
+def positive_definite(m: FloatArray) -> np.ndarray:
+    """(B,) True where the symmetric part of m (B, k, k) has a Cholesky factor (positive
+    definite)."""
+    b_count, k = m.shape[0], m.shape[1]
+    out = np.empty(b_count, dtype=np.bool_)
+    sym = np.empty((k, k))
+    low = np.zeros((k, k))
+    for b in range(b_count):
+        for i in range(k):
+            for j in range(k):
+                sym[i, j] = 0.5 * (m[b, i, j] + m[b, j, i])
+        out[b] = _cholesky(sym, low)
+    return out
+
+
+@njit(cache=True)
+def _cholesky_solve(low: FloatArray, b: FloatArray) -> None:
+    """Solve L L^T X = b in place (b (m, k))."""
+    m, k = b.shape
+    for c in range(k):
+        for i in range(m):
+            v = b[i, c]
+            for j in range(i):
+                v -= low[i, j] * b[j, c]
+            b[i, c] = v / low[i, i]
+        for i in range(m - 1, -1, -1):
+            v = b[i, c]
+            for j in range(i + 1, m):
+                v -= low[j, i] * b[j, c]
+            b[i, c] = v / low[i, i]
+
+
+@njit(cache=True)
+def gaussian_update(
+    x: FloatArray, p: FloatArray, y: FloatArray, h: FloatArray, r: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Rows of x (B, n), p (B, n, n), y (B, m), h (B, m, n), r (B, m, m): posterior mean and
+    covariance, S (B, m, m), NIS and log-likelihood; NaN / -inf rows where S is not PD."""
+    b_count, n = x.shape
+    m = y.shape[1]
+    xo = np.empty_like(x)
+    po = np.empty_like(p)
+    so = np.empty((b_count, m, m))
+    nis = np.empty(b_count)
+    loglik = np.empty(b_count)
+    pht = np.empty((n, m))
+    low = np.zeros((m, m))
+    kt = np.empty((m, n))
+    w = np.empty((m, 1))
+    for row in range(b_count):
+        for i in range(n):
+            for j in range(m):
+                v = 0.0
+                for k in range(n):
+                    v += p[row, i, k] * h[row, j, k]
+                pht[i, j] = v
+        for i in range(m):
+            for j in range(m):
+                v = r[row, i, j]
+                for k in range(n):
+                    v += h[row, i, k] * pht[k, j]
+                so[row, i, j] = v
+        for i in range(m):
+            for j in range(i):
+                v = 0.5 * (so[row, i, j] + so[row, j, i])
+                so[row, i, j] = v
+                so[row, j, i] = v
+        finite = True
+        for i in range(m):
+            finite = finite and math.isfinite(y[row, i])
+            for j in range(m):
+                finite = finite and math.isfinite(so[row, i, j])
+        if not (finite and _cholesky(so[row], low)):
+            xo[row, :] = np.nan
+            po[row, :, :] = np.nan
+            nis[row] = np.nan
+            loglik[row] = -np.inf
+            continue
+        for i in range(m):
+            w[i, 0] = y[row, i]
+            for j in range(n):
+                kt[i, j] = pht[j, i]
+        _cholesky_solve(low, kt)
+        _cholesky_solve(low, w)
+        q = 0.0
+        logdet = 0.0
+        for i in range(m):
+            q += y[row, i] * w[i, 0]
+            logdet += 2.0 * math.log(low[i, i])
+        nis[row] = q
+        loglik[row] = -0.5 * (q + logdet + m * _LOG_2PI)
+        for i in range(n):
+            v = x[row, i]
+            for j in range(m):
+                v += kt[j, i] * y[row, j]
+            xo[row, i] = v
+            for j in range(n):
+                u = p[row, i, j]
+                for k in range(m):
+                    u -= kt[k, i] * pht[j, k]
+                po[row, i, j] = u
+        for i in range(n):
+            for j in range(i):
+                v = 0.5 * (po[row, i, j] + po[row, j, i])
+                po[row, i, j] = v
+                po[row, j, i] = v
+    return xo, po, so, nis, loglik
+
+
+@njit(cache=True)
+def mahalanobis_3(y: FloatArray, s: FloatArray, ok: np.ndarray) -> FloatArray:
+    """d2 = y^T S^-1 y of pairs y (P, 3), S (P, 3, 3) where ``ok`` (inf elsewhere and where
+    d2 is not finite)."""
+    out = np.full(y.shape[0], np.inf)
+    ss = np.empty((3, 3))
+    b = np.empty((3, 1))
+    for n in range(y.shape[0]):
+        if not ok[n]:
+            continue
+        for i in range(3):
+            b[i, 0] = y[n, i]
+            for j in range(3):
+                ss[i, j] = s[n, i, j]
+        if not _solve3(ss, b):
+            continue
+        d2 = y[n, 0] * b[0, 0] + y[n, 1] * b[1, 0] + y[n, 2] * b[2, 0]
+        if math.isfinite(d2):
+            out[n] = d2
+    return out
+
+
+@njit(cache=True)
+def cv_covariance(
+    p: FloatArray, d: FloatArray, q11: FloatArray, q12: FloatArray, q22: FloatArray
+) -> FloatArray:
+    """F P F^T + Q of the CV model for p (M, 6, 6) over intervals d (M,), DCWNA terms
+    q11, q12, q22 (M,): `motion.cv_predict`'s blockwise form, operation for operation."""
+    out = np.empty_like(p)
+    for n in range(p.shape[0]):
+        dn = d[n]
+        dd = dn * dn
+        for i in range(3):
+            for j in range(3):
+                e = 1.0 if i == j else 0.0
+                a = p[n, i, j]
+                b = p[n, i, j + 3]
+                bt = p[n, j, i + 3]
+                c = p[n, i + 3, j + 3]
+                out[n, i, j] = a + dn * (b + bt) + dd * c + q11[n] * e
+                bn = b + dn * c + q12[n] * e
+                out[n, i, j + 3] = bn
+                out[n, j + 3, i] = bn
+                out[n, i + 3, j + 3] = c + q22[n] * e
+    return out
+
+
+@njit(cache=True)
+def _pairwise_sum(v: FloatArray, start: int, n: int) -> float:
+    """NumPy's pairwise summation of v[start:start + n] (`np.add.reduce` on a contiguous
+    array: 8 partial sums in blocks of at most 128, halved above), the same floats."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += v[start + i]
+        return res
+    if n <= 128:
+        r0, r1, r2, r3 = v[start], v[start + 1], v[start + 2], v[start + 3]
+        r4, r5, r6, r7 = v[start + 4], v[start + 5], v[start + 6], v[start + 7]
+        i = 8
+        while i < n - (n % 8):
+            j = start + i
+            r0 += v[j]
+            r1 += v[j + 1]
+            r2 += v[j + 2]
+            r3 += v[j + 3]
+            r4 += v[j + 4]
+            r5 += v[j + 5]
+            r6 += v[j + 6]
+            r7 += v[j + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += v[start + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise_sum(v, start, n2) + _pairwise_sum(v, start + n2, n - n2)
+
+
+@njit(cache=True)
+def segment_sums(v: FloatArray, count: np.ndarray) -> FloatArray:
+    """Sums of consecutive segments of v (M,) of lengths ``count`` (S,), each the float
+    `np.sum` gives on that segment alone (0.0 for an empty one)."""
+    out = np.zeros(count.shape[0])
+    start = 0
+    for s in range(count.shape[0]):
+        out[s] = _pairwise_sum(v, start, count[s])
+        start += count[s]
+    return out
