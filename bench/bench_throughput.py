@@ -5,9 +5,9 @@ subprocess on each side — this tree's ``src`` and the earlier tree named by ``
 (e.g. ``git archive <rev> src | tar -x -C /tmp/before`` then ``--before /tmp/before/src``) —
 alternated, ``--repeat`` times; each side reports its own process CPU time of the batch (the
 world build and one untimed replication before it excluded: one-time costs, such as loading
-the compiled kernels, belong to `bench_start_up.py`), and the ratio after / before of the best of each is printed. Both
-sides run in one session on the same machine, so the ratios are the figures to trust on a
-shared machine; the absolute times are pessimistic.
+the compiled kernels, belong to `bench_start_up.py`), and the ratio after / before of the
+best of each is printed. Both sides run in one session on the same machine, so the ratios are
+the figures to trust on a shared machine; the absolute times are pessimistic.
 
 ``--batch`` sets the engine batch of this tree's side; ``--before-batch`` that of the earlier
 side (default: the same), so that a change of the default batch is measured as a user sees

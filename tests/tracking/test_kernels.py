@@ -129,3 +129,11 @@ def test_segment_sums_are_numpys_sums() -> None:
     starts = np.r_[0, np.cumsum(count)[:-1]]
     want = np.array([v[s : s + n].sum() for s, n in zip(starts, count, strict=True)])
     assert np.array_equal(got, want)
+
+
+def test_trace_3x3_is_numpys_trace() -> None:
+    from kamae.tracking.association import trace_3x3
+
+    rng = np.random.default_rng(4)
+    m = rng.normal(size=(5000, 3, 3)) * 10.0 ** rng.integers(-5, 8, (5000, 1, 1))
+    assert np.array_equal(trace_3x3(m), np.trace(m, axis1=1, axis2=2))

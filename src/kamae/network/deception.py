@@ -19,7 +19,6 @@ shaping the lie to the defense's gates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -52,7 +51,7 @@ def deceive(reports: Reports, events: Sequence[NetworkEvent], sensor_node: IntAr
             keep[mine] = False
             out = Reports.concatenate([out.take(keep), moved])
         else:
-            out = Reports.concatenate([out, replace(moved, origin=np.full(mine.size, -1))])
+            out = Reports.concatenate([out, moved.replace(origin=np.full(mine.size, -1))])
     return out
 
 
@@ -69,4 +68,4 @@ def _moved(r: Reports, event: NetworkEvent) -> Reports:
         enu = np.einsum("mij,mj->mi", polar.rotation[ok], z[ok] - polar.site[ok])
         rae[ok] = rae_from_enu(enu)
         polar = PolarMeasurements(rae, polar.sigma, polar.site, polar.rotation)
-    return replace(r, z=z, state=state, polar=polar, deceptive=np.ones(r.rep.size, dtype=bool))
+    return r.replace(z=z, state=state, polar=polar, deceptive=np.ones(r.rep.size, dtype=bool))

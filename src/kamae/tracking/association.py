@@ -102,6 +102,12 @@ exceeds the gate this many times over, so that rounding in the exact d2 (relativ
 order of cond(S)·1e-16) can never bring it back inside."""
 
 
+def trace_3x3(m: FloatArray) -> FloatArray:
+    """(...,) traces of 3×3 matrices m (..., 3, 3): the floats of ``np.trace(m, axis1=-2,
+    axis2=-1)`` (the diagonal summed in order), without its per-call cost."""
+    return np.asarray(m[..., 0, 0] + m[..., 1, 1] + m[..., 2, 2], dtype=np.float64)
+
+
 def positive_definite_3x3(m: FloatArray) -> npt.NDArray[np.bool_]:
     """(...,) True where the symmetric 3×3 matrices m (..., 3, 3) are positive definite by
     Sylvester's criterion (all leading principal minors > 0); False for non-finite entries."""

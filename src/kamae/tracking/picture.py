@@ -65,11 +65,12 @@ from kamae.tracking.association import (
     mahalanobis_pairs,
     positive_definite_3x3,
     same_unit_pairs,
+    trace_3x3,
 )
-from kamae.tracking.ekf import PolarMeasurements
 from kamae.tracking.filter_bank import IMM, FilterBank, Manoeuvre
 from kamae.tracking.initiation import popcount
 from kamae.tracking.motion import coast_or_level_mean
+from kamae.tracking.reports import Reports
 
 GATE_PROBABILITY = 0.9999
 """Probability that a track's own report falls inside its chi-square gate (3 dof)."""
@@ -87,92 +88,6 @@ this much longer than it, s (a few revisits: the reports have moved to the new t
 
 START_ANY, START_CORROBORATED = "any", "corroborated"
 """Rules for believing a track started on remote reports (`PictureTracks.start_rule`)."""
-
-
-@dataclass(frozen=True)
-class Reports:
-    """Reports reaching a batch of pictures, row-aligned arrays."""
-
-    picture: IntArray
-    """(M,) picture each report reaches."""
-    rep: IntArray
-    """(M,) replication."""
-    time: FloatArray
-    """(M,) measurement time (plot) or estimate time (shared track), s."""
-    sensor: IntArray
-    """(M,) reporting sensor (its reports of one time are one scan)."""
-    source: IntArray
-    """(M,) network node the report comes from (corroboration counts distinct nodes)."""
-    organic: BoolArray
-    """(M,) from a sensor on the picture's own node."""
-    origin: IntArray
-    """(M,) true object (-1: none): storage of a new track and `follows` only."""
-    z: FloatArray
-    """(M, 3) position (ECEF, m): the plot, or the shared track's."""
-    cov: FloatArray
-    """(M, 3, 3) its covariance."""
-    polar: PolarMeasurements | None
-    """Plots in measurement space (NaN rows: none); None: no row has one."""
-    state: FloatArray
-    """(M, 6) a shared track's estimate (NaN rows: plots)."""
-    state_cov: FloatArray
-    """(M, 6, 6) its covariance."""
-    deceptive: BoolArray
-    """(M,) injected or displaced by a compromised node (counted, never used to decide)."""
-
-    @property
-    def track(self) -> BoolArray:
-        """(M,) rows that are shared tracks."""
-        return np.asarray(np.isfinite(self.state[:, 0]), dtype=bool)
-
-    def take(self, index: IntArray | BoolArray) -> Reports:
-        """The selected rows: these reports themselves when that is every row, in order
-        (reports are never changed in place)."""
-        rows = np.asarray(index)
-        m = self.rep.size
-        if rows.size == m and (
-            bool(rows.all()) if rows.dtype == bool else np.array_equal(rows, np.arange(m))
-        ):
-            return self
-        return self._rows(index)
-
-    def window(self, start: int, stop: int) -> Reports:
-        """Rows start..stop - 1 (views: reports are never changed in place)."""
-        return self._rows(slice(start, stop))
-
-    def _rows(self, index: IntArray | BoolArray | slice) -> Reports:
-        """The rows `index` selects, of every field."""
-        polar = None if self.polar is None else self.polar.take(index)
-        return Reports(
-            self.picture[index], self.rep[index], self.time[index], self.sensor[index],
-            self.source[index], self.organic[index], self.origin[index], self.z[index],
-            self.cov[index], polar, self.state[index], self.state_cov[index],
-            self.deceptive[index],
-        )  # fmt: skip
-
-    @classmethod
-    def concatenate(cls, parts: list[Reports]) -> Reports:
-        """The reports of all parts (at least one), in order."""
-        given = parts
-        parts = [p for p in parts if p.rep.size]
-        if not parts:
-            return given[0]
-        if len(parts) == 1:
-            return parts[0]
-        polar = None
-        if any(p.polar is not None for p in parts):
-            polar = PolarMeasurements.concatenate(
-                [PolarMeasurements.none(p.rep.size) if p.polar is None else p.polar for p in parts]
-            )
-
-        def cat(name: str) -> np.ndarray:
-            return np.concatenate([getattr(p, name) for p in parts])
-
-        return cls(
-            cat("picture"), cat("rep"), cat("time"), cat("sensor"), cat("source"),
-            cat("organic"), cat("origin"), cat("z"), cat("cov"), polar, cat("state"),
-            cat("state_cov"), cat("deceptive"),
-        )  # fmt: skip
 
 
 @dataclass
@@ -387,14 +302,14 @@ class PictureTracks:
         xm = coast_or_level_mean(x, d, level)
         y = r.z[pm] - xm[pt, :3]
         a, b, c = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
-        tr_a = np.trace(a, axis1=1, axis2=2)
-        tr_b = np.trace(b, axis1=1, axis2=2)
-        tr_c = np.trace(c, axis1=1, axis2=2)
+        tr_a = trace_3x3(a)
+        tr_b = trace_3x3(b)
+        tr_c = trace_3x3(c)
         noise = np.where(d > 0, q * d**3 / 3.0, 0.0)
         t_ok = positive_definite_3x3(a) & positive_definite_3x3(c)
         m_ok = positive_definite_3x3(r.cov)
         t_trace = tr_a + 2 * d * tr_b + d * d * tr_c + 3 * noise
-        trace = t_trace[pt] + np.trace(r.cov, axis1=1, axis2=2)[pm]
+        trace = t_trace[pt] + trace_3x3(r.cov)[pm]
         trace = np.where(t_ok[pt] & m_ok[pm], trace, np.nan)
 
         def covariance(i: IntArray) -> FloatArray:
@@ -526,7 +441,7 @@ class PictureTracks:
         pt, pm = pt[off], pm[off]
         if pt.size:
             y = r.z[pm] - r.z[pt]
-            trace = np.trace(r.cov, axis1=1, axis2=2)
+            trace = trace_3x3(r.cov)
             ok, _ = gated_costs(
                 y, trace[pt] + trace[pm], lambda i: r.cov[pt[i]] + r.cov[pm[i]], self.gate
             )

@@ -52,6 +52,7 @@ from kamae.tracking.association import (
     gnn_assign_pairs,
     positive_definite_3x3,
     same_unit_pairs,
+    trace_3x3,
 )
 from kamae.tracking.converted import BallisticTrackBank
 from kamae.tracking.ekf import PolarMeasurements
@@ -355,9 +356,9 @@ class SystemTracker:
         d2 depends on that pair alone, and `_assign` does not depend on their order).
         """
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
-        t_trace = np.where(positive_definite_3x3(t_cov), np.trace(t_cov, axis1=1, axis2=2), np.nan)
+        t_trace = np.where(positive_definite_3x3(t_cov), trace_3x3(t_cov), np.nan)
         m_trace = np.where(
-            positive_definite_3x3(plots.cov), np.trace(plots.cov, axis1=1, axis2=2), np.nan
+            positive_definite_3x3(plots.cov), trace_3x3(plots.cov), np.nan
         )
         pt, pm = same_unit_pairs(
             t_rep,
