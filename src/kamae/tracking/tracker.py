@@ -357,9 +357,7 @@ class SystemTracker:
         """
         # Pre-filter: trace(S) = trace(P_track) + trace(R_plot), both positive definite.
         t_trace = np.where(positive_definite_3x3(t_cov), trace_3x3(t_cov), np.nan)
-        m_trace = np.where(
-            positive_definite_3x3(plots.cov), trace_3x3(plots.cov), np.nan
-        )
+        m_trace = np.where(positive_definite_3x3(plots.cov), trace_3x3(plots.cov), np.nan)
         pt, pm = same_unit_pairs(
             t_rep,
             plots.rep,
