@@ -137,3 +137,67 @@ def test_trace_3x3_is_numpys_trace() -> None:
     rng = np.random.default_rng(4)
     m = rng.normal(size=(5000, 3, 3)) * 10.0 ** rng.integers(-5, 8, (5000, 1, 1))
     assert np.array_equal(trace_3x3(m), np.trace(m, axis1=1, axis2=2))
+
+
+def _gate_case(rng: np.random.Generator, tracks: int, plots: int):  # type: ignore[no-untyped-def]
+    t_pos = rng.normal(size=(tracks, 3)) * 300.0
+    m_pos = rng.normal(size=(plots, 3)) * 300.0
+    t_p = _spd(rng, tracks, 6, 50.0)
+    m_cov = _spd(rng, plots, 3, 100.0)
+    t_p[3, :3, :3] = -np.eye(3)  # a track covariance not PD: never pre-filtered, d2 = inf
+    m_cov[4, 0, 0] = np.nan
+    pt, pm = (g.ravel() for g in np.meshgrid(np.arange(tracks), np.arange(plots)))
+    return t_pos, m_pos, t_p, m_cov, pt, pm
+
+
+def _traces(t_cov, m_cov):  # type: ignore[no-untyped-def]
+    from kamae.tracking.association import positive_definite_3x3, trace_3x3
+
+    t_tr = np.where(positive_definite_3x3(t_cov), trace_3x3(t_cov), np.nan)
+    return t_tr, np.where(positive_definite_3x3(m_cov), trace_3x3(m_cov), np.nan)
+
+
+def test_gate_pairs_are_gated_costs() -> None:
+    from kamae.tracking.association import GATE_BOUND_MARGIN, gated_costs
+
+    rng = np.random.default_rng(8)
+    t_pos, m_pos, t_p, m_cov, pt, pm = _gate_case(rng, 12, 15)
+    t_cov = np.ascontiguousarray(t_p[:, :3, :3])
+    own = rng.random(pt.size) < 0.1
+    gate = 16.0
+    t_tr, m_tr = _traces(t_cov, m_cov)
+    want = gated_costs(
+        m_pos[pm] - t_pos[pt], t_tr[pt] + m_tr[pm], lambda i: t_cov[pt[i]] + m_cov[pm[i]], gate,
+        own,
+    )  # fmt: skip
+    got = kernels.gate_pairs(
+        pt, pm, t_pos, t_cov, t_tr, m_pos, m_cov, m_tr, own, gate, GATE_BOUND_MARGIN * gate
+    )
+    assert 0 < want[0].sum() < pt.size  # some pairs in, some out
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_gate_predicted_pairs_are_gated_costs() -> None:
+    from kamae.tracking.association import GATE_BOUND_MARGIN, gated_costs
+
+    rng = np.random.default_rng(9)
+    t_pos, m_pos, t_p, m_cov, pt, pm = _gate_case(rng, 12, 15)
+    d = rng.uniform(0.0, 5.0, 12)
+    noise = 0.3 * d**3 / 3.0
+    a, b, c = t_p[:, :3, :3], t_p[:, :3, 3:], t_p[:, 3:, 3:]
+    s_t = a + d[:, None, None] * (b + np.swapaxes(b, 1, 2)) + (d * d)[:, None, None] * c
+    t_tr, m_tr = _traces(s_t + noise[:, None, None] * np.eye(3), m_cov)
+    gate = 16.0
+
+    def covariance(i: np.ndarray) -> np.ndarray:
+        k = pt[i]
+        dd = d[k][:, None, None]
+        s = a[k] + dd * (b[k] + np.swapaxes(b[k], 1, 2)) + dd * dd * c[k]
+        return s + noise[k][:, None, None] * np.eye(3) + m_cov[pm[i]]
+
+    want = gated_costs(m_pos[pm] - t_pos[pt], t_tr[pt] + m_tr[pm], covariance, gate)
+    got = kernels.gate_predicted_pairs(
+        pt, pm, t_pos, t_p, d, noise, t_tr, m_pos, m_cov, m_tr, gate, GATE_BOUND_MARGIN * gate
+    )
+    assert 0 < want[0].sum() < pt.size
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

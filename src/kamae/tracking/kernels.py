@@ -12,7 +12,9 @@ same equations slot by slot in compiled loops:
 - `gaussian_update`: the general update of `kalman.gaussian_update` (any n and m, any H and
   R per row), S's positive definiteness by its Cholesky factor, which also gives S^-1 and
   log det S.
-- `mahalanobis_3`: d2 = y^T S^-1 y of 3-D gate pairs (Gaussian elimination with pivoting).
+- `mahalanobis_3`: d2 = y^T S^-1 y of 3-D gate pairs (Gaussian elimination with pivoting);
+  `gate_pairs` and `gate_predicted_pairs`: the system tracker's and the pictures' whole gate
+  of (track, plot) pairs with it (the same admissible pairs and costs as the NumPy form).
 - `positive_definite`: the Cholesky test of `kalman.covariance_diverged`.
 - `cv_covariance`: the CV model's F P F^T + Q, formed blockwise in exactly the operations and
   order of `motion.cv_predict`'s NumPy form (the same floats, tested).
@@ -265,6 +267,18 @@ def gaussian_update(
 
 
 @njit(cache=True)
+def _pair_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
+    """d2 = y^T S^-1 y of one pair (y (3,), S (3, 3) overwritten; b (3, 1) workspace), inf
+    where S is singular or d2 is not finite."""
+    for i in range(3):
+        b[i, 0] = y[i]
+    if not _solve3(s, b):
+        return np.inf
+    d2 = y[0] * b[0, 0] + y[1] * b[1, 0] + y[2] * b[2, 0]
+    return d2 if math.isfinite(d2) else np.inf
+
+
+@njit(cache=True)
 def mahalanobis_3(y: FloatArray, s: FloatArray, ok: np.ndarray) -> FloatArray:
     """d2 = y^T S^-1 y of pairs y (P, 3), S (P, 3, 3) where ``ok`` (inf elsewhere and where
     d2 is not finite)."""
@@ -272,18 +286,114 @@ def mahalanobis_3(y: FloatArray, s: FloatArray, ok: np.ndarray) -> FloatArray:
     ss = np.empty((3, 3))
     b = np.empty((3, 1))
     for n in range(y.shape[0]):
-        if not ok[n]:
-            continue
-        for i in range(3):
-            b[i, 0] = y[n, i]
-            for j in range(3):
-                ss[i, j] = s[n, i, j]
-        if not _solve3(ss, b):
-            continue
-        d2 = y[n, 0] * b[0, 0] + y[n, 1] * b[1, 0] + y[n, 2] * b[2, 0]
-        if math.isfinite(d2):
-            out[n] = d2
+        if ok[n]:
+            ss[:, :] = s[n]
+            out[n] = _pair_d2(y[n], ss, b)
     return out
+
+
+@njit(cache=True)
+def _sylvester_3(s: FloatArray) -> bool:
+    """`association.positive_definite_3x3` of one finite matrix, the same expressions."""
+    a, b, c = s[0, 0], s[0, 1], s[0, 2]
+    d, e, f = s[1, 1], s[1, 2], s[2, 2]
+    minor2 = a * d - b * b
+    det = a * (d * f - e * e) - b * (b * f - e * c) + c * (b * e - d * c)
+    return a > 0 and minor2 > 0 and det > 0
+
+
+@njit(cache=True)
+def _exact_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
+    """`mahalanobis_pairs` of one 3-D pair: inf unless S (overwritten) is finite and
+    positive definite."""
+    for k in range(3):
+        for m in range(3):
+            if not math.isfinite(s[k, m]):
+                return np.inf
+    return _pair_d2(y, s, b) if _sylvester_3(s) else np.inf
+
+
+@njit(cache=True)
+def _admit(d2: float, own: bool, gate: float) -> tuple[bool, float]:
+    """A pair's admissibility and cost (`gated_costs`)."""
+    return (True, min(d2, gate)) if own else (d2 <= gate, d2)
+
+
+@njit(cache=True)
+def gate_pairs(
+    pt: np.ndarray,
+    pm: np.ndarray,
+    t_pos: FloatArray,
+    t_cov: FloatArray,
+    t_trace: FloatArray,
+    m_pos: FloatArray,
+    m_cov: FloatArray,
+    m_trace: FloatArray,
+    own: np.ndarray,
+    gate: float,
+    bound: float,
+) -> tuple[np.ndarray, FloatArray]:
+    """`association.gated_costs` of (track, plot) pairs (pt, pm) with S = P_track + R_plot:
+    y = z - x, the trace pre-filter |y|² > bound·(trace P + trace R) (`outside_gate_bound`;
+    it only saves work: a pair it rules out has d2 > gate), then the exact d2 where S is
+    finite and positive definite; admissible where d2 <= gate or ``own`` (cost min(d2, gate)
+    for an own pair)."""
+    count = pt.shape[0]
+    admissible = np.empty(count, dtype=np.bool_)
+    cost = np.empty(count)
+    y, s, b = np.empty(3), np.empty((3, 3)), np.empty((3, 1))
+    for p in range(count):
+        i, j = pt[p], pm[p]
+        for k in range(3):
+            y[k] = m_pos[j, k] - t_pos[i, k]
+        d2 = np.inf
+        if not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * (t_trace[i] + m_trace[j])):
+            for k in range(3):
+                for m in range(3):
+                    s[k, m] = t_cov[i, k, m] + m_cov[j, k, m]
+            d2 = _exact_d2(y, s, b)
+        admissible[p], cost[p] = _admit(d2, own[p], gate)
+    return admissible, cost
+
+
+@njit(cache=True)
+def gate_predicted_pairs(
+    pt: np.ndarray,
+    pm: np.ndarray,
+    t_pos: FloatArray,
+    t_p: FloatArray,
+    dt: FloatArray,
+    noise: FloatArray,
+    t_trace: FloatArray,
+    m_pos: FloatArray,
+    m_cov: FloatArray,
+    m_trace: FloatArray,
+    gate: float,
+    bound: float,
+) -> tuple[np.ndarray, FloatArray]:
+    """`gate_pairs` of tracks not yet predicted to the plots' time: S = A + dt (B + B^T) +
+    dt² C + noise I + R from each track's covariance blocks [[A, B], [B^T, C]] (t_p (T, 6,
+    6)), its interval dt and process-noise variance (T,): the picture's gate
+    (`PictureTracks._pairs`), the same floats as its NumPy form; no own pairs."""
+    count = pt.shape[0]
+    admissible = np.empty(count, dtype=np.bool_)
+    cost = np.empty(count)
+    y, s, b = np.empty(3), np.empty((3, 3)), np.empty((3, 1))
+    for p in range(count):
+        i, j = pt[p], pm[p]
+        for k in range(3):
+            y[k] = m_pos[j, k] - t_pos[i, k]
+        d2 = np.inf
+        if not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * (t_trace[i] + m_trace[j])):
+            d, q = dt[i], noise[i]
+            for k in range(3):
+                for m in range(3):
+                    e = 1.0 if k == m else 0.0
+                    v = t_p[i, k, m] + d * (t_p[i, k, m + 3] + t_p[i, m, k + 3])
+                    s[k, m] = v + d * d * t_p[i, k + 3, m + 3] + q * e + m_cov[j, k, m]
+            d2 = _exact_d2(y, s, b)
+        admissible[p], cost[p] = _admit(d2, False, gate)
+    return admissible, cost
 
 
 @njit(cache=True)

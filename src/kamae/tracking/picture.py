@@ -59,6 +59,7 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
+    GATE_BOUND_MARGIN,
     chi2_gate,
     gated_costs,
     gnn_assign_pairs,
@@ -69,6 +70,7 @@ from kamae.tracking.association import (
 )
 from kamae.tracking.filter_bank import IMM, FilterBank, Manoeuvre
 from kamae.tracking.initiation import popcount
+from kamae.tracking.kernels import f64, gate_predicted_pairs
 from kamae.tracking.motion import coast_or_level_mean
 from kamae.tracking.reports import Reports
 
@@ -300,7 +302,6 @@ class PictureTracks:
         # the trace of its position covariance), then paired with the reports of its unit.
         d = tau - t0
         xm = coast_or_level_mean(x, d, level)
-        y = r.z[pm] - xm[pt, :3]
         a, b, c = p[:, :3, :3], p[:, :3, 3:], p[:, 3:, 3:]
         tr_a = trace_3x3(a)
         tr_b = trace_3x3(b)
@@ -308,17 +309,13 @@ class PictureTracks:
         noise = np.where(d > 0, q * d**3 / 3.0, 0.0)
         t_ok = positive_definite_3x3(a) & positive_definite_3x3(c)
         m_ok = positive_definite_3x3(r.cov)
-        t_trace = tr_a + 2 * d * tr_b + d * d * tr_c + 3 * noise
-        trace = t_trace[pt] + trace_3x3(r.cov)[pm]
-        trace = np.where(t_ok[pt] & m_ok[pm], trace, np.nan)
-
-        def covariance(i: IntArray) -> FloatArray:
-            k = pt[i]
-            dd = d[k][:, None, None]
-            s = a[k] + dd * (b[k] + np.swapaxes(b[k], 1, 2)) + dd * dd * c[k]
-            return s + noise[k][:, None, None] * np.eye(3) + r.cov[pm[i]]
-
-        admissible, cost = gated_costs(y, trace, covariance, self.gate)
+        t_trace = np.where(t_ok, tr_a + 2 * d * tr_b + d * d * tr_c + 3 * noise, np.nan)
+        m_trace = np.where(m_ok, trace_3x3(r.cov), np.nan)
+        # `gated_costs` of S = A + d (B + B^T) + d² C + noise I + R, pair by pair, compiled.
+        admissible, cost = gate_predicted_pairs(
+            pt, pm, f64(xm[:, :3]), f64(p), f64(d), f64(noise), t_trace, f64(r.z),
+            f64(r.cov), m_trace, self.gate, GATE_BOUND_MARGIN * self.gate,
+        )  # fmt: skip
         return pt[admissible], pm[admissible], cost[admissible]
 
     def _update(self, r: Reports, index: IntArray, extra: BoolArray, tau: float) -> None:

@@ -46,9 +46,9 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
+    GATE_BOUND_MARGIN,
     chi2_gate,
     gate_window,
-    gated_costs,
     gnn_assign_pairs,
     positive_definite_3x3,
     same_unit_pairs,
@@ -60,6 +60,7 @@ from kamae.tracking.filter_bank import FilterBank, Manoeuvre
 from kamae.tracking.fusion import fuse_measurements
 from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
 from kamae.tracking.kalman import covariance_diverged
+from kamae.tracking.kernels import f64, gate_pairs
 
 GATE_PROBABILITY = 0.9999
 """Probability that a track's own plot falls inside its chi-square gate (3 dof)."""
@@ -364,15 +365,12 @@ class SystemTracker:
             self.reps,
             self._gate_window(plots, t_rep, t_own, t_pos, t_trace, m_trace),
         )
-        y = plots.z[pm] - t_pos[pt]
         own = (t_own[pt] == plots.origin[pm]) & (plots.origin[pm] >= 0)
-        admissible, cost = gated_costs(
-            y,
-            t_trace[pt] + m_trace[pm],
-            lambda i: t_cov[pt[i]] + plots.cov[pm[i]],
-            self.gate,
-            own,
-        )
+        # `gated_costs` pair by pair, compiled (`kernels.gate_pairs`).
+        admissible, cost = gate_pairs(
+            pt, pm, f64(t_pos), f64(t_cov), f64(t_trace), f64(plots.z), f64(plots.cov),
+            f64(m_trace), own, self.gate, GATE_BOUND_MARGIN * self.gate,
+        )  # fmt: skip
         return pt[admissible], pm[admissible], cost[admissible]
 
     def _gate_window(
