@@ -201,3 +201,22 @@ def test_gate_predicted_pairs_are_gated_costs() -> None:
     )
     assert 0 < want[0].sum() < pt.size
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+@pytest.mark.parametrize("integer", [False, True])
+def test_shortest_path_assignment_is_scipys(integer: bool) -> None:
+    """The compiled assignment makes scipy's choices, on random rectangular problems with
+    forbidden pairs and, with small integer costs, many ties."""
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(12)
+    for _ in range(400):
+        nr = int(rng.integers(1, 6))
+        nc = nr + int(rng.integers(0, 6))
+        cost = rng.integers(0, 4, (nr, nc)).astype(float) if integer else rng.random((nr, nc))
+        cost[rng.random((nr, nc)) < 0.3] = np.inf
+        cost[np.arange(nr), nc - nr + np.arange(nr)] = 2.5  # feasible: a dummy per row
+        col4row = np.empty(nr, np.int64)
+        assert kernels._shortest_path_assignment(cost, col4row)
+        ri, ci = linear_sum_assignment(cost)
+        assert np.array_equal(ri, np.arange(nr)) and np.array_equal(col4row, ci)

@@ -10,8 +10,10 @@ GNN: the one-to-one assignment of measurements to tracks minimising the summed d
 leaving a track without a measurement costs the gate value (Blackman & Popoli, Design and
 Analysis of Modern Tracking Systems, Artech House 1999, section 6.4). The gated pairs split
 into independent clusters (connected components of the bipartite gate graph); each cluster is
-solved exactly by the Jonker-Volgenant algorithm (scipy.optimize.linear_sum_assignment), so
-cost grows with cluster size, not with the square of the number of tracks. Neglected: the
+solved exactly by the shortest augmenting path algorithm (Crouse, IEEE Trans. AES 52(4),
+2016: the algorithm of scipy.optimize.linear_sum_assignment, compiled with its tie-breaking,
+`kernels.assign_components`), so cost grows with cluster size, not with the square of the
+number of tracks. Neglected: the
 probabilistic weighting of JPDA/MHT (GNN commits to one hypothesis per scan).
 """
 
@@ -25,7 +27,7 @@ import numpy.typing as npt
 
 from kamae.arrays import FloatArray, IndexArray
 from kamae.errors import KamaeError
-from kamae.tracking.kernels import f64, mahalanobis_3
+from kamae.tracking.kernels import assign_components, f64, mahalanobis_3
 
 # scipy is imported inside the functions that use it: importing kamae.tracking (and with it
 # the engine) stays fast, scipy's submodules cost ~0.5 s each to import.
@@ -302,15 +304,15 @@ def gnn_assign_pairs(
 ) -> Assignment:
     """`gnn_assign` on the admissible pairs only: track ``rows`` (P,), measurement ``cols``
     (P,) and their costs (P,) (each pair at most once), without a dense (T, M) array. The gate
-    graph splits into connected components, each solved exactly (Jonker-Volgenant, a dummy
-    column per track costing the gate); a component of one pair is assigned directly."""
+    graph splits into connected components, each solved exactly (the shortest augmenting path
+    algorithm of scipy's `linear_sum_assignment`, compiled: `kernels.assign_components`; a
+    dummy column per track costing the gate); a component of one pair is assigned directly."""
     if not (np.isfinite(gate) and gate > 0):
         raise KamaeError(f"gate must be finite and > 0, got {gate!r}")
     t2m = np.full(tracks, -1, dtype=np.intp)
     m2t = np.full(measurements, -1, dtype=np.intp)
     if rows.size == 0:
         return Assignment(t2m, m2t, float(gate) * tracks)
-    from scipy.optimize import linear_sum_assignment
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -338,24 +340,20 @@ def gnn_assign_pairs(
         pos = order[np.repeat(starts[multi] - np.r_[0, np.cumsum(size)[:-1]], size)
                     + np.arange(int(size.sum()))]  # fmt: skip
         group = np.repeat(np.arange(multi.size), size)
-        seg = np.r_[0, np.cumsum(size)].tolist()
+        seg = np.r_[0, np.cumsum(size)]
         tr_all, t_first, t_at_all = _ranks_within(rows[pos], group, multi.size)
         ms_all, m_first, m_at_all = _ranks_within(cols[pos], group, multi.size)
-    for j, c in enumerate(multi.tolist()):
-        a, b = seg[j], seg[j + 1]
-        sel = pos[a:b]
-        tr, t_at = tr_all[t_first[j] : t_first[j + 1]], t_at_all[a:b]
-        ms, m_at = ms_all[m_first[j] : m_first[j + 1]], m_at_all[a:b]
-        # A dummy column per track: staying unassigned costs the gate.
-        full = np.full((tr.size, ms.size + tr.size), np.inf)
-        full[t_at, m_at] = cost[sel]
-        full[np.arange(tr.size), ms.size + np.arange(tr.size)] = gate
-        ri, ci = linear_sum_assignment(full)
-        real = ci < ms.size
-        t2m[tr[ri[real]]] = ms[ci[real]]
-        m2t[ms[ci[real]]] = tr[ri[real]]
-        component_cost[c] = float(full[ri[real], ci[real]].sum())
-        assigned_tracks += int(np.count_nonzero(real))
+        # Every component's dense problem solved in one compiled loop (`kernels`).
+        tracks_of = np.diff(t_first)
+        match, totals = assign_components(
+            t_at_all, m_at_all, f64(cost[pos]), seg, tracks_of, np.diff(m_first), gate
+        )
+        has = match >= 0
+        comp = np.repeat(np.arange(multi.size), tracks_of)[has]
+        t_glob, m_glob = tr_all[has], ms_all[m_first[comp] + match[has]]
+        t2m[t_glob], m2t[m_glob] = m_glob, t_glob
+        component_cost[multi] = totals
+        assigned_tracks += int(np.count_nonzero(has))
     # Summed component by component, in order (a running sum from 0, as one loop would).
     total = float(np.cumsum(np.r_[0.0, component_cost])[-1])
     total += float(gate) * (tracks - assigned_tracks)

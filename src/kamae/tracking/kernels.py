@@ -18,6 +18,10 @@ same equations slot by slot in compiled loops:
 - `positive_definite`: the Cholesky test of `kalman.covariance_diverged`.
 - `cv_covariance`: the CV model's F P F^T + Q, formed blockwise in exactly the operations and
   order of `motion.cv_predict`'s NumPy form (the same floats, tested).
+- `assign_components`: the GNN's exact assignment of every contested gate component of a
+  scan in one compiled loop, by the shortest augmenting path algorithm that scipy's
+  `linear_sum_assignment` runs (Crouse 2016), with its tie-breaking (the same assignments,
+  tested).
 - `segment_sums`: sums of consecutive segments of an array by NumPy's own pairwise summation
   (the floats `np.sum` gives on each segment alone, tested), for measures taken of every
   replication at once that must equal a replication's own.
@@ -422,37 +426,71 @@ def cv_covariance(
 
 
 @njit(cache=True)
-def _pairwise_sum(v: FloatArray, start: int, n: int) -> float:
-    """NumPy's pairwise summation of v[start:start + n] (`np.add.reduce` on a contiguous
-    array: 8 partial sums in blocks of at most 128, halved above), the same floats."""
+def _block_sum(v: FloatArray, start: int, n: int) -> float:
+    """NumPy's pairwise sum of at most 128 elements v[start:start + n]: sequential below 8,
+    else 8 partial sums combined pairwise, then the rest in order."""
     if n < 8:
         res = 0.0
         for i in range(n):
             res += v[start + i]
         return res
+    r0, r1, r2, r3 = v[start], v[start + 1], v[start + 2], v[start + 3]
+    r4, r5, r6, r7 = v[start + 4], v[start + 5], v[start + 6], v[start + 7]
+    i = 8
+    while i < n - (n % 8):
+        j = start + i
+        r0 += v[j]
+        r1 += v[j + 1]
+        r2 += v[j + 2]
+        r3 += v[j + 3]
+        r4 += v[j + 4]
+        r5 += v[j + 5]
+        r6 += v[j + 6]
+        r7 += v[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += v[start + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def _pairwise_sum(v: FloatArray, start: int, n: int) -> float:
+    """NumPy's pairwise summation of v[start:start + n] (`np.add.reduce` on a contiguous
+    array): blocks of at most 128 (`_block_sum`), longer runs halved (the first half a
+    multiple of 8) and their sums added, the same floats. The halving is walked with an
+    explicit stack (compiled recursion is not cached reliably)."""
     if n <= 128:
-        r0, r1, r2, r3 = v[start], v[start + 1], v[start + 2], v[start + 3]
-        r4, r5, r6, r7 = v[start + 4], v[start + 5], v[start + 6], v[start + 7]
-        i = 8
-        while i < n - (n % 8):
-            j = start + i
-            r0 += v[j]
-            r1 += v[j + 1]
-            r2 += v[j + 2]
-            r3 += v[j + 3]
-            r4 += v[j + 4]
-            r5 += v[j + 5]
-            r6 += v[j + 6]
-            r7 += v[j + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += v[start + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise_sum(v, start, n2) + _pairwise_sum(v, start + n2, n - n2)
+        return _block_sum(v, start, n)
+    depth = 64
+    at, size = np.empty(depth, np.int64), np.empty(depth, np.int64)
+    half, stage, left = np.empty(depth, np.int64), np.zeros(depth, np.int64), np.empty(depth)
+    top = 0
+    at[0], size[0], stage[0] = start, n, 0
+    result = 0.0
+    while top >= 0:
+        if size[top] > 128 and stage[top] == 0:  # split: visit the first half
+            h = size[top] // 2
+            h -= h % 8
+            half[top], stage[top] = h, 1
+            at[top + 1], size[top + 1], stage[top + 1] = at[top], h, 0
+            top += 1
+            continue
+        val = _block_sum(v, at[top], size[top])
+        top -= 1
+        while top >= 0:  # hand the sum up: a first half waits for its second
+            if stage[top] == 1:
+                left[top], stage[top] = val, 2
+                at[top + 1], size[top + 1], stage[top + 1] = at[top] + half[top], 0, 0
+                size[top + 1] = size[top] - half[top]
+                top += 1
+                break
+            val = left[top] + val
+            top -= 1
+        if top < 0:
+            result = val
+    return result
 
 
 @njit(cache=True)
@@ -465,3 +503,106 @@ def segment_sums(v: FloatArray, count: np.ndarray) -> FloatArray:
         out[s] = _pairwise_sum(v, start, count[s])
         start += count[s]
     return out
+
+
+@njit(cache=True)
+def _shortest_path_assignment(cost: FloatArray, col4row: np.ndarray) -> bool:
+    """Minimum-cost assignment of every row of cost (R, C), R <= C (inf: forbidden) into
+    col4row (R,), by Crouse's shortest augmenting path algorithm (D. F. Crouse, "On
+    implementing 2D rectangular assignment algorithms", IEEE Trans. AES 52(4), 2016, pp.
+    1685-1686), costs shifted to be non-negative, columns scanned from the last and, among
+    equal reduced costs, a free column preferred: the choices of scipy's
+    `linear_sum_assignment` (tested equal, ties included). False when infeasible."""
+    nr, nc = cost.shape
+    c = cost - cost.min()
+    u, v = np.zeros(nr), np.zeros(nc)
+    best, path = np.empty(nc), np.full(nc, -1)
+    row4col = np.full(nc, -1)
+    col4row[:] = -1
+    in_rows, in_cols = np.zeros(nr, np.bool_), np.zeros(nc, np.bool_)
+    remaining = np.empty(nc, np.int64)
+    for row in range(nr):
+        for it in range(nc):
+            remaining[it] = nc - it - 1
+        left = nc
+        in_rows[:] = False
+        in_cols[:] = False
+        best[:] = np.inf
+        low_path, i, sink = 0.0, row, -1
+        while sink == -1:  # grow the shortest-path tree from `row` to a free column
+            index, lowest = -1, np.inf
+            in_rows[i] = True
+            for it in range(left):
+                j = remaining[it]
+                reduced = low_path + c[i, j] - u[i] - v[j]
+                if reduced < best[j]:
+                    path[j], best[j] = i, reduced
+                if best[j] < lowest or (best[j] == lowest and row4col[j] == -1):
+                    lowest, index = best[j], it
+            low_path = lowest
+            if low_path == np.inf:
+                return False
+            j = remaining[index]
+            if row4col[j] == -1:
+                sink = j
+            else:
+                i = row4col[j]
+            in_cols[j] = True
+            left -= 1
+            remaining[index] = remaining[left]
+        u[row] += low_path  # dual update
+        for i in range(nr):
+            if in_rows[i] and i != row:
+                u[i] += low_path - best[col4row[i]]
+        for j in range(nc):
+            if in_cols[j]:
+                v[j] -= low_path - best[j]
+        j = sink  # augment along the path
+        while True:
+            i = path[j]
+            row4col[j] = i
+            col4row[i], j = j, col4row[i]
+            if i == row:
+                break
+    return True
+
+
+@njit(cache=True)
+def assign_components(
+    t_at: np.ndarray,
+    m_at: np.ndarray,
+    cost: FloatArray,
+    pair_start: np.ndarray,
+    tracks: np.ndarray,
+    measurements: np.ndarray,
+    gate: float,
+) -> tuple[np.ndarray, FloatArray]:
+    """GNN of gate components (`association.gnn_assign_pairs`): component k has the pairs
+    pair_start[k]:pair_start[k + 1] (local track t_at, local measurement m_at, cost) of its
+    tracks[k] tracks and measurements[k] measurements; each track may stay unassigned at the
+    gate's cost (a dummy column). Returns each component's tracks' measurement (local, -1:
+    none), concatenated, and each component's summed cost of its assigned pairs (in track
+    order, as `np.sum`)."""
+    count = tracks.shape[0]
+    match = np.full(tracks.sum(), -1, np.int64)
+    total = np.zeros(count)
+    first = 0
+    for k in range(count):
+        nt, nm = tracks[k], measurements[k]
+        full = np.full((nt, nm + nt), np.inf)
+        for p in range(pair_start[k], pair_start[k + 1]):
+            full[t_at[p], m_at[p]] = cost[p]
+        for i in range(nt):
+            full[i, nm + i] = gate
+        col4row = np.empty(nt, np.int64)
+        _shortest_path_assignment(full, col4row)  # feasible: every track has its dummy
+        chosen = np.empty(nt)
+        n = 0
+        for i in range(nt):
+            if col4row[i] < nm:
+                match[first + i] = col4row[i]
+                chosen[n] = full[i, col4row[i]]
+                n += 1
+        total[k] = _pairwise_sum(chosen, 0, n)
+        first += nt
+    return match, total
