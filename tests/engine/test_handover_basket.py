@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import yaml
 from conftest import one_layer_scenario
@@ -52,3 +53,39 @@ def test_every_catalog_interceptor_has_a_stated_basket() -> None:
     for name, entry in loaded.interceptors.items():
         assert entry.handover_basket_km is not None, name
         assert "Handover basket" in entry.source, name  # its reasoning, stated
+
+
+def test_prediction_sigmas_of_a_batch_are_each_shots_own() -> None:
+    """`handover.prediction_sigmas` gives every shot the σ its own prediction gives (the
+    floats of `predicted_kill_probability`'s one-slot prediction), with and without in-flight
+    updates, and none for a unit without a basket."""
+    from types import SimpleNamespace
+
+    from kamae.engine.handover import prediction_horizon, prediction_sigmas
+    from kamae.tracking.filter_bank import FilterBank
+
+    rng = np.random.default_rng(3)
+    bank = FilterBank(8, 5.0, 300.0)
+    a = rng.normal(size=(8, 6, 6))
+    bank.state[:] = rng.normal(size=(8, 6)) * 1e5
+    bank.covariance[:] = a @ a.transpose(0, 2, 1) * 100.0 + np.eye(6)
+    bank.time[:] = rng.uniform(0.0, 9.0, 8)
+    bank.updates[:] = 3
+    world = SimpleNamespace(
+        fire_units=SimpleNamespace(
+            handover_basket_m=[2000.0, None, 500.0], in_flight_updates=np.array([1, 0, 0], bool)
+        ),
+        trajectory=SimpleNamespace(count=4),
+        times=np.arange(0.0, 60.0, 1.0),
+    )
+    tracks = SimpleNamespace(unit_group=np.array([0, 0, 0]), banks=[bank])
+    shots = [(0, 1, 0, 30), (1, 3, 2, 45), (1, 0, 1, 20), (0, 2, 2, 12)]
+    got = prediction_sigmas(world, tracks, shots, 10.0)
+    assert set(got) == {(0, 1, 0), (1, 3, 2), (0, 2, 2)}  # unit 1 has no basket
+    for r, n, j, step in shots:
+        if j == 1:
+            continue
+        slot = r * 4 + n
+        horizon = prediction_horizon(world, bank, slot, j, step, 10.0, False)
+        assert horizon == (10.0 - bank.time[slot] if j == 0 else step - 10.0)
+        assert got[(r, n, j)] == bank.predicted_position_sigma(np.array([slot]), horizon)[0]

@@ -41,7 +41,11 @@ from kamae.engagement.threat_evaluation import (
 )
 from kamae.engine.draws import Draws
 from kamae.engine.engagement_counts import engagement_counts
-from kamae.engine.handover import arrival_kill_probability, predicted_kill_probability
+from kamae.engine.handover import (
+    arrival_kill_probability,
+    predicted_kill_probability,
+    prediction_sigmas,
+)
 from kamae.engine.intercepts import Candidates, coast_paths, predicted_intercepts
 from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
@@ -346,9 +350,14 @@ class Battle:
                                 launch_all)  # fmt: skip
             plans.append((int(r), step, self._step_options(int(r), step)))
         paths = coast_paths(world, plans, k, t, tracks)
+        # Every replication's candidate salvos, then the σ of all their shots in one batch.
+        rows = [self._rows(r, step, tracks, options, paths) for r, step, options in plans]
+        shots = [(r, n, j, at[(n, j)]) for (r, _, _), (rr, at) in zip(plans, rows, strict=True)
+                 for n, _, units in rr for j in units.tolist()]  # fmt: skip
+        shot_sigma = prediction_sigmas(world, tracks, shots, t)
         offers = []
-        for r, step, options in plans:
-            offer = self._offer(r, step, tracks, options, paths)
+        for (r, step, _), (row, intercept) in zip(plans, rows, strict=True):
+            offer = self._offer(r, step, tracks, row, intercept, shot_sigma)
             if offer is not None:
                 offers.append(offer)
         return offers
@@ -462,11 +471,13 @@ class Battle:
         r: int,
         step: DecisionStep,
         tracks: Pictures,
-        candidates: Candidates,
-        paths: dict[tuple[int, int, int], Trajectory],
+        rows: Rows,
+        intercept: dict[tuple[int, int], int],
+        sigmas: dict[tuple[int, int, int], float],
     ) -> Offer | None:
         """Replication r's candidate salvos of this step (None: no candidate threat), from
-        its `candidates` (`_step_options`) and the step's `coast_paths`.
+        its candidate `rows` and their `intercept` steps (`_rows`) and the σ of each shot's
+        prediction (`handover.prediction_sigmas`).
 
         Each threat may receive one salvo from one of its options; a unit offers as many
         rounds as it has ready launchers and rounds above its reserve. The doctrine's choice
@@ -476,7 +487,6 @@ class Battle:
         earlier intercept. With `assignment: dynamic` the dynamic WTA over the remaining
         windows decides instead.
         """
-        rows, intercept = self._rows(r, step, tracks, candidates, paths)
         if not rows:
             return None
         units = np.unique(np.concatenate([u for _, _, u in rows]))
@@ -487,7 +497,9 @@ class Battle:
         order = np.full((len(rows), units.size), units.size, dtype=np.int64)
         for row, (n, _, options) in enumerate(rows):
             for rank, j in enumerate(options.tolist()):
-                p = self._kill_probability(r, n, j, intercept[(n, j)], step.t, tracks)
+                p = self._kill_probability(
+                    r, n, j, intercept[(n, j)], step.t, tracks, sigma=sigmas.get((r, n, j))
+                )
                 if p < self.doctrine.min_kill_probability:
                     self.why_not.note_units(r, n, [j], "predicted_miss")
                     continue
@@ -708,12 +720,14 @@ class Battle:
         tracks: Pictures,
         *,
         blind: bool = False,
+        sigma: float | None = None,
     ) -> float:
         """Pk of one interceptor of unit j at threat n, as the unit predicts it at time t
-        (`kamae.engine.handover.predicted_kill_probability`)."""
+        (`kamae.engine.handover.predicted_kill_probability`; ``sigma``: its σ, predicted)."""
         p, sigma = predicted_kill_probability(
-            self.world, tracks.bank_of(j), r * self.threats + n, n, j, intercept_step, t, blind
-        )
+            self.world, tracks.bank_of(j), r * self.threats + n, n, j, intercept_step, t, blind,
+            sigma,
+        )  # fmt: skip
         if sigma is not None and not blind:
             self.predicted_sigma[(r, n, j)] = sigma
         return p

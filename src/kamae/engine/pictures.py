@@ -84,7 +84,9 @@ class GroupBank:
     def predict(self, index: IntArray, t: float) -> None:
         self.bank.predict(np.asarray(index) + self.offset, t)
 
-    def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
+    def predicted_position_sigma(
+        self, index: IntArray, horizon_s: float | FloatArray
+    ) -> FloatArray:
         return self.bank.predicted_position_sigma(np.asarray(index) + self.offset, horizon_s)
 
     def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:

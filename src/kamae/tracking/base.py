@@ -63,9 +63,11 @@ class TrackBank(Protocol):
         """Advance the listed slots to time t."""
         ...
 
-    def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
-        """Position sigma of the listed slots `horizon_s` after their last update (the slots
-        are unchanged)."""
+    def predicted_position_sigma(
+        self, index: IntArray, horizon_s: float | FloatArray
+    ) -> FloatArray:
+        """Position sigma of the listed slots `horizon_s` (one, or one per slot) after their
+        last update (the slots are unchanged)."""
         ...
 
     def predicted(self, index: IntArray, t: float | FloatArray) -> tuple[FloatArray, FloatArray]:

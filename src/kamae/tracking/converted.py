@@ -119,9 +119,12 @@ class BallisticTrackBank:
         """RMS per-axis velocity standard deviation, m/s (NaN if empty)."""
         return velocity_sigma(self.covariance)
 
-    def predicted_position_sigma(self, index: IntArray, horizon_s: float) -> FloatArray:
+    def predicted_position_sigma(
+        self, index: IntArray, horizon_s: float | FloatArray
+    ) -> FloatArray:
         """RMS per-axis position standard deviation (m) of the listed tracks predicted
-        `horizon_s` ahead of their last update time (the tracks themselves are unchanged)."""
+        `horizon_s` (one, or one per track) ahead of their last update time (the tracks
+        themselves are unchanged; each track's the floats of its own prediction)."""
         return self._predicted_sigmas(index, np.full(index.size, horizon_s))[0]
 
     def predicted_sigmas(self, index: IntArray, t: float) -> tuple[FloatArray, FloatArray]:
