@@ -83,3 +83,54 @@ def test_an_unrecognised_kill_leaves_a_spurious_track() -> None:
     assert (s.completeness, s.ambiguity, s.spuriousness) == (1.0, 1.0, 0.5)
     assert s.positional_accuracy == pytest.approx(30.0)
     assert gospa == pytest.approx(math.sqrt(30.0**2 + GOSPA_CUTOFF_M**2 / 2))
+
+
+def test_every_replication_at_once_is_each_replications_own() -> None:
+    """SIAP and GOSPA of a batch equal `siap_scan` and `gospa` of each replication alone
+    (Votruba 2001; Rahmathullah et al. 2017), on scans with duplicate and false tracks near
+    one truth (contested assignments) and a replication with nothing in flight."""
+    from kamae.tracking.metrics import assign_tracks_to_truths, gospa, siap, siap_scan
+
+    rng = np.random.default_rng(6)
+    reps, threats = 4, 5
+    truth = rng.normal(size=(threats, 3)) * 8e3 + [7e6, 0, 0]
+    position = np.repeat(truth[:, None, :], STEPS, axis=1)
+    world = SimpleNamespace(
+        doctrine=SimpleNamespace(track_confirm_updates=3),
+        trajectory=SimpleNamespace(
+            in_flight=np.ones((threats, STEPS), dtype=bool),
+            position=position,
+            velocity=np.zeros_like(position),
+        ),
+    )
+    alive = rng.random((reps, threats)) < 0.8
+    alive[3] = False
+    updates = np.where(rng.random(reps * threats) < 0.7, 5, 0)
+    slot_x = np.zeros((reps * threats, 6))
+    slot_x[:, :3] = np.tile(truth, (reps, 1)) + rng.normal(size=(reps * threats, 3)) * 3e3
+    false_rep = np.array([0, 0, 1, 2, 2, 2])
+    false_x = np.zeros((6, 6))
+    false_x[:, :3] = truth[[0, 0, 1, 2, 3, 2]] + rng.normal(size=(6, 3)) * 2e3
+    false = SimpleNamespace(
+        book=SimpleNamespace(confirmed=np.ones(6, dtype=bool)),
+        bank=SimpleNamespace(predicted=lambda i, t: (false_x[i], None)),
+        rep=false_rep,
+    )
+    bank = SimpleNamespace(updates=updates, predicted=lambda i, t: (slot_x[i], None))
+    tracker = SimpleNamespace(tracks=bank, false=false, threats=threats)
+    measures = PictureMeasures(world, reps)
+    measures.sample(K, 100.0, alive, tracker)
+    for r in range(reps):
+        est = np.concatenate(
+            [slot_x[r * threats : (r + 1) * threats][updates[r * threats : (r + 1) * threats] >= 3],
+             false_x[false_rep == r]]
+        )[:, :3]  # fmt: skip
+        tru = truth[alive[r]]
+        if est.shape[0] == 0 and tru.shape[0] == 0:
+            assert measures.gospa_samples[r] == 0
+            continue
+        a = assign_tracks_to_truths(est, tru, 10_000.0)
+        want = siap([siap_scan(est, tru, a, np.zeros_like(est), np.zeros_like(tru))])
+        assert measures.siap(r) == want
+        g = gospa(est, tru, GOSPA_CUTOFF_M, 2.0).distance
+        assert measures.gospa_sum[r] == g and measures.gospa_samples[r] == 1

@@ -15,8 +15,9 @@ import numpy as np
 from kamae.arrays import BoolArray, FloatArray, IntArray
 from kamae.engine.looks import Looks
 from kamae.results.metrics import TrackingCounts
+from kamae.tracking.association import gnn_assign_pairs
 from kamae.tracking.kernels import segment_sums
-from kamae.tracking.metrics import Siap, SiapCounts, distances, gospa, siap
+from kamae.tracking.metrics import Siap, SiapCounts, distances, siap
 from kamae.tracking.tracker import SystemTracker
 from kamae.world import World
 
@@ -52,9 +53,8 @@ class PictureMeasures:
 
         Every replication at once: each estimate against the truths of its own replication,
         the same floats as `siap_scan` and `gospa` on that replication alone (its estimates
-        in the same order, its sums by `segment_sums`); GOSPA's assignment is the set of
-        pairs closer than c wherever no estimate or truth has two of them (then it is the
-        optimum), `gospa` itself elsewhere."""
+        in the same order, its sums by `segment_sums`, GOSPA's optimal assignment by the
+        GNN, `_gospa`)."""
         if k % METRICS_EVERY_STEPS:
             return
         traj = self.world.trajectory
@@ -77,7 +77,7 @@ class PictureMeasures:
         scanned = (n_est > 0) | (n_tru > 0)
         dist = np.where(truth[est_rep], distances(est[:, :3], traj.position[:, k]), np.inf)
         self._siap(k, est, est_rep, dist, n_est, n_tru)
-        g = self._gospa(k, est, est_rep, dist, truth, n_est, n_tru)
+        g = self._gospa(dist, est_rep, n_est, n_tru)
         self.gospa_sum[scanned] += g[scanned]
         self.gospa_samples[scanned] += 1
 
@@ -108,37 +108,27 @@ class PictureMeasures:
         self.siap_errors[:, 1] += segment_sums(vel, n_on)
 
     def _gospa(
-        self,
-        k: int,
-        est: FloatArray,
-        est_rep: IntArray,
-        dist: FloatArray,
-        truth: BoolArray,
-        n_est: IntArray,
-        n_tru: IntArray,
+        self, dist: FloatArray, est_rep: IntArray, n_est: IntArray, n_tru: IntArray
     ) -> FloatArray:
-        """One scan's GOSPA distance of every replication (`gospa`, c = `GOSPA_CUTOFF_M`)."""
+        """One scan's GOSPA distance of every replication (`gospa`, c = `GOSPA_CUTOFF_M`,
+        α = 2): its optimal assignment is the GNN of the pairs closer than c with a track
+        left unassigned at c^p (`gnn_assign_pairs`, truths as tracks: the same objective,
+        Σ d^p - c^p·pairs), every replication's at once (their pairs never meet), and its
+        pairs' d^p summed in truth order, as `gospa` sums them."""
         c, p = GOSPA_CUTOFF_M, GOSPA_ORDER
-        close = dist < c
-        e_close, t_close = close.sum(axis=1), np.zeros(truth.shape, dtype=np.int64)
-        np.add.at(t_close, est_rep, close)
-        plain = np.bincount(est_rep[e_close > 1], minlength=self.reps) == 0
-        plain &= ~np.any(t_close > 1, axis=1)
-        # Close pairs in truth order within each replication, as `gospa` sums them.
-        e, j = np.nonzero(close & plain[est_rep][:, None])
-        pair_rep = est_rep[e]
-        order = np.lexsort((j, pair_rep))
-        n_pairs = np.bincount(pair_rep, minlength=self.reps)
-        local = segment_sums(dist[e, j][order] ** p, n_pairs)
+        objects = dist.shape[1]
+        e, j = np.nonzero(dist < c)
+        cost = dist[e, j] ** p
+        pair = gnn_assign_pairs(
+            est_rep[e] * objects + j, e, cost, self.reps * objects, est_rep.size, c**p
+        )
+        truth = np.flatnonzero(pair.track_to_measurement >= 0)  # rep-major, truth order
+        assigned = pair.track_to_measurement[truth]
+        n_pairs = np.bincount(truth // objects, minlength=self.reps)
+        local = segment_sums(dist[assigned, truth % objects] ** p, n_pairs)
         half = c**p / 2.0
         total = local + half * (n_tru - n_pairs) + half * (n_est - n_pairs)
-        out = np.array([v ** (1.0 / p) for v in total.tolist()])
-        starts = np.r_[0, np.cumsum(n_est)[:-1]]
-        traj_pos = self.world.trajectory.position
-        for r in np.flatnonzero(~plain).tolist():
-            mine = est[starts[r] : starts[r] + n_est[r], :3]
-            out[r] = gospa(mine, traj_pos[np.flatnonzero(truth[r]), k], c, p).distance
-        return out
+        return np.array([v ** (1.0 / p) for v in total.tolist()])
 
     def siap(self, r: int) -> Siap:
         """Replication r's SIAP measures over its scans (`siap` of their summed tallies)."""
