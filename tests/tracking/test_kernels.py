@@ -220,3 +220,13 @@ def test_shortest_path_assignment_is_scipys(integer: bool) -> None:
         assert kernels._shortest_path_assignment(cost, col4row)
         ri, ci = linear_sum_assignment(cost)
         assert np.array_equal(ri, np.arange(nr)) and np.array_equal(col4row, ci)
+
+
+def test_scatter_add_is_numpys_add_at() -> None:
+    rng = np.random.default_rng(13)
+    values = rng.normal(size=(500, 9)) * 10.0 ** rng.integers(-4, 6, (500, 1))
+    target = rng.integers(0, 40, 500)
+    got, want = np.zeros((40, 9)), np.zeros((40, 9))
+    kernels.scatter_add(got, target, values)
+    np.add.at(want, target, values)
+    assert np.array_equal(got, want)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from kamae.arrays import FloatArray, IntArray
+from kamae.tracking.kernels import f64, scatter_add
 
 
 def symmetric_inverse(m: FloatArray) -> FloatArray:
@@ -52,9 +53,9 @@ def fuse_measurements(
         info = symmetric_inverse(cov[members])
         target = inverse[members]
         info_sum = np.zeros((unique.size, n, n))
-        np.add.at(info_sum, target, info)
+        scatter_add(info_sum.reshape(unique.size, n * n), target, f64(info.reshape(-1, n * n)))
         info_z = np.zeros((unique.size, n))
-        np.add.at(info_z, target, np.einsum("mij,mj->mi", info, z[members]))
+        scatter_add(info_z, target, f64(np.einsum("mij,mj->mi", info, z[members])))
         fused = symmetric_inverse(info_sum[repeated])
         fused = 0.5 * (fused + np.swapaxes(fused, -1, -2))
         out_cov[repeated] = fused

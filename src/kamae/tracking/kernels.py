@@ -22,6 +22,7 @@ same equations slot by slot in compiled loops:
   scan in one compiled loop, by the shortest augmenting path algorithm that scipy's
   `linear_sum_assignment` runs (Crouse 2016), with its tie-breaking (the same assignments,
   tested).
+- `scatter_add`: `np.add.at` on rows, the same floats (the information-form fusion's sums).
 - `segment_sums`: sums of consecutive segments of an array by NumPy's own pairwise summation
   (the floats `np.sum` gives on each segment alone, tested), for measures taken of every
   replication at once that must equal a replication's own.
@@ -606,3 +607,14 @@ def assign_components(
         total[k] = _pairwise_sum(chosen, 0, n)
         first += nt
     return match, total
+
+
+@njit(cache=True)
+def scatter_add(out: FloatArray, target: np.ndarray, values: FloatArray) -> None:
+    """out[target[i]] += values[i] for i in order (out (U, K), values (M, K)): `np.add.at`,
+    the same floats (each row's sum accumulated in the same order), without its per-element
+    cost."""
+    for i in range(target.shape[0]):
+        row = target[i]
+        for k in range(values.shape[1]):
+            out[row, k] += values[i, k]
