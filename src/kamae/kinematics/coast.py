@@ -58,12 +58,7 @@ def coast_trajectory(
     elapsed = grid[None, :] - t0
     in_flight = (elapsed >= 0.0) & (elapsed <= time_to_go[:, None])
     mean = m0[:, None] + orbit.n[:, None] * np.maximum(elapsed, 0.0)
-    if separately and r.shape[0] > 1:  # (one state: the same solve)
-        big_e = np.concatenate(
-            [solve_kepler(mean[i : i + 1], orbit.e[i : i + 1, None]) for i in range(r.shape[0])]
-        )
-    else:
-        big_e = solve_kepler(mean, orbit.e[:, None])
+    big_e = solve_kepler(mean, orbit.e[:, None], by_row=separately)
     # States and heights only at the samples some state is in flight at (the others are NaN);
     # the Kepler solve above keeps the whole grid (its iteration count depends on all of it).
     flying = np.flatnonzero(in_flight.any(axis=0))

@@ -106,17 +106,31 @@ def flight_time(
     return np.mod(m_to - m_from, 2.0 * np.pi) / np.asarray(mean_motion, dtype=float)
 
 
-def solve_kepler(mean_anomaly: npt.ArrayLike, e: npt.ArrayLike, iterations: int = 50) -> FloatArray:
+def solve_kepler(
+    mean_anomaly: npt.ArrayLike, e: npt.ArrayLike, iterations: int = 50, *, by_row: bool = False
+) -> FloatArray:
     """Eccentric anomaly E from M = E - e·sin E by Newton's method, to ~1e-14 rad.
 
     Starts from Danby's (1987) guess E0 = M + 0.85·e·sign(sin M), which keeps Newton's method
-    in its basin for every e < 1; stops once every step is below 1e-14 rad.
+    in its basin for every e < 1; stops once every step is below 1e-14 rad. ``by_row`` (M of
+    shape (S, T)): each row stops once its own steps are, so that every row gets the floats
+    of its own solve (one state's time grid, `coast_trajectory(..., separately=True)`).
     """
     m = np.asarray(mean_anomaly, dtype=float)
     e = np.broadcast_to(np.asarray(e, dtype=float), m.shape)
     m_wrapped = np.mod(m, 2.0 * np.pi)
     turns = m - m_wrapped
     big_e = m_wrapped + 0.85 * e * np.sign(np.sin(m_wrapped))
+    if by_row and m.ndim == 2:
+        active = np.arange(m.shape[0])
+        for _ in range(iterations):
+            be, ee, mw = big_e[active], e[active], m_wrapped[active]
+            step = (be - ee * np.sin(be) - mw) / (1.0 - ee * np.cos(be))
+            big_e[active] = be - step
+            active = active[~np.all(np.abs(step) < 1e-14, axis=1)]
+            if active.size == 0:
+                break
+        return big_e + turns
     for _ in range(iterations):
         f = big_e - e * np.sin(big_e) - m_wrapped
         step = f / (1.0 - e * np.cos(big_e))
