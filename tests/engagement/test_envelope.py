@@ -43,3 +43,26 @@ def test_prediction_error_follows_the_maxwell_distribution() -> None:
     assert abs(frac - p) < 5 * math.sqrt(p * (1 - p) / 200_000)
     # No basket: perfect prediction.
     assert float(kill_probability_with_prediction_error(0.7, 1e6, None)) == 0.7
+
+
+def test_windows_of_a_batch_are_each_predictions_own() -> None:
+    """Every (prediction, unit) pair of a batch's windows is the one that prediction alone
+    gives for that unit (the battle manager windows a step's coast predictions together)."""
+    from kamae.kinematics.coast import coast_trajectory
+    from kamae.world import load_world
+
+    world = load_world("japan-2027")
+    traj, k = world.trajectory, 120
+    flying = np.flatnonzero(traj.in_flight[:, k])[:6]
+    times = world.times[k + 1 :]
+    batch = coast_trajectory(
+        traj.position[flying, k], traj.velocity[flying, k], float(world.times[k]), times,
+        separately=True,
+    )  # fmt: skip
+    whole = world.envelopes.windows(batch)
+    assert whole.feasible.any()  # some unit can reach some prediction
+    for i in range(flying.size):
+        for j in range(whole.feasible.shape[1]):
+            alone = world.envelopes.windows(batch.rows(i, i + 1), units=np.array([j]))
+            assert np.array_equal(alone.feasible[0, 0], whole.feasible[i, j])
+            assert np.array_equal(alone.launch_time[0, 0], whole.launch_time[i, j], equal_nan=True)

@@ -46,13 +46,12 @@ from kamae.engine.handover import (
     predicted_kill_probability,
     prediction_sigmas,
 )
-from kamae.engine.intercepts import Candidates, coast_paths, predicted_intercepts
+from kamae.engine.intercepts import Candidates, CoastPaths, coast_paths, predicted_intercepts
 from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
 from kamae.engine.why_not import WhyNot
 from kamae.kinematics.dispersion import cep_to_sigma
-from kamae.kinematics.trajectory import Trajectory
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
 from kamae.world import World
@@ -541,7 +540,7 @@ class Battle:
         step: DecisionStep,
         tracks: Pictures,
         candidates: Candidates,
-        paths: dict[tuple[int, int, int], Trajectory],
+        paths: CoastPaths,
     ) -> tuple[Rows, dict[tuple[int, int], int]]:
         """The step's candidate salvos of replication r: per threat of its `candidates`
         (`_step_options`, in priority order) its layer and the units that can launch at its

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kamae.arrays import FloatArray, IntArray
+from kamae.engagement.envelope import EngagementWindows
 from kamae.engine.offers import DecisionStep
 from kamae.engine.why_not import WhyNot
 from kamae.kinematics.coast import coast_trajectory
 from kamae.kinematics.level_flight import level_flight_trajectory
-from kamae.kinematics.trajectory import Trajectory
 from kamae.tracking.base import TrackBank
 from kamae.world import World
 
@@ -30,6 +30,10 @@ Candidates = list[tuple[int, int, int, IntArray]]
 """A replication's threats with units that can launch now: (index in the step's threats,
 threat, layer index, units)."""
 
+CoastPaths = dict[tuple[int, int, int], tuple[EngagementWindows, int]]
+"""A step's Kepler coast predictions per (replication, threat, picture): the engagement
+windows of every fire unit against the batch of all of them, and the prediction's row."""
+
 
 def coast_paths(
     world: World,
@@ -37,11 +41,13 @@ def coast_paths(
     k: int,
     t: float,
     tracks: Pictures,
-) -> dict[tuple[int, int, int], Trajectory]:
+) -> CoastPaths:
     """The Kepler coast predictions `predicted_intercepts` will need at step k, per
     (replication, threat, picture), from one `coast_trajectory` of all their tracks (solved
-    state by state: each gets the floats of its own prediction). Empty when there is none,
-    or when some state is not on an elliptic orbit (each is then predicted alone)."""
+    state by state: each gets the floats of its own prediction), with every unit's windows
+    against them (`Envelopes.windows`: each (prediction, unit) pair's own floats). Empty
+    when there is none, or when some state is not on an elliptic orbit (each is then
+    predicted alone)."""
     future = world.times[k + 1 :]
     threats = world.trajectory.count
     keys, states = [], []
@@ -59,7 +65,8 @@ def coast_paths(
         batch = coast_trajectory(x[:, :3], x[:, 3:], t, future, separately=True)
     except ValueError:
         return {}
-    return {key: batch.rows(i, i + 1) for i, key in enumerate(keys)}
+    windows = world.envelopes.windows(batch)
+    return {key: (windows, i) for i, key in enumerate(keys)}
 
 
 def predicted_intercepts(
@@ -73,7 +80,7 @@ def predicted_intercepts(
     units: IntArray,
     tracks: Pictures,
     intercept: dict[tuple[int, int], int],
-    paths: dict[tuple[int, int, int], Trajectory],
+    paths: CoastPaths,
 ) -> IntArray:
     """Keep the units whose predicted intercept point, placed on the track's predicted
     flight in the unit's own picture (Kepler coast, from `paths` when the step's batch holds
@@ -99,17 +106,19 @@ def predicted_intercepts(
                 time_to_go[[slot]],
                 world.threat_dive_angle_rad[[n]],
             )
+            windows, row, cols = world.envelopes.windows(predicted, units=mine), 0, None
         elif (r, n, g) in paths:
-            predicted = paths[(r, n, g)]
+            (windows, row), cols = paths[(r, n, g)], mine
         else:
             try:
                 predicted = coast_trajectory(bank.state[slot, :3], bank.state[slot, 3:], t, future)
             except ValueError:
                 continue
-        windows = world.envelopes.windows(predicted, units=mine)
+            windows, row, cols = world.envelopes.windows(predicted, units=mine), 0, None
         for col, j in enumerate(mine.tolist()):
-            feasible = np.flatnonzero(windows.feasible[0, col])
-            if feasible.size and windows.launch_time[0, col, feasible[0]] < t + world.dt:
+            c = col if cols is None else j  # the windows of `mine`, or of every unit
+            feasible = np.flatnonzero(windows.feasible[row, c])
+            if feasible.size and windows.launch_time[row, c, feasible[0]] < t + world.dt:
                 step = k + 1 + int(feasible[0])
                 if tracks.guidance_ok(j, n, min(step, world.times.size - 1)):
                     intercept[(n, j)] = step
