@@ -97,26 +97,29 @@ def predicted_intercepts(
     for g in np.unique(groups).tolist():
         bank: TrackBank = tracks.banks[g]
         mine = units[groups == g]
-        if world.threat_level_flight[n]:
-            predicted = level_flight_trajectory(
-                bank.state[slot, :3],
-                bank.state[slot, 3:],
-                t,
-                future,
-                time_to_go[[slot]],
-                world.threat_dive_angle_rad[[n]],
-            )
-            windows, row, cols = world.envelopes.windows(predicted, units=mine), 0, None
-        elif (r, n, g) in paths:
-            (windows, row), cols = paths[(r, n, g)], mine
+        if (r, n, g) in paths:  # the step's batch (never level flight): every unit's windows
+            windows, row = paths[(r, n, g)]
+            columns = mine
         else:
-            try:
-                predicted = coast_trajectory(bank.state[slot, :3], bank.state[slot, 3:], t, future)
-            except ValueError:
-                continue
-            windows, row, cols = world.envelopes.windows(predicted, units=mine), 0, None
-        for col, j in enumerate(mine.tolist()):
-            c = col if cols is None else j  # the windows of `mine`, or of every unit
+            if world.threat_level_flight[n]:
+                predicted = level_flight_trajectory(
+                    bank.state[slot, :3],
+                    bank.state[slot, 3:],
+                    t,
+                    future,
+                    time_to_go[[slot]],
+                    world.threat_dive_angle_rad[[n]],
+                )
+            else:
+                try:
+                    predicted = coast_trajectory(
+                        bank.state[slot, :3], bank.state[slot, 3:], t, future
+                    )
+                except ValueError:
+                    continue
+            windows, row = world.envelopes.windows(predicted, units=mine), 0
+            columns = np.arange(mine.size)
+        for c, j in zip(columns.tolist(), mine.tolist(), strict=True):
             feasible = np.flatnonzero(windows.feasible[row, c])
             if feasible.size and windows.launch_time[row, c, feasible[0]] < t + world.dt:
                 step = k + 1 + int(feasible[0])

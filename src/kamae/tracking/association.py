@@ -46,7 +46,7 @@ def chi2_gate(dim: int, probability: float) -> float:
 
 def mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
     """The one Mahalanobis gate distance: d2 = y^T S^-1 y per pair (y (P, m), S (P, m, m)),
-    by a batched solve; inf where S is not finite or not positive definite (Sylvester's
+    by a solve per pair; inf where S is not finite or not positive definite (Sylvester's
     criterion for m = 3, the smallest eigenvalue otherwise), or where d2 is not finite.
 
     Each pair's d2 depends on that pair only (never on its batch-mates)."""
@@ -56,12 +56,11 @@ def mahalanobis_pairs(y: FloatArray, s: FloatArray) -> FloatArray:
     if s.shape != (y.shape[0], m, m):
         raise KamaeError(f"s must be (P, {m}, {m}) for y of shape {y.shape}, got {s.shape}")
     ok = np.asarray(np.isfinite(s).all(axis=(1, 2)), dtype=bool)
-    if m == 3:
-        ok &= positive_definite_3x3(s)
-    elif ok.any():
-        ok[ok] = np.linalg.eigvalsh(s[ok]).min(axis=1) > 0
     if m == 3:  # compiled, pair by pair (`kernels.mahalanobis_3`)
+        ok &= positive_definite_3x3(s)
         return np.asarray(mahalanobis_3(f64(y), f64(s), ok), dtype=np.float64)
+    if ok.any():
+        ok[ok] = np.linalg.eigvalsh(s[ok]).min(axis=1) > 0
     d2 = np.full(y.shape[0], np.inf)
     if ok.any():
         yy = y[ok]

@@ -319,6 +319,19 @@ def _exact_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
 
 
 @njit(cache=True)
+def _near(
+    y: FloatArray, m_pos: FloatArray, j: int, t_pos: FloatArray, i: int, bound: float,
+    trace_s: float,
+) -> bool:  # fmt: skip
+    """Fill y = z_j - x_i; False where the trace pre-filter |y|² > bound·trace(S)
+    (`outside_gate_bound`) rules the pair out (it only saves work: such a pair has d2 >
+    gate; a NaN trace never rules out)."""
+    for k in range(3):
+        y[k] = m_pos[j, k] - t_pos[i, k]
+    return not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * trace_s)
+
+
+@njit(cache=True)
 def _admit(d2: float, own: bool, gate: float) -> tuple[bool, float]:
     """A pair's admissibility and cost (`gated_costs`)."""
     return (True, min(d2, gate)) if own else (d2 <= gate, d2)
@@ -339,20 +352,17 @@ def gate_pairs(
     bound: float,
 ) -> tuple[np.ndarray, FloatArray]:
     """`association.gated_costs` of (track, plot) pairs (pt, pm) with S = P_track + R_plot:
-    y = z - x, the trace pre-filter |y|² > bound·(trace P + trace R) (`outside_gate_bound`;
-    it only saves work: a pair it rules out has d2 > gate), then the exact d2 where S is
-    finite and positive definite; admissible where d2 <= gate or ``own`` (cost min(d2, gate)
-    for an own pair)."""
+    y = z - x, the trace pre-filter with trace S = trace P + trace R (`_near`), then the
+    exact d2 where S is finite and positive definite; admissible where d2 <= gate or ``own``
+    (cost min(d2, gate) for an own pair)."""
     count = pt.shape[0]
     admissible = np.empty(count, dtype=np.bool_)
     cost = np.empty(count)
     y, s, b = np.empty(3), np.empty((3, 3)), np.empty((3, 1))
     for p in range(count):
         i, j = pt[p], pm[p]
-        for k in range(3):
-            y[k] = m_pos[j, k] - t_pos[i, k]
         d2 = np.inf
-        if not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * (t_trace[i] + m_trace[j])):
+        if _near(y, m_pos, j, t_pos, i, bound, t_trace[i] + m_trace[j]):
             for k in range(3):
                 for m in range(3):
                     s[k, m] = t_cov[i, k, m] + m_cov[j, k, m]
@@ -386,10 +396,8 @@ def gate_predicted_pairs(
     y, s, b = np.empty(3), np.empty((3, 3)), np.empty((3, 1))
     for p in range(count):
         i, j = pt[p], pm[p]
-        for k in range(3):
-            y[k] = m_pos[j, k] - t_pos[i, k]
         d2 = np.inf
-        if not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * (t_trace[i] + m_trace[j])):
+        if _near(y, m_pos, j, t_pos, i, bound, t_trace[i] + m_trace[j]):
             d, q = dt[i], noise[i]
             for k in range(3):
                 for m in range(3):
