@@ -51,7 +51,7 @@ def f64(a: object) -> FloatArray:
     return np.ascontiguousarray(a, dtype=np.float64)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _solve3(s: FloatArray, a: FloatArray) -> bool:
     """Solve s X = a in place (a (3, k) becomes X) by Gaussian elimination with partial
     pivoting; s (3, 3) is overwritten. False if a pivot is zero."""
@@ -141,7 +141,7 @@ def position_update(
     return xo, po
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _cholesky(s: FloatArray, low: FloatArray) -> bool:
     """Lower Cholesky factor of s (m, m) (its lower triangle) into low; False unless every
     pivot is finite and > 0 (s not positive definite)."""
@@ -177,7 +177,7 @@ def positive_definite(m: FloatArray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _cholesky_solve(low: FloatArray, b: FloatArray) -> None:
     """Solve L L^T X = b in place (b (m, k))."""
     m, k = b.shape
@@ -271,7 +271,7 @@ def gaussian_update(
     return xo, po, so, nis, loglik
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pair_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
     """d2 = y^T S^-1 y of one pair (y (3,), S (3, 3) overwritten; b (3, 1) workspace), inf
     where S is singular or d2 is not finite."""
@@ -297,7 +297,7 @@ def mahalanobis_3(y: FloatArray, s: FloatArray, ok: np.ndarray) -> FloatArray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sylvester_3(s: FloatArray) -> bool:
     """`association.positive_definite_3x3` of one finite matrix, the same expressions."""
     a, b, c = s[0, 0], s[0, 1], s[0, 2]
@@ -307,7 +307,7 @@ def _sylvester_3(s: FloatArray) -> bool:
     return a > 0 and minor2 > 0 and det > 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _exact_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
     """`mahalanobis_pairs` of one 3-D pair: inf unless S (overwritten) is finite and
     positive definite."""
@@ -318,7 +318,7 @@ def _exact_d2(y: FloatArray, s: FloatArray, b: FloatArray) -> float:
     return _pair_d2(y, s, b) if _sylvester_3(s) else np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _near(
     y: FloatArray, m_pos: FloatArray, j: int, t_pos: FloatArray, i: int, bound: float,
     trace_s: float,
@@ -331,7 +331,7 @@ def _near(
     return not (y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > bound * trace_s)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _admit(d2: float, own: bool, gate: float) -> tuple[bool, float]:
     """A pair's admissibility and cost (`gated_costs`)."""
     return (True, min(d2, gate)) if own else (d2 <= gate, d2)
