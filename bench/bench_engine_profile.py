@@ -7,8 +7,10 @@ difference, which it names; against a baseline from before the why-not records, 
 kind why_not and the reason column are left out of the comparison). ``--profile`` prints the
 cProfile of one batch of the first case.
 
-Cases (default): every bundled scenario, and ``japan-2027-clutter``: japan-2027 with 3 false
-plots per search scan on every radar, so that false tracks and contested gates are common.
+Cases (default): every bundled scenario; ``japan-2027-clutter``: japan-2027 with 3 false
+plots per search scan on every radar, so that false tracks and contested gates are common;
+``japan-2027-hold-upper`` and ``tot-saturation-tokyo-no-sls``: two doctrine branches no
+bundled scenario takes (the first layer holding rounds; shoot-shoot).
 
     python bench/bench_engine_profile.py [--batch 16] [--seed 1] [--repeat 2]
         [--cases japan-2027,...] [--dump out.pkl | --compare baseline.pkl] [--profile]
@@ -34,12 +36,27 @@ from kamae.scenario import bundled_scenarios
 from kamae.streams import replication_seeds
 from kamae.world import World, load_world
 
-CASES = (*bundled_scenarios(), "japan-2027-clutter")
+CASES = (
+    *bundled_scenarios(),
+    "japan-2027-clutter",
+    "japan-2027-hold-upper",
+    "tot-saturation-tokyo-no-sls",
+)
 CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
 
 
 def case_world(name: str) -> World:
-    """The world of a case (``-clutter``: more false plots on every radar)."""
+    """The world of a case (``-clutter``: more false plots on every radar; ``-hold-upper``:
+    the doctrine's ``hold_upper_tier``; ``-no-sls``: shoot-shoot, a layer that fired passes
+    the threat down)."""
+    if name.endswith("-hold-upper"):
+        world = load_world(name.removesuffix("-hold-upper"))
+        doctrine = dataclasses.replace(world.doctrine, hold_upper_tier=True)
+        return dataclasses.replace(world, doctrine=doctrine)
+    if name.endswith("-no-sls"):
+        world = load_world(name.removesuffix("-no-sls"))
+        doctrine = dataclasses.replace(world.doctrine, shoot_look_shoot=False)
+        return dataclasses.replace(world, doctrine=doctrine)
     if name.endswith("-clutter"):
         world = load_world(name.removesuffix("-clutter"))
         radars = [

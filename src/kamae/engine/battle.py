@@ -50,7 +50,7 @@ from kamae.engine.intercepts import Candidates, CoastPaths, coast_paths, predict
 from kamae.engine.offers import Choice, DecisionStep, Offer, Rows, static_choice
 from kamae.engine.records import EventLog
 from kamae.engine.threat_effects import DefenseDamage, countermeasure_counts
-from kamae.engine.why_not import WhyNot
+from kamae.engine.why_not import PairNotes, WhyNot
 from kamae.kinematics.dispersion import cep_to_sigma
 from kamae.results.metrics import CountermeasureCounts, EngagementCounts
 from kamae.tracking.base import TrackBank, sigmas_at
@@ -158,13 +158,6 @@ class Battle:
         """(N, F) the unit's interceptor can kill the threat's class."""
         self.tier_mask = [self.unit_tier == i for i in range(len(self.tiers))]
         """Per layer (doctrine order): its units (F,)."""
-        self.tier_units = [np.flatnonzero(m) for m in self.tier_mask]
-        self.units_below = [np.flatnonzero(self.unit_tier > i) for i in range(len(self.tiers))]
-        """Per layer: the units of the later layers."""
-        self.unordered_units = np.flatnonzero(self.unit_tier < 0)
-        """Units of a layer not in the doctrine's order."""
-        self.undefended_by = [np.flatnonzero(~fu.defends[:, a]) for a in range(fu.defends.shape[1])]
-        """Per asset: the units that do not defend it."""
 
     def resolve(self, k: int, t: float, tracks: Pictures, logs: list[EventLog]) -> None:
         """Interceptors arriving at step k, then threats landing at step k."""
@@ -342,12 +335,14 @@ class Battle:
         values = assessed.value[threatening][order]
         assets = assessed.asset[threatening][order]
         # Every replication's options first, then their coast predictions in one batch.
+        tier_of, units_of = self._options(reps, threats, assets, t, steps_all, launch_all)
         plans = []
-        for r in np.unique(reps):
-            mine = reps == r
-            step = DecisionStep(threats[mine], values[mine], assets[mine], k, t, steps_all,
+        starts = np.flatnonzero(np.r_[True, reps[1:] != reps[:-1]])
+        for a, b in zip(starts.tolist(), [*starts[1:].tolist(), reps.size], strict=True):
+            step = DecisionStep(threats[a:b], values[a:b], assets[a:b], k, t, steps_all,
                                 launch_all)  # fmt: skip
-            plans.append((int(r), step, self._step_options(int(r), step)))
+            options = self._step_options(int(reps[a]), step, tier_of[a:b], units_of[a:b])
+            plans.append((int(reps[a]), step, options))
         paths = coast_paths(world, plans, k, t, tracks)
         # Every replication's candidate salvos, then the σ of all their shots in one batch.
         rows = [self._rows(r, step, tracks, options, paths) for r, step, options in plans]
@@ -408,62 +403,89 @@ class Battle:
         return assessed
 
     def _options(
-        self, r: int, n: int, asset: int, t: float, steps_n: IntArray, launch_n: FloatArray
-    ) -> tuple[int, IntArray]:
-        """The layer that holds threat n (aimed at `asset`) and its units that can launch at
-        it now.
+        self,
+        reps: IntArray,
+        threats: IntArray,
+        assets: IntArray,
+        t: float,
+        steps_all: IntArray,
+        launch_all: FloatArray,
+    ) -> tuple[IntArray, list[IntArray]]:
+        """The layer that holds each threat (aimed at its asset) of the (replication, threat)
+        pairs of a step (each at most once), and its units that can launch at it now.
 
         Layers in doctrine order; a layer with no opportunity left passes the threat down (as
         does the first layer, with `hold_upper_tier`, while a later layer has one and the first
         keeps its rounds for threats only it can engage). Within the
         holding layer, units in order of earliest intercept, up to the first one whose launch
-        time is still to come (the threat then waits for it). Returns (layer index, units); no
-        units means nothing to fire now.
+        time is still to come (the threat then waits for it). Returns per pair (layer index,
+        -1 for none; units); no units means nothing to fire now. Every pair's checks run at
+        once, tier by tier, their reasons noted in each pair's order of checks (`PairNotes`).
         """
-        world, doctrine, note = self.world, self.doctrine, self.why_not.note_units
-        fu = world.fire_units
-        none = np.zeros(0, dtype=np.int64)
-        can = (self.inventory[r] > fu.reserve) & self.kills[n]
-        can &= self.unit_alive[r]  # a destroyed unit fires nothing
-        note(r, n, self.undefended_by[asset], "asset_not_defended")
-        can &= fu.defends[:, asset]
-        stocked = can & self.unit_quality[r, n]  # its own picture holds a fire-control track
-        note(r, n, self.unordered_units, "layer_not_in_order")
-        for tier_index in range(len(self.tiers)):
-            if not doctrine.shoot_look_shoot and self.salvos[r, n, tier_index] >= 1:
-                note(r, n, self.tier_units[tier_index], "layer_fired")
-                continue
-            units = np.flatnonzero(self.tier_mask[tier_index] & stocked & (steps_n >= 0))
-            if units.size == 0:
-                continue  # no opportunity left in this layer: the next layer may engage
-            if (
-                tier_index == 0
-                and doctrine.hold_upper_tier
-                and np.any(can & (self.unit_tier > 0) & (steps_n >= 0))
-                and self._upper_keeps(r, n, t)
-            ):
-                note(r, n, self.tier_units[0], "upper_tier_held")
-                continue  # a later layer can engage it: the first keeps its rounds
-            note(r, n, self.units_below[tier_index], "higher_layer_holds")
-            units = units[np.argsort(steps_n[units], kind="stable")]
-            later = np.flatnonzero(launch_n[units] >= t + world.dt)
-            if later.size:
-                note(r, n, units[later[0] :], "another_unit_first")
-                units = units[: later[0]]
-            return tier_index, units
-        return -1, none
+        world, doctrine, fu = self.world, self.doctrine, self.world.fire_units
+        pairs, units = reps.size, self.units
+        notes = PairNotes(pairs, units)
+        steps, launch = steps_all[threats], launch_all[threats]  # (P, F)
+        opportunity = steps >= 0
+        can = (self.inventory[reps] > fu.reserve) & self.kills[threats]
+        can &= self.unit_alive[reps]  # a destroyed unit fires nothing
+        defends = fu.defends[:, assets].T
+        notes.note(~defends, "asset_not_defended")
+        can &= defends
+        stocked = can & self.unit_quality[reps, threats]  # its own picture holds a track
+        notes.note((self.unit_tier < 0)[None, :], "layer_not_in_order")
+        tier_of = np.full(pairs, -1, dtype=np.int64)
+        held_by = np.zeros((pairs, units), dtype=bool)
+        active = np.ones(pairs, dtype=bool)
+        for tier_index, in_tier in enumerate(self.tier_mask):
+            here = active.copy()  # the pairs this layer is checked for
+            if not doctrine.shoot_look_shoot:  # a layer that fired passes the threat down
+                fired = here & (self.salvos[reps, threats, tier_index] >= 1)
+                notes.note(fired[:, None] & in_tier[None, :], "layer_fired")
+                here &= ~fired
+            open_units = in_tier[None, :] & stocked & opportunity
+            # No opportunity left in this layer: the next layer may engage.
+            holds = here & open_units.any(axis=1)
+            if tier_index == 0 and doctrine.hold_upper_tier:
+                later = can & (self.unit_tier > 0)[None, :] & opportunity
+                kept = np.zeros(pairs, dtype=bool)
+                for p in np.flatnonzero(holds & later.any(axis=1)).tolist():
+                    kept[p] = self._upper_keeps(int(reps[p]), int(threats[p]), t)
+                notes.note(kept[:, None] & in_tier[None, :], "upper_tier_held")
+                holds &= ~kept  # a later layer can engage it: the first keeps its rounds
+            notes.note(holds[:, None] & (self.unit_tier > tier_index)[None, :],
+                       "higher_layer_holds")  # fmt: skip
+            held_by[holds] = open_units[holds]
+            tier_of[holds] = tier_index
+            active &= ~holds
+        # Each holding layer's units by earliest intercept (stable: unit order among equal
+        # steps), cut at the first whose launch time is still to come.
+        pp, jj = np.nonzero(held_by)
+        order = np.lexsort((jj, steps[pp, jj], pp))
+        pp, jj = pp[order], jj[order]
+        later = (launch[pp, jj] >= t + world.dt).astype(np.int64)
+        seen = np.cumsum(later)  # later units up to each, inclusive, over all pairs
+        before = np.r_[0, seen][np.searchsorted(pp, np.arange(pairs))]  # up to each pair
+        waits = seen - before[pp] > 0  # at or after the pair's first later unit
+        wait_mask = np.zeros((pairs, units), dtype=bool)
+        wait_mask[pp[waits], jj[waits]] = True
+        notes.note(wait_mask, "another_unit_first")
+        self.why_not.note_pairs(reps, threats, notes)
+        now_p, now_j = pp[~waits], jj[~waits]
+        bounds = np.searchsorted(now_p, np.arange(pairs + 1))
+        return tier_of, [now_j[bounds[p] : bounds[p + 1]] for p in range(pairs)]
 
-    def _step_options(self, r: int, step: DecisionStep) -> Candidates:
-        """Replication r's threats (in priority order) with units that can launch now
-        (`_options`): (index in the step's threats, threat, layer index, units)."""
-        options = []
-        for i, n in enumerate(step.threats.tolist()):
-            tier_index, units = self._options(
-                r, n, int(step.assets[i]), step.t, step.steps_all[n], step.launch_all[n]
-            )
-            if units.size:
-                options.append((i, n, tier_index, units))
-        return options
+    def _step_options(
+        self, r: int, step: DecisionStep, tiers: IntArray, units: list[IntArray]
+    ) -> Candidates:
+        """Replication r's threats (in priority order) with units that can launch now, from
+        `_options` of its pairs (``tiers``, ``units``): (index in the step's threats, threat,
+        layer index, units)."""
+        return [
+            (i, n, int(tiers[i]), units[i])
+            for i, n in enumerate(step.threats.tolist())
+            if units[i].size
+        ]
 
     def _offer(
         self,

@@ -78,6 +78,15 @@ class WhyNot:
         undecided = units[row[units] == UNSET]
         row[undecided] = CODE[reason]
 
+    def note_pairs(self, reps: IntArray, threats: IntArray, notes: PairNotes) -> None:
+        """The reasons of (replication, threat) pairs (each at most once), noted in a
+        `PairNotes` in the order of the checks, as if each had been noted here in that order
+        (`note_units`: a pair's units already stopped keep their reason)."""
+        rows = self.step[reps, threats]
+        write = (rows == UNSET) & (notes.codes != UNSET)
+        rows[write] = notes.codes[write]
+        self.step[reps, threats] = rows
+
     def launched(self, r: int, n: int, j: int, count: int) -> None:
         self.fired[r, n, j] += count
 
@@ -131,3 +140,17 @@ class WhyNot:
                     + (f" {listed}" if listed else ""),
                     reason=NAMES[reason],
                 )  # fmt: skip
+
+
+class PairNotes:
+    """The reasons of one check chain run on many (replication, threat) pairs at once: (P, F)
+    codes, first reason wins, merged into a step's by `WhyNot.note_pairs`."""
+
+    def __init__(self, pairs: int, units: int) -> None:
+        self.codes = np.full((pairs, units), UNSET, dtype=np.int8)
+
+    def note(self, where: BoolArray, reason: str) -> None:
+        """Pair-units (a mask broadcastable to (P, F)) stopped by `reason`, unless an earlier
+        check already stopped them."""
+        mask = np.broadcast_to(where, self.codes.shape) & (self.codes == UNSET)
+        self.codes[mask] = CODE[reason]
