@@ -35,3 +35,9 @@ def cross3(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
     np.subtract(a2 * b0, a0 * b2, out=out[..., 1])
     np.subtract(a0 * b1, a1 * b0, out=out[..., 2])
     return out
+
+
+def f64(a: object) -> FloatArray:
+    """A C-contiguous float64 array of ``a`` (no copy when it is one): what the kernels take,
+    so that each compiles once."""
+    return np.ascontiguousarray(a, dtype=np.float64)

@@ -31,14 +31,13 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import BoolArray, FloatArray
+from kamae.arrays import BoolArray, FloatArray, f64
 from kamae.geo import (
     ecef_to_enu,
     enu_rotation,
     enu_to_range_azimuth_elevation,
     geodetic_to_ecef,
     line_of_sight_clear,
-    polar_to_enu,
 )
 from kamae.kinematics.trajectory import (
     PHASE_BOOST,
@@ -49,6 +48,7 @@ from kamae.kinematics.trajectory import (
     PHASE_TERMINAL,
 )
 from kamae.sensors.detection import detection_probability, required_snr, scaled_snr
+from kamae.sensors.kernels import converted_measurements
 
 DETECTION_MODELS = ("fixed", "swerling0", "swerling1", "swerling2", "swerling3", "swerling4")
 """Detection models a catalog may name (`detection:`)."""
@@ -376,22 +376,13 @@ def measure(
     approximation, Bar-Shalom, Li & Kirubarajan, Estimation with Applications to Tracking and
     Navigation, 2001, section 10.4; its bias at large cross-range errors is neglected).
     """
-    m = range_m.shape[0]
     r = range_m + range_sigma_m * noise[:, 0]
     a = azimuth + angle_sigma * noise[:, 1]
     e = elevation + angle_sigma * noise[:, 2]
-    sa, ca, se, ce = np.sin(a), np.cos(a), np.sin(e), np.cos(e)
-    enu = polar_to_enu(r, sa, ca, se, ce)
-    ecef = np.einsum("mi,mij->mj", enu, enu_rotation) + site_ecef
-    # The Jacobian's r·cos(e)·sin(a), r·cos(e)·cos(a) and r·sin(e) terms are enu's (negation
-    # is exact, so -r·cos(e)·sin(a) is -east).
-    east, north, up = enu[:, 0], enu[:, 1], enu[:, 2]
-    jac = np.stack(
-        [ce * sa, north, -(up * sa), ce * ca, -east, -(up * ca), se, np.zeros(m), r * ce], axis=-1
-    ).reshape(m, 3, 3)
-    angle_var = angle_sigma**2
-    var = np.stack([range_sigma_m**2, angle_var, angle_var], axis=-1)
-    cov_enu = (jac * var[:, None, :]) @ jac.transpose(0, 2, 1)
-    rot_t = enu_rotation.transpose(0, 2, 1)
-    cov_ecef = rot_t @ cov_enu @ enu_rotation
-    return ecef, cov_ecef
+    # ENU = r (cos e sin a, cos e cos a, sin e); the Jacobian's r·cos(e)·sin(a), r·cos(e)·
+    # cos(a) and r·sin(e) terms are ENU's; C_ENU = J diag(σr², σa², σe²) J^T and C_ECEF =
+    # R^T C_ENU R with R the site's ENU rotation, per detection in a compiled loop.
+    return converted_measurements(  # type: ignore[no-any-return]
+        f64(site_ecef), f64(enu_rotation), f64(r), np.sin(a), np.cos(a), np.sin(e), np.cos(e),
+        f64(range_sigma_m), f64(angle_sigma),
+    )  # fmt: skip

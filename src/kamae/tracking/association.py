@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kamae.arrays import FloatArray, IndexArray
+from kamae.arrays import FloatArray, IndexArray, f64
 from kamae.errors import KamaeError
-from kamae.tracking.kernels import assign_components, f64, mahalanobis_3
+from kamae.tracking.kernels import assign_components, mahalanobis_3
 
 # scipy is imported inside the functions that use it: importing kamae.tracking (and with it
 # the engine) stays fast, scipy's submodules cost ~0.5 s each to import.

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.arrays import f64 as _f64
 from kamae.errors import KamaeError
 from kamae.tracking.base import position_sigma, sigma_of_variances, velocity_sigma
-from kamae.tracking.kernels import f64 as _f64
 from kamae.tracking.kernels import position_update
 from kamae.tracking.motion import coast_or_level_predict, cv_predicted_variances
 

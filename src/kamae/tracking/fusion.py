@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamae.arrays import FloatArray, IntArray
-from kamae.tracking.kernels import f64, scatter_add
+from kamae.arrays import FloatArray, IntArray, f64
+from kamae.tracking.kernels import scatter_add
 
 
 def symmetric_inverse(m: FloatArray) -> FloatArray:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import BoolArray, FloatArray
+from kamae.arrays import BoolArray, FloatArray, f64
 from kamae.tracking import kernels
-from kamae.tracking.kernels import f64
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 

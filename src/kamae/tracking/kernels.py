@@ -45,12 +45,6 @@ from kamae.arrays import FloatArray
 _LOG_2PI = math.log(2.0 * math.pi)
 
 
-def f64(a: object) -> FloatArray:
-    """A C-contiguous float64 array of ``a`` (no copy when it is one): what the kernels take,
-    so that each compiles once."""
-    return np.ascontiguousarray(a, dtype=np.float64)
-
-
 @njit(cache=True, inline="always")
 def _solve3(s: FloatArray, a: FloatArray) -> bool:
     """Solve s X = a in place (a (3, k) becomes X) by Gaussian elimination with partial

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import BoolArray, FloatArray
+from kamae.arrays import BoolArray, FloatArray, f64
 from kamae.errors import KamaeError
-from kamae.tracking.kernels import cv_covariance, f64
+from kamae.tracking.kernels import cv_covariance
 
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, NIMA TR8350.2 2000, table 3.1).
 GM_EARTH = 3.986004418e14

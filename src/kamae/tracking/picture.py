@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.arrays import BoolArray, FloatArray, IntArray, f64
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     GATE_BOUND_MARGIN,
@@ -70,7 +70,7 @@ from kamae.tracking.association import (
 )
 from kamae.tracking.filter_bank import IMM, FilterBank, Manoeuvre
 from kamae.tracking.initiation import popcount
-from kamae.tracking.kernels import f64, gate_predicted_pairs
+from kamae.tracking.kernels import gate_predicted_pairs
 from kamae.tracking.motion import coast_or_level_mean
 from kamae.tracking.reports import Reports
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kamae.arrays import BoolArray, FloatArray, IntArray
+from kamae.arrays import BoolArray, FloatArray, IntArray, f64
 from kamae.errors import KamaeError
 from kamae.tracking.association import (
     GATE_BOUND_MARGIN,
@@ -60,7 +60,7 @@ from kamae.tracking.filter_bank import FilterBank, Manoeuvre
 from kamae.tracking.fusion import fuse_measurements
 from kamae.tracking.initiation import MOfN, TrackBook, TrackStatus
 from kamae.tracking.kalman import covariance_diverged
-from kamae.tracking.kernels import f64, gate_pairs
+from kamae.tracking.kernels import gate_pairs
 
 GATE_PROBABILITY = 0.9999
 """Probability that a track's own plot falls inside its chi-square gate (3 dof)."""
