@@ -36,7 +36,7 @@ def _fma(typingctx: Any, a: Any, b: Any, c: Any) -> Any:  # noqa: ARG001
 @njit(cache=True, inline="always")
 def _dot3(a0: float, b0: float, a1: float, b1: float, a2: float, b2: float) -> float:
     """a0·b0 + a1·b1 + a2·b2 as dgemm sums it: fused multiply-adds in order."""
-    return _fma(a2, b2, _fma(a1, b1, a0 * b0))
+    return _fma(a2, b2, _fma(a1, b1, a0 * b0))  # type: ignore[call-arg]
 
 
 @njit(cache=True)

@@ -382,7 +382,7 @@ def measure(
     # ENU = r (cos e sin a, cos e cos a, sin e); the Jacobian's r·cos(e)·sin(a), r·cos(e)·
     # cos(a) and r·sin(e) terms are ENU's; C_ENU = J diag(σr², σa², σe²) J^T and C_ECEF =
     # R^T C_ENU R with R the site's ENU rotation, per detection in a compiled loop.
-    return converted_measurements(  # type: ignore[no-any-return]
+    return converted_measurements(
         f64(site_ecef), f64(enu_rotation), f64(r), np.sin(a), np.cos(a), np.sin(e), np.cos(e),
         f64(range_sigma_m), f64(angle_sigma),
     )  # fmt: skip
