@@ -341,7 +341,10 @@ class Battle:
         for a, b in zip(starts.tolist(), [*starts[1:].tolist(), reps.size], strict=True):
             step = DecisionStep(threats[a:b], values[a:b], assets[a:b], k, t, steps_all,
                                 launch_all)  # fmt: skip
-            options = self._step_options(int(reps[a]), step, tier_of[a:b], units_of[a:b])
+            # Its threats (priority order) with units that can launch now: (index in the
+            # step's threats, threat, layer index, units).
+            options = [(i - a, int(threats[i]), int(tier_of[i]), units_of[i])
+                       for i in range(a, b) if units_of[i].size]  # fmt: skip
             plans.append((int(reps[a]), step, options))
         paths = coast_paths(world, plans, k, t, tracks)
         # Every replication's candidate salvos, then the σ of all their shots in one batch.
@@ -475,18 +478,6 @@ class Battle:
         bounds = np.searchsorted(now_p, np.arange(pairs + 1))
         return tier_of, [now_j[bounds[p] : bounds[p + 1]] for p in range(pairs)]
 
-    def _step_options(
-        self, r: int, step: DecisionStep, tiers: IntArray, units: list[IntArray]
-    ) -> Candidates:
-        """Replication r's threats (in priority order) with units that can launch now, from
-        `_options` of its pairs (``tiers``, ``units``): (index in the step's threats, threat,
-        layer index, units)."""
-        return [
-            (i, n, int(tiers[i]), units[i])
-            for i, n in enumerate(step.threats.tolist())
-            if units[i].size
-        ]
-
     def _offer(
         self,
         r: int,
@@ -565,7 +556,7 @@ class Battle:
         paths: CoastPaths,
     ) -> tuple[Rows, dict[tuple[int, int], int]]:
         """The step's candidate salvos of replication r: per threat of its `candidates`
-        (`_step_options`, in priority order) its layer and the units that can launch at its
+        (`_options`, in priority order) its layer and the units that can launch at its
         predicted intercept now, with the intercept step of each (threat, unit)."""
         rows = Rows()
         intercept: dict[tuple[int, int], int] = {}
