@@ -341,8 +341,7 @@ class Battle:
         for a, b in zip(starts.tolist(), [*starts[1:].tolist(), reps.size], strict=True):
             step = DecisionStep(threats[a:b], values[a:b], assets[a:b], k, t, steps_all,
                                 launch_all)  # fmt: skip
-            # Its threats (priority order) with units that can launch now: (index in the
-            # step's threats, threat, layer index, units).
+            # (index in the step's threats, threat, layer, units) of those with units now.
             options = [(i - a, int(threats[i]), int(tier_of[i]), units_of[i])
                        for i in range(a, b) if units_of[i].size]  # fmt: skip
             plans.append((int(reps[a]), step, options))
