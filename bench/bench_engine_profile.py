@@ -43,20 +43,19 @@ CASES = (
     "tot-saturation-tokyo-no-sls",
 )
 CLUTTER_FALSE_PLOTS_PER_SCAN = 3.0
+DOCTRINE_CASES = {"-hold-upper": {"hold_upper_tier": True}, "-no-sls": {"shoot_look_shoot": False}}
+"""Case suffixes that change the doctrine, and how."""
 
 
 def case_world(name: str) -> World:
     """The world of a case (``-clutter``: more false plots on every radar; ``-hold-upper``:
     the doctrine's ``hold_upper_tier``; ``-no-sls``: shoot-shoot, a layer that fired passes
     the threat down)."""
-    if name.endswith("-hold-upper"):
-        world = load_world(name.removesuffix("-hold-upper"))
-        doctrine = dataclasses.replace(world.doctrine, hold_upper_tier=True)
-        return dataclasses.replace(world, doctrine=doctrine)
-    if name.endswith("-no-sls"):
-        world = load_world(name.removesuffix("-no-sls"))
-        doctrine = dataclasses.replace(world.doctrine, shoot_look_shoot=False)
-        return dataclasses.replace(world, doctrine=doctrine)
+    for suffix, changes in DOCTRINE_CASES.items():
+        if name.endswith(suffix):
+            world = load_world(name.removesuffix(suffix))
+            doctrine = dataclasses.replace(world.doctrine, **changes)
+            return dataclasses.replace(world, doctrine=doctrine)
     if name.endswith("-clutter"):
         world = load_world(name.removesuffix("-clutter"))
         radars = [

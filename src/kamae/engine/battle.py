@@ -440,11 +440,11 @@ class Battle:
         held_by = np.zeros((pairs, units), dtype=bool)
         active = np.ones(pairs, dtype=bool)
         for tier_index, in_tier in enumerate(self.tier_mask):
-            here = active.copy()  # the pairs this layer is checked for
+            here = active  # the pairs this layer is checked for
             if not doctrine.shoot_look_shoot:  # a layer that fired passes the threat down
-                fired = here & (self.salvos[reps, threats, tier_index] >= 1)
+                fired = active & (self.salvos[reps, threats, tier_index] >= 1)
                 notes.note(fired[:, None] & in_tier[None, :], "layer_fired")
-                here &= ~fired
+                here = active & ~fired
             open_units = in_tier[None, :] & stocked & opportunity
             # No opportunity left in this layer: the next layer may engage.
             holds = here & open_units.any(axis=1)
@@ -459,7 +459,7 @@ class Battle:
                        "higher_layer_holds")  # fmt: skip
             held_by[holds] = open_units[holds]
             tier_of[holds] = tier_index
-            active &= ~holds
+            active = active & ~holds
         # Each holding layer's units by earliest intercept (stable: unit order among equal
         # steps), cut at the first whose launch time is still to come.
         pp, jj = np.nonzero(held_by)

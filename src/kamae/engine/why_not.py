@@ -68,8 +68,7 @@ class WhyNot:
     def note(self, where: BoolArray, reason: str) -> None:
         """Pairs (a mask broadcastable to (R, N, F)) stopped by `reason`, unless an earlier
         check already stopped them."""
-        mask = np.broadcast_to(where, self.step.shape) & (self.step == UNSET)
-        self.step[mask] = CODE[reason]
+        _note_first(self.step, where, reason)
 
     def note_units(self, r: int, n: int, units: npt.ArrayLike, reason: str) -> None:
         """Units of replication r stopped by `reason` at threat n (unless already stopped)."""
@@ -152,5 +151,11 @@ class PairNotes:
     def note(self, where: BoolArray, reason: str) -> None:
         """Pair-units (a mask broadcastable to (P, F)) stopped by `reason`, unless an earlier
         check already stopped them."""
-        mask = np.broadcast_to(where, self.codes.shape) & (self.codes == UNSET)
-        self.codes[mask] = CODE[reason]
+        _note_first(self.codes, where, reason)
+
+
+def _note_first(codes: npt.NDArray[np.int8], where: BoolArray, reason: str) -> None:
+    """Write `reason` into the codes where the mask (broadcastable to them) is set and no
+    earlier check decided (first reason wins)."""
+    mask = np.broadcast_to(where, codes.shape) & (codes == UNSET)
+    codes[mask] = CODE[reason]
